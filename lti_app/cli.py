@@ -1,0 +1,20 @@
+"""The `intervision` command: course commands from site_builder plus the tool's Flask commands."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from lti_app import create_app
+
+main = FlaskGroup(name="intervision", create_app=create_app, help=__doc__)
+
+
+def _add_course_commands() -> None:
+    """Course commands live in site_builder; the tool itself never imports it at run time."""
+    from site_builder.cli import COMMANDS
+
+    for command in COMMANDS:
+        main.add_command(command)
+
+
+_add_course_commands()

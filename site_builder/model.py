@@ -1,0 +1,119 @@
+"""The course model: plain frozen dataclasses shared by the loader, the Markdown extensions,
+the page generators and the exporters. No mkdocs import, no I/O: everything else builds on it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Level = Literal["introductory", "intermediate", "advanced"]
+ActivityType = Literal["signup", "peer-feedback"]
+Contribution = Literal[
+    "none", "case", "question", "answer", "key-question", "hypothesis", "advice", "reflection"
+]
+
+LEVELS: tuple[Level, ...] = ("introductory", "intermediate", "advanced")
+ACTIVITY_TYPES: tuple[ActivityType, ...] = ("signup", "peer-feedback")
+CONTRIBUTIONS: tuple[Contribution, ...] = (
+    "none", "case", "question", "answer", "key-question", "hypothesis", "advice", "reflection",
+)
+CASE_BRINGER = "case-bringer"
+ALL_SPEAKERS = "all"
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Phase:
+    id: str
+    name: str
+    minutes: int
+    goal: str
+    speakers: tuple[str, ...]
+    case_bringer_silent: bool
+    contribution: Contribution
+    prompts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Method:
+    slug: str
+    name: str
+    summary: str
+    group_size_min: int
+    group_size_max: int
+    evidence: str
+    roles: tuple[Role, ...]
+    phases: tuple[Phase, ...]
+    sources: tuple[Source, ...]
+    also_known_as: tuple[str, ...] = ()
+    path: Path | None = None
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(phase.minutes for phase in self.phases)
+
+    def role(self, role_id: str) -> Role | None:
+        return next((role for role in self.roles if role.id == role_id), None)
+
+
+@dataclass(frozen=True)
+class Activity:
+    id: str
+    type: ActivityType
+    title: str
+    description: str
+    method: str | None = None
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    number: int
+    title: str
+    summary: str
+    duration_minutes: int
+    level: Level
+    objectives: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    path: Path
+    body: str
+    body_first_line: int
+    method: str | None = None
+    tags: tuple[str, ...] = ()
+    activities: tuple[str, ...] = ()
+
+    @property
+    def src_uri(self) -> str:
+        """Path of the page relative to docs_dir, as mkdocs names it."""
+        return f"modules/{self.path.name}"
+
+
+@dataclass(frozen=True)
+class Course:
+    title: str
+    language: str
+    description: str
+    modules: tuple[Module, ...]
+    methods: dict[str, Method] = field(default_factory=dict)
+    activities: dict[str, Activity] = field(default_factory=dict)
+    content_dir: Path | None = None
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(module.duration_minutes for module in self.modules)
+
+    def module(self, slug: str) -> Module | None:
+        return next((module for module in self.modules if module.slug == slug), None)
