@@ -1,0 +1,111 @@
+"""Rules for a module's Markdown body: courseware blocks parse and point at things that exist,
+and the module has enough substance (words, self-checks, a reflection, a group exercise)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from pathlib import Path
+
+from site_builder.errors import ContentError
+from site_builder.links import prose_lines
+
+MIN_WORDS = 700
+MIN_SELF_CHECKS = 2
+MIN_REFLECTIONS = 1
+GROUP_EXERCISE = re.compile(r"^##\s+Group exercise\b", re.IGNORECASE)
+BLOCK_OPEN = re.compile(r"^:::\s*\S")
+BLOCK_CLOSE = re.compile(r"^:::\s*$")
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+LINK_TARGET = re.compile(r"\]\([^)]*\)")
+HTML_TAG = re.compile(r"<[^>]+>")
+
+
+def words_outside_blocks(body: str) -> int:
+    """Words of prose: not inside `:::` blocks, code fences, link targets or HTML tags."""
+    count = 0
+    in_block = False
+    for _, line in prose_lines(body, 1):
+        if in_block:
+            in_block = not BLOCK_CLOSE.match(line)
+            continue
+        if BLOCK_OPEN.match(line):
+            in_block = True
+            continue
+        prose = HTML_TAG.sub(" ", LINK_TARGET.sub("]", line))
+        count += len(WORD.findall(prose))
+    return count
+
+
+def check_body(
+    path: Path,
+    body: str,
+    first_line: int,
+    method_slugs: Collection[str],
+    activity_ids: Collection[str],
+    errors: list[ContentError],
+) -> tuple[str, ...]:
+    """Check one module body; return the activity ids it embeds, in order of appearance."""
+    from site_builder.blocks import (
+        ActivityRef,
+        BlockSyntaxError,
+        MethodTimelineRef,
+        Reflection,
+        SelfCheck,
+        parse_blocks,
+    )
+
+    try:
+        blocks = parse_blocks(body, first_line)
+    except BlockSyntaxError as exc:
+        errors.append(
+            ContentError(
+                path, exc.line, None, exc.message, "see 'Courseware blocks' in docs/authoring.md"
+            )
+        )
+        blocks = []
+    else:
+        self_checks = sum(isinstance(block, SelfCheck) for block in blocks)
+        reflections = sum(isinstance(block, Reflection) for block in blocks)
+        if self_checks < MIN_SELF_CHECKS:
+            errors.append(
+                ContentError(path, None, None,
+                             f"has {self_checks} self-check question(s); a module needs at least "
+                             f"{MIN_SELF_CHECKS}", "add '::: self-check' blocks")
+            )
+        if reflections < MIN_REFLECTIONS:
+            errors.append(
+                ContentError(path, None, None, "has no reflection prompt",
+                             "add a '::: reflection' block")
+            )
+    embedded: list[str] = []
+    for block in blocks:
+        if isinstance(block, ActivityRef):
+            if block.activity in activity_ids:
+                if block.activity not in embedded:
+                    embedded.append(block.activity)
+            else:
+                known = ", ".join(sorted(activity_ids)) or "none declared"
+                errors.append(
+                    ContentError(path, block.line, None, f"unknown activity {block.activity!r}",
+                                 f"declare it under 'activities' in course.yml; known: {known}")
+                )
+        elif isinstance(block, MethodTimelineRef) and block.method not in method_slugs:
+            known = ", ".join(sorted(method_slugs)) or "none yet"
+            errors.append(
+                ContentError(path, block.line, None, f"unknown method {block.method!r}",
+                             f"add content/methods/{block.method}.yml or use one of: {known}")
+            )
+    words = words_outside_blocks(body)
+    if words < MIN_WORDS:
+        errors.append(
+            ContentError(path, None, None,
+                         f"has {words} words outside blocks; a module needs at least {MIN_WORDS}",
+                         "explain the topic in more depth, with examples")
+        )
+    if not any(GROUP_EXERCISE.match(line) for _, line in prose_lines(body, 1)):
+        errors.append(
+            ContentError(path, None, None, "has no '## Group exercise' section",
+                         "add a heading '## Group exercise' with an exercise a group can do")
+        )
+    return tuple(embedded)

@@ -1,0 +1,149 @@
+"""Load the whole course from `content/` and check it: every file, then every reference
+between files. All problems are collected and raised together as CourseValidationError.
+
+No mkdocs import: the same loader runs in the plugin, in `intervision check` and as the
+`python -m site_builder` pre-build step for Zensical.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from site_builder.body_checks import check_body
+from site_builder.course_file import CourseFile, course_path, read_course_file
+from site_builder.errors import ContentError, CourseValidationError
+from site_builder.links import check_links
+from site_builder.methods_loader import collect_methods, methods_dir
+from site_builder.model import Activity, Course, Method, Module
+from site_builder.modules_loader import (
+    field_line,
+    module_files,
+    read_module,
+    read_module_text,
+    slug_of,
+)
+from site_builder.prerequisites import check_prerequisites
+
+OVERVIEW_PAGE = "index.md"
+
+
+def method_page(slug: str) -> str:
+    """Docs-relative path of a generated method page."""
+    return f"methods/{slug}.md"
+
+
+def load_methods(content_dir: Path) -> dict[str, Method]:
+    errors: list[ContentError] = []
+    methods = collect_methods(content_dir, errors)
+    _raise_if(errors)
+    return methods
+
+
+def load_activities(content_dir: Path) -> dict[str, Activity]:
+    """Activities from course.yml; their methods are checked against the method files present."""
+    errors: list[ContentError] = []
+    course_file = read_course_file(content_dir, _method_file_slugs(content_dir), errors)
+    _raise_if(errors)
+    return course_file.activities
+
+
+def load_course(content_dir: Path) -> Course:
+    errors: list[ContentError] = []
+    if not content_dir.is_dir():
+        raise CourseValidationError(
+            [ContentError(content_dir, None, None, "the content folder does not exist",
+                          "run the command from the project folder or pass --content-dir")]
+        )
+    methods = collect_methods(content_dir, errors)
+    method_slugs = _method_file_slugs(content_dir)
+    course_file = read_course_file(content_dir, method_slugs, errors)
+    generated = {OVERVIEW_PAGE, *(method_page(slug) for slug in method_slugs)}
+    modules, file_slugs = _load_modules(content_dir, course_file, method_slugs, generated, errors)
+    check_prerequisites(modules, file_slugs, errors)
+    _raise_if(errors)
+    return Course(
+        title=course_file.title,
+        language=course_file.language,
+        description=course_file.description,
+        modules=tuple(modules[slug] for slug in course_file.module_slugs),
+        methods=methods,
+        activities=course_file.activities,
+        content_dir=content_dir,
+    )
+
+
+def _load_modules(
+    content_dir: Path,
+    course_file: CourseFile,
+    method_slugs: set[str],
+    generated_pages: set[str],
+    errors: list[ContentError],
+) -> tuple[dict[str, Module], set[str]]:
+    """Modules whose files loaded cleanly, and the slugs of all module files."""
+    modules: dict[str, Module] = {}
+    first_file: dict[str, Path] = {}
+    numbers: dict[int, Path] = {}
+    for path in module_files(content_dir, errors):
+        slug = slug_of(path)
+        number = int(path.name[:2])
+        if slug in first_file:
+            errors.append(
+                ContentError(path, None, None,
+                             f"duplicate slug {slug!r}: {first_file[slug].name} has it too",
+                             "give each module a unique slug")
+            )
+            continue
+        first_file[slug] = path
+        if number in numbers:
+            errors.append(
+                ContentError(path, None, None,
+                             f"module number {number:02d} is also used by {numbers[number].name}",
+                             "give each module its own two-digit number")
+            )
+        numbers[number] = path
+        if course_file.modules_read and slug not in course_file.module_lines:
+            errors.append(
+                ContentError(path, None, None,
+                             f"module {slug!r} is not listed in course.yml",
+                             f"add '  - {slug}' to 'modules' in content/course.yml")
+            )
+        split = read_module_text(path, errors)
+        if split is None:
+            continue
+        module = read_module(path, split, errors)
+        embedded = check_body(
+            path, split.body, split.body_first_line, method_slugs,
+            course_file.activities.keys(), errors,
+        )
+        check_links(path, split.body, split.body_first_line, content_dir, generated_pages, errors)
+        if module is None:
+            continue
+        if module.method is not None and module.method not in method_slugs:
+            known = ", ".join(sorted(method_slugs)) or "none yet"
+            errors.append(
+                ContentError(path, field_line(path, "method"), "method",
+                             f"unknown method {module.method!r}",
+                             f"add content/methods/{module.method}.yml or use one of: {known}")
+            )
+        modules[slug] = dataclasses.replace(module, activities=embedded)
+    for slug, line in course_file.module_lines.items():
+        if slug not in first_file:
+            errors.append(
+                ContentError(course_path(content_dir), line, "modules",
+                             f"module {slug!r} is listed but content/modules/NN-{slug}.md "
+                             "does not exist",
+                             "create it with 'intervision new-module' or remove it from the list")
+            )
+    return modules, set(first_file)
+
+
+def _method_file_slugs(content_dir: Path) -> set[str]:
+    """Slugs of method files present, valid or not: avoids a second error per bad method."""
+    folder = methods_dir(content_dir)
+    return {path.stem for path in folder.glob("*.yml")} if folder.is_dir() else set()
+
+
+def _raise_if(errors: list[ContentError]) -> None:
+    if errors:
+        raise CourseValidationError(errors)

@@ -1,0 +1,103 @@
+"""Read `content/modules/NN-slug.md`: the file name gives number and slug, the YAML front
+matter gives the module's metadata. Body rules live in body_checks.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import cast
+
+from site_builder.errors import ContentError
+from site_builder.fields import FieldReader
+from site_builder.model import LEVELS, Level, Module
+from site_builder.yaml_source import FrontMatterSplit, parse_yaml, split_front_matter
+
+MODULE_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+MODULE_FIELDS = (
+    "title", "summary", "duration_minutes", "level", "objectives", "prerequisites", "method",
+    "tags",
+)
+
+
+def modules_dir(content_dir: Path) -> Path:
+    return content_dir / "modules"
+
+
+def module_files(content_dir: Path, errors: list[ContentError]) -> list[Path]:
+    """Markdown files in modules/ with a valid NN-slug.md name; others are reported."""
+    folder = modules_dir(content_dir)
+    if not folder.is_dir():
+        return []
+    valid: list[Path] = []
+    for path in sorted(folder.glob("*.md")):
+        if MODULE_FILE.match(path.name):
+            valid.append(path)
+        else:
+            errors.append(
+                ContentError(
+                    path, None, None,
+                    "a module file name must be NN-slug.md (two digits, a hyphen, a kebab-case "
+                    "slug), like 07-collegial-counselling.md",
+                    "rename the file, and list its slug in course.yml",
+                )
+            )
+    return valid
+
+
+def slug_of(path: Path) -> str:
+    match = MODULE_FILE.match(path.name)
+    return match.group("slug") if match else path.stem
+
+
+def read_module_text(path: Path, errors: list[ContentError]) -> FrontMatterSplit | None:
+    return split_front_matter(path.read_text(encoding="utf-8"), path, errors)
+
+
+def read_module(
+    path: Path, split: FrontMatterSplit, errors: list[ContentError]
+) -> Module | None:
+    """The module with its metadata; `activities` is filled in later from its blocks."""
+    match = MODULE_FILE.match(path.name)
+    assert match is not None, "module_files() only returns valid names"
+    before = len(errors)
+    document = parse_yaml(split.yaml_text, path, errors, first_line=split.yaml_first_line)
+    if document is None:
+        return None
+    reader = FieldReader.root(document, errors, "front matter")
+    if not reader.valid:
+        return None
+    reader.reject_unknown(MODULE_FIELDS)
+    title, summary = reader.text("title"), reader.text("summary")
+    duration = reader.integer("duration_minutes", 5, 600)
+    level = reader.choice("level", LEVELS)
+    objectives = reader.text_list("objectives", minimum=2)
+    prerequisites = reader.slug_list("prerequisites")
+    method = reader.slug("method", required=False)
+    tags = reader.text_list("tags", required=False)
+    if len(errors) > before:
+        return None
+    return Module(
+        slug=match.group("slug"),
+        number=int(match.group("number")),
+        title=cast(str, title),
+        summary=cast(str, summary),
+        duration_minutes=cast(int, duration),
+        level=cast(Level, level),
+        objectives=objectives,
+        prerequisites=prerequisites,
+        path=path,
+        body=split.body,
+        body_first_line=split.body_first_line,
+        method=method,
+        tags=tags,
+    )
+
+
+def field_line(path: Path, name: str) -> int | None:
+    """The line of a top-level front matter field, for errors found after loading."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if number > 1 and line.rstrip() in ("---", "..."):
+            return None
+        if line.startswith(f"{name}:"):
+            return number
+    return None
