@@ -122,7 +122,23 @@ def parse_block_spans(lines: list[str], first_line: int = 1) -> list[BlockSpan]:
             index = end + 1
             continue
         index += 1
+    _require_unique_reflection_ids(spans)
     return spans
+
+
+def _require_unique_reflection_ids(spans: list[BlockSpan]) -> None:
+    seen: dict[str, int] = {}
+    for span in spans:
+        block = span.block
+        if not isinstance(block, Reflection) or block.id is None:
+            continue
+        if block.id in seen:
+            raise BlockSyntaxError(
+                block.line,
+                f"reflection id '{block.id}' is already used on line {seen[block.id]}; "
+                "give each reflection on a page its own id",
+            )
+        seen[block.id] = block.line
 
 
 def _closes_fence(line: str, fence: str) -> bool:

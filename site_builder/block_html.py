@@ -1,0 +1,190 @@
+"""HTML for the courseware blocks: accessible markup that works without JavaScript.
+
+courseware.js adds behaviour on top (checking answers, saving reflections, linking activities);
+every learner-visible text is here so the markup stays readable and testable on its own.
+Author text arrives already rendered and sanitised by the caller (see markdown_ext.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+
+from site_builder.blocks import Reflection, SelfCheck
+from site_builder.model import ALL_SPEAKERS, Activity, Method, Phase
+
+Render = Callable[[str], str]
+
+CONTRIBUTION_LABELS = {
+    "none": "Nothing to write",
+    "case": "The case",
+    "question": "Questions",
+    "answer": "Answers",
+    "key-question": "The key question",
+    "hypothesis": "Hypotheses",
+    "advice": "Advice",
+    "reflection": "A reflection",
+}
+ACTIVITY_TYPE_LABELS = {"signup": "Sign-up activity", "peer-feedback": "Peer-feedback exercise"}
+
+
+def _attr(value: str) -> str:
+    return escape(value, quote=True)
+
+
+def render_self_check(block: SelfCheck, ordinal: int, inline: Render) -> str:
+    """A form of radios or checkboxes; per-option feedback sits in <details> for no-JS use."""
+    base = f"iv-sc-{ordinal}"
+    input_type = "checkbox" if block.multiple else "radio"
+    hint = "Choose all answers that apply." if block.multiple else "Choose one answer."
+    options = "\n".join(
+        _self_check_option(base, index, input_type, option.text, option.correct,
+                           option.feedback, inline)
+        for index, option in enumerate(block.options, start=1)
+    )
+    return (
+        f'<form class="iv-selfcheck" data-iv-id="self-check-{ordinal}" '
+        f'data-iv-multiple="{str(block.multiple).lower()}" novalidate>\n'
+        f"<fieldset>\n"
+        f'<legend class="iv-selfcheck__question">'
+        f'<span class="iv-kicker">Self-check</span> {inline(block.question)}</legend>\n'
+        f'<p class="iv-selfcheck__hint">{hint}</p>\n'
+        f'<ul class="iv-selfcheck__options">\n{options}\n</ul>\n'
+        f'<div class="iv-selfcheck__actions" hidden>'
+        f'<button type="submit" class="iv-button">Check answer</button></div>\n'
+        f'<div class="iv-selfcheck__result" aria-live="polite"></div>\n'
+        f"</fieldset>\n</form>"
+    )
+
+
+def _self_check_option(
+    base: str, index: int, input_type: str, text: str, correct: bool, feedback: str,
+    inline: Render,
+) -> str:
+    option_id = f"{base}-{index}"
+    verdict = (
+        '<span class="iv-verdict iv-verdict--right">'
+        '<span class="iv-verdict__icon" aria-hidden="true">✓</span> Right answer.</span>'
+        if correct
+        else '<span class="iv-verdict iv-verdict--wrong">'
+        '<span class="iv-verdict__icon" aria-hidden="true">✗</span> Not right.</span>'
+    )
+    return (
+        f'<li class="iv-selfcheck__option" data-iv-correct="{str(correct).lower()}">'
+        f'<input type="{input_type}" id="{option_id}" name="{base}" value="{index}">'
+        f'<label for="{option_id}">{inline(text)}</label>'
+        f'<details class="iv-selfcheck__feedback" id="{option_id}-feedback">'
+        f"<summary>Feedback on this answer</summary>"
+        f'<p>{verdict} <span class="iv-feedback__text">{inline(feedback)}</span></p>'
+        f"</details></li>"
+    )
+
+
+def render_reflection(block: Reflection, ordinal: int, render: Render) -> str:
+    """A labelled textarea; courseware.js saves it locally and offers print and download."""
+    key = block.id or str(ordinal)
+    element_id = f"iv-reflection-{key}"
+    return (
+        f'<div class="iv-reflection" data-iv-reflection="{_attr(key)}">\n'
+        f'<p class="iv-kicker">Reflection</p>\n'
+        f'<div class="iv-reflection__prompt" id="{element_id}-prompt">'
+        f"{render(block.prompt)}</div>\n"
+        f'<label class="iv-reflection__label" for="{element_id}">Your reflection '
+        f"(stays in this browser only)</label>\n"
+        f'<textarea class="iv-reflection__answer" id="{element_id}" rows="6" '
+        f'aria-describedby="{element_id}-prompt {element_id}-status"></textarea>\n'
+        f'<p class="iv-reflection__status" id="{element_id}-status" role="status">'
+        f"Your browser does not run this page's scripts, so this text is not saved: "
+        f"copy it somewhere safe before you leave.</p>\n"
+        f'<div class="iv-reflection__print" aria-hidden="true"></div>\n'
+        f'<div class="iv-reflection__actions" hidden>'
+        f'<button type="button" class="iv-button" data-iv-action="print-reflections">'
+        f"Print all my reflections</button> "
+        f'<button type="button" class="iv-button" data-iv-action="download-reflections">'
+        f"Download all my reflections</button></div>\n"
+        f"</div>"
+    )
+
+
+def render_method_timeline(method: Method, inline: Render) -> str:
+    """Phases as an ordered list with proportional bars; text carries every fact, not colour."""
+    total = method.total_minutes
+    phases = "\n".join(_phase(method, phase, total, inline) for phase in method.phases)
+    return (
+        f'<figure class="iv-timeline" data-iv-method="{_attr(method.slug)}">\n'
+        f'<figcaption class="iv-timeline__summary"><strong>{escape(method.name)}</strong>: '
+        f"{len(method.phases)} phases, {total} minutes in total, for groups of "
+        f"{method.group_size_min} to {method.group_size_max} people.</figcaption>\n"
+        f'<ol class="iv-timeline__phases">\n{phases}\n</ol>\n'
+        f"</figure>"
+    )
+
+
+def _phase(method: Method, phase: Phase, total: int, inline: Render) -> str:
+    share = 100 * phase.minutes / total if total else 0
+    silent_class = " iv-phase--silent" if phase.case_bringer_silent else ""
+    case_bringer = (
+        '<span class="iv-silent-marker">Case-bringer silent: listens only</span>'
+        if phase.case_bringer_silent
+        else "May speak"
+    )
+    prompts = ""
+    if phase.prompts:
+        items = "".join(f"<li>{inline(prompt)}</li>" for prompt in phase.prompts)
+        prompts = (
+            f'<p class="iv-phase__prompts-label">Prompts</p>'
+            f'<ul class="iv-phase__prompts">{items}</ul>'
+        )
+    contribution = CONTRIBUTION_LABELS.get(phase.contribution, phase.contribution)
+    return (
+        f'<li class="iv-phase{silent_class}" data-iv-phase="{_attr(phase.id)}">'
+        f'<p class="iv-phase__header"><span class="iv-phase__name">{escape(phase.name)}</span> '
+        f'<span class="iv-phase__minutes">{phase.minutes} min</span></p>'
+        f'<div class="iv-phase__bar" aria-hidden="true">'
+        f'<span style="width: {share:.1f}%"></span></div>'
+        f'<p class="iv-phase__goal">{inline(phase.goal)}</p>'
+        f'<dl class="iv-phase__facts">'
+        f"<div><dt>Who speaks</dt><dd>{escape(_speakers(method, phase))}</dd></div>"
+        f"<div><dt>Case-bringer</dt><dd>{case_bringer}</dd></div>"
+        f"<div><dt>Write in the tool</dt><dd>{escape(contribution)}</dd></div>"
+        f"</dl>{prompts}</li>"
+    )
+
+
+def _speakers(method: Method, phase: Phase) -> str:
+    names: list[str] = []
+    for speaker in phase.speakers:
+        if speaker == ALL_SPEAKERS:
+            names.append("Everyone")
+            continue
+        role = method.role(speaker)
+        names.append(role.name if role else speaker)
+    if phase.case_bringer_silent and ALL_SPEAKERS in phase.speakers:
+        return "Everyone except the case-bringer"
+    return ", ".join(names) if names else "Nobody (silence)"
+
+
+def render_activity(activity: Activity, ordinal: int, inline: Render, tool_url: str | None) -> str:
+    """A card: on the public site it says where the activity lives; the tool makes it a link."""
+    title_id = f"iv-activity-{ordinal}-title"
+    title = escape(activity.title)
+    link_url = f"{tool_url.rstrip('/')}/activities/{activity.id}" if tool_url else ""
+    where = (
+        "This activity runs in the intervision tool of your course's learning platform."
+        if tool_url
+        else "This activity takes place in your course's learning platform (Moodle or "
+        "Canvas), not on this public site. Open your course there and choose "
+        f"“{title}” in this module."
+    )
+    hidden = "" if tool_url else " hidden"
+    return (
+        f'<div class="iv-activity" role="group" aria-labelledby="{title_id}" '
+        f'data-iv-activity="{_attr(activity.id)}">\n'
+        f'<p class="iv-kicker">{ACTIVITY_TYPE_LABELS.get(activity.type, "Activity")}</p>\n'
+        f'<p class="iv-activity__title" id="{title_id}">{title}</p>\n'
+        f'<p class="iv-activity__description">{inline(activity.description)}</p>\n'
+        f'<p class="iv-activity__where">{where}</p>\n'
+        f'<p class="iv-activity__open"{hidden}><a class="iv-button" '
+        f'href="{_attr(link_url)}">Open “{title}”</a></p>\n'
+        f"</div>"
+    )
