@@ -1,0 +1,144 @@
+"""Settings for the LTI tool, read from ``INTERVISION_*`` environment variables.
+
+Why one module: every setting, its default and its validation live in one place, so the factory
+only wires and a wrong value fails at start-up with a message that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+ENV_PREFIX = "INTERVISION_"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
+SQLITE_FILE = "intervision.sqlite3"
+
+# Launch tokens: Moodle issues them for 60 s, so clocks must agree; a small leeway absorbs skew
+# without stretching a token's life (research: security-and-performance.md §1, 5-30 s).
+DEFAULT_LAUNCH_LEEWAY_SECONDS = 10
+DEFAULT_LAUNCH_MAX_AGE_SECONDS = 300
+# Keys: platforms cache the tool's key set; keep a retired key published this long after rotation.
+DEFAULT_KEY_OVERLAP_HOURS = 48
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable and the fix."""
+
+
+def is_loopback_host(host: str | None) -> bool:
+    """True for localhost and loopback addresses: the only hosts allowed on plain http."""
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def validate_base_url(url: str, variable: str = f"{ENV_PREFIX}BASE_URL") -> str:
+    """Return the URL without a trailing slash, or raise: https everywhere except loopback."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        raise ConfigError(
+            f"{variable}={url!r} is not an absolute URL; "
+            "set it to the public address of the tool, e.g. https://tool.example.org"
+        )
+    if parts.scheme == "http" and not is_loopback_host(parts.hostname):
+        raise ConfigError(
+            f"{variable}={url!r} uses plain http on a public host; LTI cookies need HTTPS. "
+            "Use https:// (terminate TLS at your proxy and set INTERVISION_PROXY_FIX=1), "
+            "or http://127.0.0.1 / http://localhost for local testing."
+        )
+    if parts.query or parts.fragment:
+        raise ConfigError(f"{variable}={url!r} must not contain a query or fragment.")
+    return url.rstrip("/")
+
+
+def ensure_instance_dir(instance_path: Path) -> None:
+    """Create the instance folder private to the service user (it holds secrets and data)."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    instance_path.chmod(0o700)
+
+
+def load_or_create_secret_key(instance_path: Path) -> str:
+    """Read instance/secret_key, or generate one (mode 0600) so sessions survive restarts."""
+    key_file = instance_path / SECRET_KEY_FILE
+    if key_file.exists():
+        key = key_file.read_text(encoding="utf-8").strip()
+        if len(key) < 32:
+            raise ConfigError(
+                f"{key_file} holds a secret key shorter than 32 characters; "
+                "delete the file to generate a new one (users will have to log in again)."
+            )
+        return key
+    ensure_instance_dir(instance_path)
+    key = secrets.token_urlsafe(48)
+    descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def _int_setting(environ: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = environ.get(ENV_PREFIX + name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{ENV_PREFIX}{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ConfigError(f"{ENV_PREFIX}{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+def default_database_url(instance_path: Path) -> str:
+    """SQLite in the instance folder: the embedded default for a single host."""
+    return f"sqlite:///{instance_path / SQLITE_FILE}"
+
+
+def settings_from_environment(
+    instance_path: Path, environ: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment, with safe defaults for a local run."""
+    env = os.environ if environ is None else environ
+
+    def text(name: str) -> str | None:
+        value = env.get(ENV_PREFIX + name, "").strip()
+        return value or None
+
+    base_url = validate_base_url(text("BASE_URL") or "http://127.0.0.1:5000")
+    site_dir = text("SITE_DIR")
+    return {
+        "BASE_URL": base_url,
+        "DATABASE_URL": text("DATABASE_URL") or default_database_url(instance_path),
+        "SITE_DIR": str(Path(site_dir).resolve()) if site_dir else None,
+        "REDIS_URL": text("REDIS_URL"),
+        "SECRET_KEY": text("SECRET_KEY"),
+        "PROXY_FIX": _int_setting(env, "PROXY_FIX", 0),
+        "LAUNCH_LEEWAY_SECONDS": _int_setting(
+            env, "LAUNCH_LEEWAY_SECONDS", DEFAULT_LAUNCH_LEEWAY_SECONDS
+        ),
+        "LAUNCH_MAX_AGE_SECONDS": _int_setting(
+            env, "LAUNCH_MAX_AGE_SECONDS", DEFAULT_LAUNCH_MAX_AGE_SECONDS, minimum=30
+        ),
+        "KEY_OVERLAP_HOURS": _int_setting(env, "KEY_OVERLAP_HOURS", DEFAULT_KEY_OVERLAP_HOURS),
+        "TOOL_TITLE": text("TOOL_TITLE") or "Intervision",
+        # 256 kB: id_tokens are ~3.5 kB; anything far larger is not a legitimate request.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "TESTING": False,
+    }
+
+
+def finalise(config: dict[str, Any], instance_path: Path) -> None:
+    """Fill derived values after overrides: validate BASE_URL, supply a persistent SECRET_KEY."""
+    config["BASE_URL"] = validate_base_url(str(config["BASE_URL"]), "BASE_URL")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = load_or_create_secret_key(instance_path)

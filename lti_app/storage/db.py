@@ -1,0 +1,155 @@
+"""Engine and session lifecycle: one engine per app, one session per request, short transactions.
+
+SQLite gets WAL, a busy timeout and enforced foreign keys on every connection, and transactions
+that will write can start with ``BEGIN IMMEDIATE`` (a deferred ``BEGIN`` that later writes fails
+with "database is locked" under contention; research: security-and-performance.md §6).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+EXTENSION_KEY = "intervision_storage"
+SQLITE_BEGIN_OPTION = "intervision_sqlite_begin"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+_SESSION_ATTRIBUTE = "intervision_db_session"
+
+
+@dataclass(frozen=True)
+class Storage:
+    engine: Engine
+    sessions: sessionmaker[Session]
+
+
+def normalise_database_url(raw_url: str) -> URL:
+    """Accept the URL forms admins copy from hosting panels; pick the installed psycopg 3 driver."""
+    if raw_url.startswith("postgres://"):
+        raw_url = "postgresql://" + raw_url.removeprefix("postgres://")
+    url = make_url(raw_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    return url
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    database_path = engine.url.database
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy (not pysqlite) emit BEGIN, so we can choose BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+        _restrict_file_mode(database_path)
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def _restrict_file_mode(database_path: str | None) -> None:
+    """The database holds the tool's private keys: keep it readable by the service user only."""
+    if not database_path or database_path == ":memory:":
+        return
+    for path in (database_path, database_path + "-wal", database_path + "-shm"):
+        try:
+            mode = stat.S_IMODE(os.stat(path).st_mode)
+        except FileNotFoundError:
+            continue
+        if mode & 0o077:
+            os.chmod(path, 0o600)
+
+
+def create_storage(raw_url: str) -> Storage:
+    """Build the engine (no connection is made here) and its session factory."""
+    url = normalise_database_url(raw_url)
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url)
+        _configure_sqlite(engine)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    return Storage(engine, sessionmaker(engine, expire_on_commit=False))
+
+
+def init_app(app: Flask) -> None:
+    """Attach the storage to the app; sessions are closed when the app context ends."""
+    app.extensions[EXTENSION_KEY] = create_storage(app.config["DATABASE_URL"])
+    app.teardown_appcontext(_close_request_session)
+
+
+def get_storage(app: Flask | None = None) -> Storage:
+    target = app or current_app
+    try:
+        storage: Storage = target.extensions[EXTENSION_KEY]
+    except KeyError:
+        raise RuntimeError("storage is not initialised: call lti_app.storage.db.init_app") from None
+    return storage
+
+
+def get_engine(app: Flask | None = None) -> Engine:
+    return get_storage(app).engine
+
+
+def get_session() -> Session:
+    """The request's session (reads and simple writes); closed, and rolled back, on teardown."""
+    session: Session | None = g.get(_SESSION_ATTRIBUTE)
+    if session is None:
+        session = get_storage().sessions()
+        setattr(g, _SESSION_ATTRIBUTE, session)
+    return session
+
+
+def _close_request_session(_error: BaseException | None) -> None:
+    session: Session | None = g.pop(_SESSION_ATTRIBUTE, None)
+    if session is not None:
+        session.close()
+
+
+@contextmanager
+def _new_transaction(immediate: bool, app: Flask | None) -> Iterator[Session]:
+    storage = get_storage(app)
+    with storage.sessions() as session:
+        options = {SQLITE_BEGIN_OPTION: "IMMEDIATE"} if immediate else {}
+        session.connection(execution_options=options)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def transaction(app: Flask | None = None) -> AbstractContextManager[Session]:
+    """A fresh session in its own transaction: committed on success, rolled back on error."""
+    return _new_transaction(immediate=False, app=app)
+
+
+def write_transaction(app: Flask | None = None) -> AbstractContextManager[Session]:
+    """Like :func:`transaction`, but takes SQLite's write lock up front (``BEGIN IMMEDIATE``).
+
+    Use it when the transaction reads and then writes based on what it read (seats, nonces).
+    On PostgreSQL it is a normal transaction: lock rows with ``SELECT ... FOR UPDATE`` or use a
+    guarded ``UPDATE``. Keep it short and free of network calls.
+    """
+    return _new_transaction(immediate=True, app=app)
+
+
+def check_database(app: Flask | None = None) -> None:
+    """Raise if the database cannot answer a trivial query (used by /healthz)."""
+    with get_engine(app).connect() as connection:
+        connection.execute(text("SELECT 1"))
