@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Prepare a Debian machine (CI runs this as root on a clean clone) for the whole test suite.
+# Idempotent: installs system packages only when missing, so a second run costs seconds.
+#   - chromium:   real browser for tests/e2e (Playwright drives the Debian binary, no download)
+#   - postgresql: server binaries; tests start their own throw-away cluster, none runs here
+#   - npm:        fetches axe-core (MPL-2.0, not vendored) into a cache outside git
+#   - .venv:      the project in editable mode with its dev and redis extras
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+# Keep in sync with tests/e2e/conftest.py (AXE_VERSION, default axe location).
+axe_version="4.14.1"
+axe_prefix="${INTERVISION_AXE_PREFIX:-$repo_root/.venv/npm}"
+
+log() { printf 'setup-system: %s\n' "$*" >&2; }
+
+missing_packages=()
+[ -x /usr/bin/chromium ] || missing_packages+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing_packages+=(postgresql)
+command -v npm >/dev/null || missing_packages+=(npm)
+command -v python3 >/dev/null || missing_packages+=(python3)
+python3 -c 'import ensurepip, venv' 2>/dev/null || missing_packages+=(python3-venv)
+
+if ((${#missing_packages[@]})); then
+  if [ "$(id -u)" -ne 0 ]; then
+    log "missing system packages: ${missing_packages[*]}"
+    log "run this script as root (or: sudo apt-get install ${missing_packages[*]})"
+    exit 1
+  fi
+  log "installing ${missing_packages[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${missing_packages[@]}" </dev/null
+else
+  log "system packages present (chromium, postgresql, npm, python3-venv)"
+fi
+
+python3 - <<'PY'
+import sys
+if sys.version_info < (3, 11):
+    sys.exit(f"setup-system: Python 3.11+ is required, found {sys.version.split()[0]}")
+PY
+
+if [ ! -x .venv/bin/python ]; then
+  log "creating .venv"
+  python3 -m venv .venv
+fi
+log "installing the project: pip install -e '.[dev,redis]'"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,redis]'
+
+axe_js="$axe_prefix/node_modules/axe-core/axe.min.js"
+installed_axe="$(node -p "require('$axe_prefix/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
+if [ "$installed_axe" != "$axe_version" ]; then
+  log "fetching axe-core@$axe_version into $axe_prefix"
+  mkdir -p "$axe_prefix"
+  npm install --prefix "$axe_prefix" --no-audit --no-fund --no-save --loglevel=error \
+    "axe-core@$axe_version" </dev/null
+fi
+[ -s "$axe_js" ] || { log "axe-core was not installed at $axe_js"; exit 1; }
+log "ready: $(/usr/bin/chromium --version 2>/dev/null || echo chromium), axe-core $axe_version"

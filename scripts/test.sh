@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The project's one test command (CI: .ci/run). Sets the machine up, then runs every gate:
+# ruff, mypy, and the whole pytest suite (real Chromium, real PostgreSQL, real LTI platforms).
+# Every gate runs even when an earlier one fails, so one CI run shows all problems;
+# the exit status is non-zero when any gate failed.
+set -uo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo_root"
+
+bash scripts/setup-system.sh || { echo "test.sh: system setup failed" >&2; exit 1; }
+
+export NO_MKDOCS_2_WARNING=1      # silence Material's EOL banner in build output
+export PYTHONDONTWRITEBYTECODE=1
+
+failed=()
+
+step() {
+  local name="$1"; shift
+  printf '\n==> %s: %s\n' "$name" "$*"
+  "$@"
+  local rc=$?
+  if [ "$name" = pytest ] && [ "$rc" -eq 5 ]; then
+    echo "test.sh: pytest collected no tests; that is a failure, not a pass" >&2
+  fi
+  if [ "$rc" -ne 0 ]; then
+    failed+=("$name (exit $rc)")
+  fi
+}
+
+step ruff .venv/bin/ruff check .
+step mypy .venv/bin/mypy
+step mypy-benchmarks .venv/bin/mypy --strict --ignore-missing-imports benchmarks
+step pytest .venv/bin/python -m pytest --durations=15 "$@"
+
+if ((${#failed[@]})); then
+  printf '\ntest.sh: FAILED: %s\n' "${failed[*]}" >&2
+  exit 1
+fi
+printf '\ntest.sh: all gates passed\n'
