@@ -50,7 +50,10 @@ def parse_yaml(
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # An unclosed bracket or quote is found far below where it opened: point at the opening.
+        opened = exc.context is not None and ("flow" in exc.context or "quoted" in exc.context)
+        mark = exc.context_mark if opened and exc.context_mark else exc.problem_mark
+        mark = mark or exc.context_mark
         line = mark.line + 1 + offset if mark is not None else first_line
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
         errors.append(
