@@ -1,0 +1,167 @@
+"""Shared fixtures: the tool app on SQLite and on a real PostgreSQL server.
+
+The PostgreSQL server is started once per test session from the Debian binaries, only when a
+test asks for it, and a test that needs it FAILS (never skips) when it cannot start.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+TEST_BASE_URL = "https://tool.test"
+
+
+@dataclass(frozen=True)
+class PostgresServer:
+    host: str
+    port: int
+    user: str
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
+
+    def admin_connect(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(
+            host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True
+        )
+
+
+def _free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    """initdb refuses to run as root: drop to the postgres system user when we are root."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL 15 cluster on a free loopback port (fsync off: tests only)."""
+    if not (PG_BIN / "initdb").exists():
+        pytest.fail(f"PostgreSQL server binaries not found in {PG_BIN}: apt-get install postgresql-15")
+    workdir = Path(tempfile.mkdtemp(prefix="intervision-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(workdir, user="postgres", group="postgres")
+    data_dir = workdir / "data"
+    log_file = workdir / "server.log"
+    port = _free_loopback_port()
+
+    def run(command: list[str]) -> None:
+        result = subprocess.run(
+            _as_postgres_user(command), capture_output=True, text=True, check=False, timeout=120
+        )
+        if result.returncode != 0:
+            log = log_file.read_text() if log_file.exists() else ""
+            pytest.fail(
+                f"PostgreSQL command failed: {' '.join(command)}\n{result.stdout}\n"
+                f"{result.stderr}\n{log}"
+            )
+
+    try:
+        run([str(PG_BIN / "initdb"), "-D", str(data_dir), "-A", "trust", "-U", "postgres",
+             "-E", "UTF8", "--no-instructions"])
+        options = (
+            f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        run([str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-l", str(log_file), "-o", options,
+             "-w", "-t", "60", "start"])
+        yield PostgresServer(host="127.0.0.1", port=port, user="postgres")
+    finally:
+        if (data_dir / "postmaster.pid").exists():
+            subprocess.run(
+                _as_postgres_user(
+                    [str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-m", "fast", "-w", "stop"]
+                ),
+                capture_output=True,
+                check=False,
+                timeout=60,
+            )
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
+    """A fresh, empty database for one test; dropped afterwards."""
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    with postgres_server.admin_connect() as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield postgres_server.url(name)
+    finally:
+        with postgres_server.admin_connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Every database test runs twice: on SQLite (WAL, in tmp_path) and on real PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_database")
+    return url
+
+
+@pytest.fixture
+def app_config(tmp_path: Path) -> dict[str, Any]:
+    """Override in a test module to change settings; database defaults to SQLite in tmp_path."""
+    return {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "BASE_URL": TEST_BASE_URL,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.sqlite3'}",
+    }
+
+
+def _migrated_app(config: dict[str, Any]) -> Iterator[Flask]:
+    from lti_app import create_app
+    from lti_app.storage import db, migrate
+
+    app = create_app(config)
+    engine = db.get_engine(app)
+    migrate.upgrade(engine)
+    yield app
+    engine.dispose()
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    """The tool on a migrated SQLite database (fast default for view tests)."""
+    yield from _migrated_app(app_config)
+
+
+@pytest.fixture
+def db_app(app_config: dict[str, Any], database_url: str) -> Iterator[Flask]:
+    """The tool on a migrated database, once on SQLite and once on PostgreSQL."""
+    yield from _migrated_app({**app_config, "DATABASE_URL": database_url})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    return app.test_cli_runner()
