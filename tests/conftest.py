@@ -58,7 +58,9 @@ def _as_postgres_user(command: list[str]) -> list[str]:
 def postgres_server() -> Iterator[PostgresServer]:
     """A throwaway PostgreSQL 15 cluster on a free loopback port (fsync off: tests only)."""
     if not (PG_BIN / "initdb").exists():
-        pytest.fail(f"PostgreSQL server binaries not found in {PG_BIN}: apt-get install postgresql-15")
+        pytest.fail(
+            f"PostgreSQL server binaries not found in {PG_BIN}: apt-get install postgresql-15"
+        )
     workdir = Path(tempfile.mkdtemp(prefix="intervision-pg-"))
     if os.geteuid() == 0:
         shutil.chown(workdir, user="postgres", group="postgres")
@@ -78,14 +80,39 @@ def postgres_server() -> Iterator[PostgresServer]:
             )
 
     try:
-        run([str(PG_BIN / "initdb"), "-D", str(data_dir), "-A", "trust", "-U", "postgres",
-             "-E", "UTF8", "--no-instructions"])
+        run(
+            [
+                str(PG_BIN / "initdb"),
+                "-D",
+                str(data_dir),
+                "-A",
+                "trust",
+                "-U",
+                "postgres",
+                "-E",
+                "UTF8",
+                "--no-instructions",
+            ]
+        )
         options = (
             f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
-        run([str(PG_BIN / "pg_ctl"), "-D", str(data_dir), "-l", str(log_file), "-o", options,
-             "-w", "-t", "60", "start"])
+        run(
+            [
+                str(PG_BIN / "pg_ctl"),
+                "-D",
+                str(data_dir),
+                "-l",
+                str(log_file),
+                "-o",
+                options,
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        )
         yield PostgresServer(host="127.0.0.1", port=port, user="postgres")
     finally:
         if (data_dir / "postmaster.pid").exists():

@@ -216,4 +216,3 @@ class LtiUser(Base):
     name: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     email: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)
-

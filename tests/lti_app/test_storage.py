@@ -65,7 +65,10 @@ def test_deployments_cascade_with_their_registration(db_app: Flask) -> None:
     with db_app.app_context():
         with db.transaction() as session:
             registration = _registration()
-            registration.deployments = [Deployment(deployment_id="1"), Deployment(deployment_id="2")]
+            registration.deployments = [
+                Deployment(deployment_id="1"),
+                Deployment(deployment_id="2"),
+            ]
             session.add(registration)
         with db.transaction() as session:
             stored = session.scalars(select(Registration)).one()

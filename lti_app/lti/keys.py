@@ -1,0 +1,143 @@
+"""The tool's RSA keys: generation on first use, the public JWKS, and rotation with overlap.
+
+Private keys stay in the database (readable only by the service user) and never leave the
+server; the JWKS publishes public parts with ``kid`` = RFC 7638 thumbprint, which is also the kid
+pylti1p3 puts in the headers of the JWTs it signs.
+Rotation (research: security-and-performance.md §2): publish the new key, optionally before it
+signs; keep the old one published for an overlap so platforms' cached key sets stay valid.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from flask import Flask
+from jwcrypto.jwk import JWK
+
+from lti_app.storage import db, keys_repo
+from lti_app.storage.models import ToolKey
+
+RSA_KEY_BITS = 2048
+SIGNING_ALGORITHM = "RS256"
+
+
+@dataclass(frozen=True)
+class KeyMaterial:
+    kid: str
+    private_pem: str
+    public_jwk: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    kid: str
+    private_pem: str
+    public_pem: str
+
+
+def generate_key_material(bits: int = RSA_KEY_BITS) -> KeyMaterial:
+    private_key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+    private_pem = private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode("ascii")
+    return KeyMaterial(*_public_jwk_of(private_pem))
+
+
+def _public_jwk_of(private_pem: str) -> tuple[str, str, dict[str, Any]]:
+    jwk = JWK.from_pem(private_pem.encode("ascii"))
+    kid = jwk.thumbprint()
+    public: dict[str, Any] = json.loads(jwk.export_public())
+    public.update(kid=kid, alg=SIGNING_ALGORITHM, use="sig")
+    return kid, private_pem, public
+
+
+@functools.lru_cache(maxsize=16)
+def public_pem_of(private_pem: str) -> str:
+    """Derive (and cache: loading an RSA key is slow) the public PEM pylti1p3 wants."""
+    private_key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+    return (
+        private_key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode("ascii")
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def ensure_signing_key(app: Flask | None = None, now: datetime | None = None) -> ToolKey:
+    """Return the key that signs now, generating the first key pair on first use."""
+    moment = now or _now()
+    with db.write_transaction(app) as session:
+        key = keys_repo.signing_key(session, moment)
+        if key is not None:
+            return key
+        material = generate_key_material()
+        return keys_repo.add_key(
+            session,
+            kid=material.kid,
+            private_pem=material.private_pem,
+            public_jwk=material.public_jwk,
+            created_at=moment,
+            signing_from=moment,
+        )
+
+
+def current_signing_key(app: Flask | None = None) -> SigningKey:
+    key = ensure_signing_key(app)
+    return SigningKey(key.kid, key.private_pem, public_pem_of(key.private_pem))
+
+
+def public_jwks(app: Flask | None = None, now: datetime | None = None) -> dict[str, Any]:
+    """The JWKS document: every published public key (never a private part)."""
+    ensure_signing_key(app, now)
+    moment = now or _now()
+    with db.transaction(app) as session:
+        keys = keys_repo.published_keys(session, moment)
+        return {"keys": [_public_only(key.public_jwk) for key in keys]}
+
+
+_PRIVATE_RSA_MEMBERS = frozenset({"d", "p", "q", "dp", "dq", "qi", "oth"})
+
+
+def _public_only(jwk: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in jwk.items() if name not in _PRIVATE_RSA_MEMBERS}
+
+
+def rotate_keys(
+    app: Flask | None = None,
+    *,
+    overlap: timedelta,
+    publish_ahead: timedelta = timedelta(0),
+    now: datetime | None = None,
+) -> ToolKey:
+    """Add a key that signs from ``now + publish_ahead``; retire the others ``overlap`` later."""
+    if overlap < timedelta(0) or publish_ahead < timedelta(0):
+        raise ValueError("overlap and publish_ahead must not be negative")
+    moment = now or _now()
+    material = generate_key_material()
+    with db.write_transaction(app) as session:
+        new_key = keys_repo.add_key(
+            session,
+            kid=material.kid,
+            private_pem=material.private_pem,
+            public_jwk=material.public_jwk,
+            created_at=moment,
+            signing_from=moment + publish_ahead,
+        )
+        keys_repo.schedule_retirement(session, new_key, moment + publish_ahead + overlap)
+        return new_key
+
+
+def list_keys(app: Flask | None = None) -> list[ToolKey]:
+    with db.transaction(app) as session:
+        return list(keys_repo.list_keys(session))
