@@ -1,0 +1,96 @@
+"""Course commands for `intervision` (and `python -m site_builder`): build, check, new-module.
+
+Errors are messages for people (file, line, what to do), never tracebacks.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from site_builder.errors import CourseValidationError, display_path
+from site_builder.loader import load_course
+from site_builder.new_module import NewModuleError, create_module
+from site_builder.pages import format_minutes
+
+CONTENT_DIR = click.option(
+    "--content-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("content"),
+    show_default=True,
+    help="Folder with course.yml, modules/ and methods/.",
+)
+
+
+@click.command("check")
+@CONTENT_DIR
+def check(content_dir: Path) -> None:
+    """Validate the course content without building the site."""
+    try:
+        course = load_course(content_dir)
+    except CourseValidationError as exc:
+        click.echo(str(exc), err=True)
+        raise click.exceptions.Exit(1) from None
+    activities = len(course.activities)
+    click.echo(
+        f"{display_path(content_dir)} is valid: {len(course.modules)} modules, "
+        f"{len(course.methods)} methods, {activities} activities, "
+        f"{format_minutes(course.total_minutes)} of study."
+    )
+
+
+@click.command("build")
+@click.option(
+    "-f", "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The mkdocs configuration of the site.",
+)
+@click.option(
+    "-d", "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site_dir from the configuration).",
+)
+def build(config_file: Path, site_dir: Path | None) -> None:
+    """Build the courseware site strictly: any warning fails the build."""
+    from site_builder.site_build import BuildFailed, build_site
+
+    _log_mkdocs_to_terminal()
+    try:
+        written = build_site(config_file, site_dir)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Built the site into {display_path(written)} (catalogue: "
+               f"{display_path(written / 'catalogue.json')})")
+
+
+@click.command("new-module")
+@click.argument("title")
+@CONTENT_DIR
+def new_module(title: str, content_dir: Path) -> None:
+    """Start a new module: writes content/modules/NN-slug.md and lists it in course.yml."""
+    try:
+        created = create_module(content_dir, title)
+    except (NewModuleError, OSError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Created {display_path(created.path)} and added '{created.slug}' to course.yml.")
+    click.echo("Fill in the placeholders, then run `intervision check`.")
+
+
+def _log_mkdocs_to_terminal() -> None:
+    """mkdocs logs warnings that fail a strict build; show them, once, without tracebacks."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_intervision", False) for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler._intervision = True  # type: ignore[attr-defined]
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+COMMANDS: list[click.Command] = [build, check, new_module]

@@ -1,0 +1,91 @@
+"""A THIN mkdocs adapter: load and validate the course, order the navigation, add the
+generated overview and method pages, write catalogue.json. The logic lives in loader,
+pages and catalogue, so Zensical (which ignores mkdocs plugins) can run it as a pre-build step.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as options
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from site_builder.catalogue import write_catalogue
+from site_builder.errors import CourseValidationError
+from site_builder.loader import OVERVIEW_PAGE, load_course, method_page
+from site_builder.model import Course
+from site_builder.pages import method_markdown, overview_markdown
+
+log = get_plugin_logger(__name__)
+
+
+class IntervisionConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped
+    enabled = options.Type(bool, default=True)
+    """Switch the plugin off (e.g. for a plain preview of one page) without editing the nav."""
+    catalogue = options.Type(bool, default=True)
+    """Write catalogue.json into the site folder after the build."""
+
+
+def course_nav(course: Course) -> list[Any]:
+    """Overview first, then modules in course.yml order, then the methods by name."""
+    methods = sorted(course.methods.values(), key=lambda method: method.name.lower())
+    return [
+        {"Overview": OVERVIEW_PAGE},
+        {"Modules": [{module.title: module.src_uri} for module in course.modules]},
+        {"Methods": [{method.name: method_page(method.slug)} for method in methods]},
+    ]
+
+
+class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.course: Course | None = None
+        self.files: Files | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        # `mkdocs serve` reuses the plugin across rebuilds: start from nothing every time.
+        self.course = None
+        self.files = None
+        if not self.config.enabled:
+            return config
+        try:
+            self.course = load_course(Path(config.docs_dir))
+        except CourseValidationError as exc:
+            raise PluginError(str(exc)) from None
+        if config.nav is None:
+            config.nav = course_nav(self.course)
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if self.course is None:
+            return files
+        generated = {OVERVIEW_PAGE: overview_markdown(self.course)}
+        for slug, method in self.course.methods.items():
+            generated[method_page(slug)] = method_markdown(method)
+        for src_uri, markdown in generated.items():
+            if files.get_file_from_path(src_uri) is not None:
+                log.info("Keeping the authored %s instead of generating it", src_uri)
+                continue
+            files.append(File.generated(config, src_uri, content=markdown))
+        self.files = files
+        return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.course is None or not self.config.catalogue:
+            return
+        files = self.files
+
+        def url_for(src_uri: str) -> str:
+            file = files.get_file_from_path(src_uri) if files is not None else None
+            if file is None:
+                raise PluginError(f"catalogue.json: no page for {src_uri}")
+            return file.url
+
+        path = write_catalogue(self.course, Path(config.site_dir), datetime.now(UTC), url_for)
+        log.info("Wrote %s", path)
+

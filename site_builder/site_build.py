@@ -1,0 +1,48 @@
+"""Run a strict mkdocs build of the project's mkdocs.yml: the engine behind `intervision build`."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import Any
+
+
+class BuildFailed(Exception):
+    """The build could not run or was aborted; the message says why."""
+
+
+def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
+    """Build into site_dir (or the configured one) and return where the site was written.
+
+    Runs from the folder of mkdocs.yml, because paths in it (docs_dir, the extension's
+    content_dir) are meant relative to the project, whatever the caller's working directory.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    config_path = config_file.resolve()
+    if not config_path.is_file():
+        raise BuildFailed(f"{config_file} does not exist; run from the project folder or pass "
+                          "--config-file path/to/mkdocs.yml")
+    overrides: dict[str, Any] = {"strict": True}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir.resolve())
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    with contextlib.chdir(config_path.parent):
+        try:
+            config = load_config(str(config_path), **overrides)
+            build(config)
+        except MkDocsException as exc:
+            raise BuildFailed(_describe(exc)) from None
+        except OSError as exc:
+            raise BuildFailed(f"the build could not write or read a file: {exc}") from None
+    return Path(config.site_dir)
+
+
+def _describe(exc: Exception) -> str:
+    text = str(exc).strip()
+    if "strict mode" in text:
+        return f"{text} The warnings above say what to fix."
+    return text or type(exc).__name__
