@@ -87,6 +87,8 @@ def _log_mkdocs_to_terminal() -> None:
     if not any(getattr(h, "_intervision", False) for h in logger.handlers):
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        # Errors end the build and are shown once, in the command's error message.
+        handler.addFilter(lambda record: record.levelno < logging.ERROR)
         handler._intervision = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
     logger.setLevel(logging.INFO)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -30,18 +31,37 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    with contextlib.chdir(config_path.parent):
-        try:
+    errors = _ErrorCollector()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(errors)
+    try:
+        with contextlib.chdir(config_path.parent):
             config = load_config(str(config_path), **overrides)
             build(config)
-        except MkDocsException as exc:
-            raise BuildFailed(_describe(exc)) from None
-        except OSError as exc:
-            raise BuildFailed(f"the build could not write or read a file: {exc}") from None
+    except MkDocsException as exc:
+        raise BuildFailed(_describe(exc, errors.messages)) from None
+    except OSError as exc:
+        raise BuildFailed(f"the build could not write or read a file: {exc}") from None
+    finally:
+        logger.removeHandler(errors)
     return Path(config.site_dir)
 
 
-def _describe(exc: Exception) -> str:
+class _ErrorCollector(logging.Handler):
+    """mkdocs logs a plugin's error and raises a bare 'Aborted with a BuildError!': keep the
+    logged text, because it is the part that tells the author what to fix."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _describe(exc: Exception, logged_errors: list[str]) -> str:
+    if logged_errors:
+        return "\n".join(logged_errors)
     text = str(exc).strip()
     if "strict mode" in text:
         return f"{text} The warnings above say what to fix."
