@@ -277,7 +277,9 @@ def _parse_self_check(body: list[str], line_number: int, *, multiple: bool) -> S
             options[-1].feedback.append(feedback.group("text") or "")
         elif continuation and options and not options[-1].feedback and not previous_blank:
             options[-1].text.append(continuation.group("text"))
-        elif _QUESTION.match(line) and not question and not options:
+        elif _QUESTION.match(line):
+            if question or options:
+                raise BlockSyntaxError(here, _stray_message(line, question, options))
             question.append(line[1:].strip())
         elif question and not options and not previous_blank:
             question.append(line.strip())
