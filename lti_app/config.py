@@ -131,6 +131,10 @@ def settings_from_environment(
         ),
         "KEY_OVERLAP_HOURS": _int_setting(env, "KEY_OVERLAP_HOURS", DEFAULT_KEY_OVERLAP_HOURS),
         "TOOL_TITLE": text("TOOL_TITLE") or "Intervision",
+        "TOOL_DESCRIPTION": text("TOOL_DESCRIPTION")
+        or "Sign-ups for practice sessions and structured peer feedback for intervision.",
+        # Dynamic registration fetches URLs given by a visitor: public hosts only, unless set.
+        "REGISTRATION_ALLOW_PRIVATE": text("REGISTRATION_ALLOW_PRIVATE") in ("1", "true", "yes"),
         # 256 kB: id_tokens are ~3.5 kB; anything far larger is not a legitimate request.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "TESTING": False,

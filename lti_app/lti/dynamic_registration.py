@@ -1,0 +1,272 @@
+"""LTI Dynamic Registration 1.0 (tool side), shaped to pass Moodle's and Canvas' checks.
+
+The platform opens ``/lti/register?openid_configuration=…&registration_token=…``; we fetch its
+OpenID configuration, POST our registration with the bearer token, and store the returned
+client id and deployment id. pylti1p3 2.0 has no dynamic registration (research: lti.md §1).
+Every outbound request has a timeout, a size cap, no redirects, and only https (plain http is
+accepted for loopback platforms only when the tool itself runs on loopback).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import socket
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from flask import Flask
+
+from lti_app.config import is_loopback_host
+from lti_app.lti.tool_urls import (
+    DEEP_LINKING,
+    REQUESTED_CLAIMS,
+    RESOURCE_LINK,
+    TOOL_SCOPES,
+    ToolUrls,
+)
+from lti_app.storage import db, registrations_repo
+
+TOOL_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+CANVAS_PRIVACY_LEVEL = "https://canvas.instructure.com/lti/privacy_level"
+HTTP_TIMEOUT = (3.05, 10.0)
+MAX_RESPONSE_BYTES = 256 * 1024
+
+
+class DynamicRegistrationError(Exception):
+    """Registration cannot proceed; ``str()`` is safe and useful to show to the admin."""
+
+
+@dataclass(frozen=True)
+class PlatformConfiguration:
+    """The parts of the platform's OpenID configuration the tool needs."""
+
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    registration_endpoint: str
+    authorization_server: str | None = None
+    product_family_code: str = ""
+    messages_supported: tuple[str, ...] = ()
+    scopes_supported: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def is_canvas(self) -> bool:
+        return self.product_family_code == "canvas"
+
+
+@dataclass(frozen=True)
+class RegistrationResult:
+    client_id: str
+    deployment_ids: tuple[str, ...] = field(default_factory=tuple)
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def check_platform_url(url: str, *, allow_loopback: bool, allow_private: bool = False) -> str:
+    """Refuse URLs that would let a stranger make the tool call internal services (SSRF)."""
+    parts = urlsplit(url)
+    host = parts.hostname
+    if parts.scheme not in ("https", "http") or not host:
+        raise DynamicRegistrationError(f"{url!r} is not an absolute https URL.")
+    if is_loopback_host(host):
+        if allow_loopback:
+            return url
+        raise DynamicRegistrationError(f"{url!r} points at this server's loopback interface.")
+    if parts.scheme != "https":
+        raise DynamicRegistrationError(f"{url!r} must use https.")
+    if not allow_private:
+        for address in _resolve(host):
+            if not address.is_global:
+                raise DynamicRegistrationError(
+                    f"{host} resolves to a non-public address ({address}); set "
+                    "INTERVISION_REGISTRATION_ALLOW_PRIVATE=1 if your LMS is on a private network."
+                )
+    return url
+
+
+def _resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
+    except socket.gaierror:
+        raise DynamicRegistrationError(f"the host {host!r} cannot be resolved.") from None
+    return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
+
+
+def _read_json(response: requests.Response, what: str) -> dict[str, Any]:
+    body = b""
+    for chunk in response.iter_content(chunk_size=16384):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise DynamicRegistrationError(f"the platform's {what} is larger than 256 kB.")
+    try:
+        document = json.loads(body)
+    except ValueError:
+        raise DynamicRegistrationError(f"the platform's {what} is not JSON.") from None
+    if not isinstance(document, dict):
+        raise DynamicRegistrationError(f"the platform's {what} is not a JSON object.")
+    return document
+
+
+def _required_url(document: dict[str, Any], name: str, **checks: bool) -> str:
+    value = document.get(name)
+    if not isinstance(value, str) or not value:
+        raise DynamicRegistrationError(f"the platform's configuration has no {name!r}.")
+    return check_platform_url(value, **checks)
+
+
+def fetch_platform_configuration(
+    url: str, http: requests.Session, *, allow_loopback: bool, allow_private: bool = False
+) -> PlatformConfiguration:
+    checks = {"allow_loopback": allow_loopback, "allow_private": allow_private}
+    check_platform_url(url, **checks)
+    try:
+        response = http.get(url, timeout=HTTP_TIMEOUT, allow_redirects=False, stream=True)
+    except requests.RequestException as error:
+        raise DynamicRegistrationError(f"could not reach {url}: {type(error).__name__}") from None
+    if response.status_code != 200:
+        raise DynamicRegistrationError(
+            f"{url} answered HTTP {response.status_code} instead of the OpenID configuration."
+        )
+    document = _read_json(response, "OpenID configuration")
+    issuer = document.get("issuer")
+    if not isinstance(issuer, str) or not issuer:
+        raise DynamicRegistrationError("the platform's configuration has no 'issuer'.")
+    platform = document.get(PLATFORM_CONFIGURATION) or {}
+    if not isinstance(platform, dict):
+        platform = {}
+    messages = platform.get("messages_supported") or []
+    scopes = document.get("scopes_supported") or []
+    audience = document.get("authorization_server")
+    return PlatformConfiguration(
+        issuer=issuer,
+        authorization_endpoint=_required_url(document, "authorization_endpoint", **checks),
+        token_endpoint=_required_url(document, "token_endpoint", **checks),
+        jwks_uri=_required_url(document, "jwks_uri", **checks),
+        registration_endpoint=_required_url(document, "registration_endpoint", **checks),
+        authorization_server=audience if isinstance(audience, str) and audience else None,
+        product_family_code=str(platform.get("product_family_code") or "").lower(),
+        messages_supported=tuple(
+            str(m.get("type")) for m in messages if isinstance(m, dict) and m.get("type")
+        ),
+        scopes_supported=tuple(str(s) for s in scopes if isinstance(s, str)),
+        origin=origin_of(url),
+    )
+
+
+def _message(kind: str, urls: ToolUrls, title: str, placements: Iterable[str]) -> dict[str, Any]:
+    message: dict[str, Any] = {"type": kind, "target_link_uri": urls.launch, "label": title}
+    placement_list = list(placements)
+    if placement_list:
+        message["placements"] = placement_list
+    return message
+
+
+def tool_registration_request(
+    urls: ToolUrls, platform: PlatformConfiguration, *, title: str, description: str
+) -> dict[str, Any]:
+    """The registration body; only asks for scopes and messages the platform offers."""
+    supported_messages = set(platform.messages_supported) or {RESOURCE_LINK, DEEP_LINKING}
+    messages = []
+    if RESOURCE_LINK in supported_messages:
+        placements = ["course_navigation"] if platform.is_canvas else []
+        messages.append(_message(RESOURCE_LINK, urls, title, placements))
+    if DEEP_LINKING in supported_messages:
+        placements = ["assignment_selection", "link_selection"] if platform.is_canvas else []
+        messages.append(_message(DEEP_LINKING, urls, title, placements))
+    offered = set(platform.scopes_supported)
+    scopes = [scope for scope in TOOL_SCOPES if not offered or scope in offered]
+    tool_configuration: dict[str, Any] = {
+        "domain": urls.domain,
+        "target_link_uri": urls.launch,
+        "description": description,
+        "claims": list(REQUESTED_CLAIMS),
+        "messages": messages,
+        "custom_parameters": {},
+    }
+    if platform.is_canvas:
+        tool_configuration[CANVAS_PRIVACY_LEVEL] = "public"
+    return {
+        "application_type": "web",
+        "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": urls.login,
+        "redirect_uris": urls.redirect_uris,
+        "client_name": title,
+        "jwks_uri": urls.jwks,
+        "token_endpoint_auth_method": "private_key_jwt",
+        "scope": " ".join(scopes),
+        TOOL_CONFIGURATION: tool_configuration,
+    }
+
+
+def register_with_platform(
+    platform: PlatformConfiguration,
+    registration_token: str,
+    request_body: dict[str, Any],
+    http: requests.Session,
+) -> RegistrationResult:
+    """POST the registration; the token is single-use, so this is called once per attempt."""
+    headers = {"Accept": "application/json"}
+    if registration_token:
+        headers["Authorization"] = f"Bearer {registration_token}"
+    try:
+        response = http.post(
+            platform.registration_endpoint,
+            json=request_body,
+            headers=headers,
+            timeout=HTTP_TIMEOUT,
+            allow_redirects=False,
+            stream=True,
+        )
+    except requests.RequestException as error:
+        raise DynamicRegistrationError(
+            f"could not reach the platform's registration endpoint: {type(error).__name__}"
+        ) from None
+    if response.status_code not in (200, 201):
+        detail = response.text[:300] if response.text else ""
+        raise DynamicRegistrationError(
+            f"the platform refused the registration (HTTP {response.status_code}): {detail}"
+        )
+    document = _read_json(response, "registration response")
+    client_id = document.get("client_id")
+    if not isinstance(client_id, str | int) or str(client_id) == "":
+        raise DynamicRegistrationError("the platform's registration response has no client_id.")
+    tool_configuration = document.get(TOOL_CONFIGURATION) or {}
+    deployment_id = (
+        tool_configuration.get("deployment_id") if isinstance(tool_configuration, dict) else None
+    )
+    deployments = (str(deployment_id),) if deployment_id not in (None, "") else ()
+    return RegistrationResult(client_id=str(client_id), deployment_ids=deployments)
+
+
+def save_registration(
+    platform: PlatformConfiguration, result: RegistrationResult, app: Flask | None = None
+) -> list[str]:
+    """Store (or extend) the registration; return the deployment ids that are now known."""
+    with db.write_transaction(app) as session:
+        existing = registrations_repo.find_registration(session, platform.issuer, result.client_id)
+        if existing is None:
+            existing = registrations_repo.add_registration(
+                session,
+                issuer=platform.issuer,
+                client_id=result.client_id,
+                auth_login_url=platform.authorization_endpoint,
+                auth_token_url=platform.token_endpoint,
+                auth_audience=platform.authorization_server,
+                jwks_url=platform.jwks_uri,
+                deployment_ids=result.deployment_ids,
+                frame_origins=[platform.origin],
+            )
+        else:
+            registrations_repo.add_deployments(session, existing, result.deployment_ids)
+        return existing.deployment_ids
