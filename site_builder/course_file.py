@@ -11,7 +11,7 @@ from typing import cast
 from site_builder.errors import ContentError
 from site_builder.fields import KEBAB_CASE, FieldReader
 from site_builder.model import ACTIVITY_TYPES, Activity, ActivityType
-from site_builder.yaml_source import parse_yaml
+from site_builder.yaml_source import parse_yaml, read_source
 
 COURSE_FIELDS = ("title", "language", "description", "modules", "activities")
 ACTIVITY_FIELDS = ("id", "type", "title", "description", "method")
@@ -29,6 +29,7 @@ class CourseFile:
     module_slugs: list[str] = field(default_factory=list)
     module_lines: dict[str, int] = field(default_factory=dict)
     modules_read: bool = False
+    activities_read: bool = False
     activities: dict[str, Activity] = field(default_factory=dict)
 
 
@@ -47,7 +48,8 @@ def read_course_file(
                          "create it with title, language, description and modules")
         )
         return course
-    document = parse_yaml(path.read_text(encoding="utf-8"), path, errors)
+    text = read_source(path, errors)
+    document = parse_yaml(text, path, errors) if text is not None else None
     if document is None:
         return course
     reader = FieldReader.root(document, errors, "course")
@@ -75,6 +77,7 @@ def read_course_file(
             course.module_lines[slug] = document.line_of(item_path) or 1
     course.modules_read = isinstance(reader.mapping.get("modules"), list)
     course.activities = _activities(reader, method_slugs)
+    course.activities_read = True
     return course
 
 

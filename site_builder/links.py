@@ -104,7 +104,8 @@ def check_links(
         elif not (content_dir / target).is_file():
             errors.append(_broken(path, link, f"the file content/{target} does not exist"))
         elif anchor and target.endswith(".md"):
-            text = _without_front_matter((content_dir / target).read_text(encoding="utf-8"))
+            raw = (content_dir / target).read_text(encoding="utf-8", errors="replace")
+            text = _without_front_matter(raw)
             if anchor not in heading_anchors(text):
                 errors.append(_broken(path, link, f"content/{target} has no heading #{anchor}"))
 

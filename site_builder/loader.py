@@ -114,7 +114,7 @@ def _load_modules(
         module = read_module(path, split, errors)
         embedded = check_body(
             path, split.body, split.body_first_line, method_slugs,
-            course_file.activities.keys(), errors,
+            course_file.activities.keys() if course_file.activities_read else None, errors,
         )
         check_links(path, split.body, split.body_first_line, content_dir, generated_pages, errors)
         if module is None:

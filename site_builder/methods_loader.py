@@ -20,7 +20,7 @@ from site_builder.model import (
     Role,
     Source,
 )
-from site_builder.yaml_source import parse_yaml
+from site_builder.yaml_source import parse_yaml, read_source
 
 METHOD_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
 METHOD_FIELDS = (
@@ -69,7 +69,8 @@ def collect_methods(content_dir: Path, errors: list[ContentError]) -> dict[str, 
 
 def read_method(path: Path, errors: list[ContentError]) -> Method | None:
     before = len(errors)
-    document = parse_yaml(path.read_text(encoding="utf-8"), path, errors)
+    text = read_source(path, errors)
+    document = parse_yaml(text, path, errors) if text is not None else None
     if document is None:
         return None
     reader = FieldReader.root(document, errors, "method")

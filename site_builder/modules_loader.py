@@ -10,7 +10,12 @@ from typing import cast
 from site_builder.errors import ContentError
 from site_builder.fields import FieldReader
 from site_builder.model import LEVELS, Level, Module
-from site_builder.yaml_source import FrontMatterSplit, parse_yaml, split_front_matter
+from site_builder.yaml_source import (
+    FrontMatterSplit,
+    parse_yaml,
+    read_source,
+    split_front_matter,
+)
 
 MODULE_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MODULE_FIELDS = (
@@ -50,7 +55,8 @@ def slug_of(path: Path) -> str:
 
 
 def read_module_text(path: Path, errors: list[ContentError]) -> FrontMatterSplit | None:
-    return split_front_matter(path.read_text(encoding="utf-8"), path, errors)
+    text = read_source(path, errors)
+    return split_front_matter(text, path, errors) if text is not None else None
 
 
 def read_module(

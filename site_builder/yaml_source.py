@@ -41,6 +41,20 @@ class YamlDocument:
         return self.first_line
 
 
+def read_source(path: Path, errors: list[ContentError]) -> str | None:
+    """File text, or a ContentError when it is not UTF-8 (e.g. saved as Windows-1252)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.append(
+            ContentError(path, None, None, f"is not UTF-8 text (byte {exc.start})",
+                         "save the file with UTF-8 encoding in your editor")
+        )
+    except OSError as exc:
+        errors.append(ContentError(path, None, None, f"cannot be read: {exc.strerror}"))
+    return None
+
+
 def parse_yaml(
     text: str, path: Path, errors: list[ContentError], first_line: int = 1
 ) -> YamlDocument | None:

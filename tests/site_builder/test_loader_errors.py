@@ -39,176 +39,315 @@ def _add_module_3(tree: CourseTree, name: str = "03-extra-steps.md") -> None:
 CASES: dict[str, Case] = {
     "unknown level": Case(
         lambda t: t.edit(M1, "level: introductory", "level: beginner"),
-        M1, "level: beginner", "level",
+        M1,
+        "level: beginner",
+        "level",
         "expected one of introductory, intermediate, advanced, got 'beginner'",
     ),
     "missing title": Case(
-        lambda t: t.edit(M1, "title: First steps\n", ""), M1, "summary:", "title",
+        lambda t: t.edit(M1, "title: First steps\n", ""),
+        M1,
+        "summary:",
+        "title",
         "is required but missing",
     ),
     "duration is text": Case(
         lambda t: t.edit(M1, "duration_minutes: 45", "duration_minutes: forty"),
-        M1, "duration_minutes", "duration_minutes", "expected a whole number 5 to 600",
+        M1,
+        "duration_minutes",
+        "duration_minutes",
+        "expected a whole number 5 to 600",
     ),
     "duration out of range": Case(
         lambda t: t.edit(M1, "duration_minutes: 45", "duration_minutes: 2"),
-        M1, "duration_minutes", "duration_minutes", "got 2",
+        M1,
+        "duration_minutes",
+        "duration_minutes",
+        "got 2",
     ),
     "objectives not a list": Case(
-        lambda t: t.edit(M1, "objectives:\n  - Explain what intervision is.\n  - Distinguish "
-                         "intervision from supervision.\n", "objectives: Explain it.\n"),
-        M1, "objectives:", "objectives", "expected a list",
+        lambda t: t.edit(
+            M1,
+            "objectives:\n  - Explain what intervision is.\n  - Distinguish "
+            "intervision from supervision.\n",
+            "objectives: Explain it.\n",
+        ),
+        M1,
+        "objectives:",
+        "objectives",
+        "expected a list",
     ),
     "too few objectives": Case(
         lambda t: t.edit(M1, "  - Distinguish intervision from supervision.\n", ""),
-        M1, "objectives:", "objectives", "expected at least 2 entries, got 1",
+        M1,
+        "objectives:",
+        "objectives",
+        "expected at least 2 entries, got 1",
     ),
     "misspelt field": Case(
         lambda t: t.edit(M1, "tags: [basics]", "tag: [basics]"),
-        M1, "tag:", "tag", "is not a known field",
+        M1,
+        "tag:",
+        "tag",
+        "is not a known field",
     ),
     "field written twice": Case(
         lambda t: t.edit(M1, "tags: [basics]", "tags: [basics]\ntags: [more]"),
-        M1, "tags: [more]", "tags", "is written twice",
+        M1,
+        "tags: [more]",
+        "tags",
+        "is written twice",
     ),
     "front matter YAML syntax": Case(
         lambda t: t.edit(M1, "summary: Why peers consult each other.", "summary: [unclosed"),
-        M1, "summary: [unclosed", None, "YAML syntax error",
+        M1,
+        "summary: [unclosed",
+        None,
+        "YAML syntax error",
     ),
     "no front matter": Case(
-        lambda t: t.write(M1, "# Just a heading\n"), M1, "# Just a heading", None,
+        lambda t: t.write(M1, "# Just a heading\n"),
+        M1,
+        "# Just a heading",
+        None,
         "does not start with YAML front matter",
     ),
     "unknown method in front matter": Case(
         lambda t: t.edit(M2, "method: demo-method", "method: no-such-method"),
-        M2, "method: no-such-method", "method", "unknown method 'no-such-method'",
+        M2,
+        "method: no-such-method",
+        "method",
+        "unknown method 'no-such-method'",
     ),
     "unknown prerequisite": Case(
         lambda t: t.edit(M2, "prerequisites: [first-steps]", "prerequisites: [ghost]"),
-        M2, "prerequisites:", "prerequisites", "unknown module 'ghost'",
+        M2,
+        "prerequisites:",
+        "prerequisites",
+        "unknown module 'ghost'",
     ),
     "prerequisite cycle": Case(
         lambda t: t.edit(M1, "prerequisites: []", "prerequisites: [second-steps]"),
-        M1, "prerequisites:", "prerequisites", "go round in a circle",
+        M1,
+        "prerequisites:",
+        "prerequisites",
+        "go round in a circle",
     ),
     "duplicate slug": Case(
         lambda t: t.write("modules/03-first-steps.md", module_text()),
-        "modules/03-first-steps.md", None, None, "duplicate slug 'first-steps'",
+        "modules/03-first-steps.md",
+        None,
+        None,
+        "duplicate slug 'first-steps'",
     ),
     "bad file name": Case(
         lambda t: t.write("modules/3-bad name.md", module_text()),
-        "modules/3-bad name.md", None, None, "must be NN-slug.md",
+        "modules/3-bad name.md",
+        None,
+        None,
+        "must be NN-slug.md",
     ),
     "module not listed": Case(
-        _add_module_3, "modules/03-extra-steps.md", None, None,
+        _add_module_3,
+        "modules/03-extra-steps.md",
+        None,
+        None,
         "'extra-steps' is not listed in course.yml",
     ),
     "listed module missing": Case(
-        lambda t: t.edit("course.yml", "  - second-steps\n", "  - second-steps\n  - ghost-module\n"
-                         ),
-        "course.yml", "ghost-module", "modules", "'ghost-module' is listed but",
+        lambda t: t.edit(
+            "course.yml", "  - second-steps\n", "  - second-steps\n  - ghost-module\n"
+        ),
+        "course.yml",
+        "ghost-module",
+        "modules",
+        "'ghost-module' is listed but",
     ),
     "unknown activity block": Case(
         lambda t: t.edit(M2, "::: activity written-round", "::: activity no-such-activity"),
-        M2, "::: activity no-such-activity", None, "unknown activity 'no-such-activity'",
+        M2,
+        "::: activity no-such-activity",
+        None,
+        "unknown activity 'no-such-activity'",
     ),
     "unknown method-timeline block": Case(
         lambda t: t.edit(M2, "::: method-timeline demo-method", "::: method-timeline nope"),
-        M2, "::: method-timeline nope", None, "unknown method 'nope'",
+        M2,
+        "::: method-timeline nope",
+        None,
+        "unknown method 'nope'",
     ),
     "broken link": Case(
         lambda t: t.edit(M2, "(01-first-steps.md#why-peers)", "(07-nowhere.md)"),
-        M2, "07-nowhere.md", None, "content/modules/07-nowhere.md does not exist",
+        M2,
+        "07-nowhere.md",
+        None,
+        "content/modules/07-nowhere.md does not exist",
     ),
     "broken anchor": Case(
         lambda t: t.edit(M2, "01-first-steps.md#why-peers", "01-first-steps.md#no-heading"),
-        M2, "#no-heading", None, "has no heading #no-heading",
+        M2,
+        "#no-heading",
+        None,
+        "has no heading #no-heading",
     ),
     "too few words": Case(
-        lambda t: t.write(M1, module_text().split("## Why peers")[0] + SELF_CHECK * 2
-                          + "::: reflection\nWhy?\n:::\n## Group exercise\nShort.\n"),
-        M1, None, None, "words outside blocks; a module needs at least 700",
+        lambda t: t.write(
+            M1,
+            module_text().split("## Why peers")[0]
+            + SELF_CHECK * 2
+            + "::: reflection\nWhy?\n:::\n## Group exercise\nShort.\n",
+        ),
+        M1,
+        None,
+        None,
+        "words outside blocks; a module needs at least 700",
     ),
     "one self-check": Case(
-        lambda t: t.edit(M1, SELF_CHECK, ""), M1, None, None, "has 1 self-check question(s)",
+        lambda t: t.edit(M1, SELF_CHECK, ""),
+        M1,
+        None,
+        None,
+        "has 1 self-check question(s)",
     ),
     "no reflection": Case(
         lambda t: t.edit(M1, "::: reflection\nWhich case occupies you?\n:::\n", ""),
-        M1, None, None, "has no reflection prompt",
+        M1,
+        None,
+        None,
+        "has no reflection prompt",
     ),
     "no group exercise": Case(
         lambda t: t.edit(M1, "## Group exercise", "## Practice"),
-        M1, None, None, "has no '## Group exercise' section",
+        M1,
+        None,
+        None,
+        "has no '## Group exercise' section",
     ),
     "course.yml YAML syntax": Case(
         lambda t: t.edit("course.yml", "language: en", "language: : en"),
-        "course.yml", "language: : en", None, "YAML syntax error",
+        "course.yml",
+        "language: : en",
+        None,
+        "YAML syntax error",
     ),
     "course language not a code": Case(
         lambda t: t.edit("course.yml", "language: en", "language: English"),
-        "course.yml", "language:", "language", "two-letter ISO 639-1 code",
+        "course.yml",
+        "language:",
+        "language",
+        "two-letter ISO 639-1 code",
     ),
     "peer-feedback activity without method": Case(
         lambda t: t.edit("course.yml", "    method: demo-method\n", ""),
-        "course.yml", "- id: written-round", "activities[1].method", "is required but missing",
+        "course.yml",
+        "- id: written-round",
+        "activities[1].method",
+        "is required but missing",
     ),
     "activity with unknown type": Case(
         lambda t: t.edit("course.yml", "type: signup", "type: quiz"),
-        "course.yml", "type: quiz", "activities[0].type", "expected one of signup, peer-feedback",
+        "course.yml",
+        "type: quiz",
+        "activities[0].type",
+        "expected one of signup, peer-feedback",
     ),
     "method without case-bringer": Case(
         lambda t: t.edit(METHOD, "id: case-bringer", "id: presenter"),
-        METHOD, "roles:", "roles", "must include a role with id 'case-bringer'",
+        METHOD,
+        "roles:",
+        "roles",
+        "must include a role with id 'case-bringer'",
     ),
     "speaker is not a role": Case(
         lambda t: t.edit(METHOD, "speakers: [consultant]", "speakers: [observer]"),
-        METHOD, "speakers: [observer]", "phases[2].speakers[0]", "'observer' is not a role",
+        METHOD,
+        "speakers: [observer]",
+        "phases[2].speakers[0]",
+        "'observer' is not a role",
     ),
     "silent case-bringer speaks": Case(
         lambda t: t.edit(METHOD, "speakers: [consultant]", "speakers: [all]"),
-        METHOD, "speakers: [all]", "phases[2].speakers", "case-bringer is silent", occurrence=2,
+        METHOD,
+        "speakers: [all]",
+        "phases[2].speakers",
+        "case-bringer is silent",
+        occurrence=2,
     ),
     "group size min above max": Case(
         lambda t: t.edit(METHOD, "{min: 3, max: 8}", "{min: 9, max: 8}"),
-        METHOD, "group_size", "group_size.min", "min (9) is above max (8)",
+        METHOD,
+        "group_size",
+        "group_size.min",
+        "min (9) is above max (8)",
     ),
     "group size min below two": Case(
         lambda t: t.edit(METHOD, "{min: 3, max: 8}", "{min: 1, max: 8}"),
-        METHOD, "group_size", "group_size.min", "expected a whole number 2 or more",
+        METHOD,
+        "group_size",
+        "group_size.min",
+        "expected a whole number 2 or more",
     ),
     "duplicate phase id": Case(
         lambda t: t.edit(METHOD, "id: advice", "id: case"),
-        METHOD, "id: case\n", "phases[2].id", "phase id 'case' is used twice", occurrence=2,
+        METHOD,
+        "id: case\n",
+        "phases[2].id",
+        "phase id 'case' is used twice",
+        occurrence=2,
     ),
     "unknown contribution": Case(
         lambda t: t.edit(METHOD, "contribution: advice", "contribution: tips"),
-        METHOD, "contribution: tips", "phases[2].contribution", "got 'tips'",
+        METHOD,
+        "contribution: tips",
+        "phases[2].contribution",
+        "got 'tips'",
     ),
     "phase minutes zero": Case(
         lambda t: t.edit(METHOD, "minutes: 5", "minutes: 0"),
-        METHOD, "minutes: 0", "phases[0].minutes", "expected a whole number 1 or more",
+        METHOD,
+        "minutes: 0",
+        "phases[0].minutes",
+        "expected a whole number 1 or more",
     ),
     "case_bringer_silent not boolean": Case(
         lambda t: t.edit(METHOD, "case_bringer_silent: true", "case_bringer_silent: maybe"),
-        METHOD, "case_bringer_silent: maybe", "phases[2].case_bringer_silent",
+        METHOD,
+        "case_bringer_silent: maybe",
+        "phases[2].case_bringer_silent",
         "expected true or false",
     ),
     "no sources": Case(
-        lambda t: t.edit(METHOD, "sources:\n  - title: A test source\n"
-                         "    url: https://example.org/source\n", "sources: []\n"),
-        METHOD, "sources:", "sources", "expected at least 1 entries, got 0",
+        lambda t: t.edit(
+            METHOD,
+            "sources:\n  - title: A test source\n    url: https://example.org/source\n",
+            "sources: []\n",
+        ),
+        METHOD,
+        "sources:",
+        "sources",
+        "expected at least 1 entries, got 0",
     ),
     "source url not http": Case(
         lambda t: t.edit(METHOD, "url: https://example.org/source", "url: example.org"),
-        METHOD, "url: example.org", "sources[0].url", "expected an http(s) address",
+        METHOD,
+        "url: example.org",
+        "sources[0].url",
+        "expected an http(s) address",
     ),
     "method YAML syntax": Case(
         lambda t: t.edit(METHOD, "    minutes: 10\n", "    minutes: 10\n   bad: indent\n"),
-        METHOD, "bad: indent", None, "YAML syntax error",
+        METHOD,
+        "bad: indent",
+        None,
+        "YAML syntax error",
     ),
     "method file name": Case(
         lambda t: t.write("methods/Demo_Method.yml", "name: x\n"),
-        "methods/Demo_Method.yml", None, None, "must be a kebab-case slug",
+        "methods/Demo_Method.yml",
+        None,
+        None,
+        "must be a kebab-case slug",
     ),
 }
 
@@ -240,11 +379,13 @@ def test_valid_course_loads(course_tree: CourseTree) -> None:
 
 
 def test_modules_follow_course_yml_order(course_tree: CourseTree) -> None:
-    course_tree.edit("course.yml", "  - first-steps\n  - second-steps\n",
-                     "  - second-steps\n  - first-steps\n")
+    course_tree.edit(
+        "course.yml", "  - first-steps\n  - second-steps\n", "  - second-steps\n  - first-steps\n"
+    )
     course_tree.edit(M2, "prerequisites: [first-steps]", "prerequisites: []")
     assert [m.slug for m in load_course(course_tree.content).modules] == [
-        "second-steps", "first-steps",
+        "second-steps",
+        "first-steps",
     ]
 
 
@@ -285,3 +426,19 @@ def test_load_methods_and_activities_separately(course_tree: CourseTree) -> None
     course_tree.edit(METHOD, "minutes: 5", "minutes: 0")
     with pytest.raises(CourseValidationError):
         load_methods(course_tree.content)
+
+
+def test_file_that_is_not_utf8(course_tree: CourseTree) -> None:
+    path = course_tree.content / M1
+    path.write_bytes(path.read_text(encoding="utf-8").replace("Why peers", "Café").encode("cp1252"))
+    with pytest.raises(CourseValidationError) as raised:
+        load_course(course_tree.content)
+    (error,) = [e for e in raised.value.errors if e.path == path]
+    assert "is not UTF-8 text" in error.message
+
+
+def test_broken_course_yml_does_not_cascade(course_tree: CourseTree) -> None:
+    course_tree.edit("course.yml", "language: en", "language: : en")
+    with pytest.raises(CourseValidationError) as raised:
+        load_course(course_tree.content)
+    assert [e.path.name for e in raised.value.errors] == ["course.yml"]
