@@ -418,8 +418,16 @@
 
   /* ---------- Start ---------- */
 
+  /* Material's search dialog has no accessible name (axe aria-dialog-name, serious). */
+  function nameSearchDialog() {
+    each('.md-search[role="dialog"]:not([aria-label]):not([aria-labelledby])', function (dialog) {
+      dialog.setAttribute("aria-label", "Search");
+    });
+  }
+
   function init() {
     var ctx = context();
+    nameSearchDialog();
     each("form.iv-selfcheck", function (form) { initSelfCheck(form, ctx); });
     var order = 0;
     each(".iv-reflection", function (box) { initReflection(box, ctx, order++); });
