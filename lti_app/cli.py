@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask.cli import FlaskGroup
 
 from lti_app import create_app
+from lti_app.cli_commands import db_group, keys_group, platform_group, serve
 
 main = FlaskGroup(name="intervision", create_app=create_app, help=__doc__)
+for _command in (serve, db_group, platform_group, keys_group):
+    main.add_command(_command)
 
 
 def _add_course_commands() -> None:

@@ -1,0 +1,208 @@
+"""Operator commands: serve, db upgrade, platform add/list/remove, keys rotate/list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lti_app.config import is_loopback_host
+from lti_app.lti import keys
+from lti_app.storage import db, migrate, registrations_repo
+
+
+def _apply_migrations() -> None:
+    migrate.upgrade(db.get_engine())
+    keys.ensure_signing_key()
+
+
+@click.group("db", help="Database schema commands.")
+def db_group() -> None:
+    pass
+
+
+@db_group.command("upgrade", help="Apply all migrations (safe to repeat).")
+@with_appcontext
+def db_upgrade() -> None:
+    _apply_migrations()
+    revision = migrate.current_revision(db.get_engine())
+    click.echo(f"Database at revision {revision}.")
+
+
+@click.command("serve", help="Run the production server (gunicorn, threaded workers).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@with_appcontext
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    from lti_app.wsgi_server import run_gunicorn
+
+    base_host = urlsplit(current_app.config["BASE_URL"]).hostname
+    if not is_loopback_host(host) and is_loopback_host(base_host):
+        click.echo(
+            "Warning: listening publicly while INTERVISION_BASE_URL is a loopback address; "
+            "set INTERVISION_BASE_URL to the public https address.",
+            err=True,
+        )
+    _apply_migrations()
+    run_gunicorn(current_app._get_current_object(), host, port, workers, threads)  # type: ignore[attr-defined]
+
+
+@click.group("platform", help="Platforms (LMS registrations) allowed to launch the tool.")
+def platform_group() -> None:
+    pass
+
+
+def _https_url(_ctx: Any, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return value
+    if parts.scheme == "http" and is_loopback_host(parts.hostname):
+        return value
+    raise click.BadParameter(f"{value!r} must be an https URL (http only for localhost).")
+
+
+@platform_group.command("add")
+@click.option("--issuer", required=True, help="Platform ID (iss), e.g. https://moodle.example.org")
+@click.option("--client-id", required=True)
+@click.option("--auth-login-url", required=True, callback=_https_url)
+@click.option("--auth-token-url", required=True, callback=_https_url)
+@click.option("--jwks-url", required=True, callback=_https_url)
+@click.option("--deployment-id", "deployment_ids", multiple=True, required=True)
+@click.option("--audience", default=None, help="Token audience, if not the token URL.")
+@click.option(
+    "--frame-origin",
+    "frame_origins",
+    multiple=True,
+    help="Origin allowed to frame the tool (default: the login URL's origin).",
+)
+@with_appcontext
+def platform_add(
+    issuer: str,
+    client_id: str,
+    auth_login_url: str,
+    auth_token_url: str,
+    jwks_url: str,
+    deployment_ids: tuple[str, ...],
+    audience: str | None,
+    frame_origins: tuple[str, ...],
+) -> None:
+    """Register a platform from the values its admin page shows."""
+    for origin in frame_origins:
+        _https_url(None, click.Option(["--frame-origin"]), origin)
+    login = urlsplit(auth_login_url)
+    origins = list(frame_origins) or [f"{login.scheme}://{login.netloc}"]
+    try:
+        with db.write_transaction() as session:
+            registration = registrations_repo.add_registration(
+                session,
+                issuer=issuer,
+                client_id=client_id,
+                auth_login_url=auth_login_url,
+                auth_token_url=auth_token_url,
+                jwks_url=jwks_url,
+                deployment_ids=deployment_ids,
+                auth_audience=audience,
+                frame_origins=origins,
+            )
+            deployments = ", ".join(registration.deployment_ids)
+    except registrations_repo.RegistrationExists:
+        raise click.ClickException(
+            f"issuer {issuer} with client id {client_id} is already registered; use "
+            "`intervision platform add-deployment` to add a deployment, or remove it first."
+        ) from None
+    click.echo(f"Added {issuer} (client {client_id}) with deployment(s) {deployments}.")
+
+
+@platform_group.command("add-deployment")
+@click.option("--issuer", required=True)
+@click.option("--client-id", required=True)
+@click.option("--deployment-id", "deployment_ids", multiple=True, required=True)
+@with_appcontext
+def platform_add_deployment(issuer: str, client_id: str, deployment_ids: tuple[str, ...]) -> None:
+    with db.write_transaction() as session:
+        registration = registrations_repo.find_registration(session, issuer, client_id)
+        if registration is None:
+            raise click.ClickException(f"no platform {issuer} with client id {client_id}.")
+        added = registrations_repo.add_deployments(session, registration, deployment_ids)
+    click.echo(f"Added deployment(s): {', '.join(added) or 'none (all known)'}.")
+
+
+@platform_group.command("list")
+@with_appcontext
+def platform_list() -> None:
+    with db.transaction() as session:
+        registrations = registrations_repo.list_registrations(session)
+        if not registrations:
+            click.echo("No platforms registered. Add one with `intervision platform add`.")
+        for reg in registrations:
+            click.echo(
+                f"{reg.issuer}\tclient={reg.client_id}\t"
+                f"deployments={','.join(reg.deployment_ids)}\tlogin={reg.auth_login_url}"
+            )
+
+
+@platform_group.command("remove")
+@click.option("--issuer", required=True)
+@click.option("--client-id", required=True)
+@with_appcontext
+def platform_remove(issuer: str, client_id: str) -> None:
+    with db.write_transaction() as session:
+        removed = registrations_repo.remove_registration(session, issuer, client_id)
+    if not removed:
+        raise click.ClickException(f"no platform {issuer} with client id {client_id}.")
+    click.echo(f"Removed {issuer} (client {client_id}); its launches are refused from now on.")
+
+
+@click.group("keys", help="The tool's signing keys (published at /.well-known/jwks.json).")
+def keys_group() -> None:
+    pass
+
+
+@keys_group.command("rotate")
+@click.option(
+    "--overlap-hours",
+    type=click.IntRange(0),
+    default=None,
+    help="Keep the old key published this long (default INTERVISION_KEY_OVERLAP_HOURS).",
+)
+@click.option(
+    "--publish-ahead-hours",
+    type=click.IntRange(0),
+    default=0,
+    show_default=True,
+    help="Publish the new key this long before it starts signing.",
+)
+@with_appcontext
+def keys_rotate(overlap_hours: int | None, publish_ahead_hours: int) -> None:
+    overlap = current_app.config["KEY_OVERLAP_HOURS"] if overlap_hours is None else overlap_hours
+    keys.ensure_signing_key()
+    new_key = keys.rotate_keys(
+        overlap=timedelta(hours=overlap), publish_ahead=timedelta(hours=publish_ahead_hours)
+    )
+    click.echo(
+        f"New key {new_key.kid} signs from {new_key.signing_from:%Y-%m-%d %H:%M} UTC; "
+        f"older keys stay published for {overlap} more hour(s) after that."
+    )
+
+
+@keys_group.command("list")
+@with_appcontext
+def keys_list() -> None:
+    now = datetime.now(UTC)
+    for key in keys.list_keys():
+        if not key.is_published(now):
+            status = "retired"
+        elif key.can_sign(now):
+            status = "published"
+        else:
+            status = "published, not yet signing"
+        retire = f"\tretires {key.retired_at:%Y-%m-%d %H:%M}" if key.retired_at else ""
+        click.echo(f"{key.kid}\t{status}\tsigning from {key.signing_from:%Y-%m-%d %H:%M}{retire}")
