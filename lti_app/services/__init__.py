@@ -1,0 +1,1 @@
+"""Application services: work that spans storage and LTI (no Flask views, no templates)."""

@@ -1,0 +1,161 @@
+"""Module pages inside the LMS: the built page in the iframe, "Mark as done" on the server,
+and completion sent to the gradebook when the course link has a line item.
+
+A module link launches with ``kind=module`` and ``intervision_ref=<slug>`` (set by deep
+linking); the handler sends the browser to the module's built page under ``/site/``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from markupsafe import Markup
+
+from lti_app.catalogue import Catalogue, CatalogueError, CatalogueModule, get_catalogue, site_dir
+from lti_app.lti.current import current_launch, require_launch
+from lti_app.lti.deep_linking import KIND_PARAMETER, REF_PARAMETER
+from lti_app.lti.dispatch import register_launch_handler
+from lti_app.lti.headers import csp_nonce, frame_ancestors
+from lti_app.lti.launch import Launch
+from lti_app.lti.services.ags import SCORE_SCOPE
+from lti_app.services.score_outbox import ScoreRequest, send_score_now
+from lti_app.storage import db, progress_repo
+from lti_app.web.site_pages import NeedsSlash, NotInSite, inject_into_page, resolve_site_path
+
+log = logging.getLogger(__name__)
+bp = Blueprint("modules", __name__, template_folder="templates")
+MODULE_KIND = "module"
+STATIC_MAX_AGE = 3600
+
+
+def _catalogue_or_503() -> Catalogue:
+    try:
+        return get_catalogue()
+    except CatalogueError as problem:
+        log.error("module pages without a catalogue: %s", problem)
+        abort(503, description="The course pages are not available right now. Ask the tool "
+              "administrator to build the course and set INTERVISION_SITE_DIR.")
+
+
+def _graded_lineitem(launch: Launch, module: CatalogueModule) -> str | None:
+    """The line item to score, if this launch's link is this module and has one."""
+    if launch.custom.get(KIND_PARAMETER) != MODULE_KIND:
+        return None
+    if launch.custom.get(REF_PARAMETER) != module.slug or launch.ags is None:
+        return None
+    if SCORE_SCOPE not in launch.ags.scopes:
+        return None
+    return launch.ags.lineitem_url
+
+
+def _done_block(module: CatalogueModule) -> Markup | None:
+    launch = current_launch()
+    if not isinstance(launch, Launch) or launch.course is None:
+        return None
+    with db.transaction() as session:
+        done = progress_repo.find_completion(
+            session, launch.tenant.id, launch.course.id, launch.user.id, module.slug
+        )
+        done_at = done.completed_at if done is not None else None
+    return Markup(render_template(  # noqa: S704 (autoescaped template output)
+        "modules/done_block.html", module=module, done_at=done_at,
+        graded=_graded_lineitem(launch, module) is not None,
+        messages=get_flashed_messages(category_filter=["module-done"]),
+    ))
+
+
+def _page_csp() -> str:
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self' 'nonce-{csp_nonce()}'",
+        # Material sets a few inline style attributes; styles cannot run code.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        f"frame-ancestors {frame_ancestors()}",
+    ])
+
+
+@bp.get("/site/", defaults={"path": ""})
+@bp.get("/site/<path:path>")
+def site_page(path: str) -> ResponseReturnValue:
+    catalogue = _catalogue_or_503()
+    try:
+        target = resolve_site_path(site_dir(), path)
+    except NeedsSlash:
+        return redirect(url_for("modules.site_page", path=path + "/"), code=308)
+    except NotInSite:
+        abort(404, description="There is no such page in the course.")
+    if target.suffix.lower() != ".html":
+        response = send_file(target, max_age=STATIC_MAX_AGE, conditional=True)
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+    module = catalogue.module_for_url(path)
+    html = inject_into_page(
+        target.read_text(encoding="utf-8"),
+        tool_url=current_app.config["BASE_URL"],
+        nonce=csp_nonce(),
+        done_block=_done_block(module) if module is not None else None,
+    )
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = _page_csp()
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/modules/<slug>/done")
+def mark_done(slug: str) -> ResponseReturnValue:
+    launch = require_launch()
+    module = _catalogue_or_503().module(slug)
+    if module is None:
+        abort(404, description="This module is no longer part of the course.")
+    if launch.course is None:
+        abort(400, description="Progress is kept per course; open the module from a course.")
+    with db.write_transaction() as session:
+        progress_repo.mark_done(session, launch.tenant.id, launch.course.id, launch.user.id,
+                                slug, datetime.now(UTC))
+    message = "Marked as done."
+    lineitem = _graded_lineitem(launch, module)
+    if lineitem is not None:
+        _, delivered = send_score_now(ScoreRequest(
+            tenant_id=launch.tenant.id, course_id=launch.course.id,
+            user_sub=launch.user.subject, lineitem_url=lineitem,
+            score_given=1, score_maximum=1, comment=f"Module completed: {module.title}",
+        ))
+        message += (" Your course gradebook has it." if delivered else
+                    " It will appear in your course gradebook shortly.")
+    flash(message, "module-done")
+    return redirect(url_for("modules.site_page", path=_page_path(module)) + "#iv-done", code=303)
+
+
+def _page_path(module: CatalogueModule) -> str:
+    return module.url.removeprefix("./")
+
+
+def open_module(launch: Launch) -> ResponseReturnValue:
+    slug = launch.custom.get(REF_PARAMETER, "")
+    module = _catalogue_or_503().module(slug)
+    if module is None:
+        abort(404, description="The module this link points to is no longer part of the course. "
+              "Ask your trainer to update the link.")
+    return redirect(url_for("modules.site_page", path=_page_path(module)), code=303)
+
+
+register_launch_handler(MODULE_KIND, open_module)
