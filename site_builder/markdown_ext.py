@@ -35,7 +35,7 @@ from site_builder.blocks import (
 )
 from site_builder.model import Activity, Method
 
-__all__ = ["CoursewareExtension", "UnknownReferenceError", "makeExtension"]
+__all__ = ["CoursewareExtension", "UnknownReferenceError", "forget_loaded_content", "makeExtension"]
 
 INLINE_TAGS = {"a", "em", "strong", "code", "br", "span", "abbr"}
 BLOCK_TAGS = INLINE_TAGS | {"p", "ul", "ol", "li", "blockquote"}
@@ -167,6 +167,12 @@ def _load_activities(content_dir: Path) -> Mapping[str, Activity]:
     from site_builder import loader
 
     return loader.load_activities(content_dir)
+
+
+def forget_loaded_content() -> None:
+    """Drop cached methods/activities, e.g. when `mkdocs serve` rebuilds after an edit."""
+    _load_methods.cache_clear()
+    _load_activities.cache_clear()
 
 
 def makeExtension(**kwargs: Any) -> CoursewareExtension:  # noqa: N802 (Markdown API)
