@@ -38,8 +38,9 @@ def render_self_check(block: SelfCheck, ordinal: int, inline: Render) -> str:
     input_type = "checkbox" if block.multiple else "radio"
     hint = "Choose all answers that apply." if block.multiple else "Choose one answer."
     options = "\n".join(
-        _self_check_option(base, index, input_type, option.text, option.correct,
-                           option.feedback, inline)
+        _self_check_option(
+            base, index, input_type, option.text, option.correct, option.feedback, inline
+        )
         for index, option in enumerate(block.options, start=1)
     )
     return (
@@ -58,7 +59,12 @@ def render_self_check(block: SelfCheck, ordinal: int, inline: Render) -> str:
 
 
 def _self_check_option(
-    base: str, index: int, input_type: str, text: str, correct: bool, feedback: str,
+    base: str,
+    index: int,
+    input_type: str,
+    text: str,
+    correct: bool,
+    feedback: str,
     inline: Render,
 ) -> str:
     option_id = f"{base}-{index}"

@@ -10,66 +10,40 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from site_builder.block_types import (
+    ActivityRef,
+    Block,
+    BlockError,
+    BlockSyntaxError,
+    MethodTimelineRef,
+    Reflection,
+    SelfCheck,
+    SelfCheckOption,
+)
+from site_builder.self_check_syntax import parse_self_check
+
+__all__ = [
+    "BLOCK_KINDS",
+    "ActivityRef",
+    "Block",
+    "BlockError",
+    "BlockSpan",
+    "BlockSyntaxError",
+    "MethodTimelineRef",
+    "Reflection",
+    "SelfCheck",
+    "SelfCheckOption",
+    "parse_block_spans",
+    "parse_blocks",
+    "text_outside_blocks",
+]
+
 BLOCK_KINDS = ("self-check", "reflection", "method-timeline", "activity")
 
 _OPEN = re.compile(r"^:::[ \t]*(?P<kind>\S+)?(?P<args>.*?)[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
-_QUESTION = re.compile(r"^\?[ \t]+(?P<text>\S.*)$")
-_OPTION = re.compile(r"^- \[(?P<mark>[ xX])\][ \t]+(?P<text>\S.*)$")
-_FEEDBACK = re.compile(r"^  >(?:[ \t]+(?P<text>.*))?$")
-_CONTINUATION = re.compile(r"^[ ]{2,}(?P<text>[^ >].*)$")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ID_ARG = re.compile(r"^id=(?P<id>\S+)$")
-
-
-class BlockError(Exception):
-    """A problem with a courseware block, at an absolute line, with a fix in the message."""
-
-    def __init__(self, line: int, message: str) -> None:
-        super().__init__(f"line {line}: {message}")
-        self.line = line
-        self.message = message
-
-
-class BlockSyntaxError(BlockError):
-    """A courseware block that does not follow docs/authoring.md."""
-
-
-@dataclass(frozen=True)
-class SelfCheckOption:
-    text: str
-    correct: bool
-    feedback: str
-
-
-@dataclass(frozen=True)
-class SelfCheck:
-    question: str
-    multiple: bool
-    options: tuple[SelfCheckOption, ...]
-    line: int
-
-
-@dataclass(frozen=True)
-class Reflection:
-    prompt: str
-    id: str | None
-    line: int
-
-
-@dataclass(frozen=True)
-class MethodTimelineRef:
-    method: str
-    line: int
-
-
-@dataclass(frozen=True)
-class ActivityRef:
-    activity: str
-    line: int
-
-
-Block = SelfCheck | Reflection | MethodTimelineRef | ActivityRef
 
 
 @dataclass(frozen=True)
@@ -196,7 +170,7 @@ def _parse_block(lines: list[str], start: int, end: int, first_line: int) -> Blo
                 line_number,
                 f"'::: self-check' takes no argument or 'multiple', not '{' '.join(args)}'",
             )
-        return _parse_self_check(body, line_number, multiple=args == ["multiple"])
+        return parse_self_check(body, line_number, multiple=args == ["multiple"])
     if kind == "reflection":
         return _parse_reflection(body, args, line_number)
     slug = _single_slug(kind, args, line_number)
@@ -246,113 +220,3 @@ def _parse_reflection(body: list[str], args: list[str], line_number: int) -> Ref
             "on between '::: reflection' and ':::'",
         )
     return Reflection(prompt=prompt, id=reflection_id, line=line_number)
-
-
-@dataclass
-class _OptionDraft:
-    text: list[str]
-    correct: bool
-    line: int
-    feedback: list[str]
-
-
-def _parse_self_check(body: list[str], line_number: int, *, multiple: bool) -> SelfCheck:
-    question: list[str] = []
-    options: list[_OptionDraft] = []
-    previous_blank = False
-    for offset, line in enumerate(body, start=1):
-        here = line_number + offset
-        if not line.strip():
-            previous_blank = True
-            continue
-        option = _OPTION.match(line)
-        feedback = _FEEDBACK.match(line)
-        continuation = _CONTINUATION.match(line)
-        if option:
-            mark = option.group("mark")
-            options.append(_OptionDraft([option.group("text")], mark != " ", here, []))
-        elif feedback:
-            if not options:
-                raise BlockSyntaxError(here, _stray_message(line, question, options))
-            options[-1].feedback.append(feedback.group("text") or "")
-        elif continuation and options and not options[-1].feedback and not previous_blank:
-            options[-1].text.append(continuation.group("text"))
-        elif _QUESTION.match(line):
-            if question or options:
-                raise BlockSyntaxError(here, _stray_message(line, question, options))
-            question.append(line[1:].strip())
-        elif question and not options and not previous_blank:
-            question.append(line.strip())
-        else:
-            raise BlockSyntaxError(here, _stray_message(line, question, options))
-        previous_blank = False
-    return _finish_self_check(question, options, line_number, multiple=multiple)
-
-
-def _stray_message(line: str, question: list[str], options: list[_OptionDraft]) -> str:
-    if _QUESTION.match(line):
-        return "a self-check has one question; remove this second line starting with '? '"
-    if _FEEDBACK.match(line) or line.lstrip().startswith(">"):
-        return (
-            "feedback must be a line starting with two spaces and '> ' right under an option "
-            "('- [ ] …' or '- [x] …')"
-        )
-    if not question:
-        return (
-            "stray text in the self-check: it must start with the question, a line starting "
-            "with '? '"
-        )
-    return (
-        "stray text in the self-check: after the question only options ('- [ ] text', "
-        "'- [x] text'), their feedback lines ('  > text') and blank lines may follow"
-    )
-
-
-def _finish_self_check(
-    question: list[str], drafts: list[_OptionDraft], line_number: int, *, multiple: bool
-) -> SelfCheck:
-    if not question:
-        raise BlockSyntaxError(
-            line_number,
-            "the self-check has no question; add a line starting with '? ' before the options",
-        )
-    if len(drafts) < 2:
-        raise BlockSyntaxError(
-            line_number,
-            f"the self-check has {len(drafts)} option(s) but needs at least 2; add options "
-            "as lines '- [ ] wrong answer' and '- [x] right answer'",
-        )
-    for draft in drafts:
-        if not " ".join(draft.feedback).strip():
-            raise BlockSyntaxError(
-                draft.line,
-                f"self-check option '{_short(' '.join(draft.text))}' has no feedback line; "
-                "add a line starting with '  > ' under it that says why it is right or wrong",
-            )
-    correct = sum(draft.correct for draft in drafts)
-    if multiple and correct == 0:
-        raise BlockSyntaxError(
-            line_number,
-            "the '::: self-check multiple' has no right option; mark at least one with '- [x]'",
-        )
-    if not multiple and correct != 1:
-        raise BlockSyntaxError(
-            line_number,
-            f"the '::: self-check' has {correct} right options but needs exactly 1; mark one "
-            "option '- [x]', or write '::: self-check multiple' if several are right",
-        )
-    options = tuple(
-        SelfCheckOption(
-            text=" ".join(draft.text).strip(),
-            correct=draft.correct,
-            feedback="\n".join(draft.feedback).strip(),
-        )
-        for draft in drafts
-    )
-    return SelfCheck(
-        question="\n".join(question).strip(), multiple=multiple, options=options, line=line_number
-    )
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

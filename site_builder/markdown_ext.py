@@ -115,8 +115,7 @@ class CoursewareBlockPreprocessor(Preprocessor):
             return render_reflection(block, ordinal, self.rich)
         if isinstance(block, MethodTimelineRef):
             return render_method_timeline(self._method(block), self.inline)
-        return render_activity(self._activity(block), ordinal, self.inline,
-                               self.extension.tool_url)
+        return render_activity(self._activity(block), ordinal, self.inline, self.extension.tool_url)
 
     def _method(self, ref: MethodTimelineRef) -> Method:
         methods = self.extension.methods

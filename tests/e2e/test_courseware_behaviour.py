@@ -44,9 +44,9 @@ def test_self_check_announces_feedback_and_remembers_the_answer(
 
     page.reload()
     expect(right.locator("input")).to_be_checked()
-    expect(page.locator("form.iv-selfcheck").first.locator(".iv-selfcheck__result")).to_contain_text(
-        "Correct."
-    )
+    expect(
+        page.locator("form.iv-selfcheck").first.locator(".iv-selfcheck__result")
+    ).to_contain_text("Correct.")
 
 
 def test_reflection_is_saved_restored_and_exported(page: Page, site: ServedSite) -> None:

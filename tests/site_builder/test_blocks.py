@@ -42,11 +42,13 @@ def test_self_check_is_parsed_with_question_options_and_feedback() -> None:
             multiple=False,
             options=(
                 SelfCheckOption(
-                    "A more experienced colleague assesses you.", False,
+                    "A more experienced colleague assesses you.",
+                    False,
                     "That describes supervision.",
                 ),
                 SelfCheckOption(
-                    "Colleagues of equal standing consult each other.", True,
+                    "Colleagues of equal standing consult each other.",
+                    True,
                     "Right. Equality is the defining feature:\nnobody assesses anybody.",
                 ),
             ),
@@ -133,81 +135,108 @@ def test_text_outside_blocks_drops_blocks_and_keeps_the_rest() -> None:
 
 
 ERRORS = [
+    pytest.param("text\n::: quiz\n:::\n", 2, "unknown block kind 'quiz'", id="unknown-kind"),
+    pytest.param("::: reflection\nThink.\n\nmore\n", 1, "is never closed", id="unclosed"),
     pytest.param(
-        "text\n::: quiz\n:::\n", 2, "unknown block kind 'quiz'", id="unknown-kind"
-    ),
-    pytest.param(
-        "::: reflection\nThink.\n\nmore\n", 1, "is never closed", id="unclosed"
-    ),
-    pytest.param(
-        "::: reflection\nThink.\n::: activity x\n:::\n:::\n", 3, "blocks do not nest",
+        "::: reflection\nThink.\n::: activity x\n:::\n:::\n",
+        3,
+        "blocks do not nest",
         id="nested",
     ),
     pytest.param(":::\n", 1, "no block is open", id="stray-closer"),
     pytest.param(
-        "::: self-check\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n", 1, "has no question",
+        "::: self-check\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n",
+        1,
+        "has no question",
         id="missing-question",
     ),
     pytest.param(
         "::: self-check\n? Q\n- [x] A\n  > a\n:::\n", 1, "needs at least 2", id="one-option"
     ),
     pytest.param(
-        "::: self-check\n? Q\n- [x] A\n  > a\n- [x] B\n  > b\n:::\n", 1,
-        "has 2 right options but needs exactly 1", id="single-two-correct",
+        "::: self-check\n? Q\n- [x] A\n  > a\n- [x] B\n  > b\n:::\n",
+        1,
+        "has 2 right options but needs exactly 1",
+        id="single-two-correct",
     ),
     pytest.param(
-        "::: self-check\n? Q\n- [ ] A\n  > a\n- [ ] B\n  > b\n:::\n", 1,
-        "has 0 right options but needs exactly 1", id="single-none-correct",
+        "::: self-check\n? Q\n- [ ] A\n  > a\n- [ ] B\n  > b\n:::\n",
+        1,
+        "has 0 right options but needs exactly 1",
+        id="single-none-correct",
     ),
     pytest.param(
-        "::: self-check multiple\n? Q\n- [ ] A\n  > a\n- [ ] B\n  > b\n:::\n", 1,
-        "has no right option", id="multiple-none-correct",
+        "::: self-check multiple\n? Q\n- [ ] A\n  > a\n- [ ] B\n  > b\n:::\n",
+        1,
+        "has no right option",
+        id="multiple-none-correct",
     ),
     pytest.param(
-        "::: self-check\n? Q\n- [x] A\n  > a\n- [ ] Because of B\n:::\n", 5,
+        "::: self-check\n? Q\n- [x] A\n  > a\n- [ ] Because of B\n:::\n",
+        5,
         "option 'Because of B' has no feedback line; add a line starting with '  > '",
         id="option-without-feedback",
     ),
     pytest.param(
-        "::: self-check\nHello\n? Q\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n", 2,
-        "must start with the question", id="stray-before-question",
+        "::: self-check\nHello\n? Q\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n",
+        2,
+        "must start with the question",
+        id="stray-before-question",
     ),
     pytest.param(
-        "::: self-check\n? Q\n- [x] A\n  > a\n\nstray words\n- [ ] B\n  > b\n:::\n", 6,
-        "stray text in the self-check", id="stray-between-options",
+        "::: self-check\n? Q\n- [x] A\n  > a\n\nstray words\n- [ ] B\n  > b\n:::\n",
+        6,
+        "stray text in the self-check",
+        id="stray-between-options",
     ),
     pytest.param(
-        "::: self-check\n? Q\n  > early\n- [x] A\n  > a\n:::\n", 3,
-        "right under an option", id="feedback-before-option",
+        "::: self-check\n? Q\n  > early\n- [x] A\n  > a\n:::\n",
+        3,
+        "right under an option",
+        id="feedback-before-option",
     ),
     pytest.param(
-        "::: self-check\n? Q\n? Again\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n", 3,
-        "one question", id="second-question",
+        "::: self-check\n? Q\n? Again\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n",
+        3,
+        "one question",
+        id="second-question",
     ),
     pytest.param(
-        "::: self-check single\n? Q\n:::\n", 1, "takes no argument or 'multiple'",
+        "::: self-check single\n? Q\n:::\n",
+        1,
+        "takes no argument or 'multiple'",
         id="self-check-bad-argument",
     ),
     pytest.param("::: reflection\n\n:::\n", 1, "has no prompt", id="empty-reflection"),
     pytest.param(
-        "::: reflection name=x\nThink.\n:::\n", 1, "optional id in kebab-case",
+        "::: reflection name=x\nThink.\n:::\n",
+        1,
+        "optional id in kebab-case",
         id="reflection-bad-argument",
     ),
     pytest.param(
-        "::: reflection id=a\nOne.\n:::\n::: reflection id=a\nTwo.\n:::\n", 4,
-        "already used on line 1", id="duplicate-reflection-id",
+        "::: reflection id=a\nOne.\n:::\n::: reflection id=a\nTwo.\n:::\n",
+        4,
+        "already used on line 1",
+        id="duplicate-reflection-id",
     ),
     pytest.param(
-        "::: method-timeline\n:::\n", 1, "needs exactly one method slug",
+        "::: method-timeline\n:::\n",
+        1,
+        "needs exactly one method slug",
         id="timeline-without-slug",
     ),
     pytest.param(
-        "::: activity Practice Round\n:::\n", 1, "needs exactly one activity id",
+        "::: activity Practice Round\n:::\n",
+        1,
+        "needs exactly one activity id",
         id="activity-bad-id",
     ),
     pytest.param(
-        "::: method-timeline collegial-counselling\nphases here\n:::\n", 2,
-        "stray text inside the '::: method-timeline' block", id="timeline-with-content",
+        "::: method-timeline collegial-counselling\nphases here\n:::\n",
+        2,
+        "stray text inside the '::: method-timeline' block",
+        id="timeline-with-content",
     ),
 ]
 

@@ -29,8 +29,14 @@ METHOD = Method(
     phases=(
         Phase("casting", "Casting", 10, "Choose *roles*.", ("all",), False, "none"),
         Phase(
-            "questions", "Questions", 30, "Ask open questions.", ("moderator", "consultant"),
-            True, "key-question", ("What do you need?",),
+            "questions",
+            "Questions",
+            30,
+            "Ask open questions.",
+            ("moderator", "consultant"),
+            True,
+            "key-question",
+            ("What do you need?",),
         ),
     ),
     sources=(Source("Someone (2000). A book."),),
@@ -65,7 +71,7 @@ SELF_CHECK = """\
 
 def test_self_check_renders_an_accessible_form() -> None:
     html = render(SELF_CHECK)
-    assert html.startswith("<p>Before.</p>\n<form class=\"iv-selfcheck\"")
+    assert html.startswith('<p>Before.</p>\n<form class="iv-selfcheck"')
     assert html.endswith("</form>\n<p>After.</p>")
     assert (
         '<form class="iv-selfcheck" data-iv-id="self-check-1" data-iv-multiple="false" '

@@ -13,9 +13,16 @@ from site_builder.pages import format_minutes, method_markdown, overview_markdow
 
 def module(slug: str, number: int, prerequisites: tuple[str, ...] = ()) -> Module:
     return Module(
-        slug=slug, number=number, title=f"Title {number}", summary=f"Summary {number}.",
-        duration_minutes=45 * number, level="introductory", objectives=("Do A", "Do B"),
-        prerequisites=prerequisites, path=Path(f"{number:02d}-{slug}.md"), body="",
+        slug=slug,
+        number=number,
+        title=f"Title {number}",
+        summary=f"Summary {number}.",
+        duration_minutes=45 * number,
+        level="introductory",
+        objectives=("Do A", "Do B"),
+        prerequisites=prerequisites,
+        path=Path(f"{number:02d}-{slug}.md"),
+        body="",
         body_first_line=1,
     )
 
@@ -27,7 +34,11 @@ COURSE = Course(
     modules=(module("first", 1), module("second", 2, ("first",))),
 )
 METHOD = Method(
-    slug="demo", name="Demo", summary="Sum.", group_size_min=3, group_size_max=6,
+    slug="demo",
+    name="Demo",
+    summary="Sum.",
+    group_size_min=3,
+    group_size_max=6,
     evidence="Little is known.",
     roles=(Role("case-bringer", "Case-bringer", "Brings a case."),),
     phases=(Phase("p", "Phase", 65, "Goal.", ("all",), False, "none"),),
@@ -38,7 +49,11 @@ METHOD = Method(
 
 def test_format_minutes_reads_naturally() -> None:
     assert [format_minutes(m) for m in (1, 45, 60, 61, 135)] == [
-        "1 minute", "45 minutes", "1 hour", "1 hour 1 minute", "2 hours 15 minutes",
+        "1 minute",
+        "45 minutes",
+        "1 hour",
+        "1 hour 1 minute",
+        "2 hours 15 minutes",
     ]
 
 
@@ -62,6 +77,7 @@ def test_method_page_uses_the_timeline_block() -> None:
     assert "**Group size:** 3 to 6 people · **Duration:** about 1 hour 5 minutes" in text
     assert "::: method-timeline demo\n:::" in text
     assert "- [Site](https://example.org)" in text
-    html = markdown.markdown(text, extensions=[makeExtension(methods={"demo": METHOD},
-                                                             activities={})])
+    html = markdown.markdown(
+        text, extensions=[makeExtension(methods={"demo": METHOD}, activities={})]
+    )
     assert '<figure class="iv-timeline" data-iv-method="demo">' in html
