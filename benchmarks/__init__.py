@@ -1,0 +1,1 @@
+"""Build benchmarks, kept apart from the tests: `python -m benchmarks.build_bench`."""
