@@ -6,10 +6,12 @@ from flask.cli import FlaskGroup
 
 from lti_app import create_app
 from lti_app.cli_commands import db_group, keys_group, platform_group, serve
+from lti_app.demo import demo
 
 main = FlaskGroup(name="intervision", create_app=create_app, help=__doc__)
 for _command in (serve, db_group, platform_group, keys_group):
     main.add_command(_command)
+main.add_command(demo)
 
 
 def _add_course_commands() -> None:
