@@ -1,0 +1,137 @@
+"""The launch of the current request: restored from the server side, exposed as ``g.lti_launch``.
+
+The cookie holds only the launch id (``session["lti_launch_id"]``); the claims and our row ids
+come from the launch record. Identity is never taken from anything else.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
+
+from flask import g, session
+
+from lti_app.lti import state_store
+from lti_app.lti.errors import InstructorRequired, LaunchRequired
+from lti_app.lti.launch import (
+    AbsentLaunch,
+    CourseRef,
+    Launch,
+    TenantRef,
+    UserRef,
+    parse_claims,
+)
+
+SESSION_KEY = "lti_launch_id"
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def launch_record(launch: Launch, body: Mapping[str, Any]) -> dict[str, Any]:
+    """What is stored per launch: the validated claims (pylti1p3's from_cache reads them too)
+    and our row references."""
+    return {
+        "claims": dict(body),
+        "client_id": launch.tenant.client_id,
+        "tenant": [launch.tenant.id, launch.tenant.deployment_id],
+        "course": (
+            [launch.course.id, launch.course.context_id, launch.course.title]
+            if launch.course
+            else None
+        ),
+        "user": launch.user.id,
+    }
+
+
+def build_launch(
+    launch_id: str,
+    body: Mapping[str, Any],
+    client_id: str,
+    tenant: TenantRef,
+    course: CourseRef | None,
+    user: UserRef,
+) -> Launch:
+    claims = parse_claims(body, client_id)
+    return Launch(
+        launch_id=launch_id,
+        tenant=tenant,
+        course=course,
+        user=user,
+        role=claims.role,
+        message_type=claims.message_type,
+        resource_link=claims.resource_link,
+        custom=claims.custom,
+        ags=claims.ags,
+        nrps=claims.nrps,
+        deep_link=claims.deep_link,
+        is_test_user=claims.is_test_user,
+    )
+
+
+def _restore(launch_id: str) -> Launch | None:
+    record = state_store.load_launch(launch_id)
+    if record is None:
+        return None
+    try:
+        body = record["claims"]
+        claims = parse_claims(body, record["client_id"])
+        tenant_id, deployment_id = record["tenant"]
+        tenant = TenantRef(int(tenant_id), claims.issuer, record["client_id"], deployment_id)
+        course_data = record.get("course")
+        course = (
+            CourseRef(
+                int(course_data[0]), course_data[1], course_data[2] or "", claims.context_label
+            )
+            if course_data
+            else None
+        )
+        user = UserRef(int(record["user"]), claims.subject, claims.name, claims.email)
+    except (KeyError, TypeError, ValueError):
+        return None
+    return build_launch(launch_id, body, record["client_id"], tenant, course, user)
+
+
+def load_current_launch() -> None:
+    """before_request: set ``g.lti_launch`` (a Launch or AbsentLaunch); no query without one."""
+    launch_id = session.get(SESSION_KEY)
+    launch = _restore(launch_id) if isinstance(launch_id, str) and launch_id else None
+    g.lti_launch = launch if launch is not None else AbsentLaunch()
+
+
+def current_launch() -> Launch | AbsentLaunch:
+    launch = g.get("lti_launch")
+    if launch is None:
+        load_current_launch()
+        launch = g.lti_launch
+    return launch  # type: ignore[no-any-return]
+
+
+def require_launch() -> Launch:
+    launch = current_launch()
+    if not isinstance(launch, Launch):
+        raise LaunchRequired("no launch in this session")
+    return launch
+
+
+def launch_required(view: Callable[P, R]) -> Callable[P, R]:
+    """401 page (with a way back) unless the request belongs to a launch."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        require_launch()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def instructor_required(view: Callable[P, R]) -> Callable[P, R]:
+    """403 page unless the launch role is instructor or administrator."""
+
+    @functools.wraps(view)
+    def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not require_launch().is_instructor:
+            raise InstructorRequired("launch role is not an instructor role")
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -1,0 +1,91 @@
+"""Security headers, above all ``Content-Security-Policy: frame-ancestors`` per registration.
+
+Framing is allowed only for the origins stored on the registration (never derived from ``iss``:
+all Canvas Cloud schools share one issuer); ``X-Frame-Options`` is not sent, its ``ALLOW-FROM``
+is obsolete (RFC 7034 §4). Pages outside a launch may not be framed at all. Scripts need the
+per-response nonce (``csp_nonce()`` in templates). A view that sets its own CSP keeps it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Iterable
+
+from flask import Flask, Response, g, request
+from sqlalchemy import select
+
+from lti_app.lti.launch import Launch
+from lti_app.storage import db
+from lti_app.storage.models import Registration
+
+ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
+LTI_ENTRY_ENDPOINTS = frozenset({"lti.login", "lti.launch"})
+
+
+def csp_nonce() -> str:
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = secrets.token_urlsafe(16)
+        g.csp_nonce = nonce
+    return str(nonce)
+
+
+def allow_framing_by(origins: Iterable[str]) -> None:
+    """Called by views that know the registration (login, launch)."""
+    g.frame_origins = [origin for origin in origins if ORIGIN_PATTERN.match(origin)]
+
+
+def _launch_origins() -> list[str] | None:
+    launch = g.get("lti_launch")
+    if not isinstance(launch, Launch):
+        return None
+    record = db.get_session().scalar(
+        select(Registration).where(
+            Registration.issuer == launch.tenant.issuer,
+            Registration.client_id == launch.tenant.client_id,
+        )
+    )
+    return list(record.frame_origins or []) if record is not None else []
+
+
+def _all_registered_origins() -> list[str]:
+    """For login/launch errors before the registration is known: any registered platform."""
+    origins: set[str] = set()
+    for frame_origins in db.get_session().scalars(select(Registration.frame_origins)):
+        origins.update(frame_origins or [])
+    return sorted(origins)
+
+
+def frame_ancestors() -> str:
+    origins = g.get("frame_origins")
+    if origins is None:
+        origins = _launch_origins()
+    if origins is None and request.endpoint in LTI_ENTRY_ENDPOINTS:
+        origins = _all_registered_origins()
+    valid = sorted({origin for origin in origins or [] if ORIGIN_PATTERN.match(origin)})
+    return " ".join(["'self'", *valid]) if valid else "'none'"
+
+
+def add_security_headers(response: Response) -> Response:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Flask-WTF's strict HTTPS referrer check needs a same-origin Referer: no "no-referrer".
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    if "Content-Security-Policy" not in response.headers:
+        response.headers["Content-Security-Policy"] = "; ".join(
+            [
+                "default-src 'self'",
+                f"script-src 'self' 'nonce-{csp_nonce()}'",
+                "style-src 'self'",
+                "img-src 'self' data:",
+                "object-src 'none'",
+                "base-uri 'none'",
+                f"frame-ancestors {frame_ancestors()}",
+            ]
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(add_security_headers)
+    app.jinja_env.globals["csp_nonce"] = csp_nonce

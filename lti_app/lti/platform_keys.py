@@ -1,0 +1,126 @@
+"""Platform signing keys: fetched with a timeout, cached, refetched once on an unknown ``kid``.
+
+pylti1p3 downloads the key set on every launch with no timeout (a hung platform blocks a worker
+for good), and its optional cache never reloads, so a platform key rotation breaks launches until
+the TTL ends (research: security-and-performance.md §2). This cache fixes both, and serves the
+last good key set when a refresh fails. It is per process; key sets are public, small and cheap
+to refetch, so sharing them between workers is not worth a round trip to the database.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jwt
+import requests
+
+from lti_app.lti.errors import PlatformUnavailable, TokenInvalid
+
+log = logging.getLogger(__name__)
+
+ALLOWED_ALGORITHMS = ("RS256", "RS384", "RS512")
+MAX_KEY_SET_BYTES = 512 * 1024
+_MAX_AGE = re.compile(r"max-age=(\d+)")
+
+
+@dataclass
+class _Entry:
+    keys: list[dict[str, Any]]
+    fetched_at: float
+    fresh_until: float
+
+
+@dataclass
+class PlatformKeyCache:
+    """Key sets by URL. ``timeout`` is requests' (connect, read) in seconds."""
+
+    timeout: tuple[float, float] = (3.05, 5.0)
+    default_ttl: int = 3600
+    min_ttl: int = 300
+    max_ttl: int = 86400
+    refetch_interval: int = 60
+    clock: Callable[[], float] = time.monotonic
+    session: requests.Session = field(default_factory=requests.Session)
+    _entries: dict[str, _Entry] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def signing_key(self, key_set_url: str, kid: str | None, alg: str | None) -> jwt.PyJWK:
+        """The platform's public key named by the token header; refuses unknown algorithms."""
+        if alg not in ALLOWED_ALGORITHMS:
+            raise TokenInvalid(f"id_token alg {alg!r} is not allowed (RS256/384/512 only)")
+        if not kid:
+            raise TokenInvalid("id_token header has no kid")
+        with self._lock:
+            entry = self._current(key_set_url)
+            key = _find(entry.keys, kid, alg)
+            if key is None and self.clock() - entry.fetched_at >= self.refetch_interval:
+                log.info("unknown kid from %s: refetching its key set", key_set_url)
+                entry = self._refresh(key_set_url, entry)
+                key = _find(entry.keys, kid, alg)
+        if key is None:
+            raise TokenInvalid("id_token kid is not in the platform's key set")
+        try:
+            return jwt.PyJWK(key, algorithm=alg)
+        except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError) as error:
+            raise TokenInvalid(f"platform key {kid!r} is not a usable RSA key: {error}") from None
+
+    def forget(self, key_set_url: str) -> None:
+        with self._lock:
+            self._entries.pop(key_set_url, None)
+
+    def _current(self, url: str) -> _Entry:
+        entry = self._entries.get(url)
+        if entry is not None and self.clock() < entry.fresh_until:
+            return entry
+        return self._refresh(url, entry)
+
+    def _refresh(self, url: str, stale: _Entry | None) -> _Entry:
+        try:
+            keys, ttl = self._download(url)
+        except PlatformUnavailable:
+            if stale is None:
+                raise
+            log.warning("key set %s could not be refreshed; serving the cached copy", url)
+            return stale
+        now = self.clock()
+        entry = _Entry(keys=keys, fetched_at=now, fresh_until=now + ttl)
+        self._entries[url] = entry
+        return entry
+
+    def _download(self, url: str) -> tuple[list[dict[str, Any]], int]:
+        try:
+            response = self.session.get(url, timeout=self.timeout, stream=True)
+            body = response.raw.read(MAX_KEY_SET_BYTES + 1, decode_content=True)
+        except requests.RequestException as error:
+            raise PlatformUnavailable(f"key set {url} failed: {type(error).__name__}") from None
+        if response.status_code != 200:
+            raise PlatformUnavailable(f"key set {url} answered HTTP {response.status_code}")
+        if len(body) > MAX_KEY_SET_BYTES:
+            raise PlatformUnavailable(f"key set {url} is larger than {MAX_KEY_SET_BYTES} bytes")
+        try:
+            document = json.loads(body)
+        except ValueError:
+            raise PlatformUnavailable(f"key set {url} is not JSON") from None
+        keys = document.get("keys") if isinstance(document, dict) else None
+        if not isinstance(keys, list):
+            raise PlatformUnavailable(f"key set {url} has no 'keys' list")
+        return [key for key in keys if isinstance(key, dict)], self._ttl(response)
+
+    def _ttl(self, response: requests.Response) -> int:
+        match = _MAX_AGE.search(response.headers.get("Cache-Control", ""))
+        ttl = int(match.group(1)) if match else self.default_ttl
+        return max(self.min_ttl, min(self.max_ttl, ttl))
+
+
+def _find(keys: list[dict[str, Any]], kid: str, alg: str) -> dict[str, Any] | None:
+    for key in keys:
+        if key.get("kid") == kid and key.get("kty") == "RSA" and key.get("alg", alg) == alg:
+            return key
+    return None

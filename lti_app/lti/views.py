@@ -1,0 +1,136 @@
+"""The LTI entry points: ``/lti/login`` (GET and POST; Moodle POSTs) and ``/lti/launch`` (POST).
+
+Thin views: parse, call the login/launch code, answer. Both are CSRF-exempt (state, nonce and
+the browser-bound state cookie protect them); every refusal is a ``LaunchError`` rendered as a
+4xx page with a reference id by ``web.errors``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, current_app, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from pylti1p3.contrib.flask.request import FlaskRequest
+
+from lti_app.lti import login as oidc_login
+from lti_app.lti import state_store
+from lti_app.lti.current import SESSION_KEY, build_launch, launch_record, require_launch
+from lti_app.lti.dispatch import dispatch_launch
+from lti_app.lti.errors import LaunchError, StateInvalid
+from lti_app.lti.headers import allow_framing_by
+from lti_app.lti.launch import parse_claims
+from lti_app.lti.launch_rows import upsert_launch_rows
+from lti_app.lti.message_launch import (
+    STATE_COOKIE_PREFIX,
+    HardenedMessageLaunch,
+    LaunchPolicy,
+)
+from lti_app.lti.platform_keys import PlatformKeyCache
+from lti_app.lti.token_checks import is_own_endpoint
+from lti_app.lti.tool_config import DatabaseToolConf
+
+bp = Blueprint("lti", __name__, url_prefix="/lti")
+
+KEY_CACHE_EXTENSION = "intervision_platform_keys"
+STATE_COOKIE_PATH = "/lti/"
+
+
+def launch_url() -> str:
+    return f"{current_app.config['BASE_URL']}/lti/launch"
+
+
+def _is_own_endpoint(uri: str) -> bool:
+    return is_own_endpoint(uri, current_app.config["BASE_URL"])
+
+
+def _login_params() -> dict[str, str]:
+    source = request.form if request.method == "POST" else request.args
+    return {key: source[key] for key in source}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> ResponseReturnValue:
+    params = _login_params()
+    tool_conf = DatabaseToolConf(current_app._get_current_object())  # type: ignore[attr-defined]
+    registration = oidc_login.find_registration(params, tool_conf)
+    allow_framing_by(registration.frame_origins or [])
+    if current_app.config.get("LTI_COOKIE_CHECK", True) and not params.get("lti1p3_new_window"):
+        query = urlencode(oidc_login.cookie_check_params(params))
+        page = render_template("lti/cookie_check.html", login_url=f"{url_for('lti.login')}?{query}")
+        return Response(page, headers={"Cache-Control": "no-store"})
+    redirect_to = oidc_login.prepare_login(params, tool_conf, launch_url(), _is_own_endpoint)
+    response = Response(status=302, headers={"Location": redirect_to.location})
+    response.headers["Cache-Control"] = "no-store"
+    response.set_cookie(
+        STATE_COOKIE_PREFIX + redirect_to.state,
+        redirect_to.browser_secret,
+        max_age=int(oidc_login.STATE_LIFETIME.total_seconds()),
+        path=STATE_COOKIE_PATH,
+        secure=True,
+        httponly=True,
+        samesite="None",
+        partitioned=True,
+    )
+    return response
+
+
+def _policy() -> LaunchPolicy:
+    return LaunchPolicy(
+        leeway=int(current_app.config["LAUNCH_LEEWAY_SECONDS"]),
+        max_age=int(current_app.config["LAUNCH_MAX_AGE_SECONDS"]),
+        is_own_endpoint=_is_own_endpoint,
+    )
+
+
+def _key_cache() -> PlatformKeyCache:
+    cache: PlatformKeyCache = current_app.extensions[KEY_CACHE_EXTENSION]
+    return cache
+
+
+@bp.post("/launch")
+def launch() -> ResponseReturnValue:
+    if not request.form.get("id_token") or not request.form.get("state"):
+        raise StateInvalid("launch without id_token or state")
+    tool_conf = DatabaseToolConf(current_app._get_current_object())  # type: ignore[attr-defined]
+    message_launch = HardenedMessageLaunch(
+        FlaskRequest(),  # type: ignore[no-untyped-call]
+        tool_conf,
+        key_cache=_key_cache(),
+        policy=_policy(),
+    )
+    try:
+        validated = message_launch.validate_launch()
+    except LaunchError:
+        session.clear()  # a refused launch must not leave an earlier launch active
+        raise
+    record = tool_conf.find_registration_record(validated.body["iss"], validated.client_id)
+    allow_framing_by(record.frame_origins if record is not None else [])
+    claims = parse_claims(validated.body, validated.client_id)
+    tenant, course, user = upsert_launch_rows(claims)
+    launch = build_launch(
+        validated.launch_id, validated.body, validated.client_id, tenant, course, user
+    )
+    lifetime: timedelta = current_app.permanent_session_lifetime
+    state_store.save_launch(launch.launch_id, launch_record(launch, validated.body), lifetime)
+    session.clear()  # no session fixation, no bleed from another course's launch
+    session[SESSION_KEY] = launch.launch_id
+    session.permanent = True
+    response = current_app.make_response(dispatch_launch(launch))
+    response.headers["Cache-Control"] = "no-store"
+    response.delete_cookie(
+        STATE_COOKIE_PREFIX + request.form["state"],
+        path=STATE_COOKIE_PATH,
+        secure=True,
+        httponly=True,
+        samesite="None",
+        partitioned=True,
+    )
+    return response
+
+
+@bp.get("/home")
+def landing() -> ResponseReturnValue:
+    """The simple page a resource launch without a registered handler lands on."""
+    return render_template("lti/landing.html", launch=require_launch())

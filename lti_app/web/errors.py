@@ -1,0 +1,73 @@
+"""Friendly error pages with a reference id, for people inside an LMS iframe.
+
+The page says what happened and gives a short reference; the log line with the same reference
+holds the detail (never request bodies, tokens or personal data). No stack trace reaches a user
+and no bad request becomes a 500. LTI launch refusals (``LaunchError``) come through here too.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from lti_app.lti.errors import LaunchError
+
+log = logging.getLogger(__name__)
+
+
+def new_reference() -> str:
+    """Short enough to read out over the phone, random enough to find one log line."""
+    return "E-" + secrets.token_hex(4).upper()
+
+
+def render_error(status: int, title: str, message: str, reference: str) -> tuple[str, int]:
+    return (
+        render_template(
+            "errors/error.html", status=status, title=title, message=message, reference=reference
+        ),
+        status,
+    )
+
+
+def handle_launch_error(error: LaunchError) -> tuple[str, int]:
+    reference = new_reference()
+    log.warning(
+        "lti refused ref=%s reason=%s status=%d path=%s detail=%s",
+        reference,
+        type(error).__name__,
+        error.status,
+        request.path,
+        error.detail,
+    )
+    return render_error(error.status, error.title, error.message, reference)
+
+
+def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    if error.code is None or error.code < 400:
+        return error
+    reference = new_reference()
+    log.info("http %d ref=%s path=%s", error.code, reference, request.path)
+    title = error.name
+    message = error.description or "The request could not be completed."
+    return render_error(error.code, title, message, reference)
+
+
+def handle_unexpected_error(error: Exception) -> tuple[str, int]:
+    reference = new_reference()
+    log.error("unhandled ref=%s path=%s", reference, request.path, exc_info=error)
+    return render_error(
+        500,
+        "Something went wrong on our side",
+        "The tool hit an unexpected problem. Please try again; if it persists, give the "
+        "reference below to your support desk.",
+        reference,
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(LaunchError, handle_launch_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(Exception, handle_unexpected_error)
