@@ -105,7 +105,8 @@ class TokenCache:
         self, client: ServiceClient, scopes: frozenset[str], timeout: Timeout,
         app: Flask | None,
     ) -> tuple[str, int]:
-        assertion = client_assertion(client, keys.current_signing_key(app), self._clock())
+        # The assertion always uses the real clock: the platform checks its iat/exp.
+        assertion = client_assertion(client, keys.current_signing_key(app), time.time())
         self.fetches += 1
         response = request(
             "POST",
