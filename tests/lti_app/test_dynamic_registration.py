@@ -123,6 +123,7 @@ class MoodlePlatform:
         error = moodle_validation_error(payload)
         if error:
             return Response(error, status=400)
+        assert isinstance(payload, dict)
         self.registrations.append(payload)
         deployment_id = str(self.next_type_id)
         self.next_type_id += 1

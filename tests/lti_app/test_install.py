@@ -19,18 +19,24 @@ INTERVISION = Path(sys.executable).with_name("intervision")
 TEST_BASE_URL = "https://tool.test"  # as in tests/conftest.py
 
 
+def _json(response: Any) -> Any:
+    document = response.get_json()
+    assert document is not None, response.text
+    return document
+
+
 def test_jwks_publishes_public_keys_only(client: FlaskClient) -> None:
     response = client.get("/.well-known/jwks.json")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
-    [key] = response.json["keys"]
+    [key] = _json(response)["keys"]
     assert {"kty", "n", "e", "kid", "alg", "use"} <= key.keys()
     assert not {"d", "p", "q"} & key.keys()
     assert "max-age" in response.headers["Cache-Control"]
 
 
 def test_canvas_json_has_the_fields_canvas_requires(client: FlaskClient) -> None:
-    config = client.get("/lti/canvas.json").json
+    config = _json(client.get("/lti/canvas.json"))
     for required in ("title", "description", "oidc_initiation_url", "target_link_uri",
                      "public_jwk_url"):  # fmt: skip
         assert config[required], required
@@ -64,7 +70,7 @@ def test_setup_page_lists_every_value_moodle_asks_for(client: FlaskClient) -> No
 def test_healthz_reports_a_working_database(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "database": "ok"}
+    assert _json(response) == {"status": "ok", "database": "ok"}
 
 
 def test_healthz_answers_503_when_the_database_is_gone(
@@ -73,7 +79,7 @@ def test_healthz_answers_503_when_the_database_is_gone(
     broken = {**app_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'missing' / 'db.sqlite3'}"}
     response = create_app(broken).test_client().get("/healthz")
     assert response.status_code == 503
-    assert response.json["database"] == "unavailable"
+    assert _json(response)["database"] == "unavailable"
 
 
 def _free_port() -> int:
