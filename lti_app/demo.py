@@ -141,20 +141,53 @@ def check_port_free(port: int, option: str) -> None:
             ) from None
 
 
-def serve_until_interrupted(servers: list[BaseWSGIServer]) -> None:
+@dataclass
+class RunningDemo:
+    """Both servers, started in daemon threads; ``stop()`` shuts them down."""
+
+    urls: DemoUrls
+    tool_app: Flask
+    servers: list[BaseWSGIServer]
+    threads: list[threading.Thread]
+
+    def stop(self) -> None:
+        for server in self.servers:
+            server.shutdown()
+            server.server_close()
+        for thread in self.threads:
+            thread.join(timeout=5)
+
+
+def start_demo(
+    instance: Path, tool_port: int, lms_port: int, site_dir: Path | None
+) -> RunningDemo:
+    """Prepare the tool and the demo LMS and serve both on 127.0.0.1 (used by tests too)."""
+    from lti_app.demo_lms import create_demo_lms
+
+    urls = DemoUrls(tool=f"http://{HOST}:{tool_port}", lms=f"http://{HOST}:{lms_port}")
+    tool_app = prepare_tool(instance, urls, site_dir)
+    lms_app = create_demo_lms(demo_lms_settings(instance, urls, site_dir))
+    tool_server = bind(tool_app, tool_port, "--tool-port")
+    try:
+        lms_server = bind(lms_app, lms_port, "--lms-port")
+    except click.ClickException:
+        tool_server.server_close()
+        raise
+    servers = [tool_server, lms_server]
     threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
     for thread in threads:
         thread.start()
+    return RunningDemo(urls, tool_app, servers, threads)
+
+
+def wait_for_interrupt(running: RunningDemo) -> None:
     try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(timeout=1.0)
+        while all(thread.is_alive() for thread in running.threads):
+            running.threads[0].join(timeout=1.0)
     except KeyboardInterrupt:
         click.echo("\nStopping the demo.")
     finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+        running.stop()
 
 
 @click.command("demo")
@@ -175,13 +208,10 @@ def demo(
     tool_port: int, lms_port: int, no_build: bool, config_file: Path, instance_path: Path
 ) -> None:
     """Build the course, then run the tool and a demo LMS on 127.0.0.1 until Ctrl-C."""
-    from lti_app.demo_lms import create_demo_lms
-
     if tool_port == lms_port:
         raise click.UsageError("--tool-port and --lms-port must differ.")
     check_port_free(tool_port, "--tool-port")
     check_port_free(lms_port, "--lms-port")
-    urls = DemoUrls(tool=f"http://{HOST}:{tool_port}", lms=f"http://{HOST}:{lms_port}")
     if no_build:
         built = config_file.resolve().parent / "site"
         site_dir: Path | None = built if (built / "catalogue.json").is_file() else None
@@ -190,9 +220,8 @@ def demo(
     else:
         click.echo("Building the course…")
         site_dir = build_course(config_file)
-    tool_app = prepare_tool(instance_path, urls, site_dir)
-    lms_app = create_demo_lms(demo_lms_settings(instance_path, urls, site_dir))
-    servers = [bind(tool_app, tool_port, "--tool-port"), bind(lms_app, lms_port, "--lms-port")]
+    running = start_demo(instance_path, tool_port, lms_port, site_dir)
+    urls = running.urls
     click.echo(
         "\nIntervision demo is running (plain http, this computer only):\n"
         f"  Demo course (start here): {urls.course}\n"
@@ -200,4 +229,4 @@ def demo(
         f"  Courseware site:          {urls.courseware}\n"
         "Press Ctrl-C to stop.",
     )
-    serve_until_interrupted(servers)
+    wait_for_interrupt(running)
