@@ -103,9 +103,13 @@ def register_demo_lms(tool_app: Any, lms_app: Any) -> None:
     settings = lms_app.extensions[EXTENSION_KEY].settings
     with tool_app.app_context(), db.transaction() as session:
         registrations_repo.add_registration(
-            session, issuer=settings.issuer, client_id=settings.client_id,
-            auth_login_url=settings.auth_url, auth_token_url=settings.token_url,
-            jwks_url=settings.jwks_url, deployment_ids=[settings.deployment_id],
+            session,
+            issuer=settings.issuer,
+            client_id=settings.client_id,
+            auth_login_url=settings.auth_url,
+            auth_token_url=settings.token_url,
+            jwks_url=settings.jwks_url,
+            deployment_ids=[settings.deployment_id],
             frame_origins=[settings.issuer],
         )
 

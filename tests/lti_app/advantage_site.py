@@ -17,42 +17,79 @@ SCHEMA_FILE = Path(__file__).resolve().parents[2] / "site_builder" / "catalogue.
 
 def catalogue_data() -> dict[str, Any]:
     method = {
-        "slug": "troika-consulting", "name": "Troika Consulting", "also_known_as": [],
-        "summary": "Three people, one case.", "group_size": {"min": 3, "max": 3},
+        "slug": "troika-consulting",
+        "name": "Troika Consulting",
+        "also_known_as": [],
+        "summary": "Three people, one case.",
+        "group_size": {"min": 3, "max": 3},
         "evidence": "Practice-based.",
         "roles": [{"id": "case-bringer", "name": "Case-bringer", "description": "Brings it."}],
-        "phases": [{"id": "case", "name": "Case", "minutes": 5, "goal": "Tell.",
-                    "speakers": ["case-bringer"], "case_bringer_silent": False,
-                    "contribution": "case", "prompts": []}],
+        "phases": [
+            {
+                "id": "case",
+                "name": "Case",
+                "minutes": 5,
+                "goal": "Tell.",
+                "speakers": ["case-bringer"],
+                "case_bringer_silent": False,
+                "contribution": "case",
+                "prompts": [],
+            }
+        ],
         "sources": [{"title": "Liberating Structures", "url": None}],
-        "total_minutes": 5, "url": "methods/troika-consulting/",
+        "total_minutes": 5,
+        "url": "methods/troika-consulting/",
     }
 
     def module(number: int, slug: str, title: str, activities: list[str]) -> dict[str, Any]:
         return {
-            "slug": slug, "number": number, "title": title, "summary": f"About {title}.",
-            "duration_minutes": 30, "level": "introductory",
-            "objectives": ["One", "Two"], "prerequisites": [], "method": None, "tags": [],
-            "activities": activities, "url": f"modules/{number:02d}-{slug}/",
+            "slug": slug,
+            "number": number,
+            "title": title,
+            "summary": f"About {title}.",
+            "duration_minutes": 30,
+            "level": "introductory",
+            "objectives": ["One", "Two"],
+            "prerequisites": [],
+            "method": None,
+            "tags": [],
+            "activities": activities,
+            "url": f"modules/{number:02d}-{slug}/",
         }
 
     return {
         "schema": "https://intervision.example/schemas/catalogue",
         "version": 1,
         "generated_at": "2026-11-03T09:30:00+00:00",
-        "course": {"title": "Intervision 101", "language": "en", "description": "A course.",
-                   "total_minutes": 60, "url": "./"},
+        "course": {
+            "title": "Intervision 101",
+            "language": "en",
+            "description": "A course.",
+            "total_minutes": 60,
+            "url": "./",
+        },
         "modules": [
             module(1, "what-is-intervision", "What is intervision", []),
             module(2, "troika", "Troika <in practice>", ["troika-round"]),
         ],
         "methods": [method],
         "activities": [
-            {"id": "kick-off", "type": "signup", "title": "Kick-off session",
-             "description": "Pick a session.", "method": None, "modules": []},
-            {"id": "troika-round", "type": "peer-feedback", "title": "Troika round",
-             "description": "Give feedback.", "method": "troika-consulting",
-             "modules": ["troika"]},
+            {
+                "id": "kick-off",
+                "type": "signup",
+                "title": "Kick-off session",
+                "description": "Pick a session.",
+                "method": None,
+                "modules": [],
+            },
+            {
+                "id": "troika-round",
+                "type": "peer-feedback",
+                "title": "Troika round",
+                "description": "Give feedback.",
+                "method": "troika-consulting",
+                "modules": ["troika"],
+            },
         ],
     }
 
@@ -79,8 +116,10 @@ def write_site(site_dir: Path, data: dict[str, Any] | None = None) -> Path:
     for module in data["modules"]:
         page = site_dir / module["url"] / "index.html"
         page.parent.mkdir(parents=True, exist_ok=True)
-        page.write_text(PAGE.format(title=module["title"].replace("<", "&lt;").replace(">", "&gt;")),
-                        encoding="utf-8")
+        page.write_text(
+            PAGE.format(title=module["title"].replace("<", "&lt;").replace(">", "&gt;")),
+            encoding="utf-8",
+        )
     assets = site_dir / "assets"
     assets.mkdir(exist_ok=True)
     (assets / "site.css").write_text("body{margin:0}", encoding="utf-8")

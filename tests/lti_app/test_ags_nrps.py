@@ -51,8 +51,9 @@ def app_config(app_config: dict[str, Any], tool_server: LoopbackServer) -> dict[
 
 
 @pytest.fixture
-def lms(app: Flask, tool_server: LoopbackServer, lms_server: LoopbackServer,
-        tmp_path: Path) -> Flask:
+def lms(
+    app: Flask, tool_server: LoopbackServer, lms_server: LoopbackServer, tmp_path: Path
+) -> Flask:
     tool_server.switchboard.target = app
     lms_app = demo_lms(lms_server.url, tool_server.url, tmp_path / "lms")
     lms_server.switchboard.target = lms_app
@@ -75,9 +76,9 @@ def client_of_lms(app: Flask, lms: Flask) -> ServiceClient:
         ("<https://lms/m?p=2>;rel=next", "https://lms/m?p=2"),
         ('<https://lms/m?p=1>; rel="first", <https://lms/m?p=3>; rel=next', "https://lms/m?p=3"),
         ('<https://lms/m?p=3>; rel="next last"', "https://lms/m?p=3"),
-        ('<https://lms/m?p=3>; REL=Next', "https://lms/m?p=3"),
+        ("<https://lms/m?p=3>; REL=Next", "https://lms/m?p=3"),
         ('<https://lms/m?p=9>; rel="last"', None),
-        ('<https://lms/m?p=9>; rel=nextish', None),
+        ("<https://lms/m?p=9>; rel=nextish", None),
         ("", None),
         (None, None),
     ],
@@ -94,11 +95,15 @@ def test_roster_follows_unquoted_next_across_pages(
     with app.app_context():
         # The platform really sends the token form (else this test would prove nothing).
         token = tokens.get(client_of_lms, [nrps.MEMBERSHIP_SCOPE], TIMEOUT)
-        first = requests.get(settings.memberships_url + "?limit=1", timeout=TIMEOUT,
-                             headers={"Authorization": f"Bearer {token}"})
+        first = requests.get(
+            settings.memberships_url + "?limit=1",
+            timeout=TIMEOUT,
+            headers={"Authorization": f"Bearer {token}"},
+        )
         assert "rel=next" in first.headers["Link"] and '"next"' not in first.headers["Link"]
-        roster = nrps.fetch_roster(client_of_lms, settings.memberships_url + "?limit=1",
-                                   timeout=TIMEOUT, tokens=tokens)
+        roster = nrps.fetch_roster(
+            client_of_lms, settings.memberships_url + "?limit=1", timeout=TIMEOUT, tokens=tokens
+        )
     assert roster.pages == 3
     assert [m.user_id for m in roster.members] == [u.sub for u in settings.users]
     assert roster.context_id == settings.course.context_id
@@ -125,11 +130,19 @@ def test_score_reaches_the_platform_gradebook(
     app: Flask, lms: Flask, client_of_lms: ServiceClient
 ) -> None:
     lineitem = create_line_item(lms, "Module 1 (completion)")
-    score = ags.Score("demo-learner-bram", 1, 1, "Completed", "FullyGraded",
-                      datetime.now(UTC), comment="Module completed")
+    score = ags.Score(
+        "demo-learner-bram",
+        1,
+        1,
+        "Completed",
+        "FullyGraded",
+        datetime.now(UTC),
+        comment="Module completed",
+    )
     with app.app_context():
-        status = ags.post_score(client_of_lms, lineitem, score, timeout=TIMEOUT,
-                                tokens=TokenCache())
+        status = ags.post_score(
+            client_of_lms, lineitem, score, timeout=TIMEOUT, tokens=TokenCache()
+        )
     assert 200 <= status < 300
     recorded = recorded_scores(lms, lineitem)["demo-learner-bram"]
     assert recorded["scoreGiven"] == 1.0 and recorded["activityProgress"] == "Completed"
@@ -140,8 +153,9 @@ def test_a_refused_token_is_dropped_and_fetched_again(
 ) -> None:
     lineitem = create_line_item(lms, "Module 2")
     tokens = TokenCache()
-    tokens._tokens[(client_of_lms.issuer, client_of_lms.client_id,
-                    frozenset([ags.SCORE_SCOPE]))] = ("forged-token", time.time() + 3600)
+    tokens._tokens[
+        (client_of_lms.issuer, client_of_lms.client_id, frozenset([ags.SCORE_SCOPE]))
+    ] = ("forged-token", time.time() + 3600)
     score = ags.Score("demo-learner-bram", 1, 1, "Completed", "FullyGraded", datetime.now(UTC))
     with app.app_context():
         with pytest.raises(ServiceError) as refused:
@@ -153,8 +167,10 @@ def test_a_refused_token_is_dropped_and_fetched_again(
 
 
 def test_scores_url_keeps_the_query_last() -> None:
-    assert ags.scores_url("https://moodle/mod/lti/services.php/2/lineitems/7/lineitem?type_id=3") \
+    assert (
+        ags.scores_url("https://moodle/mod/lti/services.php/2/lineitems/7/lineitem?type_id=3")
         == "https://moodle/mod/lti/services.php/2/lineitems/7/lineitem/scores?type_id=3"
+    )
 
 
 def test_a_silent_platform_times_out_quickly(app: Flask) -> None:

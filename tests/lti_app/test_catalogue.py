@@ -35,8 +35,16 @@ def test_unknown_fields_and_new_activity_types_are_ignored(tmp_path: Path) -> No
     data = catalogue_data()
     data["future_field"] = {"x": 1}
     data["modules"][0]["estimated_effort"] = "low"
-    data["activities"].append({"id": "poll-1", "type": "poll", "title": "Poll",
-                               "description": "A new kind.", "method": None, "modules": []})
+    data["activities"].append(
+        {
+            "id": "poll-1",
+            "type": "poll",
+            "title": "Poll",
+            "description": "A new kind.",
+            "method": None,
+            "modules": [],
+        }
+    )
     path = tmp_path / "catalogue.json"
     path.write_text(json.dumps(data), encoding="utf-8")
     catalogue = load_catalogue_file(path)

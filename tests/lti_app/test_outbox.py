@@ -49,8 +49,9 @@ def app_config(app_config: dict[str, Any], tool_server: LoopbackServer) -> dict[
 
 
 @pytest.fixture
-def lms(app: Flask, tool_server: LoopbackServer, lms_server: LoopbackServer,
-        tmp_path: Path) -> Flask:
+def lms(
+    app: Flask, tool_server: LoopbackServer, lms_server: LoopbackServer, tmp_path: Path
+) -> Flask:
     tool_server.switchboard.target = app
     lms_app = demo_lms(lms_server.url, tool_server.url, tmp_path / "lms")
     lms_server.switchboard.target = lms_app
@@ -94,7 +95,8 @@ def test_retries_after_5xx_until_the_platform_accepts(
     start = datetime.now(UTC)
     with app.app_context():
         entry_id = score_outbox.enqueue_score(
-            ScoreRequest(tenant_id, None, LEARNER, lineitem, 1, 1), now=start)
+            ScoreRequest(tenant_id, None, LEARNER, lineitem, 1, 1), now=start
+        )
         first = score_outbox.flush(now=start)
         assert first.retrying == [entry_id]
         entry = _status(app, entry_id)
@@ -118,7 +120,8 @@ def test_a_score_the_platform_refuses_is_not_retried(app: Flask, lms: Flask) -> 
     tenant_id = _lms_tenant(app, lms)
     with app.app_context():
         entry_id = score_outbox.enqueue_score(
-            ScoreRequest(tenant_id, None, "not-a-member", lineitem, 1, 1))
+            ScoreRequest(tenant_id, None, "not-a-member", lineitem, 1, 1)
+        )
         report = score_outbox.flush()
     assert report.failed == [entry_id]
     entry = _status(app, entry_id)
@@ -131,12 +134,15 @@ def test_send_now_delivers_within_the_request_budget(app: Flask, lms: Flask) -> 
     tenant_id = _lms_tenant(app, lms)
     with app.app_context():
         entry_id, delivered = score_outbox.send_score_now(
-            ScoreRequest(tenant_id, None, LEARNER, lineitem, 1, 1))
+            ScoreRequest(tenant_id, None, LEARNER, lineitem, 1, 1)
+        )
     assert delivered
     assert _status(app, entry_id).status == "delivered"
 
 
-def test_cli_flush_reports_what_happened(app: Flask, lms: Flask, lms_server: LoopbackServer) -> None:
+def test_cli_flush_reports_what_happened(
+    app: Flask, lms: Flask, lms_server: LoopbackServer
+) -> None:
     lms_server.switchboard.target = FailFirst(lms, "/scores", failures=1)
     lineitem = create_line_item(lms, "Module (completion)")
     tenant_id = _lms_tenant(app, lms)
@@ -154,21 +160,26 @@ def test_newer_score_supersedes_and_a_claimed_row_is_not_claimed_twice(db_app: F
     now = datetime.now(UTC)
     with db_app.app_context():
         old = score_outbox.enqueue_score(
-            ScoreRequest(tenant_id, None, "u1", "https://lms.test/li/1", 0.5, 1), now=now)
+            ScoreRequest(tenant_id, None, "u1", "https://lms.test/li/1", 0.5, 1), now=now
+        )
         new = score_outbox.enqueue_score(
-            ScoreRequest(tenant_id, None, "u1", "https://lms.test/li/1", 1, 1), now=now)
+            ScoreRequest(tenant_id, None, "u1", "https://lms.test/li/1", 1, 1), now=now
+        )
         other = score_outbox.enqueue_score(
-            ScoreRequest(tenant_id, None, "u2", "https://lms.test/li/1", 1, 1), now=now)
+            ScoreRequest(tenant_id, None, "u2", "https://lms.test/li/1", 1, 1), now=now
+        )
         with db.write_transaction() as session:
             first = outbox_repo.claim_due(session, now, timedelta(minutes=2), 10)
         with db.write_transaction() as session:
             second = outbox_repo.claim_due(session, now, timedelta(minutes=2), 10)
         with db.write_transaction() as session:
-            after_lease = outbox_repo.claim_due(session, now + timedelta(minutes=3),
-                                                timedelta(minutes=2), 10)
+            after_lease = outbox_repo.claim_due(
+                session, now + timedelta(minutes=3), timedelta(minutes=2), 10
+            )
         with db.transaction() as session:
-            statuses = dict(session.execute(
-                select(ScoreOutboxEntry.id, ScoreOutboxEntry.status)).all())
+            statuses = dict(
+                session.execute(select(ScoreOutboxEntry.id, ScoreOutboxEntry.status)).all()
+            )
     assert statuses[old] == "superseded"
     assert sorted(item.id for item in first) == sorted([new, other])
     assert second == []
@@ -182,4 +193,5 @@ def test_invalid_scores_are_refused_before_storing(app: Flask) -> None:
         score_outbox.enqueue_score(ScoreRequest(tenant_id, None, "u1", "https://l/1", 2, 1))
     with app.app_context(), pytest.raises(ValueError, match="activityProgress"):
         score_outbox.enqueue_score(
-            ScoreRequest(tenant_id, None, "u1", "https://l/1", 1, 1, activity_progress="Done"))
+            ScoreRequest(tenant_id, None, "u1", "https://l/1", 1, 1, activity_progress="Done")
+        )
