@@ -1,0 +1,166 @@
+"""Module pages in the LMS: the built page served safely, server-side "Mark as done",
+and placeholders for activities whose screens come later."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from lti_app.storage import db
+from lti_app.storage.progress_models import ModuleCompletion
+from tests.e2e.platforms import LEARNER, KeySetServer, Platform, running_key_server
+from tests.lti_app.advantage_launch import csrf_token, follow, launch, registered_platform
+from tests.lti_app.advantage_site import write_site
+
+TOOL = "https://tool.test"
+TROIKA = TOOL + "/site/modules/02-troika/"
+MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
+
+
+@pytest.fixture
+def key_server() -> Iterator[KeySetServer]:
+    with running_key_server() as server:
+        yield server
+
+
+@pytest.fixture
+def platform(app: Flask, key_server: KeySetServer) -> Platform:
+    return registered_platform(app, key_server)
+
+
+def _mark_done(client: FlaskClient, page: str) -> Any:
+    return client.post(
+        TOOL + "/modules/troika/done",
+        data={"csrf_token": csrf_token(page)},
+        headers={"Referer": TROIKA, "Origin": TOOL},
+    )
+
+
+def test_module_launch_shows_the_built_page_with_tool_url_and_nonces(
+    client: FlaskClient, platform: Platform
+) -> None:
+    response = launch(client, platform, [LEARNER], custom=MODULE_LINK)
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/site/modules/02-troika/")
+    page = follow(client, response, TOOL)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert f'<meta name="intervision-tool-url" content="{TOOL}">' in html
+    csp = page.headers["Content-Security-Policy"]
+    nonce = csp.split("'nonce-")[1].split("'")[0]
+    assert html.count(f'<script nonce="{nonce}"') == 2  # inline bootstrap and the site script
+    assert f"frame-ancestors 'self' {platform.origin}" in csp
+    assert "data-iv-done hidden" not in html  # the localStorage control is replaced
+    assert "Mark this module as done" in html and 'name="csrf_token"' in html
+    assert page.headers["Cache-Control"] == "private, no-store"
+
+
+def test_mark_as_done_is_stored_once_per_learner_and_shown(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    follow(client, launch(client, platform, [LEARNER], custom=MODULE_LINK), TOOL)
+    page = client.get(TROIKA).get_data(as_text=True)
+    first = _mark_done(client, page)
+    assert first.status_code == 303 and first.headers["Location"].endswith("#iv-done")
+    again = _mark_done(client, page)
+    assert again.status_code == 303
+    html = client.get(TROIKA).get_data(as_text=True)
+    assert "Marked as done." in html
+    assert "You marked <strong>Troika &lt;in practice&gt;</strong> as done" in html
+    with app.app_context(), db.transaction() as session:
+        rows = session.scalars(select(ModuleCompletion)).all()
+    assert [(row.module_slug, row.course_id is not None) for row in rows] == [("troika", True)]
+
+
+def test_progress_is_per_learner(app: Flask, platform: Platform) -> None:
+    first, second = app.test_client(), app.test_client()
+    follow(first, launch(first, platform, [LEARNER], custom=MODULE_LINK, user_id="a"), TOOL)
+    _mark_done(first, first.get(TROIKA).get_data(as_text=True))
+    follow(second, launch(second, platform, [LEARNER], custom=MODULE_LINK, user_id="b"), TOOL)
+    assert "Mark this module as done" in second.get(TROIKA).get_data(as_text=True)
+
+
+def test_mark_done_needs_csrf_and_a_launch(client: FlaskClient, platform: Platform) -> None:
+    assert client.post(TOOL + "/modules/troika/done").status_code in (400, 401)
+    follow(client, launch(client, platform, [LEARNER], custom=MODULE_LINK), TOOL)
+    refused = client.post(TOOL + "/modules/troika/done", headers={"Referer": TROIKA})
+    assert refused.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "../catalogue.json/../../etc/passwd",
+        "..%2f..%2fetc%2fpasswd",
+        "%2e%2e/%2e%2e/etc/hosts",
+        "modules/../../outside.txt",
+        "no-such-page/",
+    ],
+)
+def test_paths_outside_the_site_are_not_served(client: FlaskClient, path: str) -> None:
+    response = client.get(f"{TOOL}/site/{path}")
+    assert response.status_code == 404
+    assert "root:" not in response.get_data(as_text=True)
+
+
+def test_symlink_out_of_the_site_is_not_followed(app: Flask, client: FlaskClient) -> None:
+    secret = Path(app.instance_path) / "outside.txt"
+    secret.write_text("secret", encoding="utf-8")
+    os.symlink(secret, Path(app.config["SITE_DIR"]) / "leak.txt")
+    assert client.get(TOOL + "/site/leak.txt").status_code == 404
+
+
+def test_assets_are_served_and_folders_get_their_slash(client: FlaskClient) -> None:
+    css = client.get(TOOL + "/site/assets/site.css")
+    body = css.get_data(as_text=True)
+    css.close()  # send_file streams the file; close it like a server would
+    assert css.status_code == 200 and body == "body{margin:0}"
+    assert "sandbox" in css.headers["Content-Security-Policy"]
+    folder = client.get(TOOL + "/site/modules/02-troika")
+    assert folder.status_code == 308 and folder.headers["Location"].endswith("/02-troika/")
+
+
+def test_signup_and_exercise_launches_show_a_placeholder(
+    client: FlaskClient, platform: Platform
+) -> None:
+    for custom, title, kind in (
+        ({"kind": "signup", "intervision_ref": "kick-off"}, "Kick-off session", "sign-up sheet"),
+        (
+            {"kind": "peer-feedback", "intervision_ref": "troika-round"},
+            "Troika round",
+            "peer-feedback exercise",
+        ),
+    ):
+        page = follow(client, launch(client, platform, [LEARNER], custom=custom), TOOL)
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200
+        assert f"<h1>{title}</h1>" in html and "coming soon in this tool version" in html
+        assert kind in html
+
+
+def test_link_to_a_removed_module_is_a_friendly_404(
+    client: FlaskClient, platform: Platform
+) -> None:
+    custom = {"kind": "module", "intervision_ref": "gone-module"}
+    response = launch(client, platform, [LEARNER], custom=custom)
+    assert response.status_code == 404
+    assert "no longer part of the course" in response.get_data(as_text=True)
+
+
+def test_missing_site_is_a_friendly_503(app: Flask, client: FlaskClient) -> None:
+    app.config["SITE_DIR"] = str(Path(app.instance_path) / "nowhere")
+    response = client.get(TOOL + "/site/")
+    assert response.status_code == 503
+    assert "INTERVISION_SITE_DIR" in response.get_data(as_text=True)
