@@ -10,7 +10,7 @@ must be one of our endpoints and is remembered for the launch to compare.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
@@ -61,16 +61,15 @@ def _with_query(url: str, extra: Mapping[str, str]) -> str:
 
 def prepare_login(
     params: Mapping[str, str],
-    tool_conf: DatabaseToolConf,
+    registration: Registration,
     launch_url: str,
-    is_own_endpoint: object,
+    is_own_endpoint: Callable[[str], bool],
 ) -> LoginRedirect:
     """Validate the login request, store state server-side, build the platform auth URL."""
-    registration = find_registration(params, tool_conf)
     login_hint = _param(params, "login_hint", required=True)
     target_link_uri = _param(params, "target_link_uri", required=True)
     assert login_hint is not None and target_link_uri is not None
-    if not callable(is_own_endpoint) or not is_own_endpoint(target_link_uri):
+    if not is_own_endpoint(target_link_uri):
         raise TargetLinkInvalid("login target_link_uri is not an endpoint of this tool")
     state = "state-" + secrets.token_urlsafe(24)
     nonce = secrets.token_urlsafe(32)

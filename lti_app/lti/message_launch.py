@@ -95,6 +95,7 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
             self.validate_registration()
             self.validate_jwt_signature()
             self._run_pylti(self.validate_deployment, UnknownDeployment)
+            self._check_deployment_hint(login)
             self._run_pylti(self.validate_message)
             check_target_link_uri(self._body, login.target_link_uri, self._policy.is_own_endpoint)
             state_store.consume(
@@ -166,6 +167,12 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
             if state_store.nonce_was_used(str(self._body.get("iss", "")), nonce):
                 raise ReplayedLaunch("id_token nonce was already used")
             raise TokenInvalid("id_token nonce is not the one issued at login")
+
+    def _check_deployment_hint(self, login: state_store.LoginState) -> None:
+        """Core §4.1: a login's lti_deployment_id must be the token's deployment_id."""
+        deployment = self._body.get("https://purl.imsglobal.org/spec/lti/claim/deployment_id")
+        if login.deployment_hint and deployment != login.deployment_hint:
+            raise TokenInvalid("deployment_id differs from the login's lti_deployment_id")
 
     def validate_registration(self) -> HardenedMessageLaunch:
         assert self._login is not None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -125,7 +125,3 @@ def load_launch(launch_id: str) -> dict[str, Any] | None:
         )
     )
     return dict(record.data) if record is not None else None
-
-
-def expiry_from_now(seconds: int) -> datetime:
-    return utc_now() + timedelta(seconds=seconds)

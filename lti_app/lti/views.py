@@ -60,7 +60,7 @@ def login() -> ResponseReturnValue:
         query = urlencode(oidc_login.cookie_check_params(params))
         page = render_template("lti/cookie_check.html", login_url=f"{url_for('lti.login')}?{query}")
         return Response(page, headers={"Cache-Control": "no-store"})
-    redirect_to = oidc_login.prepare_login(params, tool_conf, launch_url(), _is_own_endpoint)
+    redirect_to = oidc_login.prepare_login(params, registration, launch_url(), _is_own_endpoint)
     response = Response(status=302, headers={"Location": redirect_to.location})
     response.headers["Cache-Control"] = "no-store"
     response.set_cookie(

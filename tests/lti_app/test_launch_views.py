@@ -163,7 +163,11 @@ def test_same_context_in_two_deployments_is_two_courses(
     first = client.get  # keep one browser: relaunching replaces the session
     assert _launch(client, platform, [LEARNER]).status_code == 303
     page_a = first(TOOL + "/probe/learner").get_data(as_text=True)
-    assert _launch(client, platform, [LEARNER], **{deployment: "dep-b"}).status_code == 303
+    # The login's lti_deployment_id must match the token: a mixed pair is refused...
+    assert _launch(client, platform, [LEARNER], **{deployment: "dep-b"}).status_code == 400
+    # ...while a launch from the second deployment, consistently, gets its own course.
+    platform.deployment_id = "dep-b"
+    assert _launch(client, platform, [LEARNER]).status_code == 303
     page_b = first(TOOL + "/probe/learner").get_data(as_text=True)
     assert page_a != page_b  # same user row, different course rows
     with probe_app.app_context():
