@@ -30,7 +30,6 @@ step() {
 
 step ruff .venv/bin/ruff check .
 step mypy .venv/bin/mypy
-step mypy-benchmarks .venv/bin/mypy --strict --ignore-missing-imports benchmarks
 step pytest .venv/bin/python -m pytest --durations=15 "$@"
 
 if ((${#failed[@]})); then
