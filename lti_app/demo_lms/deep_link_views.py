@@ -96,23 +96,23 @@ def _add_items(lms: DemoLms, items: list[dict[str, Any]]) -> list[dict[str, Any]
         start = len(state["links"]) + 1
         added = [_new_link(lms, item, start + offset) for offset, item in enumerate(items)]
         for link in added:
-            if link["type"] == "ltiResourceLink" and link.pop("line_item"):
+            raw_line_item = link.pop("line_item", None)
+            if link["type"] == "ltiResourceLink" and raw_line_item:
                 try:
                     item = create_line_item(
-                        lms, state, {**_line_item_of(link), "resourceLinkId": link["id"]}
+                        lms, state, {**_line_item_of(link, raw_line_item),
+                                     "resourceLinkId": link["id"]}
                     )
                 except LtiServiceException as error:
                     raise DeepLinkResponseInvalid(
                         f"lineItem of {link['title']!r}: {error.message}"
                     ) from None
                 link["line_item_id"] = item["id"].rsplit("/", 1)[-1]
-            link.pop("line_item", None)
         state["links"].extend(added)
     return added
 
 
-def _line_item_of(link: dict[str, Any]) -> dict[str, Any]:
-    raw = link["line_item"]
+def _line_item_of(link: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
     return {"label": str(raw.get("label") or link["title"]), **{
         key: raw[key] for key in ("scoreMaximum", "resourceId", "tag") if key in raw
     }}
