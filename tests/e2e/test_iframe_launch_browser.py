@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from lti_app.demo import RunningDemo, start_demo
+from tests.e2e.sitebuild import ServedSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -78,3 +79,33 @@ def test_second_launch_in_the_same_frame_switches_person(page: Page, demo: Runni
     _launch(page, demo, "Launch as learner")
     frame = _launch(page, demo, "Launch as instructor")
     expect(frame.locator("body")).to_contain_text(re.compile("instructor", re.IGNORECASE))
+
+
+@pytest.fixture
+def demo_with_course(tmp_path: Path, site: ServedSite) -> Iterator[RunningDemo]:
+    """The demo with the real built course, which the tool's deep-linking picker lists."""
+    running = start_demo(tmp_path / "instance", _free_port(), _free_port(), site_dir=site.root)
+    yield running
+    running.stop()
+
+
+def test_deep_linking_adds_a_module_that_learners_open_in_the_frame(
+    page: Page, demo_with_course: RunningDemo
+) -> None:
+    demo = demo_with_course
+    page.goto(demo.urls.course)
+    frame = _tool_frame(page)
+    page.get_by_role("button", name=re.compile("deep linking")).click()
+    choice = frame.locator("input[type=checkbox]").first
+    choice.check()
+    chosen_title = frame.locator(f"label[for='{choice.get_attribute('id')}']").inner_text()
+    frame.locator("button[type=submit], input[type=submit]").last.click()
+    expect(frame.locator("h1")).to_contain_text("Added 1 item")
+
+    page.goto(demo.urls.course)
+    module_title = chosen_title.split(". ", 1)[-1].strip()
+    expect(page.locator(".lms-link-list")).to_contain_text(module_title)
+    page.get_by_role("button", name=f"Open {chosen_title.strip()} as learner").click()
+    frame = _tool_frame(page)
+    expect(frame.locator("h1").first).to_contain_text(module_title)
+    assert frame.url.startswith(demo.urls.tool + "/"), frame.url
