@@ -19,6 +19,7 @@ from site_builder.model import Activity, Course, Method, Module
 from site_builder.modules_loader import (
     field_line,
     module_files,
+    number_of,
     read_module,
     read_module_text,
     slug_of,
@@ -86,7 +87,7 @@ def _load_modules(
     numbers: dict[int, Path] = {}
     for path in module_files(content_dir, errors):
         slug = slug_of(path)
-        number = int(path.name[:2])
+        number = number_of(path)
         if slug in first_file:
             errors.append(
                 ContentError(path, None, None,
@@ -99,7 +100,7 @@ def _load_modules(
             errors.append(
                 ContentError(path, None, None,
                              f"module number {number:02d} is also used by {numbers[number].name}",
-                             "give each module its own two-digit number")
+                             "give each module its own number")
             )
         numbers[number] = path
         if course_file.modules_read and slug not in course_file.module_lines:

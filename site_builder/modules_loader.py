@@ -1,5 +1,8 @@
 """Read `content/modules/NN-slug.md`: the file name gives number and slug, the YAML front
-matter gives the module's metadata. Body rules live in body_checks.py."""
+matter gives the module's metadata. Body rules live in body_checks.py.
+
+NN is two or more digits (`07-…`, `123-…`, `0123-…`), so a course is not capped at 99 modules.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from site_builder.yaml_source import (
     split_front_matter,
 )
 
-MODULE_FILE = re.compile(r"^(?P<number>\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+MODULE_FILE = re.compile(r"^(?P<number>\d{2,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MODULE_FIELDS = (
     "title", "summary", "duration_minutes", "level", "objectives", "prerequisites", "method",
     "tags",
@@ -41,12 +44,20 @@ def module_files(content_dir: Path, errors: list[ContentError]) -> list[Path]:
             errors.append(
                 ContentError(
                     path, None, None,
-                    "a module file name must be NN-slug.md (two digits, a hyphen, a kebab-case "
-                    "slug), like 07-collegial-counselling.md",
+                    "a module file name must be NN-slug.md (two or more digits, a hyphen, a "
+                    "kebab-case slug), like 07-collegial-counselling.md or 123-peer-groups.md",
                     "rename the file, and list its slug in course.yml",
                 )
             )
     return valid
+
+
+def number_of(path: Path) -> int:
+    """The module number of a valid file name (`0123-slug.md` -> 123)."""
+    match = MODULE_FILE.match(path.name)
+    if match is None:
+        raise ValueError(f"{path.name} is not a module file name")
+    return int(match.group("number"))
 
 
 def slug_of(path: Path) -> str:

@@ -39,15 +39,15 @@ def create_module(content_dir: Path, title: str) -> NewModule:
     clash = next((path for path in existing if slug_of(path) == slug), None)
     if clash is not None:
         raise NewModuleError(f"{clash} already exists with the slug {slug!r}; not overwriting it")
-    numbers = [int(match.group("number")) for p in existing if (match := MODULE_FILE.match(p.name))]
-    number = max(numbers, default=0) + 1
-    if number > 99:
-        raise NewModuleError("module numbers are two digits and 99 is taken")
+    prefixes = [match.group("number") for p in existing if (match := MODULE_FILE.match(p.name))]
+    number = max((int(prefix) for prefix in prefixes), default=0) + 1
+    # Same width as the widest existing prefix (at least two digits), so files list in order.
+    width = max([2, len(str(number)), *(len(prefix) for prefix in prefixes)])
     course_file = course_path(content_dir)
     if not course_file.is_file():
         raise NewModuleError(f"{course_file} does not exist; is this the project folder?")
     updated_course = _with_module_listed(course_file.read_text(encoding="utf-8"), slug)
-    path = folder / f"{number:02d}-{slug}.md"
+    path = folder / f"{number:0{width}d}-{slug}.md"
     folder.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite
         handle.write(module_template(title))

@@ -91,6 +91,20 @@ def test_new_module_with_flow_style_list(course_tree: CourseTree) -> None:
     assert "modules: [first-steps, second-steps, third]  # order\n" in text
 
 
+@pytest.mark.parametrize(
+    ("existing", "created"),
+    [("99-ninety-nine.md", "100-third.md"), ("0123-wide.md", "0124-third.md")],
+)
+def test_new_module_goes_past_99_and_keeps_the_width(
+    course_tree: CourseTree, existing: str, created: str
+) -> None:
+    (course_tree.content / "modules" / existing).write_text("draft\n", encoding="utf-8")
+    code, output = run("new-module", "Third", "--content-dir", str(course_tree.content))
+    assert code == 0, output
+    assert (course_tree.content / "modules" / created).is_file()
+    assert created in output
+
+
 def test_intervision_command_has_course_commands() -> None:
     from lti_app.cli import main
 

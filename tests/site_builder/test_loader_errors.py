@@ -147,6 +147,13 @@ CASES: dict[str, Case] = {
         None,
         "must be NN-slug.md",
     ),
+    "same number with more digits": Case(
+        lambda t: t.write("modules/001-other-steps.md", module_text()),
+        "modules/01-first-steps.md",
+        None,
+        None,
+        "module number 01 is also used by 001-other-steps.md",
+    ),
     "module not listed": Case(
         _add_module_3,
         "modules/03-extra-steps.md",
@@ -376,6 +383,17 @@ def test_valid_course_loads(course_tree: CourseTree) -> None:
     assert course.methods["demo-method"].total_minutes == 25
     assert course.methods["demo-method"].phases[2].case_bringer_silent is True
     assert set(course.activities) == {"practice-round", "written-round"}
+
+
+def test_module_numbers_may_have_more_than_two_digits(course_tree: CourseTree) -> None:
+    _add_module_3(course_tree, "0123-extra-steps.md")
+    course_tree.edit("course.yml", "  - second-steps\n", "  - second-steps\n  - extra-steps\n")
+    course = load_course(course_tree.content)
+    assert [(m.slug, m.number) for m in course.modules] == [
+        ("first-steps", 1),
+        ("second-steps", 2),
+        ("extra-steps", 123),
+    ]
 
 
 def test_modules_follow_course_yml_order(course_tree: CourseTree) -> None:
