@@ -78,9 +78,24 @@ def platform(app: Flask, key_server: KeySetServer) -> Platform:
     return platform
 
 
-def assert_refused(response: TestResponse, client: FlaskClient, status: int = 0) -> str:
-    """A friendly 4xx page with a reference, and no launch in the session afterwards."""
+_log: list[pytest.LogCaptureFixture] = []
+
+
+@pytest.fixture(autouse=True)
+def _capture_refusals(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    _log.append(caplog)
+    yield
+    _log.pop()
+
+
+def assert_refused(
+    response: TestResponse, client: FlaskClient, status: int = 0, reason: str = ""
+) -> str:
+    """A friendly 4xx page with a reference, for the expected reason; no launch afterwards."""
     page = response.get_data(as_text=True)
+    if reason:
+        refusals = [r.getMessage() for r in _log[-1].records if "lti refused" in r.getMessage()]
+        assert refusals and f"reason={reason} " in refusals[-1], refusals
     assert 400 <= response.status_code < 500, (response.status_code, page[:300])
     if status:
         assert response.status_code == status
@@ -171,7 +186,9 @@ def test_tampered_signature_is_refused(client: FlaskClient, platform: Platform) 
         jwt.utils.base64url_decode(body).replace(b"Learner", b"Instructor")
     ).decode()
     assert_refused(
-        platform.post_launch(client, auth, f"{header}.{forged_body}.{signature}"), client
+        platform.post_launch(client, auth, f"{header}.{forged_body}.{signature}"),
+        client,
+        reason="TokenInvalid",
     )
 
 
@@ -179,33 +196,37 @@ def test_foreign_key_is_refused(client: FlaskClient, platform: Platform) -> None
     auth = platform.start_login(client)
     claims = platform.id_token_claims(auth, [INSTRUCTOR])
     forged = platform.sign(claims, private_pem=new_private_key_pem(), headers={"kid": platform.kid})
-    assert_refused(platform.post_launch(client, auth, forged), client)
+    assert_refused(platform.post_launch(client, auth, forged), client, reason="TokenInvalid")
 
 
 def test_alg_none_is_refused(client: FlaskClient, platform: Platform) -> None:
     auth = platform.start_login(client)
     claims = platform.id_token_claims(auth, [INSTRUCTOR])
     unsigned = jwt.encode(claims, "", algorithm="none", headers={"kid": platform.kid})
-    assert_refused(platform.post_launch(client, auth, unsigned), client)
+    assert_refused(platform.post_launch(client, auth, unsigned), client, reason="TokenInvalid")
 
 
 def test_expired_token_is_refused(client: FlaskClient, platform: Platform) -> None:
     now = int(time.time())
-    page = assert_refused(_hostile(client, platform, iat=now - 120, exp=now - 60), client)
+    page = assert_refused(
+        _hostile(client, platform, iat=now - 120, exp=now - 60), client, reason="TokenExpired"
+    )
     assert "expired" in page
 
 
 def test_token_without_exp_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, exp=None), client)
+    assert_refused(_hostile(client, platform, exp=None), client, reason="TokenInvalid")
 
 
 def test_token_without_iat_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, iat=None), client)
+    assert_refused(_hostile(client, platform, iat=None), client, reason="TokenInvalid")
 
 
 def test_future_iat_past_the_leeway_is_refused(client: FlaskClient, platform: Platform) -> None:
     now = int(time.time())
-    assert_refused(_hostile(client, platform, iat=now + 60, exp=now + 360), client)
+    assert_refused(
+        _hostile(client, platform, iat=now + 60, exp=now + 360), client, reason="TokenExpired"
+    )
 
 
 def test_small_clock_skew_is_tolerated(client: FlaskClient, platform: Platform) -> None:
@@ -218,7 +239,9 @@ def test_replay_in_the_same_browser_is_refused(client: FlaskClient, platform: Pl
     auth = platform.start_login(client)
     token = platform.real_id_token(auth, [INSTRUCTOR])
     assert platform.post_launch(client, auth, token).status_code == 303
-    page = assert_refused(platform.post_launch(client, auth, token), client)
+    page = assert_refused(
+        platform.post_launch(client, auth, token), client, reason="ReplayedLaunch"
+    )
     assert "already used" in page
 
 
@@ -228,10 +251,10 @@ def test_replay_from_another_client_is_refused(app: Flask, platform: Platform) -
     token = platform.real_id_token(auth, [INSTRUCTOR])
     assert platform.post_launch(victim, auth, token).status_code == 303
     attacker = app.test_client()
-    assert_refused(platform.post_launch(attacker, auth, token), attacker)
+    assert_refused(platform.post_launch(attacker, auth, token), attacker, reason="ReplayedLaunch")
     # Even with a cookie forged the way pylti1p3 binds state (cookie value = state).
     attacker.set_cookie(f"lti1p3-{auth['state']}", auth["state"], domain="tool.test")
-    assert_refused(platform.post_launch(attacker, auth, token), attacker)
+    assert_refused(platform.post_launch(attacker, auth, token), attacker, reason="ReplayedLaunch")
 
 
 def test_stolen_token_before_use_needs_the_victims_browser(app: Flask, platform: Platform) -> None:
@@ -239,22 +262,29 @@ def test_stolen_token_before_use_needs_the_victims_browser(app: Flask, platform:
     auth = platform.start_login(victim)
     token = platform.real_id_token(auth, [INSTRUCTOR])
     attacker = app.test_client()
-    assert_refused(platform.post_launch(attacker, auth, token), attacker, status=400)
+    assert_refused(
+        platform.post_launch(attacker, auth, token), attacker, status=400, reason="StateInvalid"
+    )
     assert platform.post_launch(victim, auth, token).status_code == 303
 
 
 def test_wrong_audience_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, aud="another-tool", azp=None), client, status=403)
+    assert_refused(
+        _hostile(client, platform, aud="another-tool", azp=None),
+        client,
+        status=403,
+        reason="AudienceMismatch",
+    )
 
 
 def test_audience_list_without_azp_is_refused(client: FlaskClient, platform: Platform) -> None:
     response = _hostile(client, platform, aud=[platform.client_id, "another-tool"], azp=None)
-    assert_refused(response, client, status=403)
+    assert_refused(response, client, status=403, reason="AudienceMismatch")
 
 
 def test_audience_list_with_foreign_azp_is_refused(client: FlaskClient, platform: Platform) -> None:
     response = _hostile(client, platform, aud=[platform.client_id, "x"], azp="x")
-    assert_refused(response, client, status=403)
+    assert_refused(response, client, status=403, reason="AudienceMismatch")
 
 
 def test_audience_list_naming_us_second_with_azp_is_accepted(
@@ -265,23 +295,34 @@ def test_audience_list_naming_us_second_with_azp_is_accepted(
 
 
 def test_unknown_deployment_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, **{DEPLOYMENT_CLAIM: "other"}), client, status=403)
+    assert_refused(
+        _hostile(client, platform, **{DEPLOYMENT_CLAIM: "other"}),
+        client,
+        status=403,
+        reason="UnknownDeployment",
+    )
 
 
 def test_wrong_nonce_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, nonce="not-the-issued-nonce"), client)
+    assert_refused(
+        _hostile(client, platform, nonce="not-the-issued-nonce"), client, reason="TokenInvalid"
+    )
 
 
 def test_forged_state_is_refused(client: FlaskClient, platform: Platform) -> None:
     auth = platform.start_login(client)
     token = platform.real_id_token(auth, [INSTRUCTOR])
     client.set_cookie("lti1p3-state-forged", "whatever", domain="tool.test")
-    assert_refused(platform.post_launch(client, auth, token, state="state-forged"), client)
+    assert_refused(
+        platform.post_launch(client, auth, token, state="state-forged"),
+        client,
+        reason="StateInvalid",
+    )
 
 
 def test_foreign_target_link_uri_is_refused(client: FlaskClient, platform: Platform) -> None:
     response = _hostile(client, platform, **{TARGET_CLAIM: "https://evil.example/steal"})
-    assert_refused(response, client)
+    assert_refused(response, client, reason="TargetLinkInvalid")
 
 
 def test_login_to_a_foreign_target_link_uri_is_refused(
@@ -292,16 +333,18 @@ def test_login_to_a_foreign_target_link_uri_is_refused(
         "target_link_uri": "https://evil.example/",
         "lti1p3_new_window": "1",
     }
-    assert_refused(client.post(TOOL + "/lti/login", data=form), client)
+    assert_refused(client.post(TOOL + "/lti/login", data=form), client, reason="TargetLinkInvalid")
 
 
 def test_login_from_an_unknown_platform_is_refused(client: FlaskClient, platform: Platform) -> None:
     form = {**_login_form(platform), "iss": "https://unknown.example"}
-    assert_refused(client.post(TOOL + "/lti/login", data=form), client, status=403)
+    assert_refused(
+        client.post(TOOL + "/lti/login", data=form), client, status=403, reason="UnknownPlatform"
+    )
 
 
 def test_launch_without_token_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(client.post(TOOL + "/lti/launch", data={}), client)
+    assert_refused(client.post(TOOL + "/lti/launch", data={}), client, reason="StateInvalid")
 
 
 # --- platform keys ---------------------------------------------------------------------------
@@ -329,3 +372,34 @@ def test_hanging_key_set_gives_a_friendly_503_quickly(
     assert response.status_code == 503
     assert "did not answer in time" in response.get_data(as_text=True)
     assert elapsed < 3, elapsed
+
+
+def test_hs256_signed_with_the_public_key_is_refused(
+    client: FlaskClient, platform: Platform
+) -> None:
+    """Algorithm confusion: an HMAC 'signature' keyed with the platform's public PEM."""
+    import hashlib
+    import hmac
+    import json
+
+    from tests.e2e.platforms import public_pem_of
+
+    auth = platform.start_login(client)
+    claims = platform.id_token_claims(auth, [INSTRUCTOR])
+
+    def b64(data: bytes) -> str:
+        return jwt.utils.base64url_encode(data).decode()
+
+    header = b64(json.dumps({"alg": "HS256", "typ": "JWT", "kid": platform.kid}).encode())
+    body = b64(json.dumps(claims).encode())
+    secret = public_pem_of(platform.private_pem).encode()
+    signature = b64(hmac.new(secret, f"{header}.{body}".encode(), hashlib.sha256).digest())
+    assert_refused(
+        platform.post_launch(client, auth, f"{header}.{body}.{signature}"),
+        client,
+        reason="TokenInvalid",
+    )
+
+
+def test_token_without_sub_is_refused(client: FlaskClient, platform: Platform) -> None:
+    assert_refused(_hostile(client, platform, sub=None), client, reason="TokenInvalid")
