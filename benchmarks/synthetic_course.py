@@ -1,8 +1,7 @@
-"""A synthetic course of any size, written the way trainers write ours (docs/authoring.md).
+"""A synthetic course of N modules, written the way trainers write ours (docs/authoring.md).
 
-A course holds at most 99 modules (two-digit file numbers), so beyond that the pages are
-lessons: the same Markdown with the same blocks, in nav sections of LESSONS_PER_SECTION, as a
-large course would be organised. Deterministic (seeded) so runs compare like with like.
+Every page is a real module (front matter, two self-checks, a reflection, a method timeline),
+so the plugin sees a course of N modules. Deterministic (seeded): runs compare like with like.
 """
 
 from __future__ import annotations
@@ -13,8 +12,6 @@ from pathlib import Path
 
 import yaml
 
-MAX_MODULES = 99
-LESSONS_PER_SECTION = 20
 WORDS = (
     "case colleague question hypothesis advice peer group session phase role moderator "
     "consultant listen silence feedback practice reflect ownership trust confidential round "
@@ -68,8 +65,8 @@ def _module_text(rng: random.Random, number: int, method_slug: str) -> str:
     return f"---\n{yaml.safe_dump(front, sort_keys=False)}---\n\n" + page_body(rng, method_slug)
 
 
-def write_course(content_dir: Path, pages: int, methods_source: Path) -> list[dict[str, object]]:
-    """Write `pages` pages (modules first, then lessons); return the nav for those pages."""
+def write_course(content_dir: Path, modules: int, methods_source: Path) -> None:
+    """Write a course of `modules` modules (file numbers padded to at least two digits)."""
     method_files = sorted(methods_source.glob("*.yml"))
     if not method_files:
         raise FileNotFoundError(f"no method files in {methods_source} to build timelines from")
@@ -80,40 +77,19 @@ def write_course(content_dir: Path, pages: int, methods_source: Path) -> list[di
     method_slugs = [path.stem for path in method_files]
     rng = random.Random(20261126)  # noqa: S311 - reproducible text, not security
 
-    module_count = min(pages, MAX_MODULES)
-    module_nav: list[dict[str, str]] = []
+    width = max(2, len(str(modules)))
     slugs: list[str] = []
-    for number in range(1, module_count + 1):
+    for number in range(1, modules + 1):
         slug = f"synthetic-module-{number}"
-        src_uri = f"modules/{number:02d}-{slug}.md"
         text = _module_text(rng, number, method_slugs[number % len(method_slugs)])
-        (content_dir / src_uri).write_text(text, encoding="utf-8")
-        module_nav.append({f"Synthetic module {number}": src_uri})
+        (content_dir / f"modules/{number:0{width}d}-{slug}.md").write_text(text, encoding="utf-8")
         slugs.append(slug)
-
-    lesson_sections: list[dict[str, object]] = []
-    lesson_count = pages - module_count
-    if lesson_count:
-        (content_dir / "lessons").mkdir()
-    for start in range(0, lesson_count, LESSONS_PER_SECTION):
-        entries: list[dict[str, str]] = []
-        for number in range(start + 1, min(start + LESSONS_PER_SECTION, lesson_count) + 1):
-            src_uri = f"lessons/lesson-{number:04d}.md"
-            body = page_body(rng, method_slugs[number % len(method_slugs)])
-            (content_dir / src_uri).write_text(f"# Lesson {number}\n\n{body}", encoding="utf-8")
-            entries.append({f"Lesson {number}": src_uri})
-        last = start + len(entries)
-        lesson_sections.append({f"Lessons {start + 1}-{last}": entries})
 
     course = {
         "title": "Benchmark course",
         "language": "en",
-        "description": "Generated pages for build benchmarks.",
+        "description": "Generated modules for build benchmarks.",
         "modules": slugs,
         "activities": [],
     }
     (content_dir / "course.yml").write_text(yaml.safe_dump(course, sort_keys=False), "utf-8")
-    nav: list[dict[str, object]] = [{"Modules": module_nav}]
-    if lesson_sections:
-        nav.append({"Lessons": lesson_sections})
-    return nav

@@ -8,7 +8,9 @@ pages live one folder down (e.g. `methods/<slug>.md`).
 
 from __future__ import annotations
 
+from site_builder.loader import OVERVIEW_PAGE, method_page
 from site_builder.model import Course, Method, Module
+from site_builder.sections import ModuleSection, module_sections
 
 LEVEL_LABELS = {
     "introductory": "Introductory",
@@ -28,9 +30,23 @@ def format_minutes(minutes: int) -> str:
     return " ".join(parts)
 
 
+def generated_pages(course: Course) -> dict[str, str]:
+    """Every generated page by docs-relative path: overview, module sections, methods."""
+    pages = {OVERVIEW_PAGE: overview_markdown(course)}
+    for section in module_sections(course):
+        pages[section.src_uri] = section_markdown(course, section)
+    for slug, method in course.methods.items():
+        pages[method_page(slug)] = method_markdown(method)
+    return pages
+
+
 def overview_markdown(course: Course) -> str:
-    """The course home page: intro, total time, progress and every module with what it offers."""
+    """The course home page: intro, total time, progress and every module with what it offers.
+
+    A large course lists its sections instead (one row each); their pages list the modules.
+    """
     count = len(course.modules)
+    sections = module_sections(course)
     lines = [
         f"# {course.title}",
         "",
@@ -39,20 +55,63 @@ def overview_markdown(course: Course) -> str:
         f"**{count} modules, about {format_minutes(course.total_minutes)} of study in total.** "
         "Take them in order, or start where the prerequisites allow.",
         "",
-        _progress_html(count),
+        _progress_html(count, scope="modules/" if sections else None),
         "",
         "## Modules",
         "",
     ]
-    for module in course.modules:
-        lines.extend(_module_entry(course, module))
+    if sections:
+        lines.extend(_section_table(sections))
+    else:
+        for module in course.modules:
+            lines.extend(_module_entry(course, module))
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _progress_html(count: int) -> str:
-    # Filled by courseware.js from localStorage; hidden when scripts do not run.
+def section_markdown(course: Course, section: ModuleSection) -> str:
+    """A section's index page: its modules with duration, objectives and their own progress."""
+    count = len(section.modules)
+    lines = [
+        f"# {section.title}",
+        "",
+        f"**{count} modules of *{course.title}*, about "
+        f"{format_minutes(section.total_minutes)} of study.**",
+        "",
+        _progress_html(count),
+        "",
+    ]
+    for module in section.modules:
+        lines.extend(_module_entry(course, module, level="##", link_base="../../"))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _section_table(sections: list[ModuleSection]) -> list[str]:
+    rows = [
+        "The modules are grouped in parts; each part's page lists its modules with what you "
+        "will be able to do afterwards and your progress.",
+        "",
+        "| Part | First module | Study time |",
+        "|---|---|---|",
+    ]
+    for section in sections:
+        rows.append(
+            f"| [{section.title}]({section.src_uri}) | {_cell(section.modules[0].title)} | "
+            f"about {format_minutes(section.total_minutes)} |"
+        )
+    return [*rows, ""]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _progress_html(count: int, scope: str | None = None) -> str:
+    # Filled by courseware.js from localStorage; hidden when scripts do not run. Without the
+    # module entries on the page (a sectioned overview), `scope` tells the script which saved
+    # "done" pages to count.
+    scope_attr = f' data-iv-scope="{scope}"' if scope else ""
     return (
-        f'<div class="iv-progress" data-iv-progress data-iv-total="{count}" hidden>\n'
+        f'<div class="iv-progress" data-iv-progress data-iv-total="{count}"{scope_attr} hidden>\n'
         f'<p class="iv-progress__text" role="status">0 of {count} modules done</p>\n'
         f'<progress class="iv-progress__bar" max="{count}" value="0" '
         f'aria-label="Modules done"></progress>\n'
@@ -60,9 +119,11 @@ def _progress_html(count: int) -> str:
     )
 
 
-def _module_entry(course: Course, module: Module) -> list[str]:
+def _module_entry(
+    course: Course, module: Module, level: str = "###", link_base: str = ""
+) -> list[str]:
     heading = (
-        f"### {module.number}. [{module.title}]({module.src_uri}) "
+        f"{level} {module.number}. [{module.title}]({link_base}{module.src_uri}) "
         f'{{: #module-{module.slug} .iv-module-entry data-iv-module="{module.src_uri}" }}'
     )
     lines = [
@@ -77,19 +138,19 @@ def _module_entry(course: Course, module: Module) -> list[str]:
         "",
         *(f"- {objective}" for objective in module.objectives),
         "",
-        f"Take first: {_prerequisites(course, module)}",
+        f"Take first: {_prerequisites(course, module, link_base)}",
         "",
     ]
     return lines
 
 
-def _prerequisites(course: Course, module: Module) -> str:
+def _prerequisites(course: Course, module: Module, link_base: str = "") -> str:
     if not module.prerequisites:
         return "nothing; a good place to start."
     links = []
     for slug in module.prerequisites:
         required = course.module(slug)
-        links.append(f"[{required.title}]({required.src_uri})" if required else slug)
+        links.append(f"[{required.title}]({link_base}{required.src_uri})" if required else slug)
     return ", ".join(links) + "."
 
 

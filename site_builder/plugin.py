@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config import base
 from mkdocs.config import config_options as options
@@ -18,9 +17,13 @@ from mkdocs.structure.files import File, Files
 
 from site_builder.catalogue import write_catalogue
 from site_builder.errors import CourseValidationError
-from site_builder.loader import OVERVIEW_PAGE, load_course, method_page
+from site_builder.loader import load_course
+from site_builder.markdown_ext import forget_loaded_content, remember_loaded_content
 from site_builder.model import Course
-from site_builder.pages import method_markdown, overview_markdown
+from site_builder.pages import generated_pages
+from site_builder.sections import course_nav
+
+__all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
 
 log = get_plugin_logger(__name__)
 
@@ -30,16 +33,6 @@ class IntervisionConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs
     """Switch the plugin off (e.g. for a plain preview of one page) without editing the nav."""
     catalogue = options.Type(bool, default=True)
     """Write catalogue.json into the site folder after the build."""
-
-
-def course_nav(course: Course) -> list[Any]:
-    """Overview first, then modules in course.yml order, then the methods by name."""
-    methods = sorted(course.methods.values(), key=lambda method: method.name.lower())
-    return [
-        {"Overview": OVERVIEW_PAGE},
-        {"Modules": [{module.title: module.src_uri} for module in course.modules]},
-        {"Methods": [{method.name: method_page(method.slug)} for method in methods]},
-    ]
 
 
 class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyped-call]
@@ -53,10 +46,14 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         self.files = None
         if not self.config.enabled:
             return config
+        forget_loaded_content()
         try:
             self.course = load_course(Path(config.docs_dir))
         except CourseValidationError as exc:
             raise PluginError(str(exc)) from None
+        remember_loaded_content(
+            Path(config.docs_dir), self.course.methods, self.course.activities
+        )
         if config.nav is None:
             config.nav = course_nav(self.course)
         return config
@@ -64,10 +61,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         if self.course is None:
             return files
-        generated = {OVERVIEW_PAGE: overview_markdown(self.course)}
-        for slug, method in self.course.methods.items():
-            generated[method_page(slug)] = method_markdown(method)
-        for src_uri, markdown in generated.items():
+        for src_uri, markdown in generated_pages(self.course).items():
             if files.get_file_from_path(src_uri) is not None:
                 log.info("Keeping the authored %s instead of generating it", src_uri)
                 continue

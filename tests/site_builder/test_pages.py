@@ -8,7 +8,13 @@ import markdown
 
 from site_builder.markdown_ext import makeExtension
 from site_builder.model import Course, Method, Module, Phase, Role, Source
-from site_builder.pages import format_minutes, method_markdown, overview_markdown
+from site_builder.pages import (
+    format_minutes,
+    generated_pages,
+    method_markdown,
+    overview_markdown,
+)
+from site_builder.sections import GROUP_ABOVE, MODULES_PER_SECTION, course_nav, module_sections
 
 
 def module(slug: str, number: int, prerequisites: tuple[str, ...] = ()) -> Module:
@@ -81,3 +87,42 @@ def test_method_page_uses_the_timeline_block() -> None:
         text, extensions=[makeExtension(methods={"demo": METHOD}, activities={})]
     )
     assert '<figure class="iv-timeline" data-iv-method="demo">' in html
+
+
+def big_course(count: int) -> Course:
+    return Course(
+        title="Big",
+        language="en",
+        description="Many modules.",
+        modules=tuple(module(f"m-{n}", n) for n in range(1, count + 1)),
+    )
+
+
+def test_small_course_keeps_one_flat_module_list() -> None:
+    nav = course_nav(big_course(GROUP_ABOVE))
+    assert nav[1] == {"Modules": [{f"Title {n}": f"modules/{n:02d}-m-{n}.md"} for n in
+                                  range(1, GROUP_ABOVE + 1)]}
+    assert set(generated_pages(big_course(GROUP_ABOVE))) == {"index.md"}
+
+
+def test_large_course_nav_and_overview_are_grouped_in_sections() -> None:
+    course = big_course(1000)
+    sections = module_sections(course)
+    assert len(sections) == 1000 // MODULES_PER_SECTION
+    modules_nav = course_nav(course)[1]["Modules"]
+    assert next(iter(modules_nav[1])) == "Modules 26–50"
+    first = modules_nav[0]["Modules 1–25"]
+    assert first[0] == "modules/part-1/index.md" and len(first) == MODULES_PER_SECTION + 1
+    overview = overview_markdown(course)
+    assert 'data-iv-total="1000" data-iv-scope="modules/"' in overview
+    assert "| [Modules 976–1000](modules/part-40/index.md) | Title 976 |" in overview
+    assert "data-iv-module=" not in overview
+    pages = generated_pages(course)
+    section = pages["modules/part-2/index.md"]
+    assert 'data-iv-total="25" hidden' in section
+    html = markdown.markdown(section, extensions=["attr_list"])
+    assert (
+        '<h2 class="iv-module-entry" data-iv-module="modules/26-m-26.md" id="module-m-26">'
+        '26. <a href="../../modules/26-m-26.md">Title 26</a></h2>'
+    ) in html
+    assert html.count("<li>Do A</li>") == MODULES_PER_SECTION

@@ -384,6 +384,12 @@
       }
     });
     var total = entries.length;
+    var scope = box.getAttribute("data-iv-scope");
+    if (scope !== null) {
+      /* A sectioned overview lists parts, not modules: count the saved "done" module pages. */
+      total = Number(box.getAttribute("data-iv-total")) || 0;
+      done = Math.min(total, store.keys(ctx.ns + "done:" + scope).length);
+    }
     box.querySelector(".iv-progress__text").textContent =
       done + " of " + total + " module" + (total === 1 ? "" : "s") + " done";
     var bar = box.querySelector("progress");
