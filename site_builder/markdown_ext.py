@@ -7,14 +7,12 @@ and sanitised with nh3, so a block can never smuggle script into a page.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import markdown
-import nh3
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
@@ -33,14 +31,21 @@ from site_builder.blocks import (
     SelfCheck,
     parse_block_spans,
 )
+from site_builder.inline_render import render_inline, render_rich
 from site_builder.model import Activity, Method
 
-__all__ = ["CoursewareExtension", "UnknownReferenceError", "forget_loaded_content", "makeExtension"]
+__all__ = [
+    "CoursewareExtension",
+    "UnknownReferenceError",
+    "forget_loaded_content",
+    "makeExtension",
+    "remember_loaded_content",
+]
 
-INLINE_TAGS = {"a", "em", "strong", "code", "br", "span", "abbr"}
-BLOCK_TAGS = INLINE_TAGS | {"p", "ul", "ol", "li", "blockquote"}
-ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
-_PARAGRAPH = re.compile(r"^<p>(?P<inner>.*)</p>$", re.DOTALL)
+# mkdocs makes a new Markdown instance (and extension) per page, so what must outlive a page
+# lives here: methods and activities per content folder, loaded once per build.
+_loaded_methods: dict[Path, Mapping[str, Method]] = {}
+_loaded_activities: dict[Path, Mapping[str, Activity]] = {}
 
 
 class UnknownReferenceError(BlockError):
@@ -89,7 +94,6 @@ class CoursewareBlockPreprocessor(Preprocessor):
     def __init__(self, md: markdown.Markdown, extension: CoursewareExtension) -> None:
         super().__init__(md)
         self.extension = extension
-        self._inline_md = markdown.Markdown(output_format="html")
 
     def run(self, lines: list[str]) -> list[str]:
         spans = parse_block_spans(lines)
@@ -114,7 +118,7 @@ class CoursewareBlockPreprocessor(Preprocessor):
         if isinstance(block, Reflection):
             return render_reflection(block, ordinal, self.rich)
         if isinstance(block, MethodTimelineRef):
-            return render_method_timeline(self._method(block), self.inline)
+            return _timeline_html(self._method(block))
         return render_activity(self._activity(block), ordinal, self.inline, self.extension.tool_url)
 
     def _method(self, ref: MethodTimelineRef) -> Method:
@@ -141,37 +145,52 @@ class CoursewareBlockPreprocessor(Preprocessor):
 
     def rich(self, text: str) -> str:
         """Author Markdown with paragraphs and lists, sanitised."""
-        self._inline_md.reset()
-        html = self._inline_md.convert(text)
-        return nh3.clean(html, tags=BLOCK_TAGS, attributes=ATTRIBUTES)
+        return render_rich(text)
 
     def inline(self, text: str) -> str:
         """Author Markdown as phrasing content (no paragraphs), sanitised."""
-        html = self.rich(text).strip()
-        match = _PARAGRAPH.match(html)
-        if match and "<p>" not in match.group("inner"):
-            html = match.group("inner")
-        return nh3.clean(html, tags=INLINE_TAGS, attributes=ATTRIBUTES)
+        return render_inline(text)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
+def _timeline_html(method: Method) -> str:
+    """A method's timeline is identical on every page that shows it: render it once.
+
+    Keyed by the (frozen) Method itself, so an edited method file loads as a new key.
+    """
+    return render_method_timeline(method, render_inline)
+
+
 def _load_methods(content_dir: Path) -> Mapping[str, Method]:
-    from site_builder import loader  # lazy: the loader reads YAML only when a page needs it
+    if content_dir not in _loaded_methods:
+        from site_builder import loader  # lazy: the loader reads YAML only when a page needs it
 
-    return loader.load_methods(content_dir)
+        _loaded_methods[content_dir] = loader.load_methods(content_dir)
+    return _loaded_methods[content_dir]
 
 
-@lru_cache(maxsize=8)
 def _load_activities(content_dir: Path) -> Mapping[str, Activity]:
-    from site_builder import loader
+    if content_dir not in _loaded_activities:
+        from site_builder import loader
 
-    return loader.load_activities(content_dir)
+        _loaded_activities[content_dir] = loader.load_activities(content_dir)
+    return _loaded_activities[content_dir]
+
+
+def remember_loaded_content(
+    content_dir: Path, methods: Mapping[str, Method], activities: Mapping[str, Activity]
+) -> None:
+    """Hand over what the plugin already loaded, so pages do not read the YAML a second time."""
+    key = content_dir.resolve()
+    _loaded_methods[key] = methods
+    _loaded_activities[key] = activities
 
 
 def forget_loaded_content() -> None:
     """Drop cached methods/activities, e.g. when `mkdocs serve` rebuilds after an edit."""
-    _load_methods.cache_clear()
-    _load_activities.cache_clear()
+    _loaded_methods.clear()
+    _loaded_activities.clear()
+    _timeline_html.cache_clear()
 
 
 def makeExtension(**kwargs: Any) -> CoursewareExtension:  # noqa: N802 (Markdown API)
