@@ -112,12 +112,18 @@ def render_reflection(block: Reflection, ordinal: int, render: Render) -> str:
     )
 
 
-def render_method_timeline(method: Method, inline: Render) -> str:
-    """Phases as an ordered list with proportional bars; text carries every fact, not colour."""
+def render_method_timeline(method: Method, inline: Render, searchable: bool = False) -> str:
+    """Phases as an ordered list with proportional bars; text carries every fact, not colour.
+
+    Outside the method's own page the timeline is marked `data-search-exclude`: the same
+    phases on every module of the method would flood search results (and indexing them is
+    most of the search plugin's time on a module page). The method page stays searchable.
+    """
     total = method.total_minutes
     phases = "\n".join(_phase(method, phase, total, inline) for phase in method.phases)
+    exclude = "" if searchable else " data-search-exclude"
     return (
-        f'<figure class="iv-timeline" data-iv-method="{_attr(method.slug)}">\n'
+        f'<figure class="iv-timeline" data-iv-method="{_attr(method.slug)}"{exclude}>\n'
         f'<figcaption class="iv-timeline__summary"><strong>{escape(method.name)}</strong>: '
         f"{len(method.phases)} phases, {total} minutes in total, for groups of "
         f"{method.group_size_min} to {method.group_size_max} people.</figcaption>\n"

@@ -44,6 +44,8 @@ class Reflection:
 class MethodTimelineRef:
     method: str
     line: int
+    searchable: bool = False
+    """Only the method's own page puts the phases in the site search (see block_html)."""
 
 
 @dataclass(frozen=True)

@@ -173,10 +173,11 @@ def _parse_block(lines: list[str], start: int, end: int, first_line: int) -> Blo
         return parse_self_check(body, line_number, multiple=args == ["multiple"])
     if kind == "reflection":
         return _parse_reflection(body, args, line_number)
-    slug = _single_slug(kind, args, line_number)
+    searchable = kind == "method-timeline" and args[1:] == ["searchable"]
+    slug = _single_slug(kind, args[:1] if searchable else args, line_number)
     _require_empty_body(kind, body, line_number)
     if kind == "method-timeline":
-        return MethodTimelineRef(method=slug, line=line_number)
+        return MethodTimelineRef(method=slug, line=line_number, searchable=searchable)
     return ActivityRef(activity=slug, line=line_number)
 
 

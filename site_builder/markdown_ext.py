@@ -118,7 +118,7 @@ class CoursewareBlockPreprocessor(Preprocessor):
         if isinstance(block, Reflection):
             return render_reflection(block, ordinal, self.rich)
         if isinstance(block, MethodTimelineRef):
-            return _timeline_html(self._method(block))
+            return _timeline_html(self._method(block), block.searchable)
         return render_activity(self._activity(block), ordinal, self.inline, self.extension.tool_url)
 
     def _method(self, ref: MethodTimelineRef) -> Method:
@@ -153,12 +153,12 @@ class CoursewareBlockPreprocessor(Preprocessor):
 
 
 @lru_cache(maxsize=64)
-def _timeline_html(method: Method) -> str:
+def _timeline_html(method: Method, searchable: bool) -> str:
     """A method's timeline is identical on every page that shows it: render it once.
 
     Keyed by the (frozen) Method itself, so an edited method file loads as a new key.
     """
-    return render_method_timeline(method, render_inline)
+    return render_method_timeline(method, render_inline, searchable)
 
 
 def _load_methods(content_dir: Path) -> Mapping[str, Method]:

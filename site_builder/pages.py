@@ -171,7 +171,7 @@ def method_markdown(method: Method) -> str:
         "",
         "## Phases",
         "",
-        f"::: method-timeline {method.slug}",
+        f"::: method-timeline {method.slug} searchable",
         ":::",
         "",
         "## What is known about its effects",

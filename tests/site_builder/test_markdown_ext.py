@@ -247,6 +247,20 @@ def test_methods_and_activities_load_lazily_from_the_content_folder() -> None:
         "::: method-timeline collegial-counselling\n:::\n\n::: activity practice-round\n:::\n",
         extensions=[extension],
     )
-    assert '<figure class="iv-timeline" data-iv-method="collegial-counselling">' in html
+    assert (
+        '<figure class="iv-timeline" data-iv-method="collegial-counselling" data-search-exclude>'
+    ) in html
     assert 'data-iv-activity="practice-round"' in html
     assert "Case-bringer silent: listens only" in html
+
+
+def test_only_a_searchable_timeline_enters_the_site_search() -> None:
+    extension = makeExtension(content_dir=REPO / "content")
+    html = markdown.markdown(
+        "::: method-timeline collegial-counselling searchable\n:::\n", extensions=[extension]
+    )
+    assert '<figure class="iv-timeline" data-iv-method="collegial-counselling">' in html
+    with pytest.raises(BlockSyntaxError, match="needs exactly one method slug"):
+        markdown.markdown(
+            "::: method-timeline collegial-counselling loud\n:::\n", extensions=[extension]
+        )

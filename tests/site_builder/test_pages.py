@@ -81,7 +81,7 @@ def test_method_page_uses_the_timeline_block() -> None:
     text = method_markdown(METHOD)
     assert "*Also known as: Demo-Methode*" in text
     assert "**Group size:** 3 to 6 people · **Duration:** about 1 hour 5 minutes" in text
-    assert "::: method-timeline demo\n:::" in text
+    assert "::: method-timeline demo searchable\n:::" in text
     assert "- [Site](https://example.org)" in text
     html = markdown.markdown(
         text, extensions=[makeExtension(methods={"demo": METHOD}, activities={})]
