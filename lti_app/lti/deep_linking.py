@@ -123,7 +123,7 @@ def signed_response(
     signing = keys.current_signing_key()
     return jwt.encode(
         response_claims(launch, items, time.time(), message),
-        signing.private_pem,
+        signing.private_key,
         algorithm=keys.SIGNING_ALGORITHM,
         headers={"kid": signing.kid, "typ": "JWT"},
     )

@@ -13,11 +13,9 @@ import secrets
 from collections.abc import Iterable
 
 from flask import Flask, Response, g, request
-from sqlalchemy import select
 
 from lti_app.lti.launch import Launch
-from lti_app.storage import db
-from lti_app.storage.models import Registration
+from lti_app.storage import db, registrations_repo
 
 ORIGIN_PATTERN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 LTI_ENTRY_ENDPOINTS = frozenset({"lti.login", "lti.launch"})
@@ -40,21 +38,14 @@ def _launch_origins() -> list[str] | None:
     launch = g.get("lti_launch")
     if not isinstance(launch, Launch):
         return None
-    record = db.get_session().scalar(
-        select(Registration).where(
-            Registration.issuer == launch.tenant.issuer,
-            Registration.client_id == launch.tenant.client_id,
-        )
-    )
-    return list(record.frame_origins or []) if record is not None else []
+    # Per-process cache (storage/platform_cache.py): every page of a launch asks for this.
+    record = registrations_repo.cached_platform(launch.tenant.issuer, launch.tenant.client_id)
+    return list(record.frame_origins) if record is not None else []
 
 
 def _all_registered_origins() -> list[str]:
     """For login/launch errors before the registration is known: any registered platform."""
-    origins: set[str] = set()
-    for frame_origins in db.get_session().scalars(select(Registration.frame_origins)):
-        origins.update(frame_origins or [])
-    return sorted(origins)
+    return registrations_repo.all_frame_origins(db.get_session())
 
 
 def frame_ancestors() -> str:

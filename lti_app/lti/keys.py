@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
-from flask import Flask
+from flask import Flask, current_app
 from jwcrypto.jwk import JWK
 
 from lti_app.storage import db, keys_repo
@@ -25,6 +27,10 @@ from lti_app.storage.models import ToolKey
 
 RSA_KEY_BITS = 2048
 SIGNING_ALGORITHM = "RS256"
+# How long a process keeps using the signing key it read: a rotation made by another process
+# is picked up within this bound (the old key stays published for the rotation's overlap).
+SIGNING_KEY_CACHE_SECONDS = 60.0
+_CACHE_EXTENSION = "intervision_signing_key_cache"
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,20 @@ class SigningKey:
     kid: str
     private_pem: str
     public_pem: str
+
+    @property
+    def private_key(self) -> rsa.RSAPrivateKey:
+        """The parsed key (PyJWT accepts it), so signing does not re-parse the PEM each time."""
+        return private_key_of(self.kid, self.private_pem)
+
+
+@functools.lru_cache(maxsize=16)
+def private_key_of(kid: str, private_pem: str) -> rsa.RSAPrivateKey:
+    """Parsing an RSA PEM (with its consistency check) costs milliseconds: once per kid."""
+    key = serialization.load_pem_private_key(private_pem.encode("ascii"), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise TypeError(f"tool key {kid} is not an RSA key")
+    return key
 
 
 def generate_key_material(bits: int = RSA_KEY_BITS) -> KeyMaterial:
@@ -92,9 +112,37 @@ def ensure_signing_key(app: Flask | None = None, now: datetime | None = None) ->
         )
 
 
+@dataclass
+class _SigningKeyCache:
+    key: SigningKey | None = None
+    fresh_until: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
 def current_signing_key(app: Flask | None = None) -> SigningKey:
-    key = ensure_signing_key(app)
-    return SigningKey(key.kid, key.private_pem, public_pem_of(key.private_pem))
+    """The key that signs now, read from the database at most once per
+    ``SIGNING_KEY_CACHE_SECONDS`` and never past a scheduled start or retirement."""
+    target: Flask = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    cache: _SigningKeyCache = target.extensions.setdefault(_CACHE_EXTENSION, _SigningKeyCache())
+    with cache.lock:
+        if cache.key is not None and time.monotonic() < cache.fresh_until:
+            return cache.key
+        moment = _now()
+        key = ensure_signing_key(target, moment)
+        signing = SigningKey(key.kid, key.private_pem, public_pem_of(key.private_pem))
+        with db.transaction(target) as session:
+            change = keys_repo.next_change_after(session, moment)
+        ttl = SIGNING_KEY_CACHE_SECONDS
+        if change is not None:
+            ttl = min(ttl, max(0.0, (change - moment).total_seconds()))
+        cache.key, cache.fresh_until = signing, time.monotonic() + ttl
+        return signing
+
+
+def forget_signing_key(app: Flask | None = None) -> None:
+    """After a rotation in this process: the next signature reads the key again."""
+    target: Flask = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    target.extensions.pop(_CACHE_EXTENSION, None)
 
 
 def public_jwks(app: Flask | None = None, now: datetime | None = None) -> dict[str, Any]:
@@ -135,7 +183,8 @@ def rotate_keys(
             signing_from=moment + publish_ahead,
         )
         keys_repo.schedule_retirement(session, new_key, moment + publish_ahead + overlap)
-        return new_key
+    forget_signing_key(app)
+    return new_key
 
 
 def list_keys(app: Flask | None = None) -> list[ToolKey]:

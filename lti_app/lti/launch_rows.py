@@ -1,91 +1,74 @@
-"""Upsert the tenant, course and user rows a launch names (django-lti does the same).
+"""Finish a validated launch: consume it and bind it to our tenant, course and user rows.
 
-Rows are keyed by what the platform guarantees stable: tenant = (issuer, client_id,
-deployment_id), course = (tenant, context id), user = (issuer, sub). Names and titles are
-refreshed on each launch. Two first launches racing each other hit the UNIQUE constraints; the
-loser retries once and finds the winner's row.
+One write transaction (``storage/launch_commit.py``) consumes the login state and the nonce,
+re-checks the registration, upserts the rows (keyed by what the platform guarantees stable:
+tenant = (issuer, client_id, deployment_id), course = (tenant, context id), user = (issuer,
+sub)) and stores the launch record. Storage's refusals become ``LaunchError``s here.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from datetime import timedelta
+from typing import Any
 
-from lti_app.lti.launch import CourseRef, LaunchClaims, TenantRef, UserRef
-from lti_app.storage import db
-from lti_app.storage.models import CourseContext, LtiUser, Tenant
+from lti_app.lti.current import build_launch, launch_record
+from lti_app.lti.errors import ReplayedLaunch, UnknownPlatform
+from lti_app.lti.launch import CourseRef, Launch, LaunchClaims, TenantRef, UserRef, parse_claims
+from lti_app.lti.message_launch import ValidatedLaunch
+from lti_app.storage import launch_commit, lti_state_repo
+from lti_app.storage.launch_rows_repo import LaunchIdentity, LaunchRows
 
 
-def _tenant(session: Session, claims: LaunchClaims) -> Tenant:
-    tenant = session.scalar(
-        select(Tenant).where(
-            Tenant.issuer == claims.issuer,
-            Tenant.client_id == claims.client_id,
-            Tenant.deployment_id == claims.deployment_id,
-        )
+def identity_of(claims: LaunchClaims) -> LaunchIdentity:
+    return LaunchIdentity(
+        issuer=claims.issuer,
+        client_id=claims.client_id,
+        deployment_id=claims.deployment_id,
+        subject=claims.subject,
+        name=claims.name or None,
+        email=claims.email or None,
+        context_id=claims.context_id,
+        context_title=claims.context_title or claims.context_label or None,
     )
-    if tenant is None:
-        tenant = Tenant(
-            issuer=claims.issuer, client_id=claims.client_id, deployment_id=claims.deployment_id
-        )
-        session.add(tenant)
-        session.flush()
-    return tenant
 
 
-def _course(session: Session, tenant: Tenant, claims: LaunchClaims) -> CourseContext | None:
-    if claims.context_id is None:
-        return None
-    course = session.scalar(
-        select(CourseContext).where(
-            CourseContext.tenant_id == tenant.id, CourseContext.context_id == claims.context_id
-        )
+def launch_from_rows(validated: ValidatedLaunch, claims: LaunchClaims, rows: LaunchRows) -> Launch:
+    tenant = TenantRef(rows.tenant_id, claims.issuer, claims.client_id, claims.deployment_id)
+    course = (
+        CourseRef(rows.course_id, claims.context_id, rows.course_title, claims.context_label)
+        if rows.course_id is not None and claims.context_id is not None
+        else None
     )
-    if course is None:
-        course = CourseContext(tenant_id=tenant.id, context_id=claims.context_id)
-        session.add(course)
-    title = claims.context_title or claims.context_label or None
-    if title and course.title != title:
-        course.title = title
-    session.flush()
-    return course
-
-
-def _user(session: Session, claims: LaunchClaims) -> LtiUser:
-    user = session.scalar(
-        select(LtiUser).where(LtiUser.issuer == claims.issuer, LtiUser.sub == claims.subject)
+    user = UserRef(rows.user_id, claims.subject, rows.user_name, rows.user_email)
+    return build_launch(
+        validated.launch_id, validated.body, validated.client_id, tenant, course, user
     )
-    if user is None:
-        user = LtiUser(issuer=claims.issuer, sub=claims.subject)
-        session.add(user)
-    # Only what the platform shares now: a platform that stops sharing names clears them.
-    user.name = claims.name or None
-    user.email = claims.email or None
-    session.flush()
-    return user
 
 
-def upsert_launch_rows(claims: LaunchClaims) -> tuple[TenantRef, CourseRef | None, UserRef]:
-    """Create or refresh the rows; returns immutable references for the Launch object."""
-    for attempt in (1, 2):
-        try:
-            with db.write_transaction() as session:
-                tenant = _tenant(session, claims)
-                course = _course(session, tenant, claims)
-                user = _user(session, claims)
-                return (
-                    TenantRef(tenant.id, tenant.issuer, tenant.client_id, tenant.deployment_id),
-                    (
-                        CourseRef(
-                            course.id, course.context_id, course.title or "", claims.context_label
-                        )
-                        if course is not None
-                        else None
-                    ),
-                    UserRef(user.id, user.sub, user.name or "", user.email or ""),
-                )
-        except IntegrityError:
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
+def complete_launch(validated: ValidatedLaunch, record_lifetime: timedelta) -> Launch:
+    """Consume the launch exactly once and return the Launch views will see."""
+    claims = parse_claims(validated.body, validated.client_id)
+    built: list[Launch] = []
+
+    def record_data(rows: LaunchRows) -> dict[str, Any]:
+        built.append(launch_from_rows(validated, claims, rows))
+        return launch_record(built[-1], validated.body)
+
+    try:
+        launch_commit.commit_launch(
+            login=validated.login,
+            nonce=str(validated.body["nonce"]),
+            nonce_lifetime=validated.nonce_lifetime,
+            platform=validated.platform,
+            identity=identity_of(claims),
+            launch_id=validated.launch_id,
+            record_data=record_data,
+            record_lifetime=record_lifetime,
+        )
+    except lti_state_repo.StateAlreadyUsed as used:
+        raise ReplayedLaunch(str(used)) from None
+    except lti_state_repo.NonceAlreadyUsed as used:
+        raise ReplayedLaunch(str(used)) from None
+    except launch_commit.RegistrationGone as gone:
+        raise UnknownPlatform(str(gone)) from None
+    return built[-1]

@@ -18,7 +18,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from lti_app.lti import state_store
 from lti_app.lti.errors import LoginRequestInvalid, TargetLinkInvalid, UnknownPlatform
 from lti_app.lti.tool_config import DatabaseToolConf
-from lti_app.storage.models import Registration
+from lti_app.storage.platform_cache import PlatformRecord
 
 STATE_LIFETIME = timedelta(minutes=5)
 MAX_PARAM_LENGTH = 2048
@@ -31,7 +31,7 @@ class LoginRedirect:
     location: str
     state: str
     browser_secret: str
-    registration: Registration
+    registration: PlatformRecord
 
 
 def _param(params: Mapping[str, str], name: str, required: bool = False) -> str | None:
@@ -43,11 +43,11 @@ def _param(params: Mapping[str, str], name: str, required: bool = False) -> str 
     return value or None
 
 
-def find_registration(params: Mapping[str, str], tool_conf: DatabaseToolConf) -> Registration:
+def find_registration(params: Mapping[str, str], tool_conf: DatabaseToolConf) -> PlatformRecord:
     """The registration named by ``iss`` (and ``client_id`` when the platform sends it)."""
     issuer = _param(params, "iss", required=True)
     assert issuer is not None
-    record = tool_conf.find_registration_record(issuer, _param(params, "client_id"))
+    record = tool_conf.find_platform(issuer, _param(params, "client_id"))
     if record is None:
         raise UnknownPlatform("login from an unregistered issuer/client_id")
     return record
@@ -61,7 +61,7 @@ def _with_query(url: str, extra: Mapping[str, str]) -> str:
 
 def prepare_login(
     params: Mapping[str, str],
-    registration: Registration,
+    registration: PlatformRecord,
     launch_url: str,
     is_own_endpoint: Callable[[str], bool],
 ) -> LoginRedirect:

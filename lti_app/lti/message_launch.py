@@ -6,6 +6,8 @@ validators (resource link, deep linking, submission review, data privacy). We re
 (``aud`` contains us, ``azp`` when several), signature (our key cache with timeout and kid
 refetch; ``exp``/``iat`` required with leeway and a max age) and ``target_link_uri``.
 Every failure is a :class:`LaunchError` subclass, so the view answers 4xx, never 500.
+:meth:`validate_launch` checks; it writes nothing. The single-use state and nonce are consumed,
+together with the launch's rows, in one write transaction (``launch_rows.complete_launch``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from pylti1p3.contrib.flask.message_launch import FlaskMessageLaunch
 from pylti1p3.contrib.flask.request import FlaskRequest
 from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
-from pylti1p3.tool_config.abstract import ToolConfAbstract
 
 from lti_app.lti import state_store
 from lti_app.lti.errors import (
@@ -41,6 +42,8 @@ from lti_app.lti.token_checks import (
     check_target_link_uri,
     check_times,
 )
+from lti_app.lti.tool_config import DatabaseToolConf
+from lti_app.storage.platform_cache import PlatformRecord
 
 STATE_COOKIE_PREFIX = "lti1p3-"
 
@@ -61,9 +64,14 @@ class LaunchPolicy:
 
 @dataclass(frozen=True)
 class ValidatedLaunch:
+    """Every check passed; still to do: consume ``login`` (state + nonce) exactly once."""
+
     body: Mapping[str, Any]
     client_id: str
     launch_id: str
+    login: state_store.LoginState
+    platform: PlatformRecord
+    nonce_lifetime: timedelta
 
 
 class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
@@ -72,13 +80,18 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
     def __init__(
         self,
         request: FlaskRequest,
-        tool_config: ToolConfAbstract[Any],
+        tool_config: DatabaseToolConf,
         *,
         key_cache: PlatformKeyCache,
         policy: LaunchPolicy,
         now: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(request, tool_config)  # type: ignore[no-untyped-call]
+        # Share the key cache's HTTP session: pylti1p3 would build one per launch, unused here.
+        super().__init__(  # type: ignore[no-untyped-call]
+            request, tool_config, requests_session=key_cache.session
+        )
+        self._database_conf = tool_config
+        self._platform: PlatformRecord | None = None
         self._key_cache = key_cache
         self._policy = policy
         self._now = now
@@ -98,17 +111,17 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
             self._check_deployment_hint(login)
             self._run_pylti(self.validate_message)
             check_target_link_uri(self._body, login.target_link_uri, self._policy.is_own_endpoint)
-            state_store.consume(
-                login, self._body["iss"], self._body["nonce"], self._policy.nonce_lifetime
-            )
         except BaseException:
             self._validated = False
             raise
-        assert self._registration is not None
+        assert self._registration is not None and self._platform is not None
         return ValidatedLaunch(
             body=self._body,
             client_id=str(self._registration.get_client_id()),
             launch_id=self.get_launch_id(),
+            login=login,
+            platform=self._platform,
+            nonce_lifetime=self._policy.nonce_lifetime,
         )
 
     def validate(self) -> FlaskMessageLaunch:
@@ -182,15 +195,11 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
         auds = audiences(self._body)
         azp = self._body.get("azp")
         client_id = self._login.client_id or (azp if azp in auds else auds[0] if auds else "")
-        try:
-            if self._tool_config.check_iss_has_one_client(iss):
-                registration = self._tool_config.find_registration(iss)
-            else:
-                registration = self._tool_config.find_registration_by_params(iss, client_id)
-        except LtiException:
-            registration = None
-        if registration is None or not registration.get_client_id():
+        platform = self._database_conf.find_platform(iss, str(client_id))
+        if platform is None or not platform.client_id:
             raise UnknownPlatform("no registration for this issuer and client id")
+        registration = self._database_conf.lti_registration(platform)
+        self._platform = platform
         self._registration = registration
         check_audience(self._body, str(registration.get_client_id()))
         return self

@@ -15,13 +15,11 @@ from flask.typing import ResponseReturnValue
 from pylti1p3.contrib.flask.request import FlaskRequest
 
 from lti_app.lti import login as oidc_login
-from lti_app.lti import state_store
-from lti_app.lti.current import SESSION_KEY, build_launch, launch_record, require_launch
+from lti_app.lti.current import SESSION_KEY, require_launch
 from lti_app.lti.dispatch import dispatch_launch
 from lti_app.lti.errors import LaunchError, StateInvalid
 from lti_app.lti.headers import allow_framing_by
-from lti_app.lti.launch import parse_claims
-from lti_app.lti.launch_rows import upsert_launch_rows
+from lti_app.lti.launch_rows import complete_launch
 from lti_app.lti.message_launch import (
     STATE_COOKIE_PREFIX,
     HardenedMessageLaunch,
@@ -100,20 +98,14 @@ def launch() -> ResponseReturnValue:
         key_cache=_key_cache(),
         policy=_policy(),
     )
+    lifetime: timedelta = current_app.permanent_session_lifetime
     try:
         validated = message_launch.validate_launch()
+        allow_framing_by(validated.platform.frame_origins)
+        launch = complete_launch(validated, lifetime)
     except LaunchError:
         session.clear()  # a refused launch must not leave an earlier launch active
         raise
-    record = tool_conf.find_registration_record(validated.body["iss"], validated.client_id)
-    allow_framing_by(record.frame_origins if record is not None else [])
-    claims = parse_claims(validated.body, validated.client_id)
-    tenant, course, user = upsert_launch_rows(claims)
-    launch = build_launch(
-        validated.launch_id, validated.body, validated.client_id, tenant, course, user
-    )
-    lifetime: timedelta = current_app.permanent_session_lifetime
-    state_store.save_launch(launch.launch_id, launch_record(launch, validated.body), lifetime)
     session.clear()  # no session fixation, no bleed from another course's launch
     session[SESSION_KEY] = launch.launch_id
     session.permanent = True

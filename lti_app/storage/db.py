@@ -11,7 +11,7 @@ import os
 import stat
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -19,16 +19,26 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from lti_app.storage.platform_cache import RegistrationCache
+from lti_app.storage.throttle import Throttle
+
 EXTENSION_KEY = "intervision_storage"
 SQLITE_BEGIN_OPTION = "intervision_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 _SESSION_ATTRIBUTE = "intervision_db_session"
+# Set in ``session.info`` by code that changes registrations; clears the cache at commit.
+REGISTRATIONS_CHANGED = "intervision_registrations_changed"
+PRUNE_INTERVAL_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
 class Storage:
+    """One per app (and so per process): engine, sessions and the per-process caches."""
+
     engine: Engine
     sessions: sessionmaker[Session]
+    registrations: RegistrationCache = field(default_factory=RegistrationCache)
+    prune_schedule: Throttle = field(default_factory=lambda: Throttle(PRUNE_INTERVAL_SECONDS))
 
 
 def normalise_database_url(raw_url: str) -> URL:
@@ -83,12 +93,29 @@ def create_storage(raw_url: str) -> Storage:
         _configure_sqlite(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
-    return Storage(engine, sessionmaker(engine, expire_on_commit=False))
+    storage = Storage(engine, sessionmaker(engine, expire_on_commit=False))
+    _invalidate_registrations_on_commit(storage)
+    return storage
+
+
+def _invalidate_registrations_on_commit(storage: Storage) -> None:
+    @event.listens_for(storage.sessions, "after_commit")
+    def after_commit(session: Session) -> None:
+        if session.info.pop(REGISTRATIONS_CHANGED, False):
+            storage.registrations.invalidate()
+
+    @event.listens_for(storage.sessions, "after_rollback")
+    def after_rollback(session: Session) -> None:
+        session.info.pop(REGISTRATIONS_CHANGED, None)
 
 
 def init_app(app: Flask) -> None:
     """Attach the storage to the app; sessions are closed when the app context ends."""
-    app.extensions[EXTENSION_KEY] = create_storage(app.config["DATABASE_URL"])
+    storage = create_storage(app.config["DATABASE_URL"])
+    storage.registrations.ttl = float(
+        app.config.get("LTI_REGISTRATION_CACHE_SECONDS", storage.registrations.ttl)
+    )
+    app.extensions[EXTENSION_KEY] = storage
     app.teardown_appcontext(_close_request_session)
 
 

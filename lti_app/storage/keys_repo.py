@@ -36,6 +36,17 @@ def signing_key(session: Session, now: datetime) -> ToolKey | None:
     ).one_or_none()
 
 
+def next_change_after(session: Session, now: datetime) -> datetime | None:
+    """The next moment a key starts signing or retires: a cached signing key expires then."""
+    moments = [
+        moment
+        for key in session.scalars(select(ToolKey))
+        for moment in (key.signing_from, key.retired_at)
+        if moment is not None and moment > now
+    ]
+    return min(moments, default=None)
+
+
 def add_key(
     session: Session,
     *,

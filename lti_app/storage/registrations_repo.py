@@ -1,13 +1,20 @@
-"""Queries for platform registrations and their deployments."""
+"""Queries for platform registrations and their deployments, and the cached snapshots.
+
+Every function that changes registrations marks its session, so this process's cache is
+cleared when that transaction commits (``platform_cache`` explains the bound for others).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from flask import Flask
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from lti_app.storage import db
 from lti_app.storage.models import Deployment, Registration
+from lti_app.storage.platform_cache import PlatformRecord
 
 
 class RegistrationExists(ValueError):
@@ -39,6 +46,64 @@ def find_deployment(
             Deployment.deployment_id == deployment_id,
         )
     ).one_or_none()
+
+
+def _mark_changed(session: Session) -> None:
+    session.info[db.REGISTRATIONS_CHANGED] = True
+
+
+def to_record(registration: Registration) -> PlatformRecord:
+    return PlatformRecord(
+        id=registration.id,
+        issuer=registration.issuer,
+        client_id=registration.client_id,
+        auth_login_url=registration.auth_login_url,
+        auth_token_url=registration.auth_token_url,
+        auth_audience=registration.auth_audience,
+        jwks_url=registration.jwks_url,
+        frame_origins=tuple(registration.frame_origins or ()),
+        title=registration.title,
+        deployment_ids=frozenset(registration.deployment_ids),
+    )
+
+
+def cached_platform(
+    issuer: str, client_id: str | None, *, refresh: bool = False, app: Flask | None = None
+) -> PlatformRecord | None:
+    """The registration snapshot from this process's cache (a miss reads the database)."""
+    storage = db.get_storage(app)
+
+    def load() -> PlatformRecord | None:
+        with storage.sessions() as session:
+            found = find_registration(session, issuer, client_id)
+            return to_record(found) if found is not None else None
+
+    return storage.registrations.get((issuer, client_id), load, refresh=refresh)
+
+
+def is_still_registered(session: Session, platform: PlatformRecord, deployment_id: str) -> bool:
+    """Inside the launch transaction: does the registration the launch was checked against
+    (same row, issuer, client id and key-set URL) still exist with this deployment?"""
+    found = session.execute(
+        select(Deployment.id)
+        .join(Registration, Deployment.registration_id == Registration.id)
+        .where(
+            Registration.id == platform.id,
+            Registration.issuer == platform.issuer,
+            Registration.client_id == platform.client_id,
+            Registration.jwks_url == platform.jwks_url,
+            Deployment.deployment_id == deployment_id,
+        )
+    ).first()
+    return found is not None
+
+
+def all_frame_origins(session: Session) -> list[str]:
+    """Every registered platform's frame origins (error pages before the platform is known)."""
+    origins: set[str] = set()
+    for frame_origins in session.scalars(select(Registration.frame_origins)):
+        origins.update(frame_origins or [])
+    return sorted(origins)
 
 
 def list_registrations(session: Session) -> Sequence[Registration]:
@@ -78,6 +143,7 @@ def add_registration(
     registration.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(deployment_ids)]
     session.add(registration)
     session.flush()
+    _mark_changed(session)
     return registration
 
 
@@ -89,6 +155,7 @@ def add_deployments(
     added = [d for d in dict.fromkeys(deployment_ids) if d not in known]
     registration.deployments.extend(Deployment(deployment_id=d) for d in added)
     session.flush()
+    _mark_changed(session)
     return added
 
 
@@ -98,4 +165,5 @@ def remove_registration(session: Session, issuer: str, client_id: str) -> bool:
         return False
     session.delete(registration)
     session.flush()
+    _mark_changed(session)
     return True

@@ -61,7 +61,7 @@ def client_assertion(client: ServiceClient, signing: keys.SigningKey, now: float
         "exp": int(now) + ASSERTION_LIFETIME_SECONDS,
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, signing.private_pem, algorithm="RS256", headers={"kid": signing.kid})
+    return jwt.encode(claims, signing.private_key, algorithm="RS256", headers={"kid": signing.kid})
 
 
 class TokenCache:
