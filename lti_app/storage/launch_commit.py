@@ -36,17 +36,19 @@ def commit_launch(
     """All or nothing; raises StateAlreadyUsed, NonceAlreadyUsed or RegistrationGone."""
     now = utc_now()
     try:
-        with db.write_transaction() as session:
-            lti_state_repo.consume_in(session, login, identity.issuer, nonce, now + nonce_lifetime)
+        with db.write_connection() as connection:
+            lti_state_repo.consume_in(
+                connection, login, identity.issuer, nonce, now + nonce_lifetime
+            )
             if not registrations_repo.is_still_registered(
-                session, platform, identity.deployment_id
+                connection, platform, identity.deployment_id
             ):
                 raise RegistrationGone("registration or deployment no longer registered")
-            rows = upsert_launch_rows(session, identity)
+            rows = upsert_launch_rows(connection, identity)
             lti_state_repo.add_launch_record(
-                session, launch_id, record_data(rows), now + record_lifetime
+                connection, launch_id, record_data(rows), now + record_lifetime
             )
-            lti_state_repo.prune_if_due(session, now)
+            lti_state_repo.prune_if_due(connection, now)
             return rows
     except RegistrationGone:
         db.get_storage().registrations.invalidate()

@@ -5,21 +5,46 @@ would forge launches). Single use is enforced by the database: the state row is 
 row-count check and the nonce goes into a UNIQUE (issuer, nonce) row. Expired rows are pruned
 at most once a minute per process inside a write the request makes anyway, or on demand
 (``intervision lti prune``), never with a DELETE on every request.
+Login and launch run on every LTI request, so their statements are built once (Core, bound
+parameters) and run on a plain connection; SQLAlchemy compiles each one once per process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from lti_app.storage import db
 from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
+
+_STATE = cast(Table, OidcState.__table__)
+_NONCE = cast(Table, UsedNonce.__table__)
+_RECORD = cast(Table, LaunchRecord.__table__)
+
+_INSERT_STATE = insert(_STATE)
+_SELECT_STATE = select(
+    _STATE.c.id,
+    _STATE.c.state,
+    _STATE.c.nonce,
+    _STATE.c.issuer,
+    _STATE.c.client_id,
+    _STATE.c.target_link_uri,
+    _STATE.c.data,
+).where(_STATE.c.state == bindparam("state"), _STATE.c.expires_at >= bindparam("now"))
+_DELETE_STATE = delete(_STATE).where(_STATE.c.id == bindparam("row_id"))
+_INSERT_NONCE = insert(_NONCE)
+_SELECT_NONCE = select(_NONCE.c.id).where(
+    _NONCE.c.issuer == bindparam("issuer"), _NONCE.c.nonce == bindparam("nonce")
+)
+_INSERT_RECORD = insert(_RECORD)
+_SELECT_RECORD = select(_RECORD.c.data).where(
+    _RECORD.c.launch_id == bindparam("launch_id"), _RECORD.c.expires_at >= bindparam("now")
+)
 
 
 class StateAlreadyUsed(Exception):
@@ -44,24 +69,24 @@ class LoginState:
     deployment_hint: str | None
 
 
-def prune_expired(session: Session, now: datetime) -> dict[str, int]:
+def prune_expired(connection: Connection, now: datetime) -> dict[str, int]:
     """Delete expired states, nonces and launch records; counts by table."""
     counts: dict[str, int] = {}
-    for model in (OidcState, UsedNonce, LaunchRecord):
-        result = session.execute(delete(model).where(model.expires_at < now))
-        counts[model.__tablename__] = int(getattr(result, "rowcount", 0) or 0)
+    for table in (_STATE, _NONCE, _RECORD):
+        result = connection.execute(delete(table).where(table.c.expires_at < now))
+        counts[table.name] = int(result.rowcount or 0)
     return counts
 
 
-def prune_if_due(session: Session, now: datetime) -> None:
+def prune_if_due(connection: Connection, now: datetime) -> None:
     """Piggy-back pruning on a write transaction, at most once per interval per process."""
     if db.get_storage().prune_schedule.due():
-        prune_expired(session, now)
+        prune_expired(connection, now)
 
 
 def prune_now(app: Flask | None = None) -> dict[str, int]:
-    with db.write_transaction(app) as session:
-        return prune_expired(session, utc_now())
+    with db.write_connection(app) as connection:
+        return prune_expired(connection, utc_now())
 
 
 def save_login_state(
@@ -76,38 +101,26 @@ def save_login_state(
     lifetime: timedelta,
 ) -> None:
     now = utc_now()
-    with db.transaction() as session:
-        prune_if_due(session, now)
-        session.execute(
-            insert(OidcState).values(
-                state=state,
-                nonce=nonce,
-                issuer=issuer,
-                client_id=client_id,
-                target_link_uri=target_link_uri,
-                data={"browser": browser_hash, "deployment": deployment_hint},
-                expires_at=now + lifetime,
-            )
+    with db.write_connection() as connection:
+        prune_if_due(connection, now)
+        connection.execute(
+            _INSERT_STATE,
+            {
+                "state": state,
+                "nonce": nonce,
+                "issuer": issuer,
+                "client_id": client_id,
+                "target_link_uri": target_link_uri,
+                "data": {"browser": browser_hash, "deployment": deployment_hint},
+                "expires_at": now + lifetime,
+            },
         )
 
 
 def load_login_state(state: str) -> LoginState | None:
     """The unexpired login state, or None (unknown, expired, or already used)."""
-    row = (
-        db.get_session()
-        .execute(
-            select(
-                OidcState.id,
-                OidcState.state,
-                OidcState.nonce,
-                OidcState.issuer,
-                OidcState.client_id,
-                OidcState.target_link_uri,
-                OidcState.data,
-            ).where(OidcState.state == state, OidcState.expires_at >= utc_now())
-        )
-        .first()
-    )
+    with db.read_connection() as connection:
+        row = connection.execute(_SELECT_STATE, {"state": state, "now": utc_now()}).first()
     if row is None:
         return None
     data = row.data or {}
@@ -124,50 +137,48 @@ def load_login_state(state: str) -> LoginState | None:
 
 
 def nonce_was_used(issuer: str, nonce: str) -> bool:
-    return (
-        db.get_session().scalar(
-            select(UsedNonce.id).where(UsedNonce.issuer == issuer, UsedNonce.nonce == nonce)
-        )
-        is not None
-    )
+    with db.read_connection() as connection:
+        found = connection.execute(_SELECT_NONCE, {"issuer": issuer, "nonce": nonce}).first()
+    return found is not None
 
 
 def consume_in(
-    session: Session, login: LoginState, issuer: str, nonce: str, expires_at: datetime
+    connection: Connection, login: LoginState, issuer: str, nonce: str, expires_at: datetime
 ) -> None:
     """Inside a write transaction: delete the state row, record the nonce (UNIQUE)."""
-    deleted = session.execute(delete(OidcState).where(OidcState.id == login.row_id))
-    if getattr(deleted, "rowcount", 0) != 1:
+    deleted = connection.execute(_DELETE_STATE, {"row_id": login.row_id})
+    if deleted.rowcount != 1:
         raise StateAlreadyUsed("login state was consumed by a concurrent launch")
     try:
-        session.execute(insert(UsedNonce).values(issuer=issuer, nonce=nonce, expires_at=expires_at))
+        connection.execute(
+            _INSERT_NONCE, {"issuer": issuer, "nonce": nonce, "expires_at": expires_at}
+        )
     except IntegrityError:
         raise NonceAlreadyUsed("nonce was already used") from None
 
 
 def consume(login: LoginState, issuer: str, nonce: str, nonce_lifetime: timedelta) -> None:
     """Use the login state and the nonce exactly once, in a transaction of their own."""
-    with db.write_transaction() as session:
-        consume_in(session, login, issuer, nonce, utc_now() + nonce_lifetime)
+    with db.write_connection() as connection:
+        consume_in(connection, login, issuer, nonce, utc_now() + nonce_lifetime)
 
 
 def add_launch_record(
-    session: Session, launch_id: str, data: dict[str, Any], expires_at: datetime
+    connection: Connection, launch_id: str, data: dict[str, Any], expires_at: datetime
 ) -> None:
-    session.execute(
-        insert(LaunchRecord).values(launch_id=launch_id, data=data, expires_at=expires_at)
+    connection.execute(
+        _INSERT_RECORD, {"launch_id": launch_id, "data": data, "expires_at": expires_at}
     )
 
 
 def save_launch(launch_id: str, data: dict[str, Any], lifetime: timedelta) -> None:
-    with db.transaction() as session:
-        add_launch_record(session, launch_id, data, utc_now() + lifetime)
+    with db.write_connection() as connection:
+        add_launch_record(connection, launch_id, data, utc_now() + lifetime)
 
 
 def load_launch(launch_id: str) -> dict[str, Any] | None:
-    data = db.get_session().scalar(
-        select(LaunchRecord.data).where(
-            LaunchRecord.launch_id == launch_id, LaunchRecord.expires_at >= utc_now()
-        )
-    )
+    with db.read_connection() as connection:
+        data = connection.execute(
+            _SELECT_RECORD, {"launch_id": launch_id, "now": utc_now()}
+        ).scalar()
     return dict(data) if data is not None else None

@@ -7,9 +7,10 @@ cleared when that transaction commits (``platform_cache`` explains the bound for
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import Connection, Table, bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from lti_app.storage import db
@@ -81,21 +82,34 @@ def cached_platform(
     return storage.registrations.get((issuer, client_id), load, refresh=refresh)
 
 
-def is_still_registered(session: Session, platform: PlatformRecord, deployment_id: str) -> bool:
+_REGISTRATION = cast(Table, Registration.__table__)
+_DEPLOYMENT = cast(Table, Deployment.__table__)
+_STILL_REGISTERED = (
+    select(_DEPLOYMENT.c.id)
+    .join(_REGISTRATION, _DEPLOYMENT.c.registration_id == _REGISTRATION.c.id)
+    .where(
+        _REGISTRATION.c.id == bindparam("registration_id"),
+        _REGISTRATION.c.issuer == bindparam("issuer"),
+        _REGISTRATION.c.client_id == bindparam("client_id"),
+        _REGISTRATION.c.jwks_url == bindparam("jwks_url"),
+        _DEPLOYMENT.c.deployment_id == bindparam("deployment_id"),
+    )
+)
+
+
+def is_still_registered(
+    connection: Connection, platform: PlatformRecord, deployment_id: str
+) -> bool:
     """Inside the launch transaction: does the registration the launch was checked against
     (same row, issuer, client id and key-set URL) still exist with this deployment?"""
-    found = session.execute(
-        select(Deployment.id)
-        .join(Registration, Deployment.registration_id == Registration.id)
-        .where(
-            Registration.id == platform.id,
-            Registration.issuer == platform.issuer,
-            Registration.client_id == platform.client_id,
-            Registration.jwks_url == platform.jwks_url,
-            Deployment.deployment_id == deployment_id,
-        )
-    ).first()
-    return found is not None
+    params = {
+        "registration_id": platform.id,
+        "issuer": platform.issuer,
+        "client_id": platform.client_id,
+        "jwks_url": platform.jwks_url,
+        "deployment_id": deployment_id,
+    }
+    return connection.execute(_STILL_REGISTERED, params).first() is not None
 
 
 def all_frame_origins(session: Session) -> list[str]:
