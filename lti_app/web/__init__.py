@@ -16,3 +16,6 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (deep_linking.bp, modules.bp, activity_placeholders.bp):
         app.register_blueprint(blueprint)
+    from lti_app.web import course_home  # the landing page of a plain course link
+
+    app.register_blueprint(course_home.bp)

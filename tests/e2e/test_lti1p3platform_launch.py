@@ -110,7 +110,7 @@ def test_instructor_launch_lands_with_role_and_course(
 ) -> None:
     response = platform.launch(client, [INSTRUCTOR])
     assert response.status_code == 303
-    assert response.headers["Location"].endswith("/lti/home")
+    assert response.headers["Location"].endswith("/course/")  # plain course link: course home
     page = client.get(HOME)
     assert page.status_code == 200
     text = page.get_data(as_text=True)

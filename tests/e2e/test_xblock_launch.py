@@ -120,7 +120,7 @@ def test_instructor_launch_lands_as_a_trainer_in_the_edx_course(
     )
     response = edx.post(client, launch)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    assert response.headers["Location"].endswith("/lti/home")
+    assert response.headers["Location"].endswith("/course/")  # plain course link: course home
     page = client.get(HOME)
     assert page.status_code == 200
     text = page.get_data(as_text=True)

@@ -1,0 +1,137 @@
+"""Course home: where a plain course link (no specific module or activity) lands.
+
+Learners see the course's modules with their own server-side completion and the course's
+activities; instructors also see how many people completed each module in *this* course and
+how to add items with the LMS's deep-linking picker. Every query is scoped by the launch's
+tenant and course. Without a catalogue the page says what the administrator must do.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+
+from lti_app.catalogue import (
+    Catalogue,
+    CatalogueActivity,
+    CatalogueError,
+    CatalogueModule,
+    get_catalogue,
+)
+from lti_app.lti.current import launch_required, require_launch
+from lti_app.lti.dispatch import register_launch_handler
+from lti_app.lti.launch import Launch
+from lti_app.storage import course_home_queries as queries
+from lti_app.storage import db
+from lti_app.web.activity_placeholders import KIND_NAMES
+
+log = logging.getLogger(__name__)
+bp = Blueprint("course_home", __name__, url_prefix="/course", template_folder="templates")
+RESOURCE_KIND = "resource"
+
+
+@dataclass(frozen=True)
+class ModuleEntry:
+    module: CatalogueModule
+    open_url: str
+    done_at: datetime | None
+    done_count: int | None  # None: not shown (learners)
+
+
+@dataclass(frozen=True)
+class ActivityEntry:
+    activity: CatalogueActivity
+    kind_name: str
+    open_url: str
+    module_titles: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CourseProgress:
+    """What the database says about this course; empty outside a course."""
+
+    my_dates: dict[str, datetime]
+    counts: dict[str, int]
+    people_with_progress: int
+
+
+def _load_catalogue() -> Catalogue | None:
+    try:
+        return get_catalogue()
+    except CatalogueError as problem:
+        # The detail (paths, versions) is for the log; the page says what to do.
+        log.error("course home without a catalogue: %s", problem)
+        return None
+
+
+def _course_progress(launch: Launch) -> CourseProgress:
+    if launch.course is None:
+        return CourseProgress({}, {}, 0)
+    tenant_id, course_id = launch.tenant.id, launch.course.id
+    with db.transaction() as session:
+        mine = queries.completion_dates(session, tenant_id, course_id, launch.user.id)
+        if not launch.is_instructor:
+            return CourseProgress(mine, {}, 0)
+        counts = queries.completion_counts(session, tenant_id, course_id)
+        people = queries.people_with_progress(session, tenant_id, course_id)
+    return CourseProgress(mine, counts, people)
+
+
+def module_entries(
+    catalogue: Catalogue, progress: CourseProgress, with_counts: bool
+) -> list[ModuleEntry]:
+    """Catalogue order; a completion of a module no longer in the catalogue is not listed."""
+    return [
+        ModuleEntry(
+            module=module,
+            open_url=url_for("modules.site_page", path=module.url.removeprefix("./")),
+            done_at=progress.my_dates.get(module.slug),
+            done_count=progress.counts.get(module.slug, 0) if with_counts else None,
+        )
+        for module in catalogue.modules
+    ]
+
+
+def activity_entries(catalogue: Catalogue) -> list[ActivityEntry]:
+    titles = {module.slug: module.title for module in catalogue.modules}
+    return [
+        ActivityEntry(
+            activity=activity,
+            kind_name=KIND_NAMES.get(activity.type, "activity"),
+            open_url=url_for("activities.placeholder", activity_id=activity.id),
+            module_titles=tuple(titles[slug] for slug in activity.modules if slug in titles),
+        )
+        for activity in catalogue.activities
+    ]
+
+
+@bp.get("/")
+@launch_required
+def index() -> ResponseReturnValue:
+    launch = require_launch()
+    catalogue = _load_catalogue()
+    if catalogue is None:
+        return render_template("course_home/index.html", launch=launch, catalogue=None)
+    progress = _course_progress(launch)
+    modules = module_entries(catalogue, progress, with_counts=launch.is_instructor)
+    done = sum(1 for entry in modules if entry.done_at is not None)
+    return render_template(
+        "course_home/index.html",
+        launch=launch,
+        catalogue=catalogue,
+        modules=modules,
+        activities=activity_entries(catalogue),
+        done=done,
+        people_with_progress=progress.people_with_progress,
+    )
+
+
+def open_course_home(launch: Launch) -> ResponseReturnValue:
+    return redirect(url_for("course_home.index"), code=303)
+
+
+register_launch_handler(RESOURCE_KIND, open_course_home)
