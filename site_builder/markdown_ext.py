@@ -33,6 +33,8 @@ from site_builder.blocks import (
 )
 from site_builder.inline_render import render_inline, render_rich
 from site_builder.model import Activity, Method
+from site_builder.search_shield import forget as forget_search_excluded
+from site_builder.search_shield import register_excluded
 
 __all__ = [
     "CoursewareExtension",
@@ -156,9 +158,11 @@ class CoursewareBlockPreprocessor(Preprocessor):
 def _timeline_html(method: Method, searchable: bool) -> str:
     """A method's timeline is identical on every page that shows it: render it once.
 
-    Keyed by the (frozen) Method itself, so an edited method file loads as a new key.
+    Keyed by the (frozen) Method itself, so an edited method file loads as a new key. An
+    excluded timeline is registered so the plugin can keep it away from the search parser.
     """
-    return render_method_timeline(method, render_inline, searchable)
+    html = render_method_timeline(method, render_inline, searchable)
+    return html if searchable else register_excluded(html)
 
 
 def _load_methods(content_dir: Path) -> Mapping[str, Method]:
@@ -191,6 +195,7 @@ def forget_loaded_content() -> None:
     _loaded_methods.clear()
     _loaded_activities.clear()
     _timeline_html.cache_clear()
+    forget_search_excluded()
 
 
 def makeExtension(**kwargs: Any) -> CoursewareExtension:  # noqa: N802 (Markdown API)

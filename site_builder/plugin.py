@@ -12,8 +12,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from site_builder.catalogue import write_catalogue
 from site_builder.errors import CourseValidationError
@@ -21,6 +24,7 @@ from site_builder.loader import load_course
 from site_builder.markdown_ext import forget_loaded_content, remember_loaded_content
 from site_builder.model import Course
 from site_builder.pages import generated_pages
+from site_builder.search_shield import hide, restore
 from site_builder.sections import course_nav
 
 __all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
@@ -68,6 +72,20 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             files.append(File.generated(config, src_uri, content=markdown))
         self.files = files
         return files
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        # Search-excluded timelines are hidden from the search parser (see search_shield).
+        return hide(html)
+
+    @event_priority(-100)  # after the search plugin (priority 0) has indexed the page
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        if page.content is not None:
+            page.content = restore(page.content)
+        return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.course is None or not self.config.catalogue:

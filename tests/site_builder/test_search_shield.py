@@ -1,0 +1,46 @@
+"""Search-excluded timelines skip the search parser but still reach the page, unchanged."""
+
+from __future__ import annotations
+
+import json
+
+from course_fixtures import CourseTree
+from test_build import page, write_mkdocs_yml
+
+from site_builder import search_shield
+from site_builder.site_build import build_site
+
+EXCLUDED = '<figure class="iv-timeline" data-iv-method="x" data-search-exclude><ol></ol></figure>'
+
+
+def test_hide_and_restore_round_trip() -> None:
+    search_shield.register_excluded(EXCLUDED)
+    html = f"<p>Before.</p>\n{EXCLUDED}\n<p>After.</p>"
+    hidden = search_shield.hide(html)
+    assert EXCLUDED not in hidden and "iv-timeline" not in hidden
+    assert hidden.startswith("<p>Before.</p>\n<!--iv-search-excluded:")
+    assert search_shield.restore(hidden) == html
+
+
+def test_an_authored_lookalike_comment_is_left_alone() -> None:
+    search_shield.register_excluded(EXCLUDED)
+    planted = "<p>x</p><!--iv-search-excluded:000000000000:0-->"
+    assert search_shield.restore(planted) == planted
+
+
+def test_built_page_keeps_the_timeline_and_search_skips_it(course_tree: CourseTree) -> None:
+    site = build_site(write_mkdocs_yml(course_tree), course_tree.root / "out")
+    module = page(site, "modules/02-second-steps")
+    assert '<figure class="iv-timeline" data-iv-method="demo-method" data-search-exclude>' in module
+    assert "Ask open questions." in module
+    assert "iv-search-excluded" not in module
+    index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    texts = {entry["location"]: entry["text"] for entry in index["docs"]}
+    module_texts = [text for url, text in texts.items() if url.startswith("modules/02-")]
+    method_texts = [text for url, text in texts.items() if url.startswith("methods/demo-")]
+    assert module_texts and not any("Ask open questions." in text for text in module_texts)
+    assert any("Ask open questions." in text for text in method_texts)
+
+
+def test_a_page_without_excluded_fragments_is_unaffected() -> None:
+    assert search_shield.hide("<p>No blocks here.</p>") == "<p>No blocks here.</p>"
