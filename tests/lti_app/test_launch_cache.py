@@ -1,0 +1,225 @@
+"""Per-process registration cache and pruning of expired LTI state (SQLite and PostgreSQL).
+
+The cache's bound (``storage/platform_cache.py``): a platform removed by another process can
+no longer *launch* at once (the launch re-checks its registration inside its write
+transaction); that process's *login* may answer for at most the cache TTL.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from lti_app.cli import main
+from lti_app.storage import db, lti_state_repo, registrations_repo
+from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
+from tests.e2e.platforms import LEARNER, KeySetServer, Platform, running_key_server
+
+TOOL = "https://tool.test"
+INTERVISION = Path(sys.executable).with_name("intervision")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def key_server() -> Iterator[KeySetServer]:
+    with running_key_server() as server:
+        yield server
+
+
+@pytest.fixture
+def clock(db_app: Flask) -> Clock:
+    fake = Clock()
+    db.get_storage(db_app).registrations.clock = fake
+    return fake
+
+
+@pytest.fixture
+def platform(db_app: Flask, key_server: KeySetServer) -> Platform:
+    platform = Platform(
+        f"http://localhost:{key_server.port}", "client-1", "dep-a", TOOL, key_server
+    )
+    with db_app.app_context(), db.transaction() as session:
+        registrations_repo.add_registration(
+            session,
+            issuer=platform.issuer,
+            client_id=platform.client_id,
+            auth_login_url=platform.auth_login_url,
+            auth_token_url=f"{platform.origin}/token",
+            jwks_url=key_server.url,
+            deployment_ids=["dep-a"],
+            frame_origins=[platform.origin],
+        )
+    return platform
+
+
+def _login_status(client: FlaskClient, platform: Platform) -> int:
+    url = platform.login_initiation_url("user-1") + "&lti1p3_new_window=1"
+    return client.get(url).status_code
+
+
+def _launch(client: FlaskClient, platform: Platform, auth: dict[str, str], **claims: Any) -> Any:
+    body = platform.id_token_claims(auth, [LEARNER], **claims)
+    return platform.post_launch(client, auth, platform.sign(body))
+
+
+def _cli(app: Flask, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Another process: the operator's `intervision` command on the same database."""
+    env = {
+        **os.environ,
+        "INTERVISION_DATABASE_URL": app.config["DATABASE_URL"],
+        "INTERVISION_INSTANCE_PATH": str(tmp_path / "cli-instance"),
+        "INTERVISION_SECRET_KEY": "cli-secret-key-" + "c" * 32,
+    }
+    return subprocess.run(
+        [str(INTERVISION), *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_platform_removed_by_another_process_cannot_launch(
+    db_app: Flask, platform: Platform, clock: Clock, tmp_path: Path
+) -> None:
+    client = db_app.test_client()
+    assert _launch(client, platform, platform.start_login(client)).status_code == 303
+    pending = platform.start_login(client)  # this process has the registration cached now
+
+    removed = _cli(
+        db_app, tmp_path, "platform", "remove",
+        "--issuer", platform.issuer, "--client-id", platform.client_id,
+    )  # fmt: skip
+    assert removed.returncode == 0, removed.stderr
+
+    # Within the TTL this process still answers a login (a state row and a redirect)...
+    assert _login_status(client, platform) == 302
+    # ...but no launch: its write transaction re-checks the registration.
+    refused = _launch(client, platform, pending)
+    assert refused.status_code == 403, refused.get_data(as_text=True)[:300]
+    assert client.get(TOOL + "/lti/home").status_code == 401
+    # Past the documented bound the login is refused as well.
+    clock.now += db.get_storage(db_app).registrations.ttl + 1
+    assert _login_status(db_app.test_client(), platform) == 403
+
+
+def test_removal_in_this_process_is_seen_at_once(db_app: Flask, platform: Platform) -> None:
+    client = db_app.test_client()
+    assert _login_status(client, platform) == 302
+    with db_app.app_context(), db.write_transaction() as session:
+        registrations_repo.remove_registration(session, platform.issuer, platform.client_id)
+    assert _login_status(client, platform) == 403
+
+
+def test_deployment_added_by_another_process_launches_at_once(
+    db_app: Flask, platform: Platform
+) -> None:
+    client = db_app.test_client()
+    assert _launch(client, platform, platform.start_login(client)).status_code == 303
+    other_process = db.create_storage(db_app.config["DATABASE_URL"])  # its own cache
+    try:
+        with other_process.sessions.begin() as session:
+            found = registrations_repo.find_registration(
+                session, platform.issuer, platform.client_id
+            )
+            assert found is not None
+            registrations_repo.add_deployments(session, found, ["dep-new"])
+    finally:
+        other_process.engine.dispose()
+    new_deployment = dataclasses.replace(platform, deployment_id="dep-new")  # same key
+    response = _launch(client, new_deployment, new_deployment.start_login(client))
+    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+
+
+def _count(app: Flask, model: Any) -> int:
+    with app.app_context(), db.transaction() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _seed_state(app: Flask, lifetime: timedelta, tag: str) -> None:
+    with app.test_request_context():
+        lti_state_repo.save_login_state(
+            state=f"state-{tag}", nonce=f"nonce-{tag}", issuer="https://lms.test",
+            client_id="c1", target_link_uri=f"{TOOL}/lti/launch", browser_hash="h",
+            deployment_hint=None, lifetime=lifetime,
+        )  # fmt: skip
+        login = lti_state_repo.load_login_state(f"state-{tag}")
+        if login is not None:
+            lti_state_repo.consume(login, "https://lms.test", f"nonce-{tag}", lifetime)
+        lti_state_repo.save_launch(f"launch-{tag}", {"claims": {}}, lifetime)
+
+
+def test_prune_removes_expired_rows_only(db_app: Flask) -> None:
+    db.get_storage(db_app).prune_schedule.interval = 10**9  # no pruning on the way
+    db.get_storage(db_app).prune_schedule.due()
+    _seed_state(db_app, timedelta(minutes=5), "fresh")
+    _seed_state(db_app, timedelta(minutes=5), "used-fresh")
+    _seed_state(db_app, timedelta(seconds=-1), "old")
+    live_login = _fake_login(db_app, "old-2")
+    with db_app.app_context():  # the expired login could not be consumed: seed its nonce
+        with db.write_connection() as connection:
+            lti_state_repo.consume_in(
+                connection,
+                live_login,
+                "https://lms.test",
+                "nonce-old-2",
+                utc_now() - timedelta(seconds=1),
+            )
+    before = {m: _count(db_app, m) for m in (OidcState, UsedNonce, LaunchRecord)}
+    with db_app.app_context():
+        counts = lti_state_repo.prune_now()
+    assert counts == {"oidc_state": 1, "used_nonce": 1, "launch_record": 1}
+    after = {m: _count(db_app, m) for m in (OidcState, UsedNonce, LaunchRecord)}
+    assert after == {m: before[m] - 1 for m in before}
+    assert after[UsedNonce] == 2 and after[LaunchRecord] == 3 - 1
+
+
+def _fake_login(app: Flask, tag: str) -> lti_state_repo.LoginState:
+    """A live state row to consume, so an already-expired nonce row can be written."""
+    with app.test_request_context():
+        lti_state_repo.save_login_state(
+            state=f"state-{tag}", nonce=f"nonce-{tag}", issuer="https://lms.test",
+            client_id="c1", target_link_uri=f"{TOOL}/lti/launch", browser_hash="h",
+            deployment_hint=None, lifetime=timedelta(minutes=5),
+        )  # fmt: skip
+        login = lti_state_repo.load_login_state(f"state-{tag}")
+    assert login is not None
+    return login
+
+
+def test_logins_prune_at_most_once_per_interval(db_app: Flask) -> None:
+    schedule = db.get_storage(db_app).prune_schedule
+    fake = Clock()
+    schedule.clock = fake
+    schedule.due()  # the interval starts now
+    _seed_state(db_app, timedelta(seconds=-1), "old-a")
+    _seed_state(db_app, timedelta(minutes=5), "next")  # a write before the interval is over
+    assert _count(db_app, OidcState) == 1  # state-old-a is still there
+    assert _count(db_app, LaunchRecord) == 2
+    fake.now += schedule.interval
+    _seed_state(db_app, timedelta(minutes=5), "later")  # this login prunes first
+    assert _count(db_app, OidcState) == 0  # expired one pruned, fresh ones consumed
+    assert _count(db_app, LaunchRecord) == 2  # launch-old-a gone; next and later stay
+
+
+def test_cli_prune_reports_what_it_removed(app: Flask) -> None:
+    _seed_state(app, timedelta(seconds=-1), "old")
+    result = app.test_cli_runner().invoke(main, ["lti", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 expired login state(s), 0 used nonce(s) and 1 launch record(s)." in (
+        result.output
+    )
