@@ -7,6 +7,7 @@ import posixpath
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,21 +34,31 @@ class LinkTarget:
 
 def prose_lines(text: str, first_line: int) -> Iterator[tuple[int, str]]:
     """Lines outside fenced code blocks, with their absolute numbers."""
+    offset = first_line - 1
+    for number, line in _prose(text):
+        yield number + offset, line
+
+
+@lru_cache(maxsize=8)
+def _prose(text: str) -> tuple[tuple[int, str], ...]:
+    """Split once per text: the body checks, word count and link checks all walk it."""
+    kept: list[tuple[int, str]] = []
     in_fence = False
-    for number, line in enumerate(text.splitlines(), start=first_line):
-        if FENCE.match(line):
+    for number, line in enumerate(text.splitlines(), start=1):
+        if ("```" in line or "~~~" in line) and FENCE.match(line):
             in_fence = not in_fence
             continue
         if not in_fence:
-            yield number, line
+            kept.append((number, line))
+    return tuple(kept)
 
 
 def heading_anchors(text: str) -> set[str]:
     """The ids the toc extension gives this page's headings (explicit `{#id}` wins)."""
     anchors: set[str] = set()
     used: set[str] = set()
-    for _, line in prose_lines(text, 1):
-        match = HEADING.match(line)
+    for _, line in _prose(text):
+        match = HEADING.match(line) if line.startswith("#") else None
         if not match:
             continue
         heading = match.group("text")
@@ -63,7 +74,9 @@ def heading_anchors(text: str) -> set[str]:
 
 def link_targets(text: str, first_line: int) -> Iterator[LinkTarget]:
     for number, line in prose_lines(text, first_line):
-        code_free = INLINE_CODE.sub("", line)
+        if "[" not in line:  # both link forms need a "["; most prose lines have none
+            continue
+        code_free = INLINE_CODE.sub("", line) if "`" in line else line
         for match in INLINE_LINK.finditer(code_free):
             yield LinkTarget(number, match.group("target"))
         definition = REFERENCE_DEFINITION.match(code_free)
