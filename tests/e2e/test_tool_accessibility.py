@@ -149,6 +149,13 @@ def test_setup_and_error_pages(audited: tuple[Page, CspWatch], demo: RunningDemo
     page.goto(demo.urls.setup)
     expect(page.locator("h1")).to_contain_text("Install")
     findings = axe_findings(page, "setup page")
+    page.keyboard.press("Tab")  # the first stop is the skip link, visible when focused
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Skip to main content")
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["height"] >= 24
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
     response = page.goto(demo.urls.tool + "/course/")  # no launch in this browser
     assert response is not None and response.status == 401
     expect(page.locator("main")).to_contain_text("Reference:")
