@@ -12,6 +12,8 @@ Three cases, interleaved batch by batch so background load hits each alike:
 3. ``ours``: the tool from ``create_app`` on SQLite (migrated), registration in the database,
    JWKS from a loopback server (warm cache), full hardened login and launch: state row, single-use
    nonce, audience/azp, target_link_uri, tenant/course/user upserts, server-side launch record.
+   Its per-process registration and signing-key caches are warm after the warm-up, as
+   pylti1p3's in-memory ``ToolConfDict`` is; every state, nonce and row write hits SQLite.
 
 Each iteration is a fresh browser (new test client). Only the tool's request handling is timed;
 the platform's signing of the id_token happens between the timed requests.
