@@ -234,3 +234,19 @@ def test_empty_catalogue_shows_empty_states(
     assert 'id="no-modules"' in html and "content/modules/" in html
     assert 'id="no-activities"' in html
     assert "data-module=" not in html and "<progress" not in html
+
+
+def test_launch_outside_a_course_lists_modules_without_progress(
+    app: Flask, key_server: KeySetServer
+) -> None:
+    platform = registered_platform(app, key_server)
+    client = app.test_client()
+    auth = platform.start_login(client, "user-1")
+    claims = platform.id_token_claims(auth, [LEARNER])
+    claims.pop(CONTEXT_CLAIM)
+    response = platform.post_launch(client, auth, platform.sign(claims))
+    assert response.status_code == 303 and response.headers["Location"].endswith("/course/")
+    html = follow(client, response, TOOL).get_data(as_text=True)
+    assert "Progress is kept per course" in html
+    assert re.findall(r'data-module="([a-z0-9-]+)"', html) == ["what-is-intervision", "troika"]
+    assert "Not done yet" not in html and "<progress" not in html
