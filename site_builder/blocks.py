@@ -7,8 +7,10 @@ syntax error names the absolute line and says how to fix it.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from site_builder.block_types import (
     ActivityRef,
@@ -42,6 +44,7 @@ BLOCK_KINDS = ("self-check", "reflection", "method-timeline", "activity")
 
 _OPEN = re.compile(r"^:::[ \t]*(?P<kind>\S+)?(?P<args>.*?)[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
+_FENCE_STARTS = frozenset(" `~")  # a fence line starts with one of these; skip the regex else
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ID_ARG = re.compile(r"^id=(?P<id>\S+)$")
 
@@ -84,7 +87,7 @@ def parse_block_spans(lines: list[str], first_line: int = 1) -> list[BlockSpan]:
                 fence = None
             index += 1
             continue
-        fence_match = _FENCE.match(line)
+        fence_match = _FENCE.match(line) if line[:1] in _FENCE_STARTS else None
         if fence_match:
             fence = fence_match.group("fence")
             index += 1
@@ -159,11 +162,31 @@ def _kind_of(opening: str, line_number: int) -> str:
 
 
 def _parse_block(lines: list[str], start: int, end: int, first_line: int) -> Block:
+    """The block between lines start and end; parsed once per distinct text.
+
+    The loader checks every module's blocks and the Markdown extension renders them again a
+    moment later: the cache (keyed by the block's own lines, not their position) makes the
+    second parse a lookup. Errors are never cached: they are raised with the right line.
+    """
     line_number = first_line + start
-    kind = _kind_of(lines[start], line_number)
-    match = _OPEN.match(lines[start])
+    try:
+        block = _parse_block_lines(tuple(lines[start:end]))
+    except BlockSyntaxError:
+        return _parse_block_at(lines[start:end], line_number)  # raises, with the right line
+    return block if block.line == line_number else dataclasses.replace(block, line=line_number)
+
+
+@lru_cache(maxsize=16384)
+def _parse_block_lines(block_lines: tuple[str, ...]) -> Block:
+    return _parse_block_at(list(block_lines), 1)
+
+
+def _parse_block_at(block_lines: list[str], line_number: int) -> Block:
+    """One block from its opening line up to (not including) its closing `:::`."""
+    kind = _kind_of(block_lines[0], line_number)
+    match = _OPEN.match(block_lines[0])
     args = (match.group("args") if match else "").split()
-    body = lines[start + 1 : end]
+    body = block_lines[1:]
     if kind == "self-check":
         if args not in ([], ["multiple"]):
             raise BlockSyntaxError(
