@@ -9,7 +9,6 @@ platform fetches the tool's JWKS to check the deep-link response and the client 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,8 @@ from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.registration import Registration as PlatformRegistration
 
 from lti_app.demo_lms.context import EXTENSION_KEY
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform, running_key_server
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.lti_app import lti_fixtures
 from tests.lti_app.advantage_launch import (
     csrf_token,
     deep_link_settings,
@@ -33,30 +33,17 @@ from tests.lti_app.advantage_servers import (
     LoopbackServer,
     create_line_item,
     demo_lms,
-    loopback_server,
     recorded_scores,
 )
 from tests.lti_app.advantage_site import write_site
 
 pytestmark = pytest.mark.e2e
 
-
-@pytest.fixture
-def tool_server() -> Iterator[LoopbackServer]:
-    with loopback_server() as server:
-        yield server
-
-
-@pytest.fixture
-def lms_server() -> Iterator[LoopbackServer]:
-    with loopback_server(host="localhost") as server:
-        yield server
-
-
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
+# The shared LTI fixtures, bound by name so pytest finds them in this module.
+key_server = lti_fixtures.key_server
+tool_server = lti_fixtures.tool_server
+lms_server = lti_fixtures.lms_server
+served_tool = lti_fixtures.served_tool
 
 
 @pytest.fixture
@@ -68,12 +55,6 @@ def app_config(
         "BASE_URL": tool_server.url,
         "SITE_DIR": str(write_site(tmp_path / "site")),
     }
-
-
-@pytest.fixture
-def served_tool(app: Flask, tool_server: LoopbackServer) -> str:
-    tool_server.switchboard.target = app
-    return tool_server.url
 
 
 def _platform_conf(platform: Platform, tool_jwks: dict[str, Any]) -> LTI1P3PlatformConfAbstract:

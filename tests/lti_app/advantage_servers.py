@@ -95,25 +95,6 @@ def demo_lms(issuer: str, tool_base_url: str, instance: Path) -> Any:
     return create_demo_lms(settings)
 
 
-def register_demo_lms(tool_app: Any, lms_app: Any) -> None:
-    """What an admin does in the tool: register the LMS (issuer, client id, endpoints)."""
-    from lti_app.demo_lms.context import EXTENSION_KEY
-    from lti_app.storage import db, registrations_repo
-
-    settings = lms_app.extensions[EXTENSION_KEY].settings
-    with tool_app.app_context(), db.transaction() as session:
-        registrations_repo.add_registration(
-            session,
-            issuer=settings.issuer,
-            client_id=settings.client_id,
-            auth_login_url=settings.auth_url,
-            auth_token_url=settings.token_url,
-            jwks_url=settings.jwks_url,
-            deployment_ids=[settings.deployment_id],
-            frame_origins=[settings.issuer],
-        )
-
-
 def create_line_item(lms_app: Any, label: str, score_maximum: float = 1) -> str:
     """Platform-side set-up: a gradebook column; returns its URL (what the AGS claim carries)."""
     from lti_app.demo_lms.context import EXTENSION_KEY

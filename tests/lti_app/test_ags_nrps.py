@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,41 +22,15 @@ from lti_app.lti.services.tokens import ServiceClient, TokenCache, service_clien
 from tests.lti_app.advantage_servers import (
     LoopbackServer,
     create_line_item,
-    demo_lms,
-    loopback_server,
     recorded_scores,
-    register_demo_lms,
 )
 
 TIMEOUT = (2.0, 5.0)
 
 
 @pytest.fixture
-def tool_server() -> Iterator[LoopbackServer]:
-    with loopback_server() as server:
-        yield server
-
-
-@pytest.fixture
-def lms_server() -> Iterator[LoopbackServer]:
-    with loopback_server(host="localhost") as server:
-        yield server
-
-
-@pytest.fixture
 def app_config(app_config: dict[str, Any], tool_server: LoopbackServer) -> dict[str, Any]:
     return {**app_config, "BASE_URL": tool_server.url}
-
-
-@pytest.fixture
-def lms(
-    app: Flask, tool_server: LoopbackServer, lms_server: LoopbackServer, tmp_path: Path
-) -> Flask:
-    tool_server.switchboard.target = app
-    lms_app = demo_lms(lms_server.url, tool_server.url, tmp_path / "lms")
-    lms_server.switchboard.target = lms_app
-    register_demo_lms(app, lms_app)
-    return lms_app
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ Progress is made through the real "Mark as done" endpoint after real launches.""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform, running_key_server
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 from tests.lti_app.advantage_launch import csrf_token, follow, registered_platform
 from tests.lti_app.advantage_site import catalogue_data, write_site
 
@@ -30,12 +29,6 @@ MODULE_PAGES = {
 @pytest.fixture
 def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
 
 
 def course_launch(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -20,7 +19,7 @@ from lti_app.lti.deep_linking import (
     check_settings,
 )
 from lti_app.lti.launch import DeepLinkSettings
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform, running_key_server
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 from tests.lti_app.advantage_launch import (
     csrf_token,
     deep_link_settings,
@@ -38,12 +37,6 @@ FORM_HEADERS = {"Referer": TOOL + "/deep-linking/", "Origin": TOOL}
 @pytest.fixture
 def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
 
 
 @pytest.fixture

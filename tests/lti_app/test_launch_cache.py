@@ -11,7 +11,6 @@ import dataclasses
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -24,7 +23,7 @@ from sqlalchemy import func, select
 from lti_app.cli import main
 from lti_app.storage import db, lti_state_repo, registrations_repo
 from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
-from tests.e2e.platforms import LEARNER, KeySetServer, Platform, running_key_server
+from tests.e2e.platforms import LEARNER, KeySetServer, Platform
 
 TOOL = "https://tool.test"
 INTERVISION = Path(sys.executable).with_name("intervision")
@@ -36,12 +35,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
 
 
 @pytest.fixture

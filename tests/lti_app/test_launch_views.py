@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from lti_app.lti.dispatch import register_launch_handler, unregister_launch_hand
 from lti_app.lti.launch import Launch
 from lti_app.storage import db, registrations_repo
 from lti_app.storage.models import CourseContext, LtiUser, Tenant
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform, running_key_server
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 
 TOOL = "https://tool.test"
 probe = Blueprint("probe", __name__)
@@ -61,12 +60,6 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
 def probe_app(app: Flask) -> Flask:
     app.register_blueprint(probe)
     return app
-
-
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
 
 
 def _platform(app: Flask, server: KeySetServer, deployments: list[str]) -> Platform:

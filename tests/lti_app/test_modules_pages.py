@@ -4,7 +4,6 @@ and placeholders for activities whose screens come later."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,7 @@ from sqlalchemy import select
 
 from lti_app.storage import db
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.e2e.platforms import LEARNER, KeySetServer, Platform, running_key_server
+from tests.e2e.platforms import LEARNER, KeySetServer, Platform
 from tests.lti_app.advantage_launch import csrf_token, follow, launch, registered_platform
 from tests.lti_app.advantage_site import write_site
 
@@ -27,12 +26,6 @@ MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}
 @pytest.fixture
 def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
     return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,41 +20,15 @@ from tests.lti_app.advantage_servers import (
     FailFirst,
     LoopbackServer,
     create_line_item,
-    demo_lms,
-    loopback_server,
     recorded_scores,
-    register_demo_lms,
 )
 
 LEARNER = "demo-learner-bram"
 
 
 @pytest.fixture
-def tool_server() -> Iterator[LoopbackServer]:
-    with loopback_server() as server:
-        yield server
-
-
-@pytest.fixture
-def lms_server() -> Iterator[LoopbackServer]:
-    with loopback_server(host="localhost") as server:
-        yield server
-
-
-@pytest.fixture
 def app_config(app_config: dict[str, Any], tool_server: LoopbackServer) -> dict[str, Any]:
     return {**app_config, "BASE_URL": tool_server.url}
-
-
-@pytest.fixture
-def lms(
-    app: Flask, tool_server: LoopbackServer, lms_server: LoopbackServer, tmp_path: Path
-) -> Flask:
-    tool_server.switchboard.target = app
-    lms_app = demo_lms(lms_server.url, tool_server.url, tmp_path / "lms")
-    lms_server.switchboard.target = lms_app
-    register_demo_lms(app, lms_app)
-    return lms_app
 
 
 def _tenant(app: Flask, issuer: str = "https://lms.test", client_id: str = "c1") -> int:
