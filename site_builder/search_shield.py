@@ -18,24 +18,45 @@ import secrets
 # Per process, so an author cannot plant a comment that the restore step would expand.
 _NONCE = secrets.token_hex(6)
 _TOKEN = re.compile(rf"<!--iv-search-excluded:{_NONCE}:\d+-->")
-_fragments: dict[str, str] = {}
+_EXCLUDE = "data-search-exclude"
+_fragments: dict[str, str] = {}  # token -> fragment
+_by_opening_tag: dict[str, list[tuple[str, str]]] = {}  # opening tag -> (fragment, token)
 
 
 def register_excluded(html: str) -> str:
     """Remember a fragment marked `data-search-exclude`; returns the html unchanged."""
     if html not in _fragments.values():
-        _fragments[f"<!--iv-search-excluded:{_NONCE}:{len(_fragments)}-->"] = html
+        token = f"<!--iv-search-excluded:{_NONCE}:{len(_fragments)}-->"
+        _fragments[token] = html
+        _by_opening_tag.setdefault(html[: html.find(">") + 1], []).append((html, token))
     return html
 
 
 def hide(html: str) -> str:
-    """The page HTML with every registered fragment replaced by its token."""
-    if "data-search-exclude" not in html:
+    """The page HTML with every registered fragment replaced by its token.
+
+    One pass over the attribute's occurrences: each is looked up by its element's opening
+    tag, so the cost does not grow with the number of registered fragments.
+    """
+    found = html.find(_EXCLUDE)
+    if found == -1:
         return html
-    for token, fragment in _fragments.items():
-        if fragment in html:
-            html = html.replace(fragment, token)
-    return html
+    pieces: list[str] = []
+    done = 0
+    while found != -1:
+        start = html.rfind("<", done, found)
+        end = html.find(">", found) + 1
+        replaced = False
+        if start != -1 and end:
+            for fragment, token in _by_opening_tag.get(html[start:end], ()):
+                if html.startswith(fragment, start):
+                    pieces += [html[done:start], token]
+                    done = start + len(fragment)
+                    replaced = True
+                    break
+        found = html.find(_EXCLUDE, done if replaced else found + len(_EXCLUDE))
+    pieces.append(html[done:])
+    return "".join(pieces)
 
 
 def restore(html: str) -> str:
@@ -48,3 +69,4 @@ def restore(html: str) -> str:
 def forget() -> None:
     """Drop registered fragments (with the extension's caches, on `mkdocs serve` rebuilds)."""
     _fragments.clear()
+    _by_opening_tag.clear()

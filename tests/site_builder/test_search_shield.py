@@ -44,3 +44,15 @@ def test_built_page_keeps_the_timeline_and_search_skips_it(course_tree: CourseTr
 
 def test_a_page_without_excluded_fragments_is_unaffected() -> None:
     assert search_shield.hide("<p>No blocks here.</p>") == "<p>No blocks here.</p>"
+
+
+def test_several_fragments_and_an_unregistered_excluded_element() -> None:
+    other = EXCLUDED.replace('data-iv-method="x"', 'data-iv-method="y"').replace("<ol>", "<ol>y")
+    search_shield.register_excluded(EXCLUDED)
+    search_shield.register_excluded(other)
+    foreign = "<div data-search-exclude>not ours</div>"
+    html = f"{EXCLUDED}<p>a</p>{foreign}{other}<p>b</p>{EXCLUDED}"
+    hidden = search_shield.hide(html)
+    assert hidden.count("<!--iv-search-excluded:") == 3 and foreign in hidden
+    assert "iv-timeline" not in hidden
+    assert search_shield.restore(hidden) == html
