@@ -18,15 +18,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from lti_app.storage import db, registrations_repo
 from tests.e2e.platforms import (
     INSTRUCTOR,
     LEARNER,
     KeySetServer,
     Platform,
     new_private_key_pem,
-    running_key_server,
 )
+from tests.lti_app import lti_fixtures
+from tests.lti_app.advantage_launch import registered_platform
 
 pytestmark = pytest.mark.e2e
 TARGET_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
@@ -49,33 +49,12 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def key_server() -> Iterator[KeySetServer]:
-    with running_key_server() as server:
-        yield server
+key_server = lti_fixtures.key_server  # the shared fixture, bound by name for pytest
 
 
 @pytest.fixture
 def platform(app: Flask, key_server: KeySetServer) -> Platform:
-    platform = Platform(
-        issuer=f"http://localhost:{key_server.port}",
-        client_id="intervision-client",
-        deployment_id="deployment-1",
-        tool_base_url=app.config["BASE_URL"],
-        key_server=key_server,
-    )
-    with app.app_context(), db.transaction() as session:
-        registrations_repo.add_registration(
-            session,
-            issuer=platform.issuer,
-            client_id=platform.client_id,
-            auth_login_url=platform.auth_login_url,
-            auth_token_url=f"{platform.origin}/token",
-            jwks_url=key_server.url,
-            deployment_ids=[platform.deployment_id],
-            frame_origins=[platform.origin],
-        )
-    return platform
+    return registered_platform(app, key_server)
 
 
 _log: list[pytest.LogCaptureFixture] = []

@@ -8,6 +8,7 @@ claims to the message the platform library signs.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from flask import Flask
@@ -29,12 +30,15 @@ def registered_platform(
     key_server: KeySetServer,
     *,
     client_id: str = "intervision-client",
+    deployment_ids: Sequence[str] = ("deployment-1",),
     token_url: str | None = None,
 ) -> Platform:
+    """An lti1p3platform platform registered in the tool as an admin would (launches use the
+    first deployment id)."""
     platform = Platform(
         issuer=f"http://localhost:{key_server.port}",
         client_id=client_id,
-        deployment_id="deployment-1",
+        deployment_id=deployment_ids[0],
         tool_base_url=app.config["BASE_URL"],
         key_server=key_server,
     )
@@ -46,7 +50,7 @@ def registered_platform(
             auth_login_url=platform.auth_login_url,
             auth_token_url=token_url or f"{platform.origin}/token",
             jwks_url=key_server.url,
-            deployment_ids=[platform.deployment_id],
+            deployment_ids=list(deployment_ids),
             frame_origins=[platform.origin],
         )
     return platform

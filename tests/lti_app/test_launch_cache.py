@@ -24,6 +24,7 @@ from lti_app.cli import main
 from lti_app.storage import db, lti_state_repo, registrations_repo
 from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
 from tests.e2e.platforms import LEARNER, KeySetServer, Platform
+from tests.lti_app.advantage_launch import registered_platform
 
 TOOL = "https://tool.test"
 INTERVISION = Path(sys.executable).with_name("intervision")
@@ -46,21 +47,7 @@ def clock(db_app: Flask) -> Clock:
 
 @pytest.fixture
 def platform(db_app: Flask, key_server: KeySetServer) -> Platform:
-    platform = Platform(
-        f"http://localhost:{key_server.port}", "client-1", "dep-a", TOOL, key_server
-    )
-    with db_app.app_context(), db.transaction() as session:
-        registrations_repo.add_registration(
-            session,
-            issuer=platform.issuer,
-            client_id=platform.client_id,
-            auth_login_url=platform.auth_login_url,
-            auth_token_url=f"{platform.origin}/token",
-            jwks_url=key_server.url,
-            deployment_ids=["dep-a"],
-            frame_origins=[platform.origin],
-        )
-    return platform
+    return registered_platform(db_app, key_server, client_id="client-1", deployment_ids=["dep-a"])
 
 
 def _login_status(client: FlaskClient, platform: Platform) -> int:

@@ -14,9 +14,10 @@ from sqlalchemy import select
 from lti_app.lti.current import instructor_required, launch_required
 from lti_app.lti.dispatch import register_launch_handler, unregister_launch_handler
 from lti_app.lti.launch import Launch
-from lti_app.storage import db, registrations_repo
+from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LtiUser, Tenant
 from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.lti_app.advantage_launch import registered_platform
 
 TOOL = "https://tool.test"
 probe = Blueprint("probe", __name__)
@@ -62,25 +63,11 @@ def probe_app(app: Flask) -> Flask:
     return app
 
 
-def _platform(app: Flask, server: KeySetServer, deployments: list[str]) -> Platform:
-    platform = Platform(f"http://localhost:{server.port}", "client-1", deployments[0], TOOL, server)
-    with app.app_context(), db.transaction() as session:
-        registrations_repo.add_registration(
-            session,
-            issuer=platform.issuer,
-            client_id=platform.client_id,
-            auth_login_url=platform.auth_login_url,
-            auth_token_url=f"{platform.origin}/token",
-            jwks_url=server.url,
-            deployment_ids=deployments,
-            frame_origins=[platform.origin],
-        )
-    return platform
-
-
 @pytest.fixture
 def platform(probe_app: Flask, key_server: KeySetServer) -> Platform:
-    return _platform(probe_app, key_server, ["dep-a", "dep-b"])
+    return registered_platform(
+        probe_app, key_server, client_id="client-1", deployment_ids=["dep-a", "dep-b"]
+    )
 
 
 @pytest.fixture
