@@ -14,23 +14,20 @@ Hostile variants decode that real id_token, change claims and re-sign with the p
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 import uuid
 import warnings
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
+
+from tests.e2e.loopback_json import JsonServer, new_private_key_pem, serving
 
 PLATFORM_NAME = "Intervision test edX"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
@@ -60,62 +57,24 @@ def configure_django() -> None:
         import lti_consumer.lti_1p3.consumer  # noqa: F401
 
 
-def new_private_key_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-
-
-class LoopbackJsonServer:
+class LoopbackJsonServer(JsonServer):
     """Serves JSON documents by path on 127.0.0.1 (the platform's and the tool's JWKS)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.documents: dict[str, Any] = {}
         self.hits: dict[str, int] = {}
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                path = urlsplit(self.path).path
-                server.hits[path] = server.hits.get(path, 0) + 1
-                document = server.documents.get(path)
-                body = json.dumps(document).encode()
-                self.send_response(200 if document is not None else 404)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.port: int = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+    def document(self, path: str) -> Any:
+        self.hits[path] = self.hits.get(path, 0) + 1
+        return self.documents.get(path)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def start(self) -> LoopbackJsonServer:
-        self._thread.start()
-        return self
 
-    def stop(self) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
-
-
-@contextmanager
-def running_json_server() -> Iterator[LoopbackJsonServer]:
-    server = LoopbackJsonServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def running_json_server() -> AbstractContextManager[LoopbackJsonServer]:
+    return serving(LoopbackJsonServer())
 
 
 @dataclass

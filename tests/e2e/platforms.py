@@ -10,19 +10,15 @@ platform key (or another key) exactly where a real attacker could.
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from flask.testing import FlaskClient
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import LTIAdvantageMessageLaunchAbstract
@@ -31,17 +27,10 @@ from lti1p3platform.registration import Registration as PlatformRegistration
 from lti1p3platform.request import Request as PlatformRequest
 from werkzeug.test import TestResponse
 
+from tests.e2e.loopback_json import JsonServer, new_private_key_pem, serving
+
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-
-
-def new_private_key_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
 
 
 def public_pem_of(private_pem: str) -> str:
@@ -53,49 +42,21 @@ def public_pem_of(private_pem: str) -> str:
     )
 
 
-class KeySetServer:
+class KeySetServer(JsonServer):
     """The platform's JWKS endpoint on 127.0.0.1; counts hits; can hang until released."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.keys: list[dict[str, Any]] = []
         self.hits = 0
-        self.hang = threading.Event()  # set: requests wait for `release` (a slow platform)
-        self.release = threading.Event()
-        server = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-                server.hits += 1
-                if server.hang.is_set():
-                    server.release.wait(30)
-                    return
-                body = json.dumps({"keys": server.keys}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-                return
-
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._httpd.daemon_threads = True
-        self.port = self._httpd.server_address[1]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+    def document(self, path: str) -> dict[str, Any]:
+        self.hits += 1
+        return {"keys": self.keys}
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/jwks"
-
-    def start(self) -> KeySetServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.release.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
 
 
 class _HarnessRequest(PlatformRequest):  # type: ignore[misc]
@@ -262,10 +223,5 @@ class Platform:
         return self.post_launch(client, auth, self.real_id_token(auth, roles))
 
 
-@contextmanager
-def running_key_server() -> Iterator[KeySetServer]:
-    server = KeySetServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
+def running_key_server() -> AbstractContextManager[KeySetServer]:
+    return serving(KeySetServer())
