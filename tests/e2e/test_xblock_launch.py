@@ -29,14 +29,12 @@ from tests.e2e.platform_xblock import (
     now,
     running_json_server,
 )
+from tests.e2e.refusals import HOME, REFERENCE, TOOL, assert_refused
 
 pytestmark = pytest.mark.e2e
-TOOL = "https://tool.test"
-HOME = TOOL + "/lti/home"
 TARGET_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 ROLES_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/roles"
-REFERENCE = re.compile(r"Reference: <strong>E-[0-9A-F]{8}</strong>")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -92,18 +90,6 @@ def edx(app: Flask, json_server: LoopbackJsonServer) -> XBlockPlatform:
             frame_origins=[platform.origin],
         )
     return platform
-
-
-def assert_refused(response: TestResponse, client: FlaskClient, status: int = 0) -> str:
-    """A friendly 4xx page with a reference id, and no launch in the session afterwards."""
-    page = response.get_data(as_text=True)
-    assert 400 <= response.status_code < 500, (response.status_code, page[:300])
-    if status:
-        assert response.status_code == status, (response.status_code, page[:300])
-    assert REFERENCE.search(page), page[:500]
-    assert "Traceback" not in page
-    assert client.get(HOME).status_code == 401
-    return page
 
 
 # --- honest launches -------------------------------------------------------------------------
