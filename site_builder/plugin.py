@@ -73,13 +73,14 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         self.files = files
         return files
 
+    @event_priority(-100)  # last: other plugins' on_page_content see the full HTML
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         # Search-excluded timelines are hidden from the search parser (see search_shield).
         return hide(html)
 
-    @event_priority(-100)  # after the search plugin (priority 0) has indexed the page
+    @event_priority(-1)  # right after the search plugin (priority 0) has indexed the page
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:

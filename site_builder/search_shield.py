@@ -7,7 +7,8 @@ fragment it renders; the plugin swaps them for a short comment before indexing
 (`hide`, from on_page_content) and restores them right after the search plugin has run
 (`restore`, from a later on_page_context). The search index and the written page are
 byte-identical to a build without this; only cheaper. Without the plugin (Zensical) nothing
-is hidden and the extension's HTML is used as it is.
+is hidden and the extension's HTML is used as it is. Between the two steps (other plugins'
+on_page_context at priority 0) page.content holds the token, not the timeline.
 """
 
 from __future__ import annotations

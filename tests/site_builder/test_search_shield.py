@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from course_fixtures import CourseTree
+from material.plugins.search import plugin as search_plugin
 from test_build import page, write_mkdocs_yml
 
 from site_builder import search_shield
@@ -56,3 +58,31 @@ def test_several_fragments_and_an_unregistered_excluded_element() -> None:
     assert hidden.count("<!--iv-search-excluded:") == 3 and foreign in hidden
     assert "iv-timeline" not in hidden
     assert search_shield.restore(hidden) == html
+
+
+@pytest.mark.parametrize("search_first", [True, False])
+def test_the_search_parser_never_sees_an_excluded_timeline(
+    course_tree: CourseTree, monkeypatch: pytest.MonkeyPatch, search_first: bool
+) -> None:
+    """Whatever the plugin order in mkdocs.yml, indexing happens between hide and restore."""
+    config = write_mkdocs_yml(course_tree)
+    if not search_first:
+        text = config.read_text(encoding="utf-8")
+        text = text.replace("  - search\n  - intervision", "  - intervision\n  - search")
+        assert "  - intervision\n  - search" in text
+        config.write_text(text, encoding="utf-8")
+    fed: list[str] = []
+    original_feed = search_plugin.Parser.feed
+
+    def recording_feed(self: search_plugin.Parser, data: str) -> None:
+        fed.append(data)
+        original_feed(self, data)
+
+    monkeypatch.setattr(search_plugin.Parser, "feed", recording_feed)
+    site = build_site(config, course_tree.root / "out")
+    module_feeds = [data for data in fed if "Second steps" in data and "iv-selfcheck" in data]
+    assert module_feeds and all("iv-timeline" not in data for data in module_feeds)
+    assert any('data-iv-method="demo-method">' in data for data in fed)  # the method page
+    assert 'data-iv-method="demo-method" data-search-exclude>' in page(
+        site, "modules/02-second-steps"
+    )
