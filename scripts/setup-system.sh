@@ -3,6 +3,7 @@
 # Idempotent: installs system packages only when missing, so a second run costs seconds.
 #   - chromium:   real browser for tests/e2e (Playwright drives the Debian binary, no download)
 #   - postgresql: server binaries; tests start their own throw-away cluster, none runs here
+#   - redis-server: binary for the Redis LTI state store tests (own throw-away server per run)
 #   - npm:        fetches axe-core (MPL-2.0, not vendored) into a cache outside git
 #   - .venv:      the project in editable mode with its dev and redis extras
 set -euo pipefail
@@ -19,6 +20,7 @@ log() { printf 'setup-system: %s\n' "$*" >&2; }
 missing_packages=()
 [ -x /usr/bin/chromium ] || missing_packages+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing_packages+=(postgresql)
+command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing_packages+=(redis-server)
 command -v npm >/dev/null || missing_packages+=(npm)
 command -v python3 >/dev/null || missing_packages+=(python3)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing_packages+=(python3-venv)
@@ -34,7 +36,7 @@ if ((${#missing_packages[@]})); then
   apt-get update
   apt-get install -y --no-install-recommends "${missing_packages[@]}" </dev/null
 else
-  log "system packages present (chromium, postgresql, npm, python3-venv)"
+  log "system packages present (chromium, postgresql, redis-server, npm, python3-venv)"
 fi
 
 python3 - <<'PY'
