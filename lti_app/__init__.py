@@ -41,9 +41,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from lti_app import lti, web
     from lti_app.extensions import csrf
-    from lti_app.storage import db
+    from lti_app.storage import db, lti_state
+    from lti_app.web import transport
 
+    transport.init_app(app)  # first: nothing else runs for a request it refuses
     db.init_app(app)
+    lti_state.init_app(app)
     csrf.init_app(app)
     lti.init_app(app)
     web.init_app(app)

@@ -61,6 +61,23 @@ def validate_base_url(url: str, variable: str = f"{ENV_PREFIX}BASE_URL") -> str:
     return url.rstrip("/")
 
 
+REDIS_SCHEMES = ("redis", "rediss", "unix")
+
+
+def validate_redis_url(url: str | None, variable: str = f"{ENV_PREFIX}REDIS_URL") -> str | None:
+    """None (use the database), or a URL redis-py accepts; wrong values fail at start-up."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme not in REDIS_SCHEMES or (parts.scheme != "unix" and not parts.hostname):
+        raise ConfigError(
+            f"{variable} is not a Redis URL (scheme {parts.scheme or 'missing'!r}); "
+            "use redis://host:6379/0, rediss://host:6380/0 (TLS) or unix:///path/redis.sock, "
+            "or unset it to keep LTI state in the database."
+        )
+    return url
+
+
 def ensure_instance_dir(instance_path: Path) -> None:
     """Create the instance folder private to the service user (it holds secrets and data)."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -121,6 +138,8 @@ def settings_from_environment(
         "DATABASE_URL": text("DATABASE_URL") or default_database_url(instance_path),
         "SITE_DIR": str(Path(site_dir).resolve()) if site_dir else None,
         "REDIS_URL": text("REDIS_URL"),
+        # Lets several tools (or test runs) share one Redis without seeing each other's keys.
+        "REDIS_KEY_PREFIX": text("REDIS_KEY_PREFIX") or "intervision:",
         "SECRET_KEY": text("SECRET_KEY"),
         "PROXY_FIX": _int_setting(env, "PROXY_FIX", 0),
         "LAUNCH_LEEWAY_SECONDS": _int_setting(
@@ -144,5 +163,6 @@ def settings_from_environment(
 def finalise(config: dict[str, Any], instance_path: Path) -> None:
     """Fill derived values after overrides: validate BASE_URL, supply a persistent SECRET_KEY."""
     config["BASE_URL"] = validate_base_url(str(config["BASE_URL"]), "BASE_URL")
+    config["REDIS_URL"] = validate_redis_url(config.get("REDIS_URL"), "REDIS_URL")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)

@@ -107,3 +107,12 @@ class InstructorRequired(LaunchError):
     status = 403
     title = "Only trainers can open this page"
     message = "This page is for the trainers of the course. Your launch role does not allow it."
+
+
+class StateStoreUnavailable(LaunchError):
+    status = 503
+    title = "The tool is briefly unavailable"
+    message = (
+        "This tool could not reach the store that keeps sign-ins and launches. "
+        "Please try again in a minute; if it persists, tell your support desk."
+    )

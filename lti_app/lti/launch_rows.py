@@ -1,9 +1,10 @@
 """Finish a validated launch: consume it and bind it to our tenant, course and user rows.
 
-One write transaction (``storage/launch_commit.py``) consumes the login state and the nonce,
-re-checks the registration, upserts the rows (keyed by what the platform guarantees stable:
-tenant = (issuer, client_id, deployment_id), course = (tenant, context id), user = (issuer,
-sub)) and stores the launch record. Storage's refusals become ``LaunchError``s here.
+One write transaction (``storage/launch_commit.py``) consumes the login state and the nonce
+(with Redis: one atomic script just before it), re-checks the registration, upserts the rows
+(keyed by what the platform guarantees stable: tenant = (issuer, client_id, deployment_id),
+course = (tenant, context id), user = (issuer, sub)) and stores the launch record. Storage's
+refusals become ``LaunchError``s here.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from datetime import timedelta
 from typing import Any
 
 from lti_app.lti.current import build_launch, launch_record
-from lti_app.lti.errors import ReplayedLaunch, UnknownPlatform
+from lti_app.lti.errors import UnknownPlatform
 from lti_app.lti.launch import CourseRef, Launch, LaunchClaims, TenantRef, UserRef, parse_claims
 from lti_app.lti.message_launch import ValidatedLaunch
-from lti_app.storage import launch_commit, lti_state_repo
+from lti_app.lti.state_store import translated_store_errors
+from lti_app.storage import launch_commit
 from lti_app.storage.launch_rows_repo import LaunchIdentity, LaunchRows
 
 
@@ -55,20 +57,17 @@ def complete_launch(validated: ValidatedLaunch, record_lifetime: timedelta) -> L
         return launch_record(built[-1], validated.body)
 
     try:
-        launch_commit.commit_launch(
-            login=validated.login,
-            nonce=str(validated.body["nonce"]),
-            nonce_lifetime=validated.nonce_lifetime,
-            platform=validated.platform,
-            identity=identity_of(claims),
-            launch_id=validated.launch_id,
-            record_data=record_data,
-            record_lifetime=record_lifetime,
-        )
-    except lti_state_repo.StateAlreadyUsed as used:
-        raise ReplayedLaunch(str(used)) from None
-    except lti_state_repo.NonceAlreadyUsed as used:
-        raise ReplayedLaunch(str(used)) from None
+        with translated_store_errors():
+            launch_commit.commit_launch(
+                login=validated.login,
+                nonce=str(validated.body["nonce"]),
+                nonce_lifetime=validated.nonce_lifetime,
+                platform=validated.platform,
+                identity=identity_of(claims),
+                launch_id=validated.launch_id,
+                record_data=record_data,
+                record_lifetime=record_lifetime,
+            )
     except launch_commit.RegistrationGone as gone:
         raise UnknownPlatform(str(gone)) from None
     return built[-1]

@@ -11,7 +11,6 @@ parameters) and run on a plain connection; SQLAlchemy compiles each one once per
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -20,7 +19,22 @@ from sqlalchemy import Connection, Table, bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from lti_app.storage import db
+from lti_app.storage.lti_state import LoginState, NonceAlreadyUsed, StateAlreadyUsed
 from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
+
+__all__ = [
+    "DatabaseStateStore",
+    "LoginState",
+    "NonceAlreadyUsed",
+    "StateAlreadyUsed",
+    "consume",
+    "load_launch",
+    "load_login_state",
+    "nonce_was_used",
+    "prune_now",
+    "save_launch",
+    "save_login_state",
+]
 
 _STATE = cast(Table, OidcState.__table__)
 _NONCE = cast(Table, UsedNonce.__table__)
@@ -45,28 +59,6 @@ _INSERT_RECORD = insert(_RECORD)
 _SELECT_RECORD = select(_RECORD.c.data).where(
     _RECORD.c.launch_id == bindparam("launch_id"), _RECORD.c.expires_at >= bindparam("now")
 )
-
-
-class StateAlreadyUsed(Exception):
-    """The login state row was consumed (by a concurrent launch)."""
-
-
-class NonceAlreadyUsed(Exception):
-    """(issuer, nonce) is already in the used-nonce table."""
-
-
-@dataclass(frozen=True)
-class LoginState:
-    """What the login promised the launch: nonce, platform, target, browser binding."""
-
-    row_id: int
-    state: str
-    nonce: str
-    issuer: str
-    client_id: str | None
-    target_link_uri: str
-    browser_hash: str
-    deployment_hint: str | None
 
 
 def prune_expired(connection: Connection, now: datetime) -> dict[str, int]:
@@ -182,3 +174,56 @@ def load_launch(launch_id: str) -> dict[str, Any] | None:
             _SELECT_RECORD, {"launch_id": launch_id, "now": utc_now()}
         ).scalar()
     return dict(data) if data is not None else None
+
+
+class DatabaseStateStore:
+    """The default store: the functions above, behind the ``LtiStateStore`` interface."""
+
+    name = "database"
+    in_database = True
+
+    def save_login_state(
+        self,
+        *,
+        state: str,
+        nonce: str,
+        issuer: str,
+        client_id: str | None,
+        target_link_uri: str,
+        browser_hash: str,
+        deployment_hint: str | None,
+        lifetime: timedelta,
+    ) -> None:
+        save_login_state(
+            state=state,
+            nonce=nonce,
+            issuer=issuer,
+            client_id=client_id,
+            target_link_uri=target_link_uri,
+            browser_hash=browser_hash,
+            deployment_hint=deployment_hint,
+            lifetime=lifetime,
+        )
+
+    def load_login_state(self, state: str) -> LoginState | None:
+        return load_login_state(state)
+
+    def nonce_was_used(self, issuer: str, nonce: str) -> bool:
+        return nonce_was_used(issuer, nonce)
+
+    def consume(
+        self, login: LoginState, issuer: str, nonce: str, nonce_lifetime: timedelta
+    ) -> None:
+        consume(login, issuer, nonce, nonce_lifetime)
+
+    def save_launch(self, launch_id: str, data: dict[str, Any], lifetime: timedelta) -> None:
+        save_launch(launch_id, data, lifetime)
+
+    def load_launch(self, launch_id: str) -> dict[str, Any] | None:
+        return load_launch(launch_id)
+
+    def check(self) -> None:
+        """The database is checked by /healthz itself."""
+
+    def close(self) -> None:
+        """The engine belongs to ``db``."""

@@ -18,7 +18,7 @@ from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
 from lti_app.lti.canvas_config import canvas_developer_key
 from lti_app.lti.tool_urls import ToolUrls
-from lti_app.storage import db
+from lti_app.storage import db, lti_state
 
 bp = Blueprint("install", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -74,7 +74,15 @@ def healthz() -> tuple[Response, int]:
     except Exception:
         log.exception("health check: database unavailable")
         return jsonify(status="error", database="unavailable"), 503
-    return jsonify(status="ok", database="ok"), 200
+    store = lti_state.get_state_store()
+    if store.in_database:
+        return jsonify(status="ok", database="ok"), 200
+    try:
+        store.check()  # logins and launches need it as much as the database
+    except lti_state.StateBackendUnavailable as down:
+        log.error("health check: LTI state store unavailable: %s", down)
+        return jsonify(status="error", database="ok", **{store.name: "unavailable"}), 503
+    return jsonify(status="ok", database="ok", **{store.name: "ok"}), 200
 
 
 def _http() -> requests.Session:
