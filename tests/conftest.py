@@ -1,12 +1,14 @@
-"""Shared fixtures: the tool app on SQLite and on a real PostgreSQL server.
+"""Shared fixtures: the tool app on SQLite and on a real PostgreSQL server (and a real Redis).
 
-The PostgreSQL server is started once per test session from the Debian binaries, only when a
-test asks for it, and a test that needs it FAILS (never skips) when it cannot start.
+The PostgreSQL and Redis servers are started once per test session from the Debian binaries,
+only when a test asks for them, and a test that needs one FAILS (never skips) when it cannot
+start.
 """
 
 from __future__ import annotations
 
 import os
+import selectors
 import shutil
 import socket
 import subprocess
@@ -22,6 +24,8 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
+REDIS_SERVER = Path("/usr/bin/redis-server")
+REDIS_READY_LINE = "Ready to accept connections"
 TEST_BASE_URL = "https://tool.test"
 
 
@@ -138,6 +142,73 @@ def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
     finally:
         with postgres_server.admin_connect() as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@dataclass(frozen=True)
+class RedisServer:
+    host: str
+    port: int
+
+    @property
+    def url(self) -> str:
+        return f"redis://{self.host}:{self.port}/0"
+
+
+def _await_redis_ready(process: subprocess.Popen[bytes], timeout: float) -> None:
+    """Read the server's log on stdout until it says it accepts connections (no polling)."""
+    assert process.stdout is not None
+    seen = b""
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while selector.select(timeout):
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:  # the server exited
+                break
+            seen += chunk
+            if REDIS_READY_LINE.encode() in seen:
+                return
+    process.kill()
+    pytest.fail("redis-server did not become ready:\n" + seen.decode(errors="replace"))
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A throwaway redis-server on a free loopback port, data in a temp dir, no persistence."""
+    if not REDIS_SERVER.exists():
+        pytest.fail(f"{REDIS_SERVER} not found: apt-get install redis-server")
+    workdir = Path(tempfile.mkdtemp(prefix="intervision-redis-"))
+    port = _free_loopback_port()
+    command = [
+        str(REDIS_SERVER), "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
+        "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--daemonize", "no",
+        "--logfile", "", "--databases", "1",
+    ]  # fmt: skip
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, bufsize=0, cwd=workdir
+    )
+    try:
+        _await_redis_ready(process, timeout=30)
+        yield RedisServer(host="127.0.0.1", port=port)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=30)
+        if process.stdout is not None:
+            process.stdout.close()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@pytest.fixture(params=["database", "redis"])
+def state_backend(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Config overrides for where LTI state lives: the database, or the real test Redis (each
+    test under its own key prefix, so tests never see each other's keys)."""
+    if request.param == "database":
+        return {"REDIS_URL": None}
+    server: RedisServer = request.getfixturevalue("redis_server")
+    return {"REDIS_URL": server.url, "REDIS_KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}:"}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
