@@ -7,6 +7,7 @@ command is for cron on quiet instances, or after a burst, and reports what it re
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from lti_app.storage import lti_state_repo
@@ -26,3 +27,5 @@ def prune() -> None:
         "Removed {oidc_state} expired login state(s), {used_nonce} used nonce(s) and "
         "{launch_record} launch record(s).".format(**counts)
     )
+    if current_app.config.get("REDIS_URL"):
+        click.echo("LTI state is kept in Redis (INTERVISION_REDIS_URL); Redis expires it itself.")
