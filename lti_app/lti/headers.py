@@ -60,6 +60,10 @@ def frame_ancestors() -> str:
 
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Pages carry names, roles, progress, CSRF tokens or signed deep-link JWTs: no cache may
+    # keep them. Views with public content (key set, static assets) set their own policy.
+    if "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
     # Flask-WTF's strict HTTPS referrer check needs a same-origin Referer: no "no-referrer".
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if "Content-Security-Policy" not in response.headers:

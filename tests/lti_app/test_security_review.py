@@ -1,0 +1,98 @@
+"""Regression tests for findings of the pre-release security review of the LTI tool.
+
+Each test failed before its fix: personal pages could be stored by browser and proxy caches;
+the deep-linking response lived longer than the 60-300 s the research recommends.
+"""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.lti_app.advantage_launch import (
+    csrf_token,
+    deep_link_settings,
+    follow,
+    launch,
+    registered_platform,
+)
+from tests.lti_app.advantage_site import write_site
+
+TOOL = "https://tool.test"
+FORM_HEADERS = {"Referer": TOOL + "/deep-linking/", "Origin": TOOL}
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
+
+
+@pytest.fixture
+def platform(app: Flask, key_server: KeySetServer) -> Platform:
+    return registered_platform(app, key_server)
+
+
+def _no_store(response: Any) -> bool:
+    return "no-store" in response.headers.get("Cache-Control", "")
+
+
+def test_pages_with_personal_data_are_never_stored_by_caches(
+    client: FlaskClient, platform: Platform
+) -> None:
+    """Names, roles, progress, CSRF tokens and signed deep-link JWTs must not be kept by a
+    shared proxy or the browser's disk cache (a shared computer in a training room)."""
+    landed = launch(client, platform, [LEARNER])
+    course_home = follow(client, landed, TOOL)
+    assert course_home.status_code == 200 and "Ada Lovelace" in course_home.text
+    pages = {
+        "course home": course_home,
+        "landing": client.get(TOOL + "/lti/home"),
+        "activity": client.get(TOOL + "/activities/s1"),
+        "error page": client.get(TOOL + "/deep-linking/"),  # 403: a learner
+    }
+    for name, response in pages.items():
+        assert _no_store(response), f"{name}: Cache-Control {response.headers.get('Cache-Control')}"
+
+
+def test_deep_linking_picker_and_signed_response_are_not_cached(
+    client: FlaskClient, platform: Platform
+) -> None:
+    landed = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
+    picker = follow(client, landed, TOOL)
+    assert picker.status_code == 200 and _no_store(picker)
+    answer = client.post(TOOL + "/deep-linking/", headers=FORM_HEADERS,
+                         data={"csrf_token": csrf_token(picker.text), "item": "module:troika"})
+    assert answer.status_code == 200 and 'name="JWT"' in answer.text
+    assert _no_store(answer)
+
+
+def test_public_assets_keep_their_own_cache_policy(client: FlaskClient) -> None:
+    """The default applies only where a view chose nothing: the key set stays cacheable."""
+    assert client.get(TOOL + "/.well-known/jwks.json").headers["Cache-Control"] == (
+        "public, max-age=300"
+    )
+    asset = client.get(TOOL + "/site/assets/site.css")
+    asset.close()
+    assert "max-age=3600" in asset.headers["Cache-Control"]
+
+
+def test_deep_linking_response_lives_at_most_five_minutes(
+    client: FlaskClient, platform: Platform
+) -> None:
+    landed = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
+    picker = follow(client, landed, TOOL)
+    answer = client.post(TOOL + "/deep-linking/", headers=FORM_HEADERS,
+                         data={"csrf_token": csrf_token(picker.text), "item": "module:troika"})
+    match = re.search(r'name="JWT" value="([^"]+)"', answer.text)
+    assert match
+    body = jwt.decode(unescape(match.group(1)), options={"verify_signature": False})
+    assert 60 <= body["exp"] - body["iat"] <= 300
+    assert body["aud"] == platform.issuer and body["iss"] == platform.client_id
