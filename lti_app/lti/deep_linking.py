@@ -26,7 +26,8 @@ CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
 DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
 MSG = "https://purl.imsglobal.org/spec/lti-dl/claim/msg"
 RESOURCE_LINK_TYPE = "ltiResourceLink"
-RESPONSE_LIFETIME_SECONDS = 600
+# Research §1: keep a deep-linking response short-lived (60-300 s); the browser posts it at once.
+RESPONSE_LIFETIME_SECONDS = 300
 KIND_PARAMETER = "kind"
 REF_PARAMETER = "intervision_ref"
 
