@@ -124,6 +124,31 @@ def _required_url(document: dict[str, Any], name: str, **checks: bool) -> str:
     return check_platform_url(value, **checks)
 
 
+def _checked_issuer(issuer: object, configuration_url: str) -> str:
+    """LTI DR 1.0 §3.5.1: the issuer lives on the host that serves the configuration.
+
+    Anyone may point /lti/register at a document they serve; without this check it could
+    claim a real LMS's issuer, and launches signed with its own keys would then name that
+    LMS's users (users are keyed by issuer and sub).
+    """
+    if not isinstance(issuer, str) or not issuer:
+        raise DynamicRegistrationError("the platform's configuration has no 'issuer'.")
+    issuer_parts, served_from = urlsplit(issuer), urlsplit(configuration_url)
+    issuer_host = (issuer_parts.hostname or "").lower()
+    if (
+        issuer_parts.scheme not in ("https", "http")
+        or not issuer_host
+        or issuer_host != (served_from.hostname or "").lower()
+        or issuer_parts.query
+        or issuer_parts.fragment
+    ):
+        raise DynamicRegistrationError(
+            f"the platform's issuer {issuer!r} is not a URL on {served_from.hostname}, the host "
+            "that serves its configuration; the LMS must publish its own issuer."
+        )
+    return issuer
+
+
 def fetch_platform_configuration(
     url: str, http: requests.Session, *, allow_loopback: bool, allow_private: bool = False
 ) -> PlatformConfiguration:
@@ -138,9 +163,7 @@ def fetch_platform_configuration(
             f"{url} answered HTTP {response.status_code} instead of the OpenID configuration."
         )
     document = _read_json(response, "OpenID configuration")
-    issuer = document.get("issuer")
-    if not isinstance(issuer, str) or not issuer:
-        raise DynamicRegistrationError("the platform's configuration has no 'issuer'.")
+    issuer = _checked_issuer(document.get("issuer"), url)
     platform = document.get(PLATFORM_CONFIGURATION) or {}
     if not isinstance(platform, dict):
         platform = {}

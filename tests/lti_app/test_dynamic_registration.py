@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask.testing import FlaskClient
+from flask_wtf.csrf import generate_csrf
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -293,3 +294,51 @@ def test_canvas_gets_placements_and_a_privacy_level() -> None:
     assert placements["LtiResourceLinkRequest"] == ["course_navigation"]
     assert "assignment_selection" in placements["LtiDeepLinkingRequest"]
     assert tool["claims"] and tool["domain"] == "tool.test"
+
+
+@pytest.mark.parametrize(
+    "claimed_issuer",
+    ["https://canvas.instructure.com", "https://moodle.university.example", "", "not a url"],
+)
+def test_a_configuration_claiming_another_hosts_issuer_is_refused(
+    app: Flask, client: FlaskClient, moodle: MoodlePlatform, claimed_issuer: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Anyone can point /lti/register at a JSON document they serve. Its issuer must live on
+    the host that serves the configuration (LTI DR 1.0 §3.5.1), or a stranger registers a
+    'platform' with a real LMS's issuer and own keys, and then launches as that LMS's users:
+    users are keyed by (issuer, sub), so their names and e-mails could be overwritten."""
+    genuine = moodle.configuration()
+    monkeypatch.setattr(moodle, "configuration", lambda: {**genuine, "issuer": claimed_issuer})
+    response = client.get(
+        "/lti/register",
+        query_string={
+            "openid_configuration": moodle.openid_configuration_url, "registration_token": "t",
+        },
+    )
+    assert response.status_code == 400
+    assert "issuer" in response.text
+    forced = client.post(
+        "/lti/register",
+        data={
+            "csrf_token": _csrf_token_for(app, client),
+            "openid_configuration": moodle.openid_configuration_url,
+            "registration_token": "token-1",
+        },
+    )
+    assert forced.status_code == 400
+    assert "issuer" in forced.text  # refused for its issuer, not for the CSRF token
+    assert moodle.used_tokens == set()
+    with app.app_context():
+        assert registrations_repo.all_frame_origins(db.get_session()) == []
+
+
+def _csrf_token_for(app: Flask, client: FlaskClient) -> str:
+    """A valid CSRF token for this client's session, minted as Flask-WTF mints it (the refused
+    confirmation page no longer carries a form)."""
+    with app.test_request_context():
+        token = generate_csrf()
+        raw = session["csrf_token"]
+    with client.session_transaction() as client_session:
+        client_session["csrf_token"] = raw
+    return str(token)
