@@ -7,6 +7,7 @@ Author text arrives already rendered and sanitised by the caller (see markdown_e
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from html import escape
 
@@ -32,8 +33,29 @@ def _attr(value: str) -> str:
     return escape(value, quote=True)
 
 
-def render_self_check(block: SelfCheck, ordinal: int, inline: Render) -> str:
+def text_digest(text: str) -> str:
+    """A short, whitespace-insensitive fingerprint of author text (not a security hash)."""
+    normalised = " ".join(text.split()).encode("utf-8")
+    return hashlib.blake2s(normalised, digest_size=4).hexdigest()
+
+
+def self_check_key(block: SelfCheck) -> str:
+    """What a saved answer is filed under: the author's id, else the question's fingerprint.
+
+    Not the position on the page: moving or inserting a question must not hand one question's
+    saved answer to another (the preprocessor makes repeats of one question unique).
+    """
+    return block.id or f"q-{text_digest(block.question)}"
+
+
+def render_self_check(
+    block: SelfCheck, ordinal: int, inline: Render, key: str | None = None
+) -> str:
     """A form of radios or checkboxes; per-option feedback sits in <details> for no-JS use.
+
+    `data-iv-id` (the storage key) and each option's value come from the text, so saved
+    answers follow their question and option when the author reorders; element ids only need
+    to be unique on the page and stay numbered.
 
     Lean on purpose: Material's search indexer pays per tag, so no wrapper that CSS can do
     without (the verdict colour and ✓/✗ come from the option's data-iv-correct).
@@ -48,7 +70,7 @@ def render_self_check(block: SelfCheck, ordinal: int, inline: Render) -> str:
         for index, option in enumerate(block.options, start=1)
     )
     return (
-        f'<form class="iv-selfcheck" data-iv-id="self-check-{ordinal}" '
+        f'<form class="iv-selfcheck" data-iv-id="{_attr(key or self_check_key(block))}" '
         f'data-iv-multiple="{str(block.multiple).lower()}" novalidate>\n'
         f"<fieldset>\n"
         f'<legend class="iv-selfcheck__question">'
@@ -73,9 +95,10 @@ def _self_check_option(
 ) -> str:
     option_id = f"{base}-{index}"
     verdict = "Right answer." if correct else "Not right."
+    value = f"o-{text_digest(text)}"
     return (
         f'<li class="iv-selfcheck__option" data-iv-correct="{str(correct).lower()}">'
-        f'<input type="{input_type}" id="{option_id}" name="{base}" value="{index}">'
+        f'<input type="{input_type}" id="{option_id}" name="{base}" value="{value}">'
         f'<label for="{option_id}">{inline(text)}</label>'
         f'<details class="iv-selfcheck__feedback">'
         f"<summary>Feedback on this answer</summary>"

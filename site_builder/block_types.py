@@ -31,6 +31,8 @@ class SelfCheck:
     multiple: bool
     options: tuple[SelfCheckOption, ...]
     line: int
+    id: str | None = None
+    """Explicit `id=…`; without it the saved answer is keyed by a hash of the question."""
 
 
 @dataclass(frozen=True)

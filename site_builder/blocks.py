@@ -99,23 +99,26 @@ def parse_block_spans(lines: list[str], first_line: int = 1) -> list[BlockSpan]:
             index = end + 1
             continue
         index += 1
-    _require_unique_reflection_ids(spans)
+    _require_unique_ids(spans)
     return spans
 
 
-def _require_unique_reflection_ids(spans: list[BlockSpan]) -> None:
-    seen: dict[str, int] = {}
+def _require_unique_ids(spans: list[BlockSpan]) -> None:
+    """Explicit ids key what learners save in their browser: one per kind and page."""
+    seen: dict[tuple[str, str], int] = {}
     for span in spans:
         block = span.block
-        if not isinstance(block, Reflection) or block.id is None:
+        if not isinstance(block, Reflection | SelfCheck) or block.id is None:
             continue
-        if block.id in seen:
+        kind = "reflection" if isinstance(block, Reflection) else "self-check"
+        where = seen.get((kind, block.id))
+        if where is not None:
             raise BlockSyntaxError(
                 block.line,
-                f"reflection id '{block.id}' is already used on line {seen[block.id]}; "
-                "give each reflection on a page its own id",
+                f"{kind} id '{block.id}' is already used on line {where}; "
+                f"give each {kind} on a page its own id",
             )
-        seen[block.id] = block.line
+        seen[(kind, block.id)] = block.line
 
 
 def _closes_fence(line: str, fence: str) -> bool:
@@ -188,12 +191,9 @@ def _parse_block_at(block_lines: list[str], line_number: int) -> Block:
     args = (match.group("args") if match else "").split()
     body = block_lines[1:]
     if kind == "self-check":
-        if args not in ([], ["multiple"]):
-            raise BlockSyntaxError(
-                line_number,
-                f"'::: self-check' takes no argument or 'multiple', not '{' '.join(args)}'",
-            )
-        return parse_self_check(body, line_number, multiple=args == ["multiple"])
+        multiple, check_id = _self_check_args(args, line_number)
+        block = parse_self_check(body, line_number, multiple=multiple)
+        return dataclasses.replace(block, id=check_id) if check_id else block
     if kind == "reflection":
         return _parse_reflection(body, args, line_number)
     searchable = kind == "method-timeline" and args[1:] == ["searchable"]
@@ -202,6 +202,19 @@ def _parse_block_at(block_lines: list[str], line_number: int) -> Block:
     if kind == "method-timeline":
         return MethodTimelineRef(method=slug, line=line_number, searchable=searchable)
     return ActivityRef(activity=slug, line=line_number)
+
+
+def _self_check_args(args: list[str], line_number: int) -> tuple[bool, str | None]:
+    """`multiple` and `id=kebab-case`, each at most once, in any order."""
+    ids = [match.group("id") for match in map(_ID_ARG.match, args) if match]
+    rest = [arg for arg in args if not _ID_ARG.match(arg)]
+    if len(ids) > 1 or rest not in ([], ["multiple"]) or not all(map(_SLUG.match, ids)):
+        raise BlockSyntaxError(
+            line_number,
+            "'::: self-check' takes no argument, 'multiple', an id in kebab-case or both "
+            f"(e.g. '::: self-check multiple id=own-role'), not '{' '.join(args)}'",
+        )
+    return rest == ["multiple"], (ids[0] if ids else None)
 
 
 def _single_slug(kind: str, args: list[str], line_number: int) -> str:

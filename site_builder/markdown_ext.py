@@ -21,6 +21,7 @@ from site_builder.block_html import (
     render_method_timeline,
     render_reflection,
     render_self_check,
+    self_check_key,
 )
 from site_builder.blocks import (
     ActivityRef,
@@ -102,6 +103,7 @@ class CoursewareBlockPreprocessor(Preprocessor):
         if not spans:
             return lines
         counters: dict[str, int] = {}
+        self._self_check_keys: set[str] = set()
         output: list[str] = []
         position = 0
         for span in spans:
@@ -116,12 +118,22 @@ class CoursewareBlockPreprocessor(Preprocessor):
 
     def _render(self, block: Block, ordinal: int) -> str:
         if isinstance(block, SelfCheck):
-            return render_self_check(block, ordinal, self.inline)
+            return render_self_check(block, ordinal, self.inline, self._unique_key(block))
         if isinstance(block, Reflection):
             return render_reflection(block, ordinal, self.rich)
         if isinstance(block, MethodTimelineRef):
             return _timeline_html(self._method(block), block.searchable)
         return render_activity(self._activity(block), ordinal, self.inline, self.extension.tool_url)
+
+    def _unique_key(self, block: SelfCheck) -> str:
+        """The block's key; a question asked twice on one page gets '-2', '-3' on repeats."""
+        base = key = self_check_key(block)
+        repeat = 1
+        while key in self._self_check_keys:
+            repeat += 1
+            key = f"{base}-{repeat}"
+        self._self_check_keys.add(key)
+        return key
 
     def _method(self, ref: MethodTimelineRef) -> Method:
         methods = self.extension.methods

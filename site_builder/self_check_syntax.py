@@ -97,6 +97,16 @@ def _finish_self_check(
                 f"self-check option '{_short(' '.join(draft.text))}' has no feedback line; "
                 "add a line starting with '  > ' under it that says why it is right or wrong",
             )
+    seen: dict[str, int] = {}
+    for draft in drafts:
+        text = " ".join(" ".join(draft.text).split())
+        if text in seen:
+            raise BlockSyntaxError(
+                draft.line,
+                f"self-check option '{_short(text)}' repeats the option on line {seen[text]}; "
+                "each option needs its own text (a learner's saved answer refers to it)",
+            )
+        seen[text] = draft.line
     correct = sum(draft.correct for draft in drafts)
     if multiple and correct == 0:
         raise BlockSyntaxError(

@@ -204,8 +204,33 @@ ERRORS = [
     pytest.param(
         "::: self-check single\n? Q\n:::\n",
         1,
-        "takes no argument or 'multiple'",
+        "takes no argument, 'multiple', an id in kebab-case or both",
         id="self-check-bad-argument",
+    ),
+    pytest.param(
+        "::: self-check id=Own_Role\n? Q\n:::\n",
+        1,
+        "an id in kebab-case",
+        id="self-check-bad-id",
+    ),
+    pytest.param(
+        "::: self-check id=a id=b\n? Q\n:::\n",
+        1,
+        "an id in kebab-case or both",
+        id="self-check-two-ids",
+    ),
+    pytest.param(
+        "::: self-check id=q\n? Q\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n"
+        "::: self-check multiple id=q\n? R\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n",
+        8,
+        "self-check id 'q' is already used on line 1",
+        id="duplicate-self-check-id",
+    ),
+    pytest.param(
+        "::: self-check\n? Q\n- [x] Same  text\n  > a\n- [ ] Same text\n  > b\n:::\n",
+        5,
+        "repeats the option on line 3",
+        id="duplicate-option-text",
     ),
     pytest.param("::: reflection\n\n:::\n", 1, "has no prompt", id="empty-reflection"),
     pytest.param(
@@ -248,6 +273,28 @@ def test_syntax_errors_name_the_line_and_the_fix(source: str, line: int, message
     assert caught.value.line == line
     assert message in caught.value.message
     assert str(caught.value).startswith(f"line {line}: ")
+
+
+def test_self_check_takes_an_id_and_multiple_in_any_order() -> None:
+    body = "? Q\n- [x] A\n  > a\n- [x] B\n  > b\n:::\n"
+    first, second, third = parse_blocks(
+        f"::: self-check multiple id=own-role\n{body}"
+        f"::: self-check id=other multiple\n{body}"
+        f"::: self-check multiple\n{body}"
+    )
+    assert isinstance(first, SelfCheck) and isinstance(second, SelfCheck)
+    assert isinstance(third, SelfCheck)
+    assert (first.id, first.multiple, first.line) == ("own-role", True, 1)
+    assert (second.id, second.multiple, second.line) == ("other", True, 8)
+    assert (third.id, third.multiple) == (None, True)
+
+
+def test_a_self_check_and_a_reflection_may_share_an_id() -> None:
+    blocks = parse_blocks(
+        "::: self-check id=x\n? Q\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n"
+        "::: reflection id=x\nThink.\n:::\n"
+    )
+    assert [type(block).__name__ for block in blocks] == ["SelfCheck", "Reflection"]
 
 
 def test_error_lines_are_offset_by_first_line() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from textwrap import dedent
 
@@ -74,7 +75,7 @@ def test_self_check_renders_an_accessible_form() -> None:
     assert html.startswith('<p>Before.</p>\n<form class="iv-selfcheck"')
     assert html.endswith("</form>\n<p>After.</p>")
     assert (
-        '<form class="iv-selfcheck" data-iv-id="self-check-1" data-iv-multiple="false" '
+        '<form class="iv-selfcheck" data-iv-id="q-8267ea94" data-iv-multiple="false" '
         "novalidate>\n<fieldset>\n"
         '<legend class="iv-selfcheck__question"><span class="iv-kicker">Self-check</span> '
         "What is <em>intervision</em>?</legend>\n"
@@ -82,7 +83,7 @@ def test_self_check_renders_an_accessible_form() -> None:
     ) in html
     assert (
         '<li class="iv-selfcheck__option" data-iv-correct="true">'
-        '<input type="radio" id="iv-sc-1-2" name="iv-sc-1" value="2">'
+        '<input type="radio" id="iv-sc-1-2" name="iv-sc-1" value="o-f2172828">'
         '<label for="iv-sc-1-2">Peer consultation</label>'
         '<details class="iv-selfcheck__feedback">'
         "<summary>Feedback on this answer</summary>"
@@ -129,10 +130,49 @@ def test_multiple_uses_checkboxes_and_blocks_are_numbered_per_page() -> None:
           > b
         :::
         """)
-    assert 'data-iv-id="self-check-2" data-iv-multiple="true"' in html
-    assert '<input type="checkbox" id="iv-sc-2-1" name="iv-sc-2" value="1">' in html
+    assert 'data-iv-id="q-220bb4f2" data-iv-multiple="true"' in html
+    assert '<input type="checkbox" id="iv-sc-2-1" name="iv-sc-2" value="o-198825de">' in html
     assert "Choose all answers that apply." in html
     assert html.count('type="radio"') == 2
+
+
+def _saved_answer_keys(html: str) -> list[str]:
+    return re.findall(r'data-iv-id="([^"]+)"', html)
+
+
+def _option_values(html: str) -> dict[str, str]:
+    """Option label -> input value, for every self-check option in the page."""
+    pairs = re.findall(r'value="([^"]+)"><label for="[^"]+">([^<]+)</label>', html)
+    return {label: value for value, label in pairs}
+
+
+def test_saved_answers_follow_the_question_not_its_position() -> None:
+    first = "::: self-check\n? First question\n- [x] Yes\n  > y\n- [ ] No\n  > n\n:::\n"
+    second = "::: self-check\n? Second   question\n- [ ] Maybe\n  > m\n- [x] Surely\n  > s\n:::\n"
+    before = render(first + "\n" + second)
+    after = render(second.replace("Second   question", "Second question") + "\n" + first)
+    assert len(set(_saved_answer_keys(before))) == 2
+    assert _saved_answer_keys(after) == list(reversed(_saved_answer_keys(before)))
+    assert _option_values(after) == _option_values(before)
+    assert len(set(_option_values(before).values())) == 4
+
+    options_swapped = first.replace(
+        "- [x] Yes\n  > y\n- [ ] No\n  > n", "- [ ] No\n  > n\n- [x] Yes\n  > y"
+    )
+    values = _option_values(before)
+    assert _option_values(render(options_swapped)) == {"Yes": values["Yes"], "No": values["No"]}
+
+
+def test_explicit_self_check_id_and_repeated_questions() -> None:
+    block = "::: self-check{args}\n? Which one?\n- [x] A\n  > a\n- [ ] B\n  > b\n:::\n\n"
+    html = render(block.format(args="") + block.format(args="") + block.format(args=" id=own-role"))
+    derived, repeat, explicit = _saved_answer_keys(html)
+    assert re.fullmatch(r"q-[0-9a-f]{8}", derived)
+    assert repeat == derived + "-2"
+    assert explicit == "own-role"
+    md = markdown.Markdown(extensions=[makeExtension(methods={}, activities={})])
+    page = block.format(args="")
+    assert md.convert(page) == md.reset().convert(page), "repeats are counted per page"
 
 
 def test_reflection_has_a_labelled_textarea_with_a_stable_id() -> None:
