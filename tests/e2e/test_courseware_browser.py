@@ -115,6 +115,11 @@ def test_answer_and_module_done_survive_a_reload(
     page.reload()
     form = first_self_check(page)
     expect(option(form, correct=True).locator("input")).to_be_checked()
+    restored = form.locator(".iv-selfcheck__result")
+    expect(restored).to_contain_text("Correct.")
+    # Shown, not read out on arrival; the region speaks again once the learner is back in it.
+    expect(restored).to_have_attribute("aria-live", "off")
+    option(form, correct=True).locator("input").focus()
     expect(live_region(form)).to_contain_text("Correct.")
     expect(page.get_by_role("button", name="Mark this module as done")).to_have_attribute(
         "aria-pressed", "true"

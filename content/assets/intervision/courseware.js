@@ -8,8 +8,18 @@
 
   var STORAGE_BLOCKED =
     "Could not save: this browser blocks local storage here. Copy your text somewhere safe.";
+  var STORAGE_FULL =
+    "Could not save: this browser's storage for this site is full. Copy your text somewhere safe.";
 
   var store = {
+    lastError: null,
+    /* Why the last write failed, in words a learner can act on. */
+    problem: function () {
+      var error = store.lastError;
+      var full = error && (error.name === "QuotaExceededError" ||
+        error.name === "NS_ERROR_DOM_QUOTA_REACHED" || error.code === 22 || error.code === 1014);
+      return full ? STORAGE_FULL : STORAGE_BLOCKED;
+    },
     get: function (key) {
       try {
         var raw = window.localStorage.getItem(key);
@@ -23,6 +33,7 @@
         window.localStorage.setItem(key, JSON.stringify(value));
         return true;
       } catch (error) {
+        store.lastError = error;
         return false;
       }
     },
@@ -31,6 +42,7 @@
         window.localStorage.removeItem(key);
         return true;
       } catch (error) {
+        store.lastError = error;
         return false;
       }
     },
@@ -89,10 +101,20 @@
     return textWithout(heading, ".headerlink") || document.title;
   }
 
+  /* One pending message per live region: a second call (a double click, a changed answer)
+     replaces the first instead of adding a second verdict after it. */
+  function silence(region) {
+    if (region.ivFrame) window.cancelAnimationFrame(region.ivFrame);
+    region.ivFrame = 0;
+    region.textContent = "";
+  }
+
   function announce(region, build) {
     /* Clear first so a repeated message is announced again by screen readers. */
-    region.textContent = "";
-    window.requestAnimationFrame(function () {
+    silence(region);
+    region.ivFrame = window.requestAnimationFrame(function () {
+      region.ivFrame = 0;
+      region.textContent = "";
       build(region);
     });
   }
@@ -109,7 +131,23 @@
 
   /* ---------- Self-check questions ---------- */
 
-  function initSelfCheck(form, ctx) {
+  /* Answers saved before self-checks had stable keys were filed under their position
+     ("#self-check-2") with option numbers as values: move them to the new key once. */
+  function migratePositionalAnswer(ctx, position, key, inputs) {
+    var oldKey = ctx.ns + "selfcheck:" + ctx.page + "#self-check-" + position;
+    var old = store.get(oldKey);
+    if (!old || !Array.isArray(old.selected)) return null;
+    var selected = old.selected.map(function (number) {
+      var input = inputs[Number(number) - 1];
+      return input ? input.value : null;
+    });
+    if (!selected.length || selected.indexOf(null) !== -1) return null;
+    var answer = { selected: selected, checked: Boolean(old.checked) };
+    if (store.set(key, answer)) store.remove(oldKey);
+    return answer;
+  }
+
+  function initSelfCheck(form, ctx, position) {
     if (!once(form)) return;
     var key = ctx.ns + "selfcheck:" + ctx.page + "#" + form.getAttribute("data-iv-id");
     var multiple = form.getAttribute("data-iv-multiple") === "true";
@@ -139,7 +177,10 @@
         .map(function (input) { return input.value; });
     }
 
-    function check(saveIt) {
+    /* quiet: a verdict restored on page load is shown but not announced (aria-live off until
+       the learner works with this question again), so a page with saved answers does not
+       read out every verdict when it opens. */
+    function check(saveIt, quiet) {
       var chosen = inputs.filter(function (input) { return input.checked; });
       clearVerdicts();
       if (!chosen.length) {
@@ -148,6 +189,7 @@
             ? "Choose at least one answer, then check."
             : "Choose an answer, then check.";
         });
+        inputs[0].focus(); /* the keyboard user lands where the answer is chosen */
         return;
       }
       var allRight = inputs.every(function (input) { return input.checked === isRight(input); });
@@ -159,7 +201,7 @@
       if (multiple && !allRight && missed) {
         explanation += " Another right answer is still unchosen.";
       }
-      announce(result, function (region) {
+      (quiet ? show : announce)(result, function (region) {
         var line = document.createElement("p");
         line.className = allRight ? "iv-result iv-result--right" : "iv-result iv-result--wrong";
         var icon = document.createElement("span");
@@ -182,22 +224,39 @@
       if (saveIt) store.set(key, { selected: selectedValues(), checked: true });
     }
 
+    function show(region, build) {
+      silence(region);
+      region.setAttribute("aria-live", "off");
+      build(region);
+    }
+    function speakAgain() {
+      result.setAttribute("aria-live", "polite");
+    }
+
+    form.addEventListener("focusin", speakAgain);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
+      speakAgain();
       check(true);
     });
     form.addEventListener("change", function () {
+      speakAgain();
       clearVerdicts();
-      result.textContent = "";
+      silence(result);
       store.set(key, { selected: selectedValues(), checked: false });
     });
 
-    var saved = store.get(key);
+    var saved = store.get(key) || migratePositionalAnswer(ctx, position, key, inputs);
     if (saved && Array.isArray(saved.selected)) {
-      inputs.forEach(function (input) {
-        input.checked = saved.selected.indexOf(input.value) !== -1;
+      var known = inputs.filter(function (input) {
+        return saved.selected.indexOf(input.value) !== -1;
       });
-      if (saved.checked) check(false);
+      if (!known.length) {
+        store.remove(key); /* the options were rewritten: nothing of the old answer applies */
+        return;
+      }
+      inputs.forEach(function (input) { input.checked = known.indexOf(input) !== -1; });
+      if (saved.checked) check(false, true);
     }
   }
 
@@ -205,8 +264,7 @@
 
   function initReflection(box, ctx, order) {
     if (!once(box)) return;
-    var id = box.getAttribute("data-iv-reflection");
-    var key = ctx.ns + "reflection:" + ctx.page + "#" + id;
+    var key = reflectionKey(ctx, box);
     var textarea = box.querySelector("textarea");
     var status = box.querySelector(".iv-reflection__status");
     var mirror = box.querySelector(".iv-reflection__print");
@@ -236,7 +294,7 @@
             updated: new Date().toISOString()
           })
         : store.remove(key);
-      status.textContent = ok ? "Saved in this browser." : STORAGE_BLOCKED;
+      status.textContent = ok ? "Saved in this browser." : store.problem();
     }
     function flush() {
       if (timer !== null) {
@@ -253,13 +311,49 @@
     window.addEventListener("pagehide", flush);
   }
 
+  function reflectionKey(ctx, box) {
+    return ctx.ns + "reflection:" + ctx.page + "#" + box.getAttribute("data-iv-reflection");
+  }
+
+  /* Everything saved in this browser, with this page's boxes taken as they are on screen:
+     when saving failed (storage blocked or full) the learner can still print or download
+     what they just wrote. Entries of older or damaged shape are read defensively. */
   function savedReflections(ctx) {
-    return store.keys(ctx.ns + "reflection:")
-      .map(function (key) { return store.get(key); })
-      .filter(function (entry) { return entry && typeof entry.text === "string"; })
+    var byKey = {};
+    store.keys(ctx.ns + "reflection:").forEach(function (key) {
+      var entry = store.get(key);
+      if (entry && typeof entry.text === "string" && entry.text.trim()) byKey[key] = entry;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".iv-reflection"), function (box, order) {
+      var textarea = box.querySelector("textarea");
+      if (!textarea) return;
+      var key = reflectionKey(ctx, box);
+      if (!textarea.value.trim()) {
+        delete byKey[key];
+        return;
+      }
+      byKey[key] = {
+        text: textarea.value,
+        prompt: textWithout(box.querySelector(".iv-reflection__prompt"), "script"),
+        title: pageTitle(),
+        page: ctx.page,
+        order: order
+      };
+    });
+    return Object.keys(byKey)
+      .map(function (key) {
+        var entry = byKey[key];
+        return {
+          text: entry.text,
+          prompt: typeof entry.prompt === "string" ? entry.prompt : "",
+          title: typeof entry.title === "string" && entry.title ? entry.title : String(entry.page || ""),
+          page: String(entry.page || ""),
+          order: Number(entry.order) || 0
+        };
+      })
       .sort(function (a, b) {
         if (a.page !== b.page) return a.page < b.page ? -1 : 1;
-        return (a.order || 0) - (b.order || 0);
+        return a.order - b.order;
       });
   }
 
@@ -271,7 +365,9 @@
     var lines = ["# My reflections: " + courseTitle(), ""];
     entries.forEach(function (entry) {
       lines.push("## " + entry.title, "");
-      entry.prompt.split("\n").forEach(function (line) { lines.push("> " + line); });
+      if (entry.prompt) {
+        entry.prompt.split("\n").forEach(function (line) { lines.push("> " + line); });
+      }
       lines.push("", entry.text.trim(), "");
     });
     var blob = new Blob([lines.join("\n")], { type: "text/markdown;charset=utf-8" });
@@ -285,6 +381,8 @@
   }
 
   function printReflections(entries) {
+    /* A sheet left behind by a browser that never sent afterprint would print twice. */
+    each(".iv-print-all", function (old) { old.remove(); });
     var sheet = document.createElement("section");
     sheet.className = "iv-print-all";
     var heading = document.createElement("h1");
@@ -348,7 +446,7 @@
       var done = button.getAttribute("aria-pressed") !== "true";
       var ok = done ? store.set(key, { at: new Date().toISOString() }) : store.remove(key);
       if (!ok) {
-        status.textContent = STORAGE_BLOCKED.replace(" Copy your text somewhere safe.", "");
+        status.textContent = store.problem().replace(" Copy your text somewhere safe.", "");
         return;
       }
       show(done);
@@ -434,7 +532,8 @@
   function init() {
     var ctx = context();
     nameSearchDialog();
-    each("form.iv-selfcheck", function (form) { initSelfCheck(form, ctx); });
+    var position = 0;
+    each("form.iv-selfcheck", function (form) { initSelfCheck(form, ctx, ++position); });
     var order = 0;
     each(".iv-reflection", function (box) { initReflection(box, ctx, order++); });
     each("[data-iv-done]", function (box) { initDone(box, ctx); });
