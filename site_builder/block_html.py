@@ -147,7 +147,7 @@ def render_method_timeline(method: Method, inline: Render, searchable: bool = Fa
     return (
         f'<figure class="iv-timeline" data-iv-method="{_attr(method.slug)}"{exclude}>\n'
         f'<figcaption class="iv-timeline__summary"><strong>{escape(method.name)}</strong>: '
-        f"{len(method.phases)} phases, {total} minutes in total, for groups of "
+        f"{len(method.phases)} steps, {total} minutes in total, for groups of "
         f"{method.group_size_min} to {method.group_size_max} people.</figcaption>\n"
         f'<ol class="iv-timeline__phases">\n{phases}\n</ol>\n'
         f"</figure>"

@@ -207,7 +207,7 @@ def test_method_timeline_shows_minutes_speakers_and_silence() -> None:
         :::
         """)
     assert (
-        '<figcaption class="iv-timeline__summary"><strong>Demo method</strong>: 2 phases, '
+        '<figcaption class="iv-timeline__summary"><strong>Demo method</strong>: 2 steps, '
         "40 minutes in total, for groups of 4 to 8 people.</figcaption>"
     ) in html
     assert (
