@@ -42,7 +42,7 @@ def _configure_cookies(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     from lti_app.extensions import csrf
-    from lti_app.lti import headers, views
+    from lti_app.lti import headers, rate_limits, views
     from lti_app.lti.current import load_current_launch
     from lti_app.lti.platform_keys import PlatformKeyCache
 
@@ -57,5 +57,6 @@ def init_app(app: Flask) -> None:
     csrf.exempt(views.login)
     csrf.exempt(views.launch)
     app.register_blueprint(views.bp)
+    rate_limits.init_app(app)  # after the blueprint: it wraps the login and launch views
     app.before_request(load_current_launch)
     headers.init_app(app)
