@@ -1,0 +1,45 @@
+/* Intervision courseware, activities and page chrome: activity cards become links into the
+   LTI tool when the page names one (intervision-tool-url meta, set by the tool when it serves
+   the course), and Material's search dialog gets an accessible name. Needs iv-core.js. */
+(function () {
+  "use strict";
+
+  var IV = window.intervisionCourseware;
+  if (!IV) throw new Error("iv-activity.js needs iv-core.js loaded before it (mkdocs.yml extra_javascript).");
+
+  /* Only http(s) tool addresses: a javascript: or data: URL in the meta must not become a link. */
+  function toolBase() {
+    var raw = IV.metaContent("intervision-tool-url");
+    if (!raw) return "";
+    try {
+      var url = new URL(raw, window.location.href);
+      if (url.protocol !== "https:" && url.protocol !== "http:") return "";
+      return url.href.replace(/\/+$/, "");
+    } catch (error) {
+      return "";
+    }
+  }
+
+  function initActivity(card, base) {
+    var open = card.querySelector(".iv-activity__open");
+    var link = open && open.querySelector("a");
+    if (!link) return;
+    link.href = base + "/activities/" + encodeURIComponent(card.getAttribute("data-iv-activity"));
+    open.hidden = false;
+    card.querySelector(".iv-activity__where").textContent =
+      "This activity runs in the intervision tool of your course's learning platform.";
+  }
+
+  /* Material's search dialog has no accessible name (axe aria-dialog-name, serious). */
+  function nameSearchDialog() {
+    IV.each('.md-search[role="dialog"]:not([aria-label]):not([aria-labelledby])', function (dialog) {
+      dialog.setAttribute("aria-label", "Search");
+    });
+  }
+
+  IV.onPage(function () {
+    nameSearchDialog();
+    var base = toolBase();
+    if (base) IV.each("[data-iv-activity]", function (card) { initActivity(card, base); });
+  });
+})();
