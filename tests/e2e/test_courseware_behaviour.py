@@ -1,4 +1,5 @@
-"""courseware.js in real Chromium on the real built course: what a learner does and sees.
+"""The iv-*.js courseware scripts in real Chromium on the real built course: what a learner
+does and sees.
 
 Each test starts with an empty browser profile (the `context` fixture), so localStorage state
 is created by the test itself and survives only the reloads the test makes.

@@ -26,7 +26,7 @@ def module_path(site: ServedSite) -> str:
 def open_page(page: Page, url: str) -> None:
     response = page.goto(url)
     assert response is not None and response.ok, f"{url} answered {response and response.status}"
-    # courseware.js reveals the script-only controls once it has initialised the page.
+    # The iv-*.js scripts reveal the script-only controls once it has initialised the page.
     expect(page.locator("form.iv-selfcheck, [data-iv-progress]").first).to_be_attached()
 
 

@@ -1,7 +1,8 @@
-"""courseware.js when things are not ideal, in real Chromium on the real built course: saved
-answers after the author reorders or rewrites questions, answers saved by the old positional
-scheme, storage that is blocked or full, double clicks, and printing or exporting reflections
-with awkward text. Each test starts with an empty browser profile (the `context` fixture).
+"""The iv-*.js courseware scripts when things are not ideal, in real Chromium on the real
+built course: saved answers after the author reorders or rewrites questions, answers saved by
+the old positional scheme, storage that is blocked or full, double clicks, and printing or
+exporting reflections with awkward text. Each test starts with an empty browser profile (the
+`context` fixture).
 """
 
 from __future__ import annotations
