@@ -116,6 +116,23 @@ def _int_setting(environ: Mapping[str, str], name: str, default: int, minimum: i
     return value
 
 
+DEFAULT_LTI_RATE_LIMIT = "300 per minute"
+
+
+def validate_rate_limit(value: str, variable: str = "LTI_RATE_LIMIT") -> str:
+    """Refuse a limit Flask-Limiter cannot read at start-up, not at the first login."""
+    from limits import parse
+
+    try:
+        parse(value)
+    except ValueError:
+        raise ConfigError(
+            f"{ENV_PREFIX}{variable}={value!r} is not a rate limit; "
+            "write it like '300 per minute' or '20/second'."
+        ) from None
+    return value
+
+
 def default_database_url(instance_path: Path) -> str:
     """SQLite in the instance folder: the embedded default for a single host."""
     return f"sqlite:///{instance_path / SQLITE_FILE}"
@@ -138,6 +155,7 @@ def settings_from_environment(
         "DATABASE_URL": text("DATABASE_URL") or default_database_url(instance_path),
         "SITE_DIR": str(Path(site_dir).resolve()) if site_dir else None,
         "REDIS_URL": text("REDIS_URL"),
+        "LTI_RATE_LIMIT": validate_rate_limit(text("LTI_RATE_LIMIT") or DEFAULT_LTI_RATE_LIMIT),
         # Lets several tools (or test runs) share one Redis without seeing each other's keys.
         "REDIS_KEY_PREFIX": text("REDIS_KEY_PREFIX") or "intervision:",
         "SECRET_KEY": text("SECRET_KEY"),

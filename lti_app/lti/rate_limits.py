@@ -1,8 +1,8 @@
 """Per-client rate limits on the LTI entry points (research: security-and-performance.md §4).
 
 Every login and launch writes state, so a flood from one address is refused with a 429 page
-before it reaches the database. Limits are generous (``LTI_RATE_LIMIT``, default 300 a minute
-per address and endpoint): a whole university behind one NAT opens a course at once. The
+before it reaches the database. Limits are generous (``INTERVISION_LTI_RATE_LIMIT``, default
+300 a minute per address and endpoint): a whole university behind one NAT opens a course. The
 counters live in Redis when ``INTERVISION_REDIS_URL`` is set (shared by every app server),
 otherwise in this process's memory (per worker: the effective limit is workers × limit).
 One limiter per app, so apps in one process (tests, the demo) never share counters.
@@ -14,8 +14,10 @@ from flask import Flask
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from lti_app.config import DEFAULT_LTI_RATE_LIMIT
+
 EXTENSION_KEY = "intervision_rate_limiter"
-DEFAULT_LIMIT = "300 per minute"
+DEFAULT_LIMIT = DEFAULT_LTI_RATE_LIMIT
 LIMITED_ENDPOINTS = ("lti.login", "lti.launch")
 MESSAGE = (
     "Too many sign-ins came from your network in a short time. Please wait a minute, then "

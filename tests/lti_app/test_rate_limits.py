@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_app import create_app
+from lti_app.config import ConfigError, settings_from_environment
 from lti_app.lti.rate_limits import DEFAULT_LIMIT
 from lti_app.storage import db, migrate
 from tests.conftest import RedisServer
@@ -97,3 +99,13 @@ def test_app_servers_sharing_redis_share_the_counters(
     assert raw.keys(f"*{prefix}rate*"), "the counters live in the shared Redis"
     db.get_engine(one).dispose()
     db.get_engine(two).dispose()
+
+
+def test_limit_comes_from_the_environment_and_bad_values_are_refused_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INTERVISION_LTI_RATE_LIMIT", "20 per second")
+    assert settings_from_environment(tmp_path)["LTI_RATE_LIMIT"] == "20 per second"
+    monkeypatch.setenv("INTERVISION_LTI_RATE_LIMIT", "lots")
+    with pytest.raises(ConfigError, match="INTERVISION_LTI_RATE_LIMIT='lots' is not a rate limit"):
+        settings_from_environment(tmp_path)
