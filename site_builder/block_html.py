@@ -1,6 +1,6 @@
 """HTML for the courseware blocks: accessible markup that works without JavaScript.
 
-courseware.js adds behaviour on top (checking answers, saving reflections, linking activities);
+The iv-*.js scripts add behaviour (checking answers, saving reflections, linking activities);
 every learner-visible text is here so the markup stays readable and testable on its own.
 Author text arrives already rendered and sanitised by the caller (see markdown_ext.py).
 """
@@ -109,7 +109,7 @@ def _self_check_option(
 
 
 def render_reflection(block: Reflection, ordinal: int, render: Render) -> str:
-    """A labelled textarea; courseware.js saves it locally and offers print and download."""
+    """A labelled textarea; iv-reflections.js saves it locally and offers print and download."""
     key = block.id or str(ordinal)
     element_id = f"iv-reflection-{key}"
     return (

@@ -106,7 +106,7 @@ def _cell(text: str) -> str:
 
 
 def _progress_html(count: int, scope: str | None = None) -> str:
-    # Filled by courseware.js from localStorage; hidden when scripts do not run. Without the
+    # Filled by iv-progress.js from localStorage; hidden when scripts do not run. Without the
     # module entries on the page (a sectioned overview), `scope` tells the script which saved
     # "done" pages to count.
     scope_attr = f' data-iv-scope="{scope}"' if scope else ""

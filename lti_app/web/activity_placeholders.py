@@ -3,7 +3,7 @@
 Links created by deep linking already carry ``kind`` (``signup`` / ``peer-feedback``) and the
 activity id, so when the real screens arrive the same course links open them. Until then a
 launch shows what the activity is and that it is coming, never an error. Activity cards in
-module pages link to ``/activities/<id>`` (courseware.js), which lands here too.
+module pages link to ``/activities/<id>`` (iv-activity.js), which lands here too.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Paths are joined with werkzeug's ``safe_join`` and then resolved, so neither ``..`` nor a
 symlink can reach outside the site folder. HTML pages get three changes, nothing else: the
-``intervision-tool-url`` meta (courseware.js turns activity cards into tool links), the CSP
+``intervision-tool-url`` meta (iv-activity.js turns activity cards into tool links), the CSP
 nonce on every script (Material's inline bootstrap script would otherwise be blocked), and the
 server-side "Mark as done" block in place of the static site's localStorage one.
 """
