@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     from lti_app.extensions import csrf
     from lti_app.lti import headers, rate_limits, views
     from lti_app.lti.current import load_current_launch
+    from lti_app.lti.launch_urls import LaunchPathMiddleware
     from lti_app.lti.platform_keys import PlatformKeyCache
 
     _configure_cookies(app)
@@ -59,4 +60,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     rate_limits.init_app(app)  # after the blueprint: it wraps the login and launch views
     app.before_request(load_current_launch)
+    app.wsgi_app = LaunchPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     headers.init_app(app)

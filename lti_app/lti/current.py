@@ -1,7 +1,9 @@
 """The launch of the current request: restored from the server side, exposed as ``g.lti_launch``.
 
-The cookie holds only the launch id (``session["lti_launch_id"]``); the claims and our row ids
-come from the launch record. Identity is never taken from anything else.
+The session holds a short list of launch ids (``launch_session``); the URL may name one of them
+(``/launch/<id>/...``, ``launch_urls``). A named id must be in the session (else 403); without
+one the newest launch is used and this request's URLs are built under it. The claims and our
+row ids come from the launch record. Identity is never taken from anything else.
 """
 
 from __future__ import annotations
@@ -10,10 +12,10 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g, session
+from flask import g
 
-from lti_app.lti import state_store
-from lti_app.lti.errors import InstructorRequired, LaunchRequired
+from lti_app.lti import launch_session, launch_urls, state_store
+from lti_app.lti.errors import InstructorRequired, LaunchNotInSession, LaunchRequired
 from lti_app.lti.launch import (
     AbsentLaunch,
     CourseRef,
@@ -23,7 +25,6 @@ from lti_app.lti.launch import (
     parse_claims,
 )
 
-SESSION_KEY = "lti_launch_id"
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -93,10 +94,23 @@ def _restore(launch_id: str) -> Launch | None:
 
 
 def load_current_launch() -> None:
-    """before_request: set ``g.lti_launch`` (a Launch or AbsentLaunch); no query without one."""
-    launch_id = session.get(SESSION_KEY)
-    launch = _restore(launch_id) if isinstance(launch_id, str) and launch_id else None
-    g.lti_launch = launch if launch is not None else AbsentLaunch()
+    """before_request: set ``g.lti_launch`` (a Launch or AbsentLaunch); no query without one.
+
+    Never falls back from a named launch to another one: an action from an older tab must
+    act on that tab's course or not at all.
+    """
+    g.lti_launch = AbsentLaunch()
+    held = launch_session.held_launch_ids()
+    requested = launch_urls.requested_launch_id()
+    if requested is not None and requested not in held:
+        launch_urls.bind_urls_to_launch(None)  # links on the error page must not repeat it
+        raise LaunchNotInSession(f"URL names a launch outside this session's {len(held)}")
+    launch_id = requested or (held[-1] if held else None)
+    launch = _restore(launch_id) if launch_id else None
+    if launch is None:
+        return  # expired record: pages that need a launch answer 401
+    g.lti_launch = launch
+    launch_urls.bind_urls_to_launch(launch.launch_id)
 
 
 def current_launch() -> Launch | AbsentLaunch:

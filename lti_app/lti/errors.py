@@ -103,6 +103,15 @@ class LaunchRequired(LaunchError):
     )
 
 
+class LaunchNotInSession(LaunchError):
+    status = 403
+    title = "This page belongs to a launch this browser does not hold"
+    message = (
+        "The address names a course launch that this browser session did not make, or one it "
+        "no longer keeps. Open the activity again from your course."
+    )
+
+
 class InstructorRequired(LaunchError):
     status = 403
     title = "Only trainers can open this page"

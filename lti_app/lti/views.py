@@ -10,16 +10,19 @@ from __future__ import annotations
 from datetime import timedelta
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from pylti1p3.contrib.flask.request import FlaskRequest
 
 from lti_app.lti import login as oidc_login
-from lti_app.lti.current import SESSION_KEY, require_launch
+from lti_app.lti.current import require_launch
 from lti_app.lti.dispatch import dispatch_launch
 from lti_app.lti.errors import LaunchError, StateInvalid
 from lti_app.lti.headers import allow_framing_by
+from lti_app.lti.launch import AbsentLaunch
 from lti_app.lti.launch_rows import complete_launch
+from lti_app.lti.launch_session import remember_launch
+from lti_app.lti.launch_urls import bind_urls_to_launch
 from lti_app.lti.message_launch import (
     STATE_COOKIE_PREFIX,
     HardenedMessageLaunch,
@@ -104,11 +107,17 @@ def launch() -> ResponseReturnValue:
         allow_framing_by(validated.platform.frame_origins)
         launch = complete_launch(validated, lifetime)
     except LaunchError:
-        session.clear()  # a refused launch must not leave an earlier launch active
+        # A refused launch must not leave earlier launches active: whose browser it is, is
+        # unknown now. Its error page shows no earlier launch either.
+        session.clear()
+        g.lti_launch = AbsentLaunch()
+        bind_urls_to_launch(None)
         raise
-    session.clear()  # no session fixation, no bleed from another course's launch
-    session[SESSION_KEY] = launch.launch_id
-    session.permanent = True
+    # Same person: added to the launches this session holds (other tabs keep their course);
+    # anyone else: the session is emptied first (no fixation, no bleed between people).
+    remember_launch(launch.launch_id, launch.tenant.issuer, launch.user.subject)
+    g.lti_launch = launch
+    bind_urls_to_launch(launch.launch_id)  # the handler's redirect names this launch
     response = current_app.make_response(dispatch_launch(launch))
     response.headers["Cache-Control"] = "no-store"
     response.delete_cookie(

@@ -31,6 +31,7 @@ from lti_app.lti.deep_linking import KIND_PARAMETER, REF_PARAMETER
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.headers import csp_nonce, frame_ancestors
 from lti_app.lti.launch import Launch
+from lti_app.lti.launch_urls import current_launch_path
 from lti_app.lti.services.ags import SCORE_SCOPE
 from lti_app.services.score_outbox import ScoreRequest, send_score_now
 from lti_app.storage import db, progress_repo
@@ -110,7 +111,7 @@ def site_page(path: str) -> ResponseReturnValue:
     module = catalogue.module_for_url(path)
     html = inject_into_page(
         target.read_text(encoding="utf-8"),
-        tool_url=current_app.config["BASE_URL"],
+        tool_url=current_app.config["BASE_URL"] + current_launch_path(),
         nonce=csp_nonce(),
         done_block=_done_block(module) if module is not None else None,
     )

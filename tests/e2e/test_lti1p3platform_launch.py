@@ -89,7 +89,7 @@ def test_instructor_launch_lands_with_role_and_course(
     assert "Intervision 101" in text
     assert f"frame-ancestors 'self' {platform.origin}" in page.headers["Content-Security-Policy"]
     with client.session_transaction(TOOL + "/") as session:
-        assert set(session.keys()) - {"_permanent"} == {"lti_launch_id"}
+        assert set(session.keys()) - {"_permanent"} == {"lti_launches"}
 
 
 def test_learner_launch_and_learner_sub_role_stay_learners(

@@ -21,6 +21,7 @@ from tests.e2e.platforms import KeySetServer, Platform
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 MESSAGE_TYPE = "https://purl.imsglobal.org/spec/lti/claim/message_type"
+CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -83,8 +84,11 @@ def launch(
     custom: dict[str, str] | None = None,
     lineitem: str | None = None,
     deep_link: dict[str, Any] | None = None,
+    context_id: str | None = None,
 ) -> TestResponse:
-    """OIDC login + launch; returns the tool's answer to the launch POST (a 303 on success)."""
+    """OIDC login + launch; returns the tool's answer to the launch POST (a 303 on success).
+
+    ``context_id`` launches from that course (titled "Course <id>") instead of course-42."""
     auth = platform.start_login(client, user_id)
     extra: dict[str, Any] = {}
     if lineitem is not None:
@@ -97,6 +101,8 @@ def launch(
         extra[MESSAGE_TYPE] = "LtiDeepLinkingRequest"
         extra[DL_CLAIM] = deep_link
     claims = platform.id_token_claims(auth, roles, custom=custom or {}, **extra)
+    if context_id is not None:
+        claims[CONTEXT_CLAIM] = {"id": context_id, "title": f"Course {context_id}", "label": "C"}
     if deep_link is not None:
         claims.pop("https://purl.imsglobal.org/spec/lti/claim/resource_link", None)
     return platform.post_launch(client, auth, platform.sign(claims))

@@ -63,6 +63,13 @@ def open_home(
     return page.get_data(as_text=True)
 
 
+def launch_segment(html: str) -> str:
+    """The ``/launch/<id>`` the page's links are built under (the launch it was shown for)."""
+    match = re.search(r'href="(/launch/[A-Za-z0-9_-]+)/course/"', html)
+    assert match, "the page does not link to its course home under a launch segment"
+    return match.group(1)
+
+
 def complete(client: FlaskClient, slug: str) -> None:
     """Mark a module as done the way a person does: from the module page's form."""
     page = client.get(MODULE_PAGES[slug]).get_data(as_text=True)
@@ -106,9 +113,11 @@ def test_learner_lands_on_the_course_home_with_modules_and_activities(
     assert "Intervision 101" in html  # the catalogue's course title
     modules = re.findall(r'data-module="([a-z0-9-]+)"', html)
     assert modules == ["what-is-intervision", "troika"]  # catalogue order
-    assert 'href="/site/modules/02-troika/"' in html  # opens inside the tool
+    segment = launch_segment(html)  # every link inside the tool names this launch
+    assert f'href="{segment}/site/modules/02-troika/"' in html  # opens inside the tool
     assert "Troika &lt;in practice&gt;" in html and "Troika <in practice>" not in html
-    assert 'href="/activities/kick-off"' in html and 'href="/activities/troika-round"' in html
+    assert f'href="{segment}/activities/kick-off"' in html
+    assert f'href="{segment}/activities/troika-round"' in html
     assert "Session sign-up sheet" in html and "Peer-feedback exercise" in html
     assert re.search(r'0</span> of\s+<span class="count">2</span> modules', html)
     assert "For trainers" not in html and "data-done-count" not in html
@@ -197,7 +206,7 @@ def test_the_page_uses_the_tool_stylesheet_under_the_strict_csp(
     html = response.get_data(as_text=True)
     assert 'style="' not in html and "<style" not in html  # nothing the CSP would block
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', html)
-    assert stylesheet and stylesheet.group(1) == "/static/tool.css"
+    assert stylesheet and stylesheet.group(1) == launch_segment(html) + "/static/tool.css"
     css = client.get(TOOL + stylesheet.group(1))
     assert css.status_code == 200 and css.mimetype == "text/css"
     assert ":focus-visible" in css.get_data(as_text=True)

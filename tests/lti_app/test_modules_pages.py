@@ -4,6 +4,7 @@ and placeholders for activities whose screens come later."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,10 @@ def test_module_launch_shows_the_built_page_with_tool_url_and_nonces(
     page = follow(client, response, TOOL)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert f'<meta name="intervision-tool-url" content="{TOOL}">' in html
+    segment = response.headers["Location"].removesuffix("/site/modules/02-troika/")
+    assert re.fullmatch(r"/launch/lti1p3-launch-[0-9a-f-]{36}", segment), segment
+    # activity links built by iv-activity.js from this base stay in this launch
+    assert f'<meta name="intervision-tool-url" content="{TOOL}{segment}">' in html
     csp = page.headers["Content-Security-Policy"]
     nonce = csp.split("'nonce-")[1].split("'")[0]
     assert html.count(f'<script nonce="{nonce}"') == 2  # inline bootstrap and the site script
