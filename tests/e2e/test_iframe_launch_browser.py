@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import BrowserContext, Frame, Page, expect
 
 from lti_app.demo import RunningDemo, start_demo
 from tests.e2e.sitebuild import ServedSite
@@ -89,10 +89,8 @@ def demo_with_course(tmp_path: Path, site: ServedSite) -> Iterator[RunningDemo]:
     running.stop()
 
 
-def test_deep_linking_adds_a_module_that_learners_open_in_the_frame(
-    page: Page, demo_with_course: RunningDemo
-) -> None:
-    demo = demo_with_course
+def _add_module_and_open_it_as_learner(page: Page, demo: RunningDemo) -> tuple[Frame, str]:
+    """The instructor adds a module by deep linking; the learner opens it. (frame, title)"""
     page.goto(demo.urls.course)
     frame = _tool_frame(page)
     page.get_by_role("button", name=re.compile("deep linking")).click()
@@ -108,4 +106,38 @@ def test_deep_linking_adds_a_module_that_learners_open_in_the_frame(
     page.get_by_role("button", name=f"Open {chosen_title.strip()} as learner").click()
     frame = _tool_frame(page)
     expect(frame.locator("h1").first).to_contain_text(module_title)
+    return frame, module_title
+
+
+def test_deep_linking_adds_a_module_that_learners_open_in_the_frame(
+    page: Page, demo_with_course: RunningDemo
+) -> None:
+    demo = demo_with_course
+    frame, _ = _add_module_and_open_it_as_learner(page, demo)
     assert frame.url.startswith(demo.urls.tool + "/"), frame.url
+
+
+LAUNCH_SEGMENT = re.compile(r"/launch/[A-Za-z0-9_-]+/")
+
+
+def test_the_first_tab_still_acts_in_its_own_launch_after_a_second_launch(
+    context: BrowserContext, page: Page, demo_with_course: RunningDemo
+) -> None:
+    """Two tabs, one browser: the module in tab 1, the course home launched in tab 2; then
+    "Mark as done" in tab 1 is accepted for tab 1's launch (same person: session kept)."""
+    demo = demo_with_course
+    first_frame, _ = _add_module_and_open_it_as_learner(page, demo)
+    first_launch = LAUNCH_SEGMENT.search(first_frame.url)
+    assert first_launch, first_frame.url
+
+    second_tab = context.new_page()
+    second_frame = _launch(second_tab, demo, "Launch as learner")
+    expect(second_frame.locator("h1").first).to_be_visible()
+    second_launch = LAUNCH_SEGMENT.search(second_frame.url)
+    assert second_launch and second_launch.group(0) != first_launch.group(0), second_frame.url
+
+    page.bring_to_front()
+    first_frame.get_by_role("button", name="Mark this module as done").click()
+    expect(first_frame.locator("#iv-done")).to_contain_text("Marked as done.")
+    assert first_launch.group(0) in first_frame.url, first_frame.url
+    expect(first_frame.locator("body")).not_to_contain_text("Reference: E-")
