@@ -14,7 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import g
 
-from lti_app.lti import launch_session, launch_urls, state_store
+from lti_app.lti import headers, launch_session, launch_urls, state_store
 from lti_app.lti.errors import InstructorRequired, LaunchNotInSession, LaunchRequired
 from lti_app.lti.launch import (
     AbsentLaunch,
@@ -104,6 +104,7 @@ def load_current_launch() -> None:
     requested = launch_urls.requested_launch_id()
     if requested is not None and requested not in held:
         launch_urls.bind_urls_to_launch(None)  # links on the error page must not repeat it
+        headers.allow_framing_by_any_platform()  # the page is shown inside the LMS frame
         raise LaunchNotInSession(f"URL names a launch outside this session's {len(held)}")
     launch_id = requested or (held[-1] if held else None)
     launch = _restore(launch_id) if launch_id else None

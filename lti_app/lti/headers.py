@@ -34,6 +34,11 @@ def allow_framing_by(origins: Iterable[str]) -> None:
     g.frame_origins = [origin for origin in origins if ORIGIN_PATTERN.match(origin)]
 
 
+def allow_framing_by_any_platform() -> None:
+    """For an error page shown before any launch is known (it carries no course data)."""
+    allow_framing_by(_all_registered_origins())
+
+
 def _launch_origins() -> list[str] | None:
     launch = g.get("lti_launch")
     if not isinstance(launch, Launch):

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from lti_app.lti.launch_session import MAX_HELD_LAUNCHES, SESSION_KEY
 from lti_app.storage import db
-from lti_app.storage.models import CourseContext
+from lti_app.storage.models import CourseContext, LaunchRecord
 from lti_app.storage.progress_models import ModuleCompletion
 from tests.e2e.platforms import LEARNER, KeySetServer, Platform
 from tests.lti_app.advantage_launch import csrf_token, follow, launch, registered_platform
@@ -132,6 +132,7 @@ def test_a_launch_id_of_another_session_is_refused(
     html = page.get_data(as_text=True)
     assert "does not hold" in html and "Reference: <strong>E-" in html
     assert "Course course-B" not in html and their_segment not in html
+    assert f"frame-ancestors 'self' {platform.origin}" in page.headers["Content-Security-Policy"]
     forged = mine.post(
         f"{TOOL}{their_segment}/modules/troika/done",
         data={"csrf_token": csrf_token(my_page)},
@@ -167,3 +168,24 @@ def test_the_session_keeps_only_the_most_recent_launches(
     assert client.get(f"{TOOL}{segments[0]}/course/").status_code == 403  # dropped off
     for segment in (segments[1], segments[-1]):
         assert client.get(f"{TOOL}{segment}/course/").status_code == 200
+
+
+def test_an_expired_launch_is_not_replaced_by_another(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    segment_a, _ = open_module(client, platform, "course-A")
+    _, page_b = open_module(client, platform, "course-B")
+    with app.app_context(), db.write_transaction() as session:
+        session.execute(
+            delete(LaunchRecord).where(LaunchRecord.launch_id == segment_a.removeprefix("/launch/"))
+        )
+    expired = client.get(f"{TOOL}{segment_a}/course/")
+    assert expired.status_code == 401
+    assert "Course course-B" not in expired.get_data(as_text=True)
+    refused = client.post(
+        f"{TOOL}{segment_a}/modules/troika/done",
+        data={"csrf_token": csrf_token(page_b)},
+        headers={"Referer": f"{TOOL}{segment_a}/site/modules/02-troika/", "Origin": TOOL},
+    )
+    assert refused.status_code == 401
+    assert completions_by_course(app) == []
