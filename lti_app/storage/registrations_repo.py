@@ -35,20 +35,6 @@ def find_registration(session: Session, issuer: str, client_id: str | None) -> R
     return candidates[0] if len(candidates) == 1 else None
 
 
-def find_deployment(
-    session: Session, issuer: str, client_id: str | None, deployment_id: str
-) -> Deployment | None:
-    registration = find_registration(session, issuer, client_id)
-    if registration is None:
-        return None
-    return session.scalars(
-        select(Deployment).where(
-            Deployment.registration_id == registration.id,
-            Deployment.deployment_id == deployment_id,
-        )
-    ).one_or_none()
-
-
 def _mark_changed(session: Session) -> None:
     session.info[db.REGISTRATIONS_CHANGED] = True
 
