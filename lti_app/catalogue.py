@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -141,6 +142,12 @@ class _Reader:
             raise self.fail(f"{where}.{key}", f"is {value!r}; it must be relative to the site root")
         return value
 
+    def entries(self, root: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each object of the top-level list ``key``, with its field path (``modules[2]``)."""
+        for index, raw in enumerate(self.array(root, key, "")):
+            where = f"{key}[{index}]"
+            yield where, self.obj(raw, where)
+
     def slugs(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         items = self.array(data, key, where)
         for index, item in enumerate(items):
@@ -164,9 +171,7 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
         )
     course = read.obj(root.get("course"), "course")
     modules = []
-    for index, raw in enumerate(read.array(root, "modules", "")):
-        where = f"modules[{index}]"
-        item = read.obj(raw, where)
+    for where, item in read.entries(root, "modules"):
         modules.append(
             CatalogueModule(
                 slug=read.slug(item, "slug", where),
@@ -180,9 +185,7 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
             )
         )
     methods = []
-    for index, raw in enumerate(read.array(root, "methods", "")):
-        where = f"methods[{index}]"
-        item = read.obj(raw, where)
+    for where, item in read.entries(root, "methods"):
         methods.append(
             CatalogueMethod(
                 slug=read.slug(item, "slug", where),
@@ -192,9 +195,7 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
             )
         )
     activities = []
-    for index, raw in enumerate(read.array(root, "activities", "")):
-        where = f"activities[{index}]"
-        item = read.obj(raw, where)
+    for where, item in read.entries(root, "activities"):
         kind = read.text(item, "type", where)
         if kind not in ACTIVITY_TYPES:
             # Additive types keep version 1: skip what this tool version cannot run.
