@@ -17,7 +17,6 @@ from site_builder.links import check_links
 from site_builder.methods_loader import collect_methods, methods_dir
 from site_builder.model import Activity, Course, Method, Module
 from site_builder.modules_loader import (
-    field_line,
     module_files,
     number_of,
     read_module,
@@ -123,7 +122,7 @@ def _load_modules(
         if module.method is not None and module.method not in method_slugs:
             known = ", ".join(sorted(method_slugs)) or "none yet"
             errors.append(
-                ContentError(path, field_line(path, "method"), "method",
+                ContentError(path, module.line_of("method"), "method",
                              f"unknown method {module.method!r}",
                              f"add content/methods/{module.method}.yml or use one of: {known}")
             )

@@ -3,6 +3,7 @@ the page generators and the exporters. No mkdocs import, no I/O: everything else
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -94,6 +95,11 @@ class Module:
     method: str | None = None
     tags: tuple[str, ...] = ()
     activities: tuple[str, ...] = ()
+    field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    """Line of each front matter field, so checks after loading can point at it."""
+
+    def line_of(self, field_name: str) -> int | None:
+        return self.field_lines.get(field_name)
 
     @property
     def src_uri(self) -> str:

@@ -107,14 +107,6 @@ def read_module(
         body_first_line=split.body_first_line,
         method=method,
         tags=tags,
+        field_lines={str(path[0]): line for path, line in document.lines.items() if len(path) == 1},
     )
 
-
-def field_line(path: Path, name: str) -> int | None:
-    """The line of a top-level front matter field, for errors found after loading."""
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if number > 1 and line.rstrip() in ("---", "..."):
-            return None
-        if line.startswith(f"{name}:"):
-            return number
-    return None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from site_builder.errors import ContentError
 from site_builder.model import Module
-from site_builder.modules_loader import field_line
 
 
 def check_prerequisites(
@@ -27,9 +26,8 @@ def check_prerequisites(
 
 
 def _error(module: Module, message: str, hint: str = "") -> ContentError:
-    return ContentError(
-        module.path, field_line(module.path, "prerequisites"), "prerequisites", message, hint
-    )
+    line = module.line_of("prerequisites")
+    return ContentError(module.path, line, "prerequisites", message, hint)
 
 
 def _cycles(modules: dict[str, Module]) -> list[list[str]]:
