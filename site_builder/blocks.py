@@ -22,6 +22,7 @@ from site_builder.block_types import (
     SelfCheck,
     SelfCheckOption,
 )
+from site_builder.model import KEBAB_CASE
 from site_builder.self_check_syntax import parse_self_check
 
 __all__ = [
@@ -45,7 +46,6 @@ BLOCK_KINDS = ("self-check", "reflection", "method-timeline", "activity")
 _OPEN = re.compile(r"^:::[ \t]*(?P<kind>\S+)?(?P<args>.*?)[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 _FENCE_STARTS = frozenset(" `~")  # a fence line starts with one of these; skip the regex else
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ID_ARG = re.compile(r"^id=(?P<id>\S+)$")
 
 
@@ -208,7 +208,7 @@ def _self_check_args(args: list[str], line_number: int) -> tuple[bool, str | Non
     """`multiple` and `id=kebab-case`, each at most once, in any order."""
     ids = [match.group("id") for match in map(_ID_ARG.match, args) if match]
     rest = [arg for arg in args if not _ID_ARG.match(arg)]
-    if len(ids) > 1 or rest not in ([], ["multiple"]) or not all(map(_SLUG.match, ids)):
+    if len(ids) > 1 or rest not in ([], ["multiple"]) or not all(map(KEBAB_CASE.match, ids)):
         raise BlockSyntaxError(
             line_number,
             "'::: self-check' takes no argument, 'multiple', an id in kebab-case or both "
@@ -219,7 +219,7 @@ def _self_check_args(args: list[str], line_number: int) -> tuple[bool, str | Non
 
 def _single_slug(kind: str, args: list[str], line_number: int) -> str:
     what = "method slug" if kind == "method-timeline" else "activity id"
-    if len(args) != 1 or not _SLUG.match(args[0]):
+    if len(args) != 1 or not KEBAB_CASE.match(args[0]):
         raise BlockSyntaxError(
             line_number,
             f"'::: {kind}' needs exactly one {what} in kebab-case, "
@@ -242,7 +242,7 @@ def _parse_reflection(body: list[str], args: list[str], line_number: int) -> Ref
     reflection_id: str | None = None
     if args:
         id_match = _ID_ARG.match(args[0]) if len(args) == 1 else None
-        if not id_match or not _SLUG.match(id_match.group("id")):
+        if not id_match or not KEBAB_CASE.match(id_match.group("id")):
             raise BlockSyntaxError(
                 line_number,
                 f"'::: reflection' takes only an optional id in kebab-case, e.g. "

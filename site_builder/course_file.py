@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import cast
 
 from site_builder.errors import ContentError
-from site_builder.fields import KEBAB_CASE, FieldReader
-from site_builder.model import ACTIVITY_TYPES, Activity, ActivityType
+from site_builder.fields import FieldReader
+from site_builder.model import ACTIVITY_TYPES, KEBAB_CASE, Activity, ActivityType
 from site_builder.yaml_source import parse_yaml, read_source
 
 COURSE_FIELDS = ("title", "language", "description", "modules", "activities")

@@ -4,14 +4,12 @@ raising, so one pass over a file reports every bad field at once."""
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from site_builder.errors import ContentError
+from site_builder.model import KEBAB_CASE
 from site_builder.yaml_source import FieldPath, YamlDocument, field_name
-
-KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def describe(value: Any) -> str:

@@ -3,7 +3,6 @@ method page, the module timelines and the phases of the LTI tool's peer-feedback
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlparse
@@ -14,6 +13,7 @@ from site_builder.model import (
     ALL_SPEAKERS,
     CASE_BRINGER,
     CONTRIBUTIONS,
+    KEBAB_CASE,
     Contribution,
     Method,
     Phase,
@@ -22,7 +22,6 @@ from site_builder.model import (
 )
 from site_builder.yaml_source import parse_yaml, read_source
 
-METHOD_FILE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\.yml$")
 METHOD_FIELDS = (
     "name", "also_known_as", "summary", "group_size", "evidence", "roles", "phases", "sources",
 )
@@ -52,7 +51,7 @@ def collect_methods(content_dir: Path, errors: list[ContentError]) -> dict[str, 
             continue
         if path.suffix != ".yml":
             continue
-        if not METHOD_FILE.match(path.name):
+        if not KEBAB_CASE.match(path.stem):
             errors.append(
                 ContentError(
                     path, None, None,

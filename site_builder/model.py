@@ -3,6 +3,7 @@ the page generators and the exporters. No mkdocs import, no I/O: everything else
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,8 @@ CONTRIBUTIONS: tuple[Contribution, ...] = (
     "none", "case", "question", "answer", "key-question", "hypothesis", "advice", "reflection",
 )
 CASE_BRINGER = "case-bringer"
+KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+"""Slugs and ids: module and method slugs, role, phase, activity and block ids."""
 ALL_SPEAKERS = "all"
 
 
