@@ -182,45 +182,12 @@ class DatabaseStateStore:
     name = "database"
     in_database = True
 
-    def save_login_state(
-        self,
-        *,
-        state: str,
-        nonce: str,
-        issuer: str,
-        client_id: str | None,
-        target_link_uri: str,
-        browser_hash: str,
-        deployment_hint: str | None,
-        lifetime: timedelta,
-    ) -> None:
-        save_login_state(
-            state=state,
-            nonce=nonce,
-            issuer=issuer,
-            client_id=client_id,
-            target_link_uri=target_link_uri,
-            browser_hash=browser_hash,
-            deployment_hint=deployment_hint,
-            lifetime=lifetime,
-        )
-
-    def load_login_state(self, state: str) -> LoginState | None:
-        return load_login_state(state)
-
-    def nonce_was_used(self, issuer: str, nonce: str) -> bool:
-        return nonce_was_used(issuer, nonce)
-
-    def consume(
-        self, login: LoginState, issuer: str, nonce: str, nonce_lifetime: timedelta
-    ) -> None:
-        consume(login, issuer, nonce, nonce_lifetime)
-
-    def save_launch(self, launch_id: str, data: dict[str, Any], lifetime: timedelta) -> None:
-        save_launch(launch_id, data, lifetime)
-
-    def load_launch(self, launch_id: str) -> dict[str, Any] | None:
-        return load_launch(launch_id)
+    save_login_state = staticmethod(save_login_state)
+    load_login_state = staticmethod(load_login_state)
+    nonce_was_used = staticmethod(nonce_was_used)
+    consume = staticmethod(consume)
+    save_launch = staticmethod(save_launch)
+    load_launch = staticmethod(load_launch)
 
     def check(self) -> None:
         """The database is checked by /healthz itself."""
