@@ -25,17 +25,10 @@ from lti_app.storage import db, lti_state_repo, registrations_repo
 from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
 from tests.e2e.platforms import LEARNER, KeySetServer, Platform
 from tests.lti_app.advantage_launch import registered_platform
+from tests.lti_app.fake_clock import Clock
 
 TOOL = "https://tool.test"
 INTERVISION = Path(sys.executable).with_name("intervision")
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

@@ -3,32 +3,18 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
 
 import pytest
 
 from lti_app.lti.errors import PlatformUnavailable, TokenInvalid
 from lti_app.lti.platform_keys import PlatformKeyCache
-from tests.e2e.platforms import KeySetServer, Platform, running_key_server
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.e2e.platforms import KeySetServer, Platform
+from tests.lti_app.fake_clock import Clock
 
 
 @pytest.fixture
-def server() -> Iterator[KeySetServer]:
-    with running_key_server() as key_server:
-        yield key_server
-
-
-@pytest.fixture
-def platform(server: KeySetServer) -> Platform:
-    return Platform("https://lms.test", "c", "d", "https://tool.test", server)
+def platform(key_server: KeySetServer) -> Platform:
+    return Platform("https://lms.test", "c", "d", "https://tool.test", key_server)
 
 
 @pytest.fixture
@@ -44,53 +30,53 @@ def cache(clock: Clock) -> PlatformKeyCache:
 
 
 def test_key_set_is_fetched_once_and_cached(
-    cache: PlatformKeyCache, platform: Platform, server: KeySetServer
+    cache: PlatformKeyCache, platform: Platform, key_server: KeySetServer
 ) -> None:
     for _ in range(3):
-        assert cache.signing_key(server.url, platform.kid, "RS256").key_id == platform.kid
-    assert server.hits == 1
+        assert cache.signing_key(key_server.url, platform.kid, "RS256").key_id == platform.kid
+    assert key_server.hits == 1
 
 
 def test_cache_expires_after_its_ttl(
-    cache: PlatformKeyCache, platform: Platform, server: KeySetServer, clock: Clock
+    cache: PlatformKeyCache, platform: Platform, key_server: KeySetServer, clock: Clock
 ) -> None:
-    cache.signing_key(server.url, platform.kid, "RS256")
+    cache.signing_key(key_server.url, platform.kid, "RS256")
     clock.now += 601
-    cache.signing_key(server.url, platform.kid, "RS256")
-    assert server.hits == 2
+    cache.signing_key(key_server.url, platform.kid, "RS256")
+    assert key_server.hits == 2
 
 
 def test_unknown_kid_refetches_at_most_once_per_interval(
-    cache: PlatformKeyCache, platform: Platform, server: KeySetServer, clock: Clock
+    cache: PlatformKeyCache, platform: Platform, key_server: KeySetServer, clock: Clock
 ) -> None:
-    cache.signing_key(server.url, platform.kid, "RS256")
+    cache.signing_key(key_server.url, platform.kid, "RS256")
     clock.now += 61
     platform.rotate_key()
-    assert cache.signing_key(server.url, platform.kid, "RS256").key_id == platform.kid
-    assert server.hits == 2
+    assert cache.signing_key(key_server.url, platform.kid, "RS256").key_id == platform.kid
+    assert key_server.hits == 2
     # Kid spraying right after a refetch does not hammer the platform.
     for _ in range(5):
         with pytest.raises(TokenInvalid):
-            cache.signing_key(server.url, "sprayed-kid", "RS256")
-    assert server.hits == 2
+            cache.signing_key(key_server.url, "sprayed-kid", "RS256")
+    assert key_server.hits == 2
 
 
 def test_stale_key_set_is_served_when_a_refresh_hangs(
-    cache: PlatformKeyCache, platform: Platform, server: KeySetServer, clock: Clock
+    cache: PlatformKeyCache, platform: Platform, key_server: KeySetServer, clock: Clock
 ) -> None:
-    cache.signing_key(server.url, platform.kid, "RS256")
+    cache.signing_key(key_server.url, platform.kid, "RS256")
     clock.now += 601
-    server.hang.set()
-    assert cache.signing_key(server.url, platform.kid, "RS256").key_id == platform.kid
-    assert server.hits == 2
+    key_server.hang.set()
+    assert cache.signing_key(key_server.url, platform.kid, "RS256").key_id == platform.kid
+    assert key_server.hits == 2
 
 
 def test_first_fetch_failure_is_platform_unavailable(
-    cache: PlatformKeyCache, server: KeySetServer
+    cache: PlatformKeyCache, key_server: KeySetServer
 ) -> None:
-    server.hang.set()
+    key_server.hang.set()
     with pytest.raises(PlatformUnavailable):
-        cache.signing_key(server.url, "kid", "RS256")
+        cache.signing_key(key_server.url, "kid", "RS256")
 
 
 def test_closed_port_is_platform_unavailable(cache: PlatformKeyCache) -> None:
@@ -103,8 +89,8 @@ def test_closed_port_is_platform_unavailable(cache: PlatformKeyCache) -> None:
 
 @pytest.mark.parametrize("alg", ["none", "HS256", None, "ES256"])
 def test_disallowed_algorithms_are_refused_without_a_fetch(
-    cache: PlatformKeyCache, server: KeySetServer, alg: str | None
+    cache: PlatformKeyCache, key_server: KeySetServer, alg: str | None
 ) -> None:
     with pytest.raises(TokenInvalid):
-        cache.signing_key(server.url, "kid", alg)
-    assert server.hits == 0
+        cache.signing_key(key_server.url, "kid", alg)
+    assert key_server.hits == 0

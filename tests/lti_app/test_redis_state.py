@@ -32,6 +32,7 @@ from tests.e2e.refusals import HOME
 from tests.lti_app import test_launch_cache as cache_tests
 from tests.lti_app import test_launch_store as store_tests
 from tests.lti_app.advantage_launch import registered_platform
+from tests.lti_app.fake_clock import Clock
 
 # The e2e module's autouse log capture, so its assert_refused can read the refusal reason.
 _capture_refusals = e2e_launch._capture_refusals
@@ -121,7 +122,7 @@ def test_lti1p3platform_browser_binding_holds_on_redis(
 def test_platform_removed_by_another_process_cannot_launch_on_redis(
     state_app: Flask, key_server: KeySetServer, tmp_path: Path
 ) -> None:
-    clock = cache_tests.Clock()
+    clock = Clock()
     db.get_storage(state_app).registrations.clock = clock
     platform = registered_platform(
         state_app, key_server, client_id="client-1", deployment_ids=["dep-a"]
