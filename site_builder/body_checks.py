@@ -9,6 +9,7 @@ from pathlib import Path
 
 from site_builder.errors import ContentError
 from site_builder.links import prose_lines
+from site_builder.methods_loader import unknown_method_hint
 
 MIN_WORDS = 700
 MIN_SELF_CHECKS = 2
@@ -100,10 +101,9 @@ def check_body(
                                  f"declare it under 'activities' in course.yml; known: {known}")
                 )
         elif isinstance(block, MethodTimelineRef) and block.method not in method_slugs:
-            known = ", ".join(sorted(method_slugs)) or "none yet"
             errors.append(
                 ContentError(path, block.line, None, f"unknown method {block.method!r}",
-                             f"add content/methods/{block.method}.yml or use one of: {known}")
+                             unknown_method_hint(block.method, method_slugs))
             )
     words = words_outside_blocks(body)
     if words < MIN_WORDS:

@@ -10,6 +10,7 @@ from typing import cast
 
 from site_builder.errors import ContentError
 from site_builder.fields import FieldReader
+from site_builder.methods_loader import unknown_method_hint
 from site_builder.model import ACTIVITY_TYPES, KEBAB_CASE, Activity, ActivityType
 from site_builder.yaml_source import parse_yaml, read_source
 
@@ -93,9 +94,8 @@ def _activities(reader: FieldReader, method_slugs: Collection[str]) -> dict[str,
         title, description = item.text("title"), item.text("description")
         method = item.slug("method", required=kind == "peer-feedback")
         if method is not None and method not in method_slugs:
-            known = ", ".join(sorted(method_slugs)) or "none yet"
             item.error((*path, "method"), f"unknown method {method!r}",
-                       f"add content/methods/{method}.yml or use one of: {known}")
+                       unknown_method_hint(method, method_slugs))
             continue
         if activity_id is not None and activity_id in activities:
             item.error((*path, "id"), f"activity id {activity_id!r} is used twice")

@@ -14,7 +14,7 @@ from site_builder.body_checks import check_body
 from site_builder.course_file import CourseFile, course_path, read_course_file
 from site_builder.errors import ContentError, CourseValidationError
 from site_builder.links import check_links
-from site_builder.methods_loader import collect_methods, methods_dir
+from site_builder.methods_loader import collect_methods, methods_dir, unknown_method_hint
 from site_builder.model import Activity, Course, Method, Module
 from site_builder.modules_loader import (
     module_files,
@@ -120,11 +120,10 @@ def _load_modules(
         if module is None:
             continue
         if module.method is not None and module.method not in method_slugs:
-            known = ", ".join(sorted(method_slugs)) or "none yet"
             errors.append(
                 ContentError(path, module.line_of("method"), "method",
                              f"unknown method {module.method!r}",
-                             f"add content/methods/{module.method}.yml or use one of: {known}")
+                             unknown_method_hint(module.method, method_slugs))
             )
         modules[slug] = dataclasses.replace(module, activities=embedded)
     for slug, line in course_file.module_lines.items():

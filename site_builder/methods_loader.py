@@ -3,6 +3,7 @@ method page, the module timelines and the phases of the LTI tool's peer-feedback
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import cast
 from urllib.parse import urlparse
@@ -34,6 +35,12 @@ SOURCE_FIELDS = ("title", "url")
 
 def methods_dir(content_dir: Path) -> Path:
     return content_dir / "methods"
+
+
+def unknown_method_hint(method: str, method_slugs: Collection[str]) -> str:
+    """How to fix a reference to a method that has no file, wherever the reference is."""
+    known = ", ".join(sorted(method_slugs)) or "none yet"
+    return f"add content/methods/{method}.yml or use one of: {known}"
 
 
 def collect_methods(content_dir: Path, errors: list[ContentError]) -> dict[str, Method]:
