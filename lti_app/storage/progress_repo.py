@@ -11,18 +11,6 @@ from sqlalchemy.orm import Session
 from lti_app.storage.progress_models import ModuleCompletion
 
 
-def completed_slugs(session: Session, tenant_id: int, course_id: int, user_id: int) -> set[str]:
-    return set(
-        session.scalars(
-            select(ModuleCompletion.module_slug).where(
-                ModuleCompletion.tenant_id == tenant_id,
-                ModuleCompletion.course_id == course_id,
-                ModuleCompletion.user_id == user_id,
-            )
-        )
-    )
-
-
 def find_completion(
     session: Session, tenant_id: int, course_id: int, user_id: int, module_slug: str
 ) -> ModuleCompletion | None:
