@@ -20,6 +20,7 @@ from lti_app.lti.launch import (
     AbsentLaunch,
     CourseRef,
     Launch,
+    LaunchClaims,
     TenantRef,
     UserRef,
     parse_claims,
@@ -47,13 +48,12 @@ def launch_record(launch: Launch, body: Mapping[str, Any]) -> dict[str, Any]:
 
 def build_launch(
     launch_id: str,
-    body: Mapping[str, Any],
-    client_id: str,
+    claims: LaunchClaims,
     tenant: TenantRef,
     course: CourseRef | None,
     user: UserRef,
 ) -> Launch:
-    claims = parse_claims(body, client_id)
+    """The Launch views see: our row references plus what the (already parsed) claims say."""
     return Launch(
         launch_id=launch_id,
         tenant=tenant,
@@ -75,8 +75,7 @@ def _restore(launch_id: str) -> Launch | None:
     if record is None:
         return None
     try:
-        body = record["claims"]
-        claims = parse_claims(body, record["client_id"])
+        claims = parse_claims(record["claims"], record["client_id"])
         tenant_id, deployment_id = record["tenant"]
         tenant = TenantRef(int(tenant_id), claims.issuer, record["client_id"], deployment_id)
         course_data = record.get("course")
@@ -90,7 +89,7 @@ def _restore(launch_id: str) -> Launch | None:
         user = UserRef(int(record["user"]), claims.subject, claims.name, claims.email)
     except (KeyError, TypeError, ValueError):
         return None
-    return build_launch(launch_id, body, record["client_id"], tenant, course, user)
+    return build_launch(launch_id, claims, tenant, course, user)
 
 
 def load_current_launch() -> None:

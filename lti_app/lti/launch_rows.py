@@ -42,9 +42,7 @@ def launch_from_rows(validated: ValidatedLaunch, claims: LaunchClaims, rows: Lau
         else None
     )
     user = UserRef(rows.user_id, claims.subject, rows.user_name, rows.user_email)
-    return build_launch(
-        validated.launch_id, validated.body, validated.client_id, tenant, course, user
-    )
+    return build_launch(validated.launch_id, claims, tenant, course, user)
 
 
 def complete_launch(validated: ValidatedLaunch, record_lifetime: timedelta) -> Launch:
