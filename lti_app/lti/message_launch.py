@@ -25,6 +25,7 @@ from pylti1p3.contrib.flask.request import FlaskRequest
 from pylti1p3.exception import LtiException
 from pylti1p3.registration import Registration
 
+from lti_app.lti import claims as c
 from lti_app.lti import state_store
 from lti_app.lti.errors import (
     LaunchError,
@@ -37,10 +38,10 @@ from lti_app.lti.errors import (
 )
 from lti_app.lti.platform_keys import ALLOWED_ALGORITHMS, PlatformKeyCache
 from lti_app.lti.token_checks import (
-    audiences,
     check_audience,
     check_target_link_uri,
     check_times,
+    client_id_for,
 )
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.storage.platform_cache import PlatformRecord
@@ -183,7 +184,7 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
 
     def _check_deployment_hint(self, login: state_store.LoginState) -> None:
         """Core §4.1: a login's lti_deployment_id must be the token's deployment_id."""
-        deployment = self._body.get("https://purl.imsglobal.org/spec/lti/claim/deployment_id")
+        deployment = self._body.get(c.DEPLOYMENT_ID)
         if login.deployment_hint and deployment != login.deployment_hint:
             raise TokenInvalid("deployment_id differs from the login's lti_deployment_id")
 
@@ -192,10 +193,9 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
         iss = self._body.get("iss")
         if not isinstance(iss, str) or iss != self._login.issuer:
             raise TokenInvalid("id_token iss differs from the issuer that started the login")
-        auds = audiences(self._body)
-        azp = self._body.get("azp")
-        client_id = self._login.client_id or (azp if azp in auds else auds[0] if auds else "")
-        platform = self._database_conf.find_platform(iss, str(client_id))
+        from_token = client_id_for(self._body, ())  # also refuses a malformed aud, first
+        client_id = self._login.client_id or from_token
+        platform = self._database_conf.find_platform(iss, client_id)
         if platform is None or not platform.client_id:
             raise UnknownPlatform("no registration for this issuer and client id")
         registration = self._database_conf.lti_registration(platform)
