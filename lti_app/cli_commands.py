@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import click
-from flask import current_app
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from lti_app.config import is_loopback_host
@@ -15,9 +15,10 @@ from lti_app.lti import keys
 from lti_app.storage import db, migrate, registrations_repo
 
 
-def _apply_migrations() -> None:
-    migrate.upgrade(db.get_engine())
-    keys.ensure_signing_key()
+def apply_migrations(app: Flask | None = None) -> None:
+    """Every start needs it (``serve``, ``db upgrade``, ``demo``): the schema and a signing key."""
+    migrate.upgrade(db.get_engine(app))
+    keys.ensure_signing_key(app)
 
 
 @click.group("db", help="Database schema commands.")
@@ -28,7 +29,7 @@ def db_group() -> None:
 @db_group.command("upgrade", help="Apply all migrations (safe to repeat).")
 @with_appcontext
 def db_upgrade() -> None:
-    _apply_migrations()
+    apply_migrations()
     revision = migrate.current_revision(db.get_engine())
     click.echo(f"Database at revision {revision}.")
 
@@ -49,7 +50,7 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
             "set INTERVISION_BASE_URL to the public https address.",
             err=True,
         )
-    _apply_migrations()
+    apply_migrations()
     run_gunicorn(current_app._get_current_object(), host, port, workers, threads)  # type: ignore[attr-defined]
 
 

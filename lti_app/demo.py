@@ -86,11 +86,10 @@ def demo_lms_settings(instance: Path, urls: DemoUrls, site_dir: Path | None) -> 
 
 def register_demo_platform(app: Flask, settings: DemoLmsSettings) -> None:
     """Migrate, make sure the tool has a key, and register the LMS once (safe to repeat)."""
-    from lti_app.lti import keys
-    from lti_app.storage import db, migrate, registrations_repo
+    from lti_app.cli_commands import apply_migrations
+    from lti_app.storage import db, registrations_repo
 
-    migrate.upgrade(db.get_engine(app))
-    keys.ensure_signing_key(app)
+    apply_migrations(app)
     with db.write_transaction(app) as session:
         known = registrations_repo.find_registration(session, settings.issuer, settings.client_id)
         if known is not None:
