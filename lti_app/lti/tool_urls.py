@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from flask import current_app
+
+from lti_app.lti import claims as c
+
 AGS_SCOPES = (
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly",
@@ -19,8 +23,8 @@ NRPS_SCOPES = ("https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership
 TOOL_SCOPES = AGS_SCOPES + NRPS_SCOPES
 # Names let trainers recognise peers; email is used for sign-up confirmations.
 REQUESTED_CLAIMS = ("iss", "sub", "name", "given_name", "family_name", "email", "locale")
-RESOURCE_LINK = "LtiResourceLinkRequest"
-DEEP_LINKING = "LtiDeepLinkingRequest"
+RESOURCE_LINK = c.RESOURCE_LINK_REQUEST
+DEEP_LINKING = c.DEEP_LINKING_REQUEST
 
 
 @dataclass(frozen=True)
@@ -64,3 +68,8 @@ class ToolUrls:
     def domain(self) -> str:
         """Host and port, as Moodle and Canvas compare it with the launch URL's."""
         return urlsplit(self.base_url).netloc
+
+
+def current_tool_urls() -> ToolUrls:
+    """The URLs of the app handling this request (``BASE_URL``)."""
+    return ToolUrls(current_app.config["BASE_URL"])

@@ -31,15 +31,12 @@ from lti_app.lti.message_launch import (
 from lti_app.lti.platform_keys import PlatformKeyCache
 from lti_app.lti.token_checks import is_own_endpoint
 from lti_app.lti.tool_config import DatabaseToolConf
+from lti_app.lti.tool_urls import current_tool_urls
 
 bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 KEY_CACHE_EXTENSION = "intervision_platform_keys"
 STATE_COOKIE_PATH = "/lti/"
-
-
-def launch_url() -> str:
-    return f"{current_app.config['BASE_URL']}/lti/launch"
 
 
 def _is_own_endpoint(uri: str) -> bool:
@@ -61,7 +58,9 @@ def login() -> ResponseReturnValue:
         query = urlencode(oidc_login.cookie_check_params(params))
         page = render_template("lti/cookie_check.html", login_url=f"{url_for('lti.login')}?{query}")
         return Response(page, headers={"Cache-Control": "no-store"})
-    redirect_to = oidc_login.prepare_login(params, registration, launch_url(), _is_own_endpoint)
+    redirect_to = oidc_login.prepare_login(
+        params, registration, current_tool_urls().launch, _is_own_endpoint
+    )
     response = Response(status=302, headers={"Location": redirect_to.location})
     response.headers["Cache-Control"] = "no-store"
     response.set_cookie(

@@ -23,6 +23,7 @@ from lti_app.lti.deep_linking import (
 )
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
+from lti_app.lti.tool_urls import current_tool_urls
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/deep-linking",
                template_folder="templates")
@@ -77,7 +78,7 @@ def _content_item(choice: Choice, graded: bool) -> ResourceLinkItem:
     )
     return ResourceLinkItem(
         kind=choice.kind, ref=choice.ref, title=choice.title, text=choice.text,
-        url=f"{current_app.config['BASE_URL']}/lti/launch", line_item=line_item,
+        url=current_tool_urls().launch, line_item=line_item,
     )
 
 

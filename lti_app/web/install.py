@@ -17,15 +17,11 @@ from lti_app.config import is_loopback_host
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
 from lti_app.lti.canvas_config import canvas_developer_key
-from lti_app.lti.tool_urls import ToolUrls
+from lti_app.lti.tool_urls import current_tool_urls
 from lti_app.storage import db, lti_state
 
 bp = Blueprint("install", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
-
-
-def tool_urls() -> ToolUrls:
-    return ToolUrls(current_app.config["BASE_URL"])
 
 
 def _page(
@@ -57,14 +53,14 @@ def canvas_json() -> Response:
     config = current_app.config
     return jsonify(
         canvas_developer_key(
-            tool_urls(), title=config["TOOL_TITLE"], description=config["TOOL_DESCRIPTION"]
+            current_tool_urls(), title=config["TOOL_TITLE"], description=config["TOOL_DESCRIPTION"]
         )
     )
 
 
 @bp.get("/lti/setup")
 def setup() -> Response:
-    return _page(render_template("install/setup.html", urls=tool_urls()), 200)
+    return _page(render_template("install/setup.html", urls=current_tool_urls()), 200)
 
 
 @bp.get("/healthz")
@@ -126,7 +122,7 @@ def register_start() -> Response:
         platform=platform,
         openid_configuration=request.args["openid_configuration"],
         registration_token=request.args.get("registration_token", ""),
-        urls=tool_urls(),
+        urls=current_tool_urls(),
     )
     return _page(body, 200, frame_ancestors=platform.origin)
 
@@ -137,7 +133,7 @@ def register_finish() -> Response:
         platform = _platform_from_request()
         config = current_app.config
         body = dynreg.tool_registration_request(
-            tool_urls(),
+            current_tool_urls(),
             platform,
             title=config["TOOL_TITLE"],
             description=config["TOOL_DESCRIPTION"],
