@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from html import unescape
 from typing import Any
 
+import jwt
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -112,6 +114,16 @@ def csrf_token(page: str) -> str:
     match = CSRF_FIELD.search(page)
     assert match, "no CSRF token in the form"
     return match.group(1)
+
+
+def returned_jwt(page: str) -> dict[str, Any]:
+    """The claims of the deep-linking response the tool's auto-post form carries."""
+    match = re.search(r'name="JWT" value="([^"]+)"', page)
+    assert match, "no signed deep-linking response in the page"
+    claims: dict[str, Any] = jwt.decode(
+        unescape(match.group(1)), options={"verify_signature": False}
+    )
+    return claims
 
 
 def follow(client: FlaskClient, response: TestResponse, base_url: str) -> TestResponse:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -14,21 +13,20 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.lti_app import course_fixtures
 from tests.lti_app.advantage_launch import csrf_token, follow, registered_platform
 from tests.lti_app.advantage_site import catalogue_data, write_site
+from tests.lti_app.course_fixtures import TOOL
 
-TOOL = "https://tool.test"
+# The shared course_fixtures, bound by name for pytest.
+app_config = course_fixtures.app_config
+
 HOME = TOOL + "/course/"
 CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
 MODULE_PAGES = {
     "what-is-intervision": TOOL + "/site/modules/01-what-is-intervision/",
     "troika": TOOL + "/site/modules/02-troika/",
 }
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
 
 
 def course_launch(

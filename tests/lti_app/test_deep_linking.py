@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-from html import unescape
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -19,29 +17,20 @@ from lti_app.lti.deep_linking import (
     check_settings,
 )
 from lti_app.lti.launch import DeepLinkSettings
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, Platform
+from tests.lti_app import course_fixtures
 from tests.lti_app.advantage_launch import (
     csrf_token,
     deep_link_settings,
     follow,
     launch,
-    registered_platform,
+    returned_jwt,
 )
-from tests.lti_app.advantage_site import write_site
+from tests.lti_app.course_fixtures import FORM_HEADERS, TOOL
 
-TOOL = "https://tool.test"
-# What the browser sends with a same-origin form post (Flask-WTF checks it on HTTPS).
-FORM_HEADERS = {"Referer": TOOL + "/deep-linking/", "Origin": TOOL}
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def platform(app: Flask, key_server: KeySetServer) -> Platform:
-    return registered_platform(app, key_server)
+# The shared course_fixtures, bound by name for pytest.
+app_config = course_fixtures.app_config
+platform = course_fixtures.platform
 
 
 def _open_form(client: FlaskClient, platform: Platform, **settings: Any) -> str:
@@ -50,12 +39,6 @@ def _open_form(client: FlaskClient, platform: Platform, **settings: Any) -> str:
     page = follow(client, response, TOOL)
     assert page.status_code == 200
     return page.get_data(as_text=True)
-
-
-def _returned_jwt(page: str) -> dict[str, Any]:
-    match = re.search(r'name="JWT" value="([^"]+)"', page)
-    assert match
-    return jwt.decode(unescape(match.group(1)), options={"verify_signature": False})
 
 
 def test_form_lists_catalogue_items_accessibly(client: FlaskClient, platform: Platform) -> None:
@@ -97,7 +80,7 @@ def test_chosen_items_are_returned_signed_with_line_items_and_data(
     assert 'action="https://lms.test/deep-link/return"' in html
     nonce = re.search(r'<script nonce="([^"]+)"', html)
     assert nonce and f"'nonce-{nonce.group(1)}'" in response.headers["Content-Security-Policy"]
-    claims = _returned_jwt(html)
+    claims = returned_jwt(html)
     assert claims["iss"] == platform.client_id and claims["aud"] == platform.issuer
     assert claims[DATA] == "opaque-platform-data"
     items = claims[CONTENT_ITEMS]
@@ -126,7 +109,7 @@ def test_ungraded_choice_has_no_line_item_and_no_data_when_none_was_sent(
         headers=FORM_HEADERS,
         data={"csrf_token": csrf_token(page), "item": "module:troika"},
     )
-    claims = _returned_jwt(response.get_data(as_text=True))
+    claims = returned_jwt(response.get_data(as_text=True))
     assert DATA not in claims
     assert "lineItem" not in claims[CONTENT_ITEMS][0]
 

@@ -15,23 +15,17 @@ from sqlalchemy import select
 
 from lti_app.storage import db
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.e2e.platforms import LEARNER, KeySetServer, Platform
-from tests.lti_app.advantage_launch import csrf_token, follow, launch, registered_platform
-from tests.lti_app.advantage_site import write_site
+from tests.e2e.platforms import LEARNER, Platform
+from tests.lti_app import course_fixtures
+from tests.lti_app.advantage_launch import csrf_token, follow, launch
+from tests.lti_app.course_fixtures import TOOL
 
-TOOL = "https://tool.test"
+# The shared course_fixtures, bound by name for pytest.
+app_config = course_fixtures.app_config
+platform = course_fixtures.platform
+
 TROIKA = TOOL + "/site/modules/02-troika/"
 MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def platform(app: Flask, key_server: KeySetServer) -> Platform:
-    return registered_platform(app, key_server)
 
 
 def _mark_done(client: FlaskClient, page: str) -> Any:

@@ -8,10 +8,8 @@ trips and launches from an lti1p3platform platform, the real "Mark as done" endp
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import delete, select
@@ -20,24 +18,18 @@ from lti_app.lti.launch_session import MAX_HELD_LAUNCHES, SESSION_KEY
 from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LaunchRecord
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.e2e.platforms import LEARNER, KeySetServer, Platform
-from tests.lti_app.advantage_launch import csrf_token, follow, launch, registered_platform
-from tests.lti_app.advantage_site import write_site
+from tests.e2e.platforms import LEARNER, Platform
+from tests.lti_app import course_fixtures
+from tests.lti_app.advantage_launch import csrf_token, follow, launch
+from tests.lti_app.course_fixtures import TOOL
 
-TOOL = "https://tool.test"
+# The shared course_fixtures, bound by name for pytest.
+app_config = course_fixtures.app_config
+platform = course_fixtures.platform
+
 MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}
 SEGMENT = re.compile(r"^(/launch/[A-Za-z0-9_-]+)/")
 FORM_ACTION = re.compile(r'<form method="post" action="([^"]+)"')
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def platform(app: Flask, key_server: KeySetServer) -> Platform:
-    return registered_platform(app, key_server)
 
 
 def open_module(

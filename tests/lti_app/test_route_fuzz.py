@@ -11,7 +11,6 @@ from __future__ import annotations
 import random
 import string
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +19,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
 from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer
+from tests.lti_app import course_fixtures
 from tests.lti_app.advantage_launch import (
     csrf_token,
     deep_link_settings,
@@ -27,9 +27,11 @@ from tests.lti_app.advantage_launch import (
     launch,
     registered_platform,
 )
-from tests.lti_app.advantage_site import write_site
+from tests.lti_app.course_fixtures import TOOL
 
-TOOL = "https://tool.test"
+# The shared course_fixtures, bound by name for pytest.
+app_config = course_fixtures.app_config
+
 SEED = 20261113
 REQUESTS_PER_SESSION = 400
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
@@ -111,11 +113,6 @@ def _request(client: FlaskClient, rng: random.Random, rule: Rule, token: str | N
         elif kind < 0.85:
             kwargs["json"] = {"id_token": _text(rng), "nested": [_fields(rng)]}
     return method, path, client.open(TOOL + path, method=method, **kwargs)
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
 
 
 Sessions = dict[str, tuple[FlaskClient, str | None]]

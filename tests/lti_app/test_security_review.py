@@ -6,38 +6,24 @@ the deep-linking response lived longer than the 60-300 s the research recommends
 
 from __future__ import annotations
 
-import re
-from html import unescape
-from pathlib import Path
 from typing import Any
 
-import jwt
-import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.e2e.platforms import INSTRUCTOR, LEARNER, Platform
+from tests.lti_app import course_fixtures
 from tests.lti_app.advantage_launch import (
     csrf_token,
     deep_link_settings,
     follow,
     launch,
-    registered_platform,
+    returned_jwt,
 )
-from tests.lti_app.advantage_site import write_site
+from tests.lti_app.course_fixtures import FORM_HEADERS, TOOL
 
-TOOL = "https://tool.test"
-FORM_HEADERS = {"Referer": TOOL + "/deep-linking/", "Origin": TOOL}
-
-
-@pytest.fixture
-def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
-    return {**app_config, "BASE_URL": TOOL, "SITE_DIR": str(write_site(tmp_path / "site"))}
-
-
-@pytest.fixture
-def platform(app: Flask, key_server: KeySetServer) -> Platform:
-    return registered_platform(app, key_server)
+# The shared course_fixtures, bound by name for pytest.
+app_config = course_fixtures.app_config
+platform = course_fixtures.platform
 
 
 def _no_store(response: Any) -> bool:
@@ -91,8 +77,6 @@ def test_deep_linking_response_lives_at_most_five_minutes(
     picker = follow(client, landed, TOOL)
     answer = client.post(TOOL + "/deep-linking/", headers=FORM_HEADERS,
                          data={"csrf_token": csrf_token(picker.text), "item": "module:troika"})
-    match = re.search(r'name="JWT" value="([^"]+)"', answer.text)
-    assert match
-    body = jwt.decode(unescape(match.group(1)), options={"verify_signature": False})
+    body = returned_jwt(answer.text)
     assert 60 <= body["exp"] - body["iat"] <= 300
     assert body["aud"] == platform.issuer and body["iss"] == platform.client_id
