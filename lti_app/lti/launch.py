@@ -119,14 +119,6 @@ class Launch:
     def is_instructor(self) -> bool:
         return self.role.is_instructor
 
-    @property
-    def is_resource_launch(self) -> bool:
-        return self.message_type == c.RESOURCE_LINK_REQUEST
-
-    @property
-    def is_deep_link_launch(self) -> bool:
-        return self.message_type == c.DEEP_LINKING_REQUEST
-
 
 @dataclass(frozen=True)
 class AbsentLaunch:

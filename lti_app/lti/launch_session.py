@@ -15,7 +15,6 @@ import json
 from flask import session
 
 SESSION_KEY = "lti_launches"  # {"user": fingerprint, "ids": [oldest, ..., newest]}
-LEGACY_SESSION_KEY = "lti_launch_id"  # one id, written before several launches were kept
 MAX_HELD_LAUNCHES = 10
 
 
@@ -28,16 +27,8 @@ def user_fingerprint(issuer: str, subject: str) -> str:
 def held_launch_ids() -> list[str]:
     """Oldest first; the last one is the newest launch."""
     held = session.get(SESSION_KEY)
-    if isinstance(held, dict):
-        ids = held.get("ids")
-        return [i for i in ids if isinstance(i, str) and i] if isinstance(ids, list) else []
-    legacy = session.get(LEGACY_SESSION_KEY)
-    return [legacy] if isinstance(legacy, str) and legacy else []
-
-
-def newest_launch_id() -> str | None:
-    ids = held_launch_ids()
-    return ids[-1] if ids else None
+    ids = held.get("ids") if isinstance(held, dict) else None
+    return [i for i in ids if isinstance(i, str) and i] if isinstance(ids, list) else []
 
 
 def remember_launch(launch_id: str, issuer: str, subject: str) -> None:

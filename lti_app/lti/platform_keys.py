@@ -71,10 +71,6 @@ class PlatformKeyCache:
         except (jwt.PyJWKError, jwt.InvalidKeyError, ValueError, TypeError) as error:
             raise TokenInvalid(f"platform key {kid!r} is not a usable RSA key: {error}") from None
 
-    def forget(self, key_set_url: str) -> None:
-        with self._lock:
-            self._entries.pop(key_set_url, None)
-
     def _current(self, url: str) -> _Entry:
         entry = self._entries.get(url)
         if entry is not None and self.clock() < entry.fresh_until:

@@ -39,16 +39,6 @@ class Role(enum.Enum):
         return self in (Role.ADMINISTRATOR, Role.INSTRUCTOR)
 
     @property
-    def is_staff(self) -> bool:
-        """Course staff of any kind (trainer, assistant, content developer)."""
-        return self in (
-            Role.ADMINISTRATOR,
-            Role.INSTRUCTOR,
-            Role.CONTENT_DEVELOPER,
-            Role.TEACHING_ASSISTANT,
-        )
-
-    @property
     def label(self) -> str:
         return self.value.replace("_", " ")
 

@@ -97,10 +97,6 @@ class TokenCache:
         with self._lock:
             self._tokens.pop(self._key(client, scopes), None)
 
-    def clear(self) -> None:
-        with self._lock:
-            self._tokens.clear()
-
     def _fetch(
         self, client: ServiceClient, scopes: frozenset[str], timeout: Timeout,
         app: Flask | None,
