@@ -28,6 +28,7 @@ from lti_app.lti.launch import Launch
 from lti_app.storage import course_home_queries as queries
 from lti_app.storage import db
 from lti_app.web.activity_placeholders import KIND_NAMES
+from lti_app.web.modules import module_page_path
 
 log = logging.getLogger(__name__)
 bp = Blueprint("course_home", __name__, url_prefix="/course", template_folder="templates")
@@ -88,7 +89,7 @@ def module_entries(
     return [
         ModuleEntry(
             module=module,
-            open_url=url_for("modules.site_page", path=module.url.removeprefix("./")),
+            open_url=url_for("modules.site_page", path=module_page_path(module)),
             done_at=progress.my_dates.get(module.slug),
             done_count=progress.counts.get(module.slug, 0) if with_counts else None,
         )

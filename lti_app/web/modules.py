@@ -143,10 +143,12 @@ def mark_done(slug: str) -> ResponseReturnValue:
         message += (" Your course gradebook has it." if delivered else
                     " It will appear in your course gradebook shortly.")
     flash(message, "module-done")
-    return redirect(url_for("modules.site_page", path=_page_path(module)) + "#iv-done", code=303)
+    page = url_for("modules.site_page", path=module_page_path(module))
+    return redirect(page + "#iv-done", code=303)
 
 
-def _page_path(module: CatalogueModule) -> str:
+def module_page_path(module: CatalogueModule) -> str:
+    """The module's built page, as the ``path`` of ``modules.site_page``."""
     return module.url.removeprefix("./")
 
 
@@ -156,7 +158,7 @@ def open_module(launch: Launch) -> ResponseReturnValue:
     if module is None:
         abort(404, description="The module this link points to is no longer part of the course. "
               "Ask your trainer to update the link.")
-    return redirect(url_for("modules.site_page", path=_page_path(module)), code=303)
+    return redirect(url_for("modules.site_page", path=module_page_path(module)), code=303)
 
 
 register_launch_handler(MODULE_KIND, open_module)
