@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -34,8 +33,10 @@ from pylti1p3.names_roles import NamesRolesProvisioningService
 from pylti1p3.registration import Registration
 from pylti1p3.service_connector import ServiceConnector
 
-from lti_app.demo import RunningDemo, start_demo
+from lti_app.demo import RunningDemo
 from lti_app.demo_lms.settings import DemoLmsSettings
+from tests.lti_app import lti_fixtures
+from tests.lti_app.lti_fixtures import free_loopback_port, running_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -50,18 +51,7 @@ AGS_SCOPES = [
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[RunningDemo]:
-    running = start_demo(tmp_path / "instance", _free_port(), _free_port(), site_dir=None)
-    yield running
-    running.stop()
+demo = lti_fixtures.demo  # the shared fixture, bound by name for pytest
 
 
 # --- helpers: what a browser and the tool would send ---------------------------------------
@@ -419,7 +409,7 @@ class OutputReader:
 
 
 def test_intervision_demo_prints_working_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
-    tool_port, lms_port = _free_port(), _free_port()
+    tool_port, lms_port = free_loopback_port(), free_loopback_port()
     with _intervision("demo", "--no-build", "--tool-port", str(tool_port),
                       "--lms-port", str(lms_port), "--instance-path", str(tmp_path / "i"),
                       cwd=tmp_path) as process:
@@ -450,7 +440,7 @@ def test_intervision_demo_reports_a_busy_port_without_a_traceback(tmp_path: Path
         busy.listen()
         port = busy.getsockname()[1]
         with _intervision("demo", "--no-build", "--tool-port", str(port),
-                          "--lms-port", str(_free_port()), cwd=tmp_path) as process:
+                          "--lms-port", str(free_loopback_port()), cwd=tmp_path) as process:
             _, errors = process.communicate(timeout=60)
     assert process.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in errors and "--tool-port" in errors
@@ -461,8 +451,8 @@ def test_registering_the_demo_lms_twice_keeps_one_registration(tmp_path: Path) -
     from lti_app.storage import db, registrations_repo
 
     for _ in range(2):
-        running = start_demo(tmp_path / "instance", _free_port(), _free_port(), site_dir=None)
-        running.stop()
+        with running_demo(tmp_path / "instance") as running:
+            pass
     with db.transaction(running.tool_app) as session:
         registrations = registrations_repo.list_registrations(session)
     issuers = [r.issuer for r in registrations]

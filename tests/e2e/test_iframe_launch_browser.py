@@ -8,31 +8,21 @@ This is the check that the demo works without TLS: the tool's state and session 
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import BrowserContext, Frame, Page, expect
 
-from lti_app.demo import RunningDemo, start_demo
+from lti_app.demo import RunningDemo
 from tests.e2e.sitebuild import ServedSite
+from tests.lti_app import lti_fixtures
+from tests.lti_app.lti_fixtures import running_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[RunningDemo]:
-    running = start_demo(tmp_path / "instance", _free_port(), _free_port(), site_dir=None)
-    yield running
-    running.stop()
+demo = lti_fixtures.demo  # the shared fixture, bound by name for pytest
 
 
 def _tool_frame(page: Page) -> Frame:
@@ -84,9 +74,8 @@ def test_second_launch_in_the_same_frame_switches_person(page: Page, demo: Runni
 @pytest.fixture
 def demo_with_course(tmp_path: Path, site: ServedSite) -> Iterator[RunningDemo]:
     """The demo with the real built course, which the tool's deep-linking picker lists."""
-    running = start_demo(tmp_path / "instance", _free_port(), _free_port(), site_dir=site.root)
-    yield running
-    running.stop()
+    with running_demo(tmp_path / "instance", site.root) as running:
+        yield running
 
 
 def _add_module_and_open_it_as_learner(page: Page, demo: RunningDemo) -> tuple[Frame, str]:

@@ -8,17 +8,17 @@ script (not an inline script the CSP would block), and any CSP violation fails t
 from __future__ import annotations
 
 import re
-import socket
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, expect
 
-from lti_app.demo import RunningDemo, start_demo
+from lti_app.demo import RunningDemo
 from tests.e2e.sitebuild import ServedSite
 from tests.e2e.test_accessibility import AXE_TAGS, Finding, blocking_findings
+from tests.lti_app import lti_fixtures
+from tests.lti_app.lti_fixtures import running_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -28,28 +28,16 @@ AXE_RUN = """tags => axe.run(document, {
     runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"""
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory, site: ServedSite) -> Iterator[RunningDemo]:
     """The demo LMS and the tool with the real built course."""
-    instance = tmp_path_factory.mktemp("a11y-demo") / "instance"
-    running = start_demo(instance, _free_port(), _free_port(), site_dir=site.root)
-    yield running
-    running.stop()
+    with running_demo(tmp_path_factory.mktemp("a11y-demo") / "instance", site.root) as running:
+        yield running
 
 
-@pytest.fixture
-def bare_demo(tmp_path: Path) -> Iterator[RunningDemo]:
-    """The demo without a built course: the tool must explain what the admin has to do."""
-    running = start_demo(tmp_path / "instance", _free_port(), _free_port(), site_dir=None)
-    yield running
-    running.stop()
+# The demo without a built course (the tool must explain what the admin has to do): the shared
+# fixture, bound by name for pytest.
+bare_demo = lti_fixtures.demo
 
 
 class CspWatch:

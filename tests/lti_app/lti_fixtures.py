@@ -1,4 +1,5 @@
-"""Fixtures shared by the LTI tests: the platform's key server, and tool and demo LMS on loopback.
+"""Fixtures shared by the LTI tests: the platform's key server, tool and demo LMS on loopback,
+and ``intervision demo``'s pair of servers.
 
 Defined once here; ``tests/lti_app/conftest.py`` offers them to that folder, and modules
 elsewhere (``tests/e2e``) bind the ones they use by name (pytest finds fixtures by attribute).
@@ -6,13 +7,15 @@ elsewhere (``tests/e2e``) bind the ones they use by name (pytest finds fixtures 
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 
-from lti_app.demo import register_demo_platform
+from lti_app.demo import RunningDemo, register_demo_platform, start_demo
 from lti_app.demo_lms.context import EXTENSION_KEY
 from tests.e2e.platforms import KeySetServer, running_key_server
 from tests.lti_app.advantage_servers import LoopbackServer, demo_lms, loopback_server
@@ -53,3 +56,33 @@ def lms(app: Flask, served_tool: str, lms_server: LoopbackServer, tmp_path: Path
     lms_server.switchboard.target = lms_app
     register_demo_platform(app, lms_app.extensions[EXTENSION_KEY].settings)
     return lms_app
+
+
+def free_loopback_port() -> int:
+    """A port nothing listens on at this moment (for servers that must be given a port)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def running_demo(
+    instance: Path, site_dir: Path | None = None, *, tool_port: int = 0, lms_port: int = 0
+) -> Iterator[RunningDemo]:
+    """What ``intervision demo`` starts: the tool and the demo LMS, each on its own port (a free
+    one unless given)."""
+    running = start_demo(
+        instance, tool_port or free_loopback_port(), lms_port or free_loopback_port(), site_dir
+    )
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[RunningDemo]:
+    """The demo without a built course."""
+    with running_demo(tmp_path / "instance") as running:
+        yield running
