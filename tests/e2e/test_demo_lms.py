@@ -450,8 +450,10 @@ def test_intervision_demo_reports_a_busy_port_without_a_traceback(tmp_path: Path
 def test_registering_the_demo_lms_twice_keeps_one_registration(tmp_path: Path) -> None:
     from lti_app.storage import db, registrations_repo
 
-    for _ in range(2):
-        with running_demo(tmp_path / "instance") as running:
+    tool_port, lms_port = free_loopback_port(), free_loopback_port()
+    # The same LMS twice (the second start must find its registration), then on another port.
+    for port in (lms_port, lms_port, free_loopback_port()):
+        with running_demo(tmp_path / "instance", tool_port=tool_port, lms_port=port) as running:
             pass
     with db.transaction(running.tool_app) as session:
         registrations = registrations_repo.list_registrations(session)
