@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -171,7 +171,9 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
         )
     course = read.obj(root.get("course"), "course")
     modules = []
+    module_places: list[str] = []
     for where, item in read.entries(root, "modules"):
+        module_places.append(where)
         modules.append(
             CatalogueModule(
                 slug=read.slug(item, "slug", where),
@@ -195,11 +197,13 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
             )
         )
     activities = []
+    activity_places: list[str] = []
     for where, item in read.entries(root, "activities"):
         kind = read.text(item, "type", where)
         if kind not in ACTIVITY_TYPES:
             # Additive types keep version 1: skip what this tool version cannot run.
             continue
+        activity_places.append(where)
         activities.append(
             CatalogueActivity(
                 id=read.slug(item, "id", where),
@@ -210,8 +214,8 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
                 modules=read.slugs(item, "modules", where),
             )
         )
-    _check_unique(read, "modules", [m.slug for m in modules])
-    _check_unique(read, "activities", [a.id for a in activities])
+    _check_unique(read, zip(module_places, (m.slug for m in modules), strict=True))
+    _check_unique(read, zip(activity_places, (a.id for a in activities), strict=True))
     return Catalogue(
         path=path,
         version=int(version),
@@ -223,11 +227,12 @@ def parse_catalogue(data: Any, path: Path) -> Catalogue:
     )
 
 
-def _check_unique(read: _Reader, where: str, keys: list[str]) -> None:
+def _check_unique(read: _Reader, placed_keys: Iterable[tuple[str, str]]) -> None:
+    """Name the entry's own position, even when skipped entries came before it."""
     seen: set[str] = set()
-    for index, key in enumerate(keys):
+    for where, key in placed_keys:
         if key in seen:
-            raise read.fail(f"{where}[{index}]", f"repeats {key!r}; ids must be unique")
+            raise read.fail(where, f"repeats {key!r}; ids must be unique")
         seen.add(key)
 
 

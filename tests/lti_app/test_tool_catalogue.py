@@ -95,6 +95,13 @@ def test_foreign_schema_is_refused(tmp_path: Path) -> None:
         (lambda d: d["modules"][0].update(url="https://evil.test/"), "modules[0].url"),
         (lambda d: d["activities"][0].update(modules="x"), "activities[0].modules"),
         (lambda d: d["modules"].append(dict(d["modules"][0])), "modules[2]"),
+        # a skipped activity of an unknown type must not shift the position named
+        (
+            lambda d: d["activities"].extend(
+                [dict(d["activities"][0], id="poll", type="poll"), dict(d["activities"][0])]
+            ),
+            "activities[3]",
+        ),
     ],
 )
 def test_bad_fields_are_named(tmp_path: Path, change: object, field: str) -> None:
