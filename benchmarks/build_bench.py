@@ -143,8 +143,9 @@ def bench_size(modules: int, repeat: int, workdir: Path) -> dict[str, BuildResul
     nav = bare_docs(content, workdir / f"content-{modules}-bare")
     variants = {
         "ours": ours_config(base, content, workdir / f"site-{modules}-ours"),
-        "bare": bare_config(base, workdir / f"content-{modules}-bare",
-                            workdir / f"site-{modules}-bare", nav),
+        "bare": bare_config(
+            base, workdir / f"content-{modules}-bare", workdir / f"site-{modules}-bare", nav
+        ),
     }
     configs: dict[str, tuple[Path, Path]] = {}
     for variant, config in variants.items():

@@ -36,9 +36,11 @@ def _self_check(rng: random.Random, number: int) -> str:
             f"- [{mark}] Option {index + 1}: {_paragraph(rng, 8)}\n"
             f"  > {'Right' if index == right else 'Not quite'}: {_paragraph(rng, 14)}"
         )
-    return f"::: self-check\n? Question {number}: {_paragraph(rng, 12)}\n\n" + "\n".join(
-        options
-    ) + "\n:::"
+    return (
+        f"::: self-check\n? Question {number}: {_paragraph(rng, 12)}\n\n"
+        + "\n".join(options)
+        + "\n:::"
+    )
 
 
 def page_body(rng: random.Random, method_slug: str) -> str:

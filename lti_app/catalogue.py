@@ -136,8 +136,10 @@ class _Reader:
 
     def url(self, data: dict[str, Any], key: str, where: str) -> str:
         value = self.text(data, key, where)
-        if value.startswith("/") or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value) or (
-            ".." in value.split("/")
+        if (
+            value.startswith("/")
+            or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", value)
+            or (".." in value.split("/"))
         ):
             raise self.fail(f"{where}.{key}", f"is {value!r}; it must be relative to the site root")
         return value

@@ -157,9 +157,7 @@ class RunningDemo:
             thread.join(timeout=5)
 
 
-def start_demo(
-    instance: Path, tool_port: int, lms_port: int, site_dir: Path | None
-) -> RunningDemo:
+def start_demo(instance: Path, tool_port: int, lms_port: int, site_dir: Path | None) -> RunningDemo:
     """Prepare the tool and the demo LMS and serve both on 127.0.0.1 (used by tests too)."""
     from lti_app.demo_lms import create_demo_lms
 
@@ -194,11 +192,16 @@ def wait_for_interrupt(running: RunningDemo) -> None:
 @click.option("--lms-port", default=5001, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-build", is_flag=True, help="Use the course already built in site/.")
 @click.option(
-    "-f", "--config-file", type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"), show_default=True, help="The courseware's mkdocs configuration.",
+    "-f",
+    "--config-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+    help="The courseware's mkdocs configuration.",
 )
 @click.option(
-    "--instance-path", type=click.Path(file_okay=False, path_type=Path),
+    "--instance-path",
+    type=click.Path(file_okay=False, path_type=Path),
     default=lambda: os.environ.get("INTERVISION_INSTANCE_PATH", "instance"),
     show_default="INTERVISION_INSTANCE_PATH or ./instance",
     help="Where the demo keeps its SQLite database, keys and demo course.",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's one test command (CI: .ci/run). Sets the machine up, then runs every gate:
-# ruff, mypy, and the whole pytest suite (real Chromium, real PostgreSQL, real LTI platforms).
+# ruff (check and format), mypy, and the whole pytest suite (real Chromium, real PostgreSQL,
+# real LTI platforms).
 # Every gate runs even when an earlier one fails, so one CI run shows all problems;
 # the exit status is non-zero when any gate failed.
 set -uo pipefail
@@ -29,6 +30,7 @@ step() {
 }
 
 step ruff .venv/bin/ruff check .
+step ruff-format .venv/bin/ruff format --check .
 step mypy .venv/bin/mypy
 step pytest .venv/bin/python -m pytest --durations=15 "$@"
 

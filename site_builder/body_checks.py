@@ -77,14 +77,20 @@ def check_body(
         reflections = sum(isinstance(block, Reflection) for block in blocks)
         if self_checks < MIN_SELF_CHECKS:
             errors.append(
-                ContentError(path, None, None,
-                             f"has {self_checks} self-check question(s); a module needs at least "
-                             f"{MIN_SELF_CHECKS}", "add '::: self-check' blocks")
+                ContentError(
+                    path,
+                    None,
+                    None,
+                    f"has {self_checks} self-check question(s); a module needs at least "
+                    f"{MIN_SELF_CHECKS}",
+                    "add '::: self-check' blocks",
+                )
             )
         if reflections < MIN_REFLECTIONS:
             errors.append(
-                ContentError(path, None, None, "has no reflection prompt",
-                             "add a '::: reflection' block")
+                ContentError(
+                    path, None, None, "has no reflection prompt", "add a '::: reflection' block"
+                )
             )
     embedded: list[str] = []
     for block in blocks:
@@ -97,26 +103,45 @@ def check_body(
             else:
                 known = ", ".join(sorted(activity_ids)) or "none declared"
                 errors.append(
-                    ContentError(path, block.line, None, f"unknown activity {block.activity!r}",
-                                 f"declare it under 'activities' in course.yml; known: {known}")
+                    ContentError(
+                        path,
+                        block.line,
+                        None,
+                        f"unknown activity {block.activity!r}",
+                        f"declare it under 'activities' in course.yml; known: {known}",
+                    )
                 )
         elif isinstance(block, MethodTimelineRef) and block.method not in method_slugs:
             errors.append(
-                ContentError(path, block.line, None, f"unknown method {block.method!r}",
-                             unknown_method_hint(block.method, method_slugs))
+                ContentError(
+                    path,
+                    block.line,
+                    None,
+                    f"unknown method {block.method!r}",
+                    unknown_method_hint(block.method, method_slugs),
+                )
             )
     words = words_outside_blocks(body)
     if words < MIN_WORDS:
         errors.append(
-            ContentError(path, None, None,
-                         f"has {words} words outside blocks; a module needs at least {MIN_WORDS}",
-                         "explain the topic in more depth, with examples")
+            ContentError(
+                path,
+                None,
+                None,
+                f"has {words} words outside blocks; a module needs at least {MIN_WORDS}",
+                "explain the topic in more depth, with examples",
+            )
         )
     if not any(
         line.startswith("##") and GROUP_EXERCISE.match(line) for _, line in prose_lines(body, 1)
     ):
         errors.append(
-            ContentError(path, None, None, "has no '## Group exercise' section",
-                         "add a heading '## Group exercise' with an exercise a group can do")
+            ContentError(
+                path,
+                None,
+                None,
+                "has no '## Group exercise' section",
+                "add a heading '## Group exercise' with an exercise a group can do",
+            )
         )
     return tuple(embedded)

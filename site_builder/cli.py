@@ -43,14 +43,16 @@ def check(content_dir: Path) -> None:
 
 @click.command("build")
 @click.option(
-    "-f", "--config-file",
+    "-f",
+    "--config-file",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("mkdocs.yml"),
     show_default=True,
     help="The mkdocs configuration of the site.",
 )
 @click.option(
-    "-d", "--site-dir",
+    "-d",
+    "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
     help="Where to write the site (default: site_dir from the configuration).",
@@ -64,8 +66,10 @@ def build(config_file: Path, site_dir: Path | None) -> None:
         written = build_site(config_file, site_dir)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"Built the site into {display_path(written)} (catalogue: "
-               f"{display_path(written / 'catalogue.json')})")
+    click.echo(
+        f"Built the site into {display_path(written)} (catalogue: "
+        f"{display_path(written / 'catalogue.json')})"
+    )
 
 
 @click.command("new-module")

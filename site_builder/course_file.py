@@ -45,8 +45,13 @@ def read_course_file(
     course = CourseFile(path)
     if not path.is_file():
         errors.append(
-            ContentError(path, None, None, "course.yml is missing",
-                         "create it with title, language, description and modules")
+            ContentError(
+                path,
+                None,
+                None,
+                "course.yml is missing",
+                "create it with title, language, description and modules",
+            )
         )
         return course
     text = read_source(path, errors)
@@ -94,8 +99,11 @@ def _activities(reader: FieldReader, method_slugs: Collection[str]) -> dict[str,
         title, description = item.text("title"), item.text("description")
         method = item.slug("method", required=kind == "peer-feedback")
         if method is not None and method not in method_slugs:
-            item.error((*path, "method"), f"unknown method {method!r}",
-                       unknown_method_hint(method, method_slugs))
+            item.error(
+                (*path, "method"),
+                f"unknown method {method!r}",
+                unknown_method_hint(method, method_slugs),
+            )
             continue
         if activity_id is not None and activity_id in activities:
             item.error((*path, "id"), f"activity id {activity_id!r} is used twice")

@@ -134,6 +134,9 @@ def _without_front_matter(text: str) -> str:
 
 def _broken(path: Path, link: LinkTarget, reason: str) -> ContentError:
     return ContentError(
-        path, link.line, None, f"broken link '{link.target}': {reason}",
+        path,
+        link.line,
+        None,
+        f"broken link '{link.target}': {reason}",
         "link to another page by its relative .md path, e.g. '02-origins-and-evidence.md#history'",
     )

@@ -52,8 +52,15 @@ def load_course(content_dir: Path) -> Course:
     errors: list[ContentError] = []
     if not content_dir.is_dir():
         raise CourseValidationError(
-            [ContentError(content_dir, None, None, "the content folder does not exist",
-                          "run the command from the project folder or pass --content-dir")]
+            [
+                ContentError(
+                    content_dir,
+                    None,
+                    None,
+                    "the content folder does not exist",
+                    "run the command from the project folder or pass --content-dir",
+                )
+            ]
         )
     methods = collect_methods(content_dir, errors)
     method_slugs = _method_file_slugs(content_dir)
@@ -89,50 +96,73 @@ def _load_modules(
         number = number_of(path)
         if slug in first_file:
             errors.append(
-                ContentError(path, None, None,
-                             f"duplicate slug {slug!r}: {first_file[slug].name} has it too",
-                             "give each module a unique slug")
+                ContentError(
+                    path,
+                    None,
+                    None,
+                    f"duplicate slug {slug!r}: {first_file[slug].name} has it too",
+                    "give each module a unique slug",
+                )
             )
             continue
         first_file[slug] = path
         if number in numbers:
             errors.append(
-                ContentError(path, None, None,
-                             f"module number {number:02d} is also used by {numbers[number].name}",
-                             "give each module its own number")
+                ContentError(
+                    path,
+                    None,
+                    None,
+                    f"module number {number:02d} is also used by {numbers[number].name}",
+                    "give each module its own number",
+                )
             )
         numbers[number] = path
         if course_file.modules_read and slug not in course_file.module_lines:
             errors.append(
-                ContentError(path, None, None,
-                             f"module {slug!r} is not listed in course.yml",
-                             f"add '  - {slug}' to 'modules' in content/course.yml")
+                ContentError(
+                    path,
+                    None,
+                    None,
+                    f"module {slug!r} is not listed in course.yml",
+                    f"add '  - {slug}' to 'modules' in content/course.yml",
+                )
             )
         split = read_module_text(path, errors)
         if split is None:
             continue
         module = read_module(path, split, errors)
         embedded = check_body(
-            path, split.body, split.body_first_line, method_slugs,
-            course_file.activities.keys() if course_file.activities_read else None, errors,
+            path,
+            split.body,
+            split.body_first_line,
+            method_slugs,
+            course_file.activities.keys() if course_file.activities_read else None,
+            errors,
         )
         check_links(path, split.body, split.body_first_line, content_dir, generated_pages, errors)
         if module is None:
             continue
         if module.method is not None and module.method not in method_slugs:
             errors.append(
-                ContentError(path, module.line_of("method"), "method",
-                             f"unknown method {module.method!r}",
-                             unknown_method_hint(module.method, method_slugs))
+                ContentError(
+                    path,
+                    module.line_of("method"),
+                    "method",
+                    f"unknown method {module.method!r}",
+                    unknown_method_hint(module.method, method_slugs),
+                )
             )
         modules[slug] = dataclasses.replace(module, activities=embedded)
     for slug, line in course_file.module_lines.items():
         if slug not in first_file:
             errors.append(
-                ContentError(course_path(content_dir), line, "modules",
-                             f"module {slug!r} is listed but content/modules/NN-{slug}.md "
-                             "does not exist",
-                             "create it with 'intervision new-module' or remove it from the list")
+                ContentError(
+                    course_path(content_dir),
+                    line,
+                    "modules",
+                    f"module {slug!r} is listed but content/modules/NN-{slug}.md does not exist",
+                    "create it with 'intervision new-module' or remove it from the list",
+                )
             )
     return modules, set(first_file)
 

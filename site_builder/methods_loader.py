@@ -24,11 +24,25 @@ from site_builder.model import (
 from site_builder.yaml_source import parse_yaml, read_source
 
 METHOD_FIELDS = (
-    "name", "also_known_as", "summary", "group_size", "evidence", "roles", "phases", "sources",
+    "name",
+    "also_known_as",
+    "summary",
+    "group_size",
+    "evidence",
+    "roles",
+    "phases",
+    "sources",
 )
 ROLE_FIELDS = ("id", "name", "description")
 PHASE_FIELDS = (
-    "id", "name", "minutes", "goal", "speakers", "case_bringer_silent", "contribution", "prompts",
+    "id",
+    "name",
+    "minutes",
+    "goal",
+    "speakers",
+    "case_bringer_silent",
+    "contribution",
+    "prompts",
 )
 SOURCE_FIELDS = ("title", "url")
 
@@ -52,8 +66,9 @@ def collect_methods(content_dir: Path, errors: list[ContentError]) -> dict[str, 
     for path in sorted(folder.iterdir()):
         if path.suffix == ".yaml":
             errors.append(
-                ContentError(path, None, None, "method files end in '.yml'",
-                             f"rename it to {path.stem}.yml")
+                ContentError(
+                    path, None, None, "method files end in '.yml'", f"rename it to {path.stem}.yml"
+                )
             )
             continue
         if path.suffix != ".yml":
@@ -61,7 +76,9 @@ def collect_methods(content_dir: Path, errors: list[ContentError]) -> dict[str, 
         if not KEBAB_CASE.match(path.stem):
             errors.append(
                 ContentError(
-                    path, None, None,
+                    path,
+                    None,
+                    None,
                     "a method file name must be a kebab-case slug, like collegial-counselling.yml",
                     "use lower-case letters, digits and single hyphens",
                 )
@@ -141,8 +158,11 @@ def _roles(reader: FieldReader) -> tuple[Role, ...]:
             seen.add(role_id)
             roles.append(Role(role_id, name, description))
     if reader.valid and "roles" in reader.mapping and CASE_BRINGER not in seen:
-        reader.error(("roles",), f"must include a role with id '{CASE_BRINGER}'",
-                     "every intervision method has someone who brings the case")
+        reader.error(
+            ("roles",),
+            f"must include a role with id '{CASE_BRINGER}'",
+            "every intervision method has someone who brings the case",
+        )
     return tuple(roles)
 
 

@@ -18,7 +18,14 @@ Contribution = Literal[
 LEVELS: tuple[Level, ...] = ("introductory", "intermediate", "advanced")
 ACTIVITY_TYPES: tuple[ActivityType, ...] = ("signup", "peer-feedback")
 CONTRIBUTIONS: tuple[Contribution, ...] = (
-    "none", "case", "question", "answer", "key-question", "hypothesis", "advice", "reflection",
+    "none",
+    "case",
+    "question",
+    "answer",
+    "key-question",
+    "hypothesis",
+    "advice",
+    "reflection",
 )
 CASE_BRINGER = "case-bringer"
 KEBAB_CASE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -22,7 +22,13 @@ from site_builder.yaml_source import (
 
 MODULE_FILE = re.compile(r"^(?P<number>\d{2,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 MODULE_FIELDS = (
-    "title", "summary", "duration_minutes", "level", "objectives", "prerequisites", "method",
+    "title",
+    "summary",
+    "duration_minutes",
+    "level",
+    "objectives",
+    "prerequisites",
+    "method",
     "tags",
 )
 
@@ -43,7 +49,9 @@ def module_files(content_dir: Path, errors: list[ContentError]) -> list[Path]:
         else:
             errors.append(
                 ContentError(
-                    path, None, None,
+                    path,
+                    None,
+                    None,
                     "a module file name must be NN-slug.md (two or more digits, a hyphen, a "
                     "kebab-case slug), like 07-collegial-counselling.md or 123-peer-groups.md",
                     "rename the file, and list its slug in course.yml",
@@ -70,9 +78,7 @@ def read_module_text(path: Path, errors: list[ContentError]) -> FrontMatterSplit
     return split_front_matter(text, path, errors) if text is not None else None
 
 
-def read_module(
-    path: Path, split: FrontMatterSplit, errors: list[ContentError]
-) -> Module | None:
+def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError]) -> Module | None:
     """The module with its metadata; `activities` is filled in later from its blocks."""
     match = MODULE_FILE.match(path.name)
     assert match is not None, "module_files() only returns valid names"
@@ -109,4 +115,3 @@ def read_module(
         tags=tags,
         field_lines={str(path[0]): line for path, line in document.lines.items() if len(path) == 1},
     )
-

@@ -55,9 +55,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             self.course = load_course(Path(config.docs_dir))
         except CourseValidationError as exc:
             raise PluginError(str(exc)) from None
-        remember_loaded_content(
-            Path(config.docs_dir), self.course.methods, self.course.activities
-        )
+        remember_loaded_content(Path(config.docs_dir), self.course.methods, self.course.activities)
         if config.nav is None:
             config.nav = course_nav(self.course)
         return config
@@ -101,4 +99,3 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
 
         path = write_catalogue(self.course, Path(config.site_dir), datetime.now(UTC), url_for)
         log.info("Wrote %s", path)
-

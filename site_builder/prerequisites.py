@@ -20,8 +20,11 @@ def check_prerequisites(
     for cycle in _cycles(modules):
         first = modules[cycle[0]]
         errors.append(
-            _error(first, "prerequisites go round in a circle: " + " -> ".join([*cycle, cycle[0]]),
-                   "remove one of these prerequisites so the chain has a start")
+            _error(
+                first,
+                "prerequisites go round in a circle: " + " -> ".join([*cycle, cycle[0]]),
+                "remove one of these prerequisites so the chain has a start",
+            )
         )
 
 
@@ -42,7 +45,7 @@ def _cycles(modules: dict[str, Module]) -> list[list[str]]:
             if nxt == slug or nxt not in modules:
                 continue
             if state.get(nxt) == 1:
-                found.append(path[path.index(nxt):])
+                found.append(path[path.index(nxt) :])
             elif nxt not in state:
                 visit(nxt, path)
         path.pop()

@@ -52,8 +52,9 @@ def module_sections(course: Course) -> list[ModuleSection]:
     if len(modules) <= GROUP_ABOVE:
         return []
     return [
-        ModuleSection(number=index + 1, first=start + 1,
-                      modules=modules[start : start + MODULES_PER_SECTION])
+        ModuleSection(
+            number=index + 1, first=start + 1, modules=modules[start : start + MODULES_PER_SECTION]
+        )
         for index, start in enumerate(range(0, len(modules), MODULES_PER_SECTION))
     ]
 

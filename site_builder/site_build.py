@@ -25,8 +25,10 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
 
     config_path = config_file.resolve()
     if not config_path.is_file():
-        raise BuildFailed(f"{config_file} does not exist; run from the project folder or pass "
-                          "--config-file path/to/mkdocs.yml")
+        raise BuildFailed(
+            f"{config_file} does not exist; run from the project folder or pass "
+            "--config-file path/to/mkdocs.yml"
+        )
     overrides: dict[str, Any] = {"strict": True}
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir.resolve())

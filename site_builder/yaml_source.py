@@ -51,8 +51,13 @@ def read_source(path: Path, errors: list[ContentError]) -> str | None:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         errors.append(
-            ContentError(path, None, None, f"is not UTF-8 text (byte {exc.start})",
-                         "save the file with UTF-8 encoding in your editor")
+            ContentError(
+                path,
+                None,
+                None,
+                f"is not UTF-8 text (byte {exc.start})",
+                "save the file with UTF-8 encoding in your editor",
+            )
         )
     except OSError as exc:
         errors.append(ContentError(path, None, None, f"cannot be read: {exc.strerror}"))
@@ -83,7 +88,10 @@ def parse_yaml(
         problem = " ".join(part for part in (exc.context, exc.problem) if part)
         errors.append(
             ContentError(
-                path, line, None, f"YAML syntax error: {problem}",
+                path,
+                line,
+                None,
+                f"YAML syntax error: {problem}",
                 "check indentation, a missing ':' or an unquoted ': ' or '#' inside a text",
             )
         )
@@ -130,7 +138,9 @@ def _record_lines(
             if key in seen:
                 errors.append(
                     ContentError(
-                        document.path, line, field_name(child),
+                        document.path,
+                        line,
+                        field_name(child),
                         "is written twice; YAML would silently keep only the last one",
                         "remove or merge the duplicate",
                     )
@@ -161,7 +171,10 @@ def split_front_matter(
     if not lines or lines[0].rstrip() != "---":
         errors.append(
             ContentError(
-                path, 1, None, "the file does not start with YAML front matter",
+                path,
+                1,
+                None,
+                "the file does not start with YAML front matter",
                 "put a line '---', the fields (title, summary, ...) and another '---' at the top",
             )
         )
@@ -176,7 +189,10 @@ def split_front_matter(
             )
     errors.append(
         ContentError(
-            path, 1, None, "the front matter is never closed",
+            path,
+            1,
+            None,
+            "the front matter is never closed",
             "add a line '---' after the last front matter field",
         )
     )

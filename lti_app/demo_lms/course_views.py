@@ -74,8 +74,11 @@ def courseware(path: str = "") -> ResponseReturnValue:
     """The built static course, so the demo needs no second web server."""
     site_dir: Path | None = current_lms().settings.site_dir
     if site_dir is None or not site_dir.is_dir():
-        abort(404, description="The courseware was not built; run `intervision demo` without "
-                               "--no-build, or `intervision build` first.")
+        abort(
+            404,
+            description="The courseware was not built; run `intervision demo` without "
+            "--no-build, or `intervision build` first.",
+        )
     full_path = safe_join(str(site_dir), path)
     if full_path is None:
         abort(404)

@@ -100,8 +100,9 @@ def _add_items(lms: DemoLms, items: list[dict[str, Any]]) -> list[dict[str, Any]
             if link["type"] == "ltiResourceLink" and raw_line_item:
                 try:
                     item = create_line_item(
-                        lms, state, {**_line_item_of(link, raw_line_item),
-                                     "resourceLinkId": link["id"]}
+                        lms,
+                        state,
+                        {**_line_item_of(link, raw_line_item), "resourceLinkId": link["id"]},
                     )
                 except LtiServiceException as error:
                     raise DeepLinkResponseInvalid(
@@ -113,9 +114,10 @@ def _add_items(lms: DemoLms, items: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def _line_item_of(link: dict[str, Any], raw: dict[str, Any]) -> dict[str, Any]:
-    return {"label": str(raw.get("label") or link["title"]), **{
-        key: raw[key] for key in ("scoreMaximum", "resourceId", "tag") if key in raw
-    }}
+    return {
+        "label": str(raw.get("label") or link["title"]),
+        **{key: raw[key] for key in ("scoreMaximum", "resourceId", "tag") if key in raw},
+    }
 
 
 @bp.post("/deep-link/return")

@@ -66,9 +66,7 @@ def build_launch(lms: DemoLms, pending: dict[str, Any], user: DemoUser) -> str:
     """The auto-posting form with the signed id_token for a validated authorization request."""
     settings = lms.settings
     launch = DemoMessageLaunch(current_platform_request(), lms.conf())
-    launch.set_user_data(
-        user.sub, list(user.roles), full_name=user.name, email_address=user.email
-    )
+    launch.set_user_data(user.sub, list(user.roles), full_name=user.name, email_address=user.email)
     launch.set_extra_claims(
         {
             "given_name": user.given_name,
@@ -98,9 +96,7 @@ def build_launch(lms: DemoLms, pending: dict[str, Any], user: DemoUser) -> str:
         launch.set_launch_url(pending["target_link_uri"])
         launch.set_resource_link_claim(link["id"], title=link["title"])
         item_id = link.get("line_item_id")
-        launch.set_ags(
-            settings.lineitems_url, settings.lineitem_url(item_id) if item_id else None
-        )
+        launch.set_ags(settings.lineitems_url, settings.lineitem_url(item_id) if item_id else None)
         if link.get("custom"):
             launch.set_custom_parameters_claim(dict(link["custom"]))
     html: str = launch.lti_launch()

@@ -97,9 +97,7 @@ def _granted_scopes() -> set[str]:
     return set(str(claims.get("scopes", "")).split())
 
 
-def _serve(
-    call: Callable[[], ServiceResponse], *scopes: str
-) -> ResponseReturnValue:
+def _serve(call: Callable[[], ServiceResponse], *scopes: str) -> ResponseReturnValue:
     """Run a library handler; turn its Response (and token errors) into a Flask response."""
     if scopes and not _granted_scopes() & set(scopes):
         return {"error": "the access token lacks the scope " + " or ".join(scopes)}, 401
@@ -131,36 +129,52 @@ def _to_flask(result: ServiceResponse) -> ResponseReturnValue:
 @bp.route("/api/lineitems", methods=["GET", "POST"])
 def line_items() -> ResponseReturnValue:
     if request.method == "POST":
-        return _serve(lambda: (s := DemoAgs(current_lms())).handle_resp(
-            s.handle_create_lineitem), LINEITEM)
-    return _serve(lambda: (s := DemoAgs(current_lms())).handle_resp(
-        s.handle_get_lineitems), LINEITEM, LINEITEM_READ)
+        return _serve(
+            lambda: (s := DemoAgs(current_lms())).handle_resp(s.handle_create_lineitem), LINEITEM
+        )
+    return _serve(
+        lambda: (s := DemoAgs(current_lms())).handle_resp(s.handle_get_lineitems),
+        LINEITEM,
+        LINEITEM_READ,
+    )
 
 
 @bp.route("/api/lineitems/<line_item_id>", methods=["GET", "PUT", "DELETE"])
 def line_item(line_item_id: str) -> ResponseReturnValue:
-    handlers = {"GET": "handle_get_lineitem", "PUT": "handle_update_lineitem",
-                "DELETE": "handle_delete_lineitem"}
+    handlers = {
+        "GET": "handle_get_lineitem",
+        "PUT": "handle_update_lineitem",
+        "DELETE": "handle_delete_lineitem",
+    }
     scopes = (LINEITEM, LINEITEM_READ) if request.method == "GET" else (LINEITEM,)
 
     def call() -> ServiceResponse:
         service = DemoAgs(current_lms(), line_item_id)
-        return service.handle_resp(getattr(service, handlers[request.method]),
-                                   line_item_id=line_item_id)
+        return service.handle_resp(
+            getattr(service, handlers[request.method]), line_item_id=line_item_id
+        )
 
     return _serve(call, *scopes)
 
 
 @bp.post("/api/lineitems/<line_item_id>/scores")
 def scores(line_item_id: str) -> ResponseReturnValue:
-    return _serve(lambda: (s := DemoAgs(current_lms(), line_item_id)).handle_resp(
-        s.handle_update_score, line_item_id=line_item_id), SCORE)
+    return _serve(
+        lambda: (s := DemoAgs(current_lms(), line_item_id)).handle_resp(
+            s.handle_update_score, line_item_id=line_item_id
+        ),
+        SCORE,
+    )
 
 
 @bp.get("/api/lineitems/<line_item_id>/results")
 def results(line_item_id: str) -> ResponseReturnValue:
-    return _serve(lambda: (s := DemoAgs(current_lms(), line_item_id)).handle_resp(
-        s.handle_get_results, line_item_id=line_item_id), RESULT_READ)
+    return _serve(
+        lambda: (s := DemoAgs(current_lms(), line_item_id)).handle_resp(
+            s.handle_get_results, line_item_id=line_item_id
+        ),
+        RESULT_READ,
+    )
 
 
 @bp.get("/api/memberships")

@@ -24,8 +24,15 @@ from lti_app.demo_lms.context import DemoLms
 from lti_app.demo_lms.launches import course_links
 from lti_app.demo_lms.platform import current_platform_request
 
-LINE_ITEM_FIELDS = ("label", "scoreMaximum", "resourceLinkId", "resourceId", "tag",
-                    "startDateTime", "endDateTime")
+LINE_ITEM_FIELDS = (
+    "label",
+    "scoreMaximum",
+    "resourceLinkId",
+    "resourceId",
+    "tag",
+    "startDateTime",
+    "endDateTime",
+)
 ACTIVITY_PROGRESS = tuple(p.value for p in ActivityProgress)
 GRADING_PROGRESS = tuple(p.value for p in GradeProgress)
 
@@ -34,7 +41,7 @@ def _page(items: list[Any], page: int, limit: int | None) -> TPage:
     if not limit:
         return {"content": items, "has_next": False}
     start = (page - 1) * limit
-    return {"content": items[start:start + limit], "has_next": start + limit < len(items)}
+    return {"content": items[start : start + limit], "has_next": start + limit < len(items)}
 
 
 def _positive_number(value: Any, field: str) -> float:
@@ -69,8 +76,10 @@ def _score(data: Any, member_ids: set[str]) -> dict[str, Any]:
         raise LtiServiceException("the body must be a JSON score", 400)
     if data.get("userId") not in member_ids:
         raise LtiServiceException("userId is not a member of this course", 400)
-    for field, allowed in (("activityProgress", ACTIVITY_PROGRESS),
-                           ("gradingProgress", GRADING_PROGRESS)):
+    for field, allowed in (
+        ("activityProgress", ACTIVITY_PROGRESS),
+        ("gradingProgress", GRADING_PROGRESS),
+    ):
         if data.get(field) not in allowed:
             raise LtiServiceException(f"{field} must be one of {', '.join(allowed)}", 400)
     try:
@@ -114,14 +123,20 @@ class DemoAgs(AssignmentsGradesService):  # type: ignore[misc]
         return {"id": self.lms.settings.lineitem_url(line_item_id), **fields}
 
     def find_lineitems(  # type: ignore[override]
-        self, page: int = 1, limit: int | None = None, line_item_id: str | None = None,
-        resource_link_id: str | None = None, resource_id: str | None = None,
-        tag: str | None = None, **_ignored: Any,
+        self,
+        page: int = 1,
+        limit: int | None = None,
+        line_item_id: str | None = None,
+        resource_link_id: str | None = None,
+        resource_id: str | None = None,
+        tag: str | None = None,
+        **_ignored: Any,
     ) -> TPage:
         state = self.lms.store.read()
         wanted = {"resourceLinkId": resource_link_id, "resourceId": resource_id, "tag": tag}
         items = [
-            self._item(state, key) for key in sorted(state["line_items"], key=int)
+            self._item(state, key)
+            for key in sorted(state["line_items"], key=int)
             if all(v is None or state["line_items"][key].get(k) == v for k, v in wanted.items())
         ]
         return _page(items, page, limit)
@@ -162,15 +177,24 @@ class DemoAgs(AssignmentsGradesService):  # type: ignore[misc]
         return UpdateScoreStatus.SUCCESS if previous else UpdateScoreStatus.CREATED
 
     def get_results(  # type: ignore[override]
-        self, line_item_id: str, page: int = 1, limit: int | None = None,
-        user_id: str | None = None, **_ignored: Any,
+        self,
+        line_item_id: str,
+        page: int = 1,
+        limit: int | None = None,
+        user_id: str | None = None,
+        **_ignored: Any,
     ) -> TPage:
         state = self.lms.store.read()
         item = self._item(state, line_item_id)
         results = [
-            {"id": f"{item['id']}/results/{user}", "scoreOf": item["id"], "userId": user,
-             "resultScore": s.get("scoreGiven"), "resultMaximum": s.get("scoreMaximum"),
-             "comment": s.get("comment")}
+            {
+                "id": f"{item['id']}/results/{user}",
+                "scoreOf": item["id"],
+                "userId": user,
+                "resultScore": s.get("scoreGiven"),
+                "resultMaximum": s.get("scoreMaximum"),
+                "comment": s.get("comment"),
+            }
             for user, s in sorted(state["scores"].get(line_item_id, {}).items())
             if user_id is None or user == user_id
         ]
@@ -183,12 +207,23 @@ class DemoNrps(NamesRoleProvisioningService):  # type: ignore[misc]
         self.lms = lms
 
     def get_member_data_page(  # type: ignore[override]
-        self, page: int = 1, limit: int | None = None, role: str | None = None,
-        since: str | None = None, **_ignored: Any,
+        self,
+        page: int = 1,
+        limit: int | None = None,
+        role: str | None = None,
+        since: str | None = None,
+        **_ignored: Any,
     ) -> TPage:
         members = [
-            {"user_id": u.sub, "roles": list(u.roles), "status": "Active", "name": u.name,
-             "given_name": u.given_name, "family_name": u.family_name, "email": u.email}
+            {
+                "user_id": u.sub,
+                "roles": list(u.roles),
+                "status": "Active",
+                "name": u.name,
+                "given_name": u.given_name,
+                "family_name": u.family_name,
+                "email": u.email,
+            }
             for u in self.lms.settings.users
             if role is None or any(r == role or r.endswith("#" + role) for r in u.roles)
         ]

@@ -33,13 +33,32 @@ class DemoUser:
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("demo-instructor-anna", "Anna de Vries", "Anna", "de Vries",
-             "anna.devries@example.org", INSTRUCTOR_ROLES),
-    DemoUser("demo-learner-bram", "Bram Jansen", "Bram", "Jansen",
-             "bram.jansen@example.org", LEARNER_ROLES),
+    DemoUser(
+        "demo-instructor-anna",
+        "Anna de Vries",
+        "Anna",
+        "de Vries",
+        "anna.devries@example.org",
+        INSTRUCTOR_ROLES,
+    ),
+    DemoUser(
+        "demo-learner-bram",
+        "Bram Jansen",
+        "Bram",
+        "Jansen",
+        "bram.jansen@example.org",
+        LEARNER_ROLES,
+    ),
     # Not launchable: a third member so the roster is long enough to page through.
-    DemoUser("demo-learner-chloe", "Chloé Martin", "Chloé", "Martin",
-             "chloe.martin@example.org", LEARNER_ROLES, can_launch=False),
+    DemoUser(
+        "demo-learner-chloe",
+        "Chloé Martin",
+        "Chloé",
+        "Martin",
+        "chloe.martin@example.org",
+        LEARNER_ROLES,
+        can_launch=False,
+    ),
 )
 
 

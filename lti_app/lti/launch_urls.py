@@ -44,9 +44,7 @@ class LaunchPathMiddleware:
     def __init__(self, app: WSGIApplication) -> None:
         self.app = app
 
-    def __call__(
-        self, environ: WSGIEnvironment, start_response: StartResponse
-    ) -> Iterable[bytes]:
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         script_name = environ.get("SCRIPT_NAME", "")
         environ[BASE_SCRIPT_NAME_KEY] = script_name
         match = _LAUNCH_PATH.match(environ.get("PATH_INFO", ""))

@@ -66,40 +66,62 @@ class FlushReport:
         return len(self.delivered) + len(self.retrying) + len(self.failed)
 
 
-def enqueue_score(request: ScoreRequest, app: Flask | None = None,
-                  now: datetime | None = None) -> int:
+def enqueue_score(
+    request: ScoreRequest, app: Flask | None = None, now: datetime | None = None
+) -> int:
     """Store the score (validated as AGS would); returns the outbox id."""
     moment = now or datetime.now(UTC)
-    ags.Score(request.user_sub, request.score_given, request.score_maximum,
-              request.activity_progress, request.grading_progress, moment)  # validates
+    ags.Score(
+        request.user_sub,
+        request.score_given,
+        request.score_maximum,
+        request.activity_progress,
+        request.grading_progress,
+        moment,
+    )  # validates
     with db.write_transaction(app) as session:
         entry = outbox_repo.enqueue(
             session,
             ScoreOutboxEntry(
-                tenant_id=request.tenant_id, course_id=request.course_id,
-                user_sub=request.user_sub, lineitem_url=request.lineitem_url,
-                score_given=request.score_given, score_maximum=request.score_maximum,
+                tenant_id=request.tenant_id,
+                course_id=request.course_id,
+                user_sub=request.user_sub,
+                lineitem_url=request.lineitem_url,
+                score_given=request.score_given,
+                score_maximum=request.score_maximum,
                 activity_progress=request.activity_progress,
-                grading_progress=request.grading_progress, comment=request.comment,
-                scored_at=moment, next_attempt_at=moment, created_at=moment,
+                grading_progress=request.grading_progress,
+                comment=request.comment,
+                scored_at=moment,
+                next_attempt_at=moment,
+                created_at=moment,
             ),
         )
         return entry.id
 
 
-def _deliver(claimed: outbox_repo.ClaimedScore, timeout: Timeout, tokens: TokenCache,
-             clients: dict[tuple[str, str], ServiceClient], app: Flask | None) -> None:
+def _deliver(
+    claimed: outbox_repo.ClaimedScore,
+    timeout: Timeout,
+    tokens: TokenCache,
+    clients: dict[tuple[str, str], ServiceClient],
+    app: Flask | None,
+) -> None:
     key = (claimed.issuer, claimed.client_id)
     if key not in clients:
         clients[key] = service_client(claimed.issuer, claimed.client_id, app)
     score = ags.Score(
-        user_id=claimed.user_sub, score_given=claimed.score_given,
-        score_maximum=claimed.score_maximum, activity_progress=claimed.activity_progress,
-        grading_progress=claimed.grading_progress, timestamp=claimed.scored_at,
+        user_id=claimed.user_sub,
+        score_given=claimed.score_given,
+        score_maximum=claimed.score_maximum,
+        activity_progress=claimed.activity_progress,
+        grading_progress=claimed.grading_progress,
+        timestamp=claimed.scored_at,
         comment=claimed.comment,
     )
-    ags.post_score(clients[key], claimed.lineitem_url, score, timeout=timeout, tokens=tokens,
-                   app=app)
+    ags.post_score(
+        clients[key], claimed.lineitem_url, score, timeout=timeout, tokens=tokens, app=app
+    )
 
 
 def flush(
@@ -124,8 +146,13 @@ def flush(
             attempts = item.attempts + 1
             give_up = not problem.retryable or attempts >= MAX_ATTEMPTS
             retry_at = None if give_up else moment + backoff(attempts)
-            log.warning("score %s not delivered (attempt %s, %s): %s", item.id, attempts,
-                        "giving up" if give_up else f"retry at {retry_at}", problem)
+            log.warning(
+                "score %s not delivered (attempt %s, %s): %s",
+                item.id,
+                attempts,
+                "giving up" if give_up else f"retry at {retry_at}",
+                problem,
+            )
             with db.write_transaction(app) as session:
                 outbox_repo.mark_attempt_failed(session, item.id, str(problem), retry_at)
             (report.failed if give_up else report.retrying).append(item.id)
@@ -136,8 +163,9 @@ def flush(
     return report
 
 
-def send_score_now(request: ScoreRequest, app: Flask | None = None,
-                   budget_seconds: float = INLINE_BUDGET_SECONDS) -> tuple[int, bool]:
+def send_score_now(
+    request: ScoreRequest, app: Flask | None = None, budget_seconds: float = INLINE_BUDGET_SECONDS
+) -> tuple[int, bool]:
     """Enqueue, then one delivery attempt within ``budget_seconds``; (outbox id, delivered)."""
     entry_id = enqueue_score(request, app)
     report = flush(app, timeout=Deadline.after(budget_seconds), only_ids=[entry_id], limit=1)

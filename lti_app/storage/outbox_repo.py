@@ -60,7 +60,10 @@ def enqueue(session: Session, entry: ScoreOutboxEntry) -> ScoreOutboxEntry:
 
 
 def claim_due(
-    session: Session, now: datetime, lease: timedelta, limit: int,
+    session: Session,
+    now: datetime,
+    lease: timedelta,
+    limit: int,
     only_ids: Iterable[int] | None = None,
 ) -> list[ClaimedScore]:
     query = (
@@ -99,11 +102,18 @@ def _snapshot(session: Session, entry_id: int) -> ClaimedScore:
         .where(ScoreOutboxEntry.id == entry_id)
     ).one()
     return ClaimedScore(
-        id=entry.id, issuer=tenant.issuer, client_id=tenant.client_id, user_sub=entry.user_sub,
-        lineitem_url=entry.lineitem_url, score_given=entry.score_given,
-        score_maximum=entry.score_maximum, activity_progress=entry.activity_progress,
-        grading_progress=entry.grading_progress, comment=entry.comment,
-        scored_at=entry.scored_at, attempts=entry.attempts,
+        id=entry.id,
+        issuer=tenant.issuer,
+        client_id=tenant.client_id,
+        user_sub=entry.user_sub,
+        lineitem_url=entry.lineitem_url,
+        score_given=entry.score_given,
+        score_maximum=entry.score_maximum,
+        activity_progress=entry.activity_progress,
+        grading_progress=entry.grading_progress,
+        comment=entry.comment,
+        scored_at=entry.scored_at,
+        attempts=entry.attempts,
     )
 
 
@@ -111,8 +121,13 @@ def mark_delivered(session: Session, entry_id: int, now: datetime) -> None:
     session.execute(
         update(ScoreOutboxEntry)
         .where(ScoreOutboxEntry.id == entry_id)
-        .values(status=STATUS_DELIVERED, delivered_at=now, lease_until=None,
-                attempts=ScoreOutboxEntry.attempts + 1, last_error=None)
+        .values(
+            status=STATUS_DELIVERED,
+            delivered_at=now,
+            lease_until=None,
+            attempts=ScoreOutboxEntry.attempts + 1,
+            last_error=None,
+        )
     )
 
 

@@ -25,7 +25,11 @@ def find_completion(
 
 
 def mark_done(
-    session: Session, tenant_id: int, course_id: int, user_id: int, module_slug: str,
+    session: Session,
+    tenant_id: int,
+    course_id: int,
+    user_id: int,
+    module_slug: str,
     now: datetime,
 ) -> tuple[ModuleCompletion, bool]:
     """Insert the completion once; returns (row, created). A concurrent insert is not an error:
@@ -34,7 +38,10 @@ def mark_done(
     if existing is not None:
         return existing, False
     row = ModuleCompletion(
-        tenant_id=tenant_id, course_id=course_id, user_id=user_id, module_slug=module_slug,
+        tenant_id=tenant_id,
+        course_id=course_id,
+        user_id=user_id,
+        module_slug=module_slug,
         completed_at=now,
     )
     try:

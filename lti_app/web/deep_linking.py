@@ -25,8 +25,7 @@ from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
 from lti_app.lti.tool_urls import current_tool_urls
 
-bp = Blueprint("deep_linking", __name__, url_prefix="/deep-linking",
-               template_folder="templates")
+bp = Blueprint("deep_linking", __name__, url_prefix="/deep-linking", template_folder="templates")
 
 KIND_LABELS = {
     "module": "Module page",
@@ -54,13 +53,23 @@ def catalogue_choices(catalogue: Catalogue) -> dict[str, list[Choice]]:
     groups: dict[str, list[Choice]] = {"module": [], "signup": [], "peer-feedback": []}
     for module in catalogue.modules:
         groups["module"].append(
-            Choice(f"module:{module.slug}", "module", module.slug,
-                   f"{module.number:02d}. {module.title}", module.summary)
+            Choice(
+                f"module:{module.slug}",
+                "module",
+                module.slug,
+                f"{module.number:02d}. {module.title}",
+                module.summary,
+            )
         )
     for activity in catalogue.activities:
         groups[activity.type].append(
-            Choice(f"{activity.type}:{activity.id}", activity.type, activity.id,
-                   activity.title, activity.description)
+            Choice(
+                f"{activity.type}:{activity.id}",
+                activity.type,
+                activity.id,
+                activity.title,
+                activity.description,
+            )
         )
     return groups
 
@@ -77,13 +86,23 @@ def _content_item(choice: Choice, graded: bool) -> ResourceLinkItem:
         else None
     )
     return ResourceLinkItem(
-        kind=choice.kind, ref=choice.ref, title=choice.title, text=choice.text,
-        url=current_tool_urls().launch, line_item=line_item,
+        kind=choice.kind,
+        ref=choice.ref,
+        title=choice.title,
+        text=choice.text,
+        url=current_tool_urls().launch,
+        line_item=line_item,
     )
 
 
-def _render_form(launch: Launch, catalogue: Catalogue, errors: list[str],
-                 selected: list[str], graded: bool, status: int = 200) -> ResponseReturnValue:
+def _render_form(
+    launch: Launch,
+    catalogue: Catalogue,
+    errors: list[str],
+    selected: list[str],
+    graded: bool,
+    status: int = 200,
+) -> ResponseReturnValue:
     assert launch.deep_link is not None
     return render_template(
         "deep_linking/choose.html",
@@ -140,8 +159,9 @@ def submit() -> ResponseReturnValue:
     assert launch.deep_link is not None
     picked = [value for value in request.form.getlist("item") if value]
     graded = request.form.get("graded") == "yes"
-    known = {choice.value: choice for group in catalogue_choices(catalogue).values()
-             for choice in group}
+    known = {
+        choice.value: choice for group in catalogue_choices(catalogue).values() for choice in group
+    }
     errors = []
     if not picked:
         errors.append("Choose at least one module or activity to add.")

@@ -48,8 +48,11 @@ def _catalogue_or_503() -> Catalogue:
         return get_catalogue()
     except CatalogueError as problem:
         log.error("module pages without a catalogue: %s", problem)
-        abort(503, description="The course pages are not available right now. Ask the tool "
-              "administrator to build the course and set INTERVISION_SITE_DIR.")
+        abort(
+            503,
+            description="The course pages are not available right now. Ask the tool "
+            "administrator to build the course and set INTERVISION_SITE_DIR.",
+        )
 
 
 def _graded_lineitem(launch: Launch, module: CatalogueModule) -> str | None:
@@ -72,26 +75,32 @@ def _done_block(module: CatalogueModule) -> Markup | None:
             session, launch.tenant.id, launch.course.id, launch.user.id, module.slug
         )
         done_at = done.completed_at if done is not None else None
-    return Markup(render_template(  # noqa: S704 (autoescaped template output)
-        "modules/done_block.html", module=module, done_at=done_at,
-        graded=_graded_lineitem(launch, module) is not None,
-        messages=get_flashed_messages(category_filter=["module-done"]),
-    ))
+    return Markup(  # noqa: S704 (autoescaped template output)
+        render_template(
+            "modules/done_block.html",
+            module=module,
+            done_at=done_at,
+            graded=_graded_lineitem(launch, module) is not None,
+            messages=get_flashed_messages(category_filter=["module-done"]),
+        )
+    )
 
 
 def _page_csp() -> str:
-    return "; ".join([
-        "default-src 'self'",
-        f"script-src 'self' 'nonce-{csp_nonce()}'",
-        # Material sets a few inline style attributes; styles cannot run code.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "object-src 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        f"frame-ancestors {frame_ancestors()}",
-    ])
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self' 'nonce-{csp_nonce()}'",
+            # Material sets a few inline style attributes; styles cannot run code.
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors()}",
+        ]
+    )
 
 
 @bp.get("/site/", defaults={"path": ""})
@@ -130,18 +139,28 @@ def mark_done(slug: str) -> ResponseReturnValue:
     if launch.course is None:
         abort(400, description="Progress is kept per course; open the module from a course.")
     with db.write_transaction() as session:
-        progress_repo.mark_done(session, launch.tenant.id, launch.course.id, launch.user.id,
-                                slug, datetime.now(UTC))
+        progress_repo.mark_done(
+            session, launch.tenant.id, launch.course.id, launch.user.id, slug, datetime.now(UTC)
+        )
     message = "Marked as done."
     lineitem = _graded_lineitem(launch, module)
     if lineitem is not None:
-        _, delivered = send_score_now(ScoreRequest(
-            tenant_id=launch.tenant.id, course_id=launch.course.id,
-            user_sub=launch.user.subject, lineitem_url=lineitem,
-            score_given=1, score_maximum=1, comment=f"Module completed: {module.title}",
-        ))
-        message += (" Your course gradebook has it." if delivered else
-                    " It will appear in your course gradebook shortly.")
+        _, delivered = send_score_now(
+            ScoreRequest(
+                tenant_id=launch.tenant.id,
+                course_id=launch.course.id,
+                user_sub=launch.user.subject,
+                lineitem_url=lineitem,
+                score_given=1,
+                score_maximum=1,
+                comment=f"Module completed: {module.title}",
+            )
+        )
+        message += (
+            " Your course gradebook has it."
+            if delivered
+            else " It will appear in your course gradebook shortly."
+        )
     flash(message, "module-done")
     page = url_for("modules.site_page", path=module_page_path(module))
     return redirect(page + "#iv-done", code=303)
@@ -156,8 +175,11 @@ def open_module(launch: Launch) -> ResponseReturnValue:
     slug = launch.custom.get(REF_PARAMETER, "")
     module = _catalogue_or_503().module(slug)
     if module is None:
-        abort(404, description="The module this link points to is no longer part of the course. "
-              "Ask your trainer to update the link.")
+        abort(
+            404,
+            description="The module this link points to is no longer part of the course. "
+            "Ask your trainer to update the link.",
+        )
     return redirect(url_for("modules.site_page", path=module_page_path(module)), code=303)
 
 

@@ -32,12 +32,24 @@ def build_site(site_dir: Path, config_file: Path = MKDOCS_CONFIG) -> Path:
     """Build the course into site_dir with the project's config; raise with the log on failure."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
     command = [
-        sys.executable, "-m", "mkdocs", "build", "--strict",
-        "--config-file", str(config_file), "--site-dir", str(site_dir),
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "--strict",
+        "--config-file",
+        str(config_file),
+        "--site-dir",
+        str(site_dir),
     ]
     result = subprocess.run(
-        command, cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-        timeout=BUILD_TIMEOUT_SECONDS, check=False,
+        command,
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=BUILD_TIMEOUT_SECONDS,
+        check=False,
     )
     if result.returncode != 0 or not (site_dir / "index.html").is_file():
         raise SiteBuildError(

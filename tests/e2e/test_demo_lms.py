@@ -56,6 +56,7 @@ demo = lti_fixtures.demo  # the shared fixture, bound by name for pytest
 
 # --- helpers: what a browser and the tool would send ---------------------------------------
 
+
 def start_login(demo: RunningDemo, role: str = "learner", kind: str = "resource") -> dict[str, str]:
     """Press a launch button; return the login-initiation parameters sent to the tool."""
     browser = requests.Session()
@@ -65,7 +66,8 @@ def start_login(demo: RunningDemo, role: str = "learner", kind: str = "resource"
     response = browser.post(
         demo.urls.lms + "/launch",
         data={"csrf_token": csrf.group(1), "role": role, "kind": kind, "link": "intervision-home"},
-        allow_redirects=False, timeout=10,
+        allow_redirects=False,
+        timeout=10,
     )
     assert response.status_code == 302, response.text
     location = urlsplit(response.headers["Location"])
@@ -75,10 +77,16 @@ def start_login(demo: RunningDemo, role: str = "learner", kind: str = "resource"
 
 def auth_request(demo: RunningDemo, login: dict[str, str], **overrides: str) -> dict[str, str]:
     params = {
-        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
-        "prompt": "none", "client_id": login["client_id"],
-        "redirect_uri": demo.urls.tool + "/lti/launch", "state": "state-1", "nonce": "nonce-1",
-        "login_hint": login["login_hint"], "lti_message_hint": login["lti_message_hint"],
+        "scope": "openid",
+        "response_type": "id_token",
+        "response_mode": "form_post",
+        "prompt": "none",
+        "client_id": login["client_id"],
+        "redirect_uri": demo.urls.tool + "/lti/launch",
+        "state": "state-1",
+        "nonce": "nonce-1",
+        "login_hint": login["login_hint"],
+        "lti_message_hint": login["lti_message_hint"],
     }
     params.update(overrides)
     return {k: v for k, v in params.items() if v != ""}
@@ -129,14 +137,19 @@ def tool_registration(demo: RunningDemo, issuer: str | None = None) -> Registrat
 def foreign_registration(demo: RunningDemo) -> Registration:
     """Same ids, but a key the tool never published."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return tool_registration(demo).set_tool_private_key(private).set_tool_public_key(public)
 
 
 # --- authorization endpoint and id_token ---------------------------------------------------
+
 
 def test_id_token_is_signed_by_the_published_key_and_carries_the_launch(demo: RunningDemo) -> None:
     claims = launch_claims(demo, "learner")
@@ -158,9 +171,12 @@ def test_id_token_is_signed_by_the_published_key_and_carries_the_launch(demo: Ru
 def test_the_real_tool_accepts_the_launch(demo: RunningDemo) -> None:
     """Login at the tool, authorize at the LMS, post the id_token back: the tool lands us."""
     login = start_login(demo, "instructor")
-    at_tool = requests.get(demo.urls.tool + "/lti/login",
-                           params={**login, "lti1p3_new_window": "1"},
-                           allow_redirects=False, timeout=10)
+    at_tool = requests.get(
+        demo.urls.tool + "/lti/login",
+        params={**login, "lti1p3_new_window": "1"},
+        allow_redirects=False,
+        timeout=10,
+    )
     assert at_tool.status_code == 302, at_tool.text
     auth = requests.get(at_tool.headers["Location"], timeout=10)
     assert auth.status_code == 200, auth.text
@@ -168,8 +184,9 @@ def test_the_real_tool_accepts_the_launch(demo: RunningDemo) -> None:
     # The state cookie is Secure; Chrome sends it to http://127.0.0.1, requests does not, so
     # send it as the browser would (the Chromium test covers the real cookie handling).
     cookie = "; ".join(f"{c.name}={c.value}" for c in at_tool.cookies)
-    launched = requests.post(action, data=fields, headers={"Cookie": cookie},
-                             allow_redirects=False, timeout=10)
+    launched = requests.post(
+        action, data=fields, headers={"Cookie": cookie}, allow_redirects=False, timeout=10
+    )
     assert launched.status_code in (302, 303), launched.text
     assert launched.headers["Location"].startswith(("/", demo.urls.tool))
 
@@ -191,8 +208,9 @@ def test_authorization_endpoint_refuses_bad_requests(
     demo: RunningDemo, override: dict[str, str], named: str
 ) -> None:
     login = start_login(demo)
-    response = requests.post(demo.urls.lms + "/auth",
-                             data=auth_request(demo, login, **override), timeout=10)
+    response = requests.post(
+        demo.urls.lms + "/auth", data=auth_request(demo, login, **override), timeout=10
+    )
     assert response.status_code == 400
     assert named in response.text and 'name="id_token"' not in response.text
 
@@ -206,6 +224,7 @@ def test_a_launch_can_be_authorized_only_once(demo: RunningDemo) -> None:
 
 
 # --- deep linking ----------------------------------------------------------------------------
+
 
 def deep_link_response(demo: RunningDemo, registration: Registration | None = None) -> str:
     """What the tool posts back after a deep-linking launch: a JWT signed with pylti1p3."""
@@ -255,20 +274,37 @@ def test_deep_link_response_for_another_platform_is_refused(demo: RunningDemo) -
 
 # --- token endpoint, AGS, NRPS ---------------------------------------------------------------
 
+
 def client_assertion(demo: RunningDemo, registration: Registration, **changes: Any) -> str:
     now = int(time.time())
-    claims = {"iss": CLIENT_ID, "sub": CLIENT_ID, "aud": demo.urls.lms + "/token",
-              "iat": now, "exp": now + 60, "jti": str(uuid.uuid4()), **changes}
-    return jwt.encode(claims, registration.get_tool_private_key(), algorithm="RS256",
-                      headers={"kid": registration.get_kid()})
+    claims = {
+        "iss": CLIENT_ID,
+        "sub": CLIENT_ID,
+        "aud": demo.urls.lms + "/token",
+        "iat": now,
+        "exp": now + 60,
+        "jti": str(uuid.uuid4()),
+        **changes,
+    }
+    return jwt.encode(
+        claims,
+        registration.get_tool_private_key(),
+        algorithm="RS256",
+        headers={"kid": registration.get_kid()},
+    )
 
 
 def token_request(demo: RunningDemo, assertion: str, scope: str) -> requests.Response:
-    return requests.post(demo.urls.lms + "/token", timeout=10, data={
-        "grant_type": "client_credentials",
-        "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-        "client_assertion": assertion, "scope": scope,
-    })
+    return requests.post(
+        demo.urls.lms + "/token",
+        timeout=10,
+        data={
+            "grant_type": "client_credentials",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+            "client_assertion": assertion,
+            "scope": scope,
+        },
+    )
 
 
 def test_token_endpoint_grants_requested_scopes_to_a_verified_client(demo: RunningDemo) -> None:
@@ -294,8 +330,12 @@ def test_token_endpoint_refuses_bad_assertions(demo: RunningDemo, bad: Any) -> N
         if bad == {"exp": None}:
             claims = jwt.decode(assertion, options={"verify_signature": False})
             claims.pop("exp")
-            assertion = jwt.encode(claims, registration.get_tool_private_key(), algorithm="RS256",
-                                   headers={"kid": registration.get_kid()})
+            assertion = jwt.encode(
+                claims,
+                registration.get_tool_private_key(),
+                algorithm="RS256",
+                headers={"kid": registration.get_kid()},
+            )
     response = token_request(demo, assertion, NRPS_SCOPE)
     assert response.status_code == 401 and response.json()["error"] == "invalid_client"
 
@@ -306,9 +346,14 @@ def test_scores_sent_with_pylti1p3_reach_the_gradebook(demo: RunningDemo) -> Non
         connector, {"scope": AGS_SCOPES, "lineitems": demo.urls.lms + "/api/lineitems"}
     )
     grade = (
-        Grade().set_score_given(7).set_score_maximum(10).set_user_id("demo-learner-bram")
-        .set_timestamp(datetime.now(UTC).isoformat()).set_activity_progress("Completed")
-        .set_grading_progress("FullyGraded").set_comment("Clear, curious questions")
+        Grade()
+        .set_score_given(7)
+        .set_score_maximum(10)
+        .set_user_id("demo-learner-bram")
+        .set_timestamp(datetime.now(UTC).isoformat())
+        .set_activity_progress("Completed")
+        .set_grading_progress("FullyGraded")
+        .set_comment("Clear, curious questions")
     )
     line_item = LineItem().set_tag("round-1").set_label("Questioning round").set_score_maximum(10)
     ags.put_grade(grade, line_item)
@@ -329,18 +374,28 @@ def test_ags_refuses_missing_tokens_wrong_scopes_and_bad_scores(demo: RunningDem
     registration = tool_registration(demo)
     nrps_only = token_request(demo, client_assertion(demo, registration), NRPS_SCOPE).json()
     bearer = {"Authorization": "Bearer " + nrps_only["access_token"]}
-    assert requests.post(items_url, json={"label": "x", "scoreMaximum": 1},
-                         headers=bearer, timeout=10).status_code == 401
+    assert (
+        requests.post(
+            items_url, json={"label": "x", "scoreMaximum": 1}, headers=bearer, timeout=10
+        ).status_code
+        == 401
+    )
 
     full = token_request(demo, client_assertion(demo, registration), " ".join(AGS_SCOPES)).json()
     bearer = {"Authorization": "Bearer " + full["access_token"]}
     no_max = requests.post(items_url, json={"label": "x"}, headers=bearer, timeout=10)
     assert no_max.status_code == 400 and "scoreMaximum" in no_max.json()["error"]
-    item = requests.post(items_url, json={"label": "Round", "scoreMaximum": 5},
-                         headers=bearer, timeout=10).json()
-    stranger = {"userId": "not-a-member", "activityProgress": "Completed",
-                "gradingProgress": "FullyGraded", "timestamp": datetime.now(UTC).isoformat(),
-                "scoreGiven": 1, "scoreMaximum": 5}
+    item = requests.post(
+        items_url, json={"label": "Round", "scoreMaximum": 5}, headers=bearer, timeout=10
+    ).json()
+    stranger = {
+        "userId": "not-a-member",
+        "activityProgress": "Completed",
+        "gradingProgress": "FullyGraded",
+        "timestamp": datetime.now(UTC).isoformat(),
+        "scoreGiven": 1,
+        "scoreMaximum": 5,
+    }
     refused = requests.post(item["id"] + "/scores", json=stranger, headers=bearer, timeout=10)
     assert refused.status_code == 400 and "userId" in refused.json()["error"]
     assert requests.get(items_url + "?page=abc", headers=bearer, timeout=10).status_code == 400
@@ -374,10 +429,14 @@ def test_nrps_pages_use_an_unquoted_rel_next_that_pylti1p3_does_not_follow(
 
 # --- `intervision demo` as a newcomer runs it -------------------------------------------------
 
+
 def _intervision(*args: str, cwd: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", "from lti_app.cli import main; main()", *args],
-        cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -410,16 +469,27 @@ class OutputReader:
 
 def test_intervision_demo_prints_working_urls_and_stops_on_ctrl_c(tmp_path: Path) -> None:
     tool_port, lms_port = free_loopback_port(), free_loopback_port()
-    with _intervision("demo", "--no-build", "--tool-port", str(tool_port),
-                      "--lms-port", str(lms_port), "--instance-path", str(tmp_path / "i"),
-                      cwd=tmp_path) as process:
+    with _intervision(
+        "demo",
+        "--no-build",
+        "--tool-port",
+        str(tool_port),
+        "--lms-port",
+        str(lms_port),
+        "--instance-path",
+        str(tmp_path / "i"),
+        cwd=tmp_path,
+    ) as process:
         reader = OutputReader(process)
         try:
             output = reader.until("Ctrl-C")
-            urls = dict(re.findall(
-                r"^\s+(Demo course|Tool setup page|Courseware site)[^:]*:\s+(\S+)",
-                output, re.MULTILINE,
-            ))
+            urls = dict(
+                re.findall(
+                    r"^\s+(Demo course|Tool setup page|Courseware site)[^:]*:\s+(\S+)",
+                    output,
+                    re.MULTILINE,
+                )
+            )
             assert urls["Demo course"] == f"http://127.0.0.1:{lms_port}/"
             assert urls["Tool setup page"] == f"http://127.0.0.1:{tool_port}/lti/setup"
             course = requests.get(urls["Demo course"], timeout=10)
@@ -439,8 +509,15 @@ def test_intervision_demo_reports_a_busy_port_without_a_traceback(tmp_path: Path
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        with _intervision("demo", "--no-build", "--tool-port", str(port),
-                          "--lms-port", str(free_loopback_port()), cwd=tmp_path) as process:
+        with _intervision(
+            "demo",
+            "--no-build",
+            "--tool-port",
+            str(port),
+            "--lms-port",
+            str(free_loopback_port()),
+            cwd=tmp_path,
+        ) as process:
             _, errors = process.communicate(timeout=60)
     assert process.returncode == 1
     assert f"port {port} on 127.0.0.1 is already in use" in errors and "--tool-port" in errors

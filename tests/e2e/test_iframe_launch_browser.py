@@ -43,8 +43,10 @@ def _launch(page: Page, demo: RunningDemo, button: str) -> Frame:
 
 @pytest.mark.parametrize(
     ("button", "role_label", "name"),
-    [("Launch as learner", "Learner", "Bram Jansen"),
-     ("Launch as instructor", "Instructor", "Anna de Vries")],
+    [
+        ("Launch as learner", "Learner", "Bram Jansen"),
+        ("Launch as instructor", "Instructor", "Anna de Vries"),
+    ],
 )
 def test_launch_renders_the_tool_inside_the_iframe(
     page: Page, demo: RunningDemo, button: str, role_label: str, name: str

@@ -49,8 +49,15 @@ LOADED_ATTRIBUTES = {
     "input": ("src",),
 }
 LOADED_LINK_RELS = {
-    "stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "icon",
-    "apple-touch-icon", "manifest",
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "icon",
+    "apple-touch-icon",
+    "manifest",
 }
 
 

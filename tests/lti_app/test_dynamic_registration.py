@@ -262,8 +262,11 @@ def test_bad_configuration_urls_get_a_400_that_says_why(
 def test_validator_is_strict(moodle: MoodlePlatform) -> None:
     """The stand-in must reject what Moodle rejects, or the main test proves nothing."""
     platform = dynreg.PlatformConfiguration(
-        issuer="https://moodle.test", authorization_endpoint="a", token_endpoint="t",
-        jwks_uri="j", registration_endpoint="r",
+        issuer="https://moodle.test",
+        authorization_endpoint="a",
+        token_endpoint="t",
+        jwks_uri="j",
+        registration_endpoint="r",
     )
     good = dynreg.tool_registration_request(
         ToolUrls("https://tool.test"), platform, title="T", description="D"
@@ -301,7 +304,10 @@ def test_canvas_gets_placements_and_a_privacy_level() -> None:
     ["https://canvas.instructure.com", "https://moodle.university.example", "", "not a url"],
 )
 def test_a_configuration_claiming_another_hosts_issuer_is_refused(
-    app: Flask, client: FlaskClient, moodle: MoodlePlatform, claimed_issuer: str,
+    app: Flask,
+    client: FlaskClient,
+    moodle: MoodlePlatform,
+    claimed_issuer: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Anyone can point /lti/register at a JSON document they serve. Its issuer must live on
@@ -313,7 +319,8 @@ def test_a_configuration_claiming_another_hosts_issuer_is_refused(
     response = client.get(
         "/lti/register",
         query_string={
-            "openid_configuration": moodle.openid_configuration_url, "registration_token": "t",
+            "openid_configuration": moodle.openid_configuration_url,
+            "registration_token": "t",
         },
     )
     assert response.status_code == 400

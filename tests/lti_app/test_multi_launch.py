@@ -112,9 +112,7 @@ def test_each_tab_shows_its_own_course_and_old_links_use_the_newest_launch(
     assert f'href="{segment_b}/site/modules/02-troika/"' in plain  # pinned from now on
 
 
-def test_a_launch_id_of_another_session_is_refused(
-    app: Flask, platform: Platform
-) -> None:
+def test_a_launch_id_of_another_session_is_refused(app: Flask, platform: Platform) -> None:
     mine, other = app.test_client(), app.test_client()
     my_segment, my_page = open_module(mine, platform, "course-A")
     their_segment, _ = open_module(other, platform, "course-B")  # the same person elsewhere

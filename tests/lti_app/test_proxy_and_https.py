@@ -187,9 +187,7 @@ def test_healthz_answers_plain_http_on_any_host(direct_app: Flask) -> None:
 @pytest.mark.parametrize(
     "base_url", ["http://127.0.0.1:5000", "http://localhost:5000", "http://[::1]:5000"]
 )
-def test_loopback_http_logs_in(
-    direct_app: Flask, key_server: KeySetServer, base_url: str
-) -> None:
+def test_loopback_http_logs_in(direct_app: Flask, key_server: KeySetServer, base_url: str) -> None:
     platform = registered_platform(direct_app, key_server)
     login_url = _path(platform.login_initiation_url("user-1")) + "&lti1p3_new_window=1"
     response = direct_app.test_client().get(login_url, base_url=base_url)

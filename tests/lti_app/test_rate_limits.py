@@ -65,8 +65,7 @@ def test_the_limit_is_per_client_address_and_per_endpoint(limited: Flask) -> Non
 
 
 def test_behind_a_proxy_the_forwarded_client_address_counts(app_config: dict[str, Any]) -> None:
-    app = _app({**app_config, "BASE_URL": TOOL, "LTI_RATE_LIMIT": "2 per minute",
-                "PROXY_FIX": 1})
+    app = _app({**app_config, "BASE_URL": TOOL, "LTI_RATE_LIMIT": "2 per minute", "PROXY_FIX": 1})
     client = app.test_client()
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     first = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
@@ -90,8 +89,13 @@ def test_app_servers_sharing_redis_share_the_counters(
     app_config: dict[str, Any], redis_server: RedisServer
 ) -> None:
     prefix = f"test-{uuid.uuid4().hex[:12]}:"
-    shared = {**app_config, "BASE_URL": TOOL, "LTI_RATE_LIMIT": "4 per minute",
-              "REDIS_URL": redis_server.url, "REDIS_KEY_PREFIX": prefix}
+    shared = {
+        **app_config,
+        "BASE_URL": TOOL,
+        "LTI_RATE_LIMIT": "4 per minute",
+        "REDIS_URL": redis_server.url,
+        "REDIS_KEY_PREFIX": prefix,
+    }
     one, two = _app(shared), _app(shared)
     assert _statuses(one.test_client(), 2) == [403, 403]
     assert _statuses(two.test_client(), 3) == [403, 403, 429]  # 2 + 2 used, the 5th refused

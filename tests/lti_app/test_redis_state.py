@@ -235,7 +235,8 @@ def test_concurrent_states_sharing_a_nonce_get_exactly_one_success(state_app: Fl
             store_tests._login(f"state-{i}", "shared")
             logins.append(state_store.load_login_state(f"state-{i}"))
     outcomes = _race(
-        16, lambda i: store.consume(logins[i], "https://lms.test", "shared", LIFETIME)  # type: ignore[arg-type]
+        16,
+        lambda i: store.consume(logins[i], "https://lms.test", "shared", LIFETIME),  # type: ignore[arg-type]
     )
     assert outcomes == ["NonceAlreadyUsed"] * 15 + ["consumed"], outcomes
     # A refused state was left as it was (as the database rolls back): only the winner's is gone.

@@ -36,17 +36,39 @@ SEED = 20261113
 REQUESTS_PER_SESSION = 400
 METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 FIELD_NAMES = [
-    "iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id",
-    "lti_deployment_id", "lti1p3_new_window", "id_token", "state", "item", "graded",
-    "registration_token", "openid_configuration", "csrf_token", "JWT", "path",
+    "iss",
+    "login_hint",
+    "target_link_uri",
+    "lti_message_hint",
+    "client_id",
+    "lti_deployment_id",
+    "lti1p3_new_window",
+    "id_token",
+    "state",
+    "item",
+    "graded",
+    "registration_token",
+    "openid_configuration",
+    "csrf_token",
+    "JWT",
+    "path",
 ]
 # Refused by check_platform_url before any resolution or connection.
 SAFE_CONFIGURATION_URLS = [
-    "", " ", "not a url", "ftp://example.invalid/x", "http://10.0.0.1/config",
-    "https://127.0.0.1:1/config", "https://[::1]/config", "https://192.168.1.1/c",
-    "https:///nohost", "javascript:alert(1)", "//127.0.0.1/x", "\u0000",
+    "",
+    " ",
+    "not a url",
+    "ftp://example.invalid/x",
+    "http://10.0.0.1/config",
+    "https://127.0.0.1:1/config",
+    "https://[::1]/config",
+    "https://192.168.1.1/c",
+    "https:///nohost",
+    "javascript:alert(1)",
+    "//127.0.0.1/x",
+    "\u0000",
 ]
-TRACE_MARKERS = ("Traceback (most recent call last)", "File \"/", "werkzeug.debug")
+TRACE_MARKERS = ("Traceback (most recent call last)", 'File "/', "werkzeug.debug")
 
 
 def _text(rng: random.Random, limit: int = 40) -> str:
@@ -79,11 +101,21 @@ def _fields(rng: random.Random) -> dict[str, str]:
 def _path_for(rule: Rule, rng: random.Random) -> str:
     path = rule.rule
     for argument in rule.arguments:
-        piece = rng.choice([
-            _text(rng, 20).replace("/", "").replace("?", "").replace("#", "") or "a",
-            "troika", "what-is-intervision", "s1", "..", "%2e%2e", "..%2f..%2fetc%2fpasswd",
-            "modules/02-troika/", "index.html", "assets/site.css", "a" * 3000,
-        ])
+        piece = rng.choice(
+            [
+                _text(rng, 20).replace("/", "").replace("?", "").replace("#", "") or "a",
+                "troika",
+                "what-is-intervision",
+                "s1",
+                "..",
+                "%2e%2e",
+                "..%2f..%2fetc%2fpasswd",
+                "modules/02-troika/",
+                "index.html",
+                "assets/site.css",
+                "a" * 3000,
+            ]
+        )
         path = path.replace(f"<path:{argument}>", piece).replace(f"<{argument}>", piece)
     return path
 
@@ -124,13 +156,15 @@ def sessions(app: Flask, key_server: KeySetServer) -> Iterator[Sessions]:
     with a CSRF token from a page it can see (None without a launch)."""
     platform = registered_platform(app, key_server)
     learner = app.test_client()
-    landed = launch(learner, platform, [LEARNER], custom={"kind": "module",
-                                                          "intervision_ref": "troika"})
+    landed = launch(
+        learner, platform, [LEARNER], custom={"kind": "module", "intervision_ref": "troika"}
+    )
     assert landed.status_code == 303
     module_page = follow(learner, landed, TOOL).get_data(as_text=True)
     instructor = app.test_client()
-    landed = launch(instructor, platform, [INSTRUCTOR], user_id="teacher",
-                    deep_link=deep_link_settings())
+    landed = launch(
+        instructor, platform, [INSTRUCTOR], user_id="teacher", deep_link=deep_link_settings()
+    )
     assert landed.status_code == 303
     picker = follow(instructor, landed, TOOL).get_data(as_text=True)
     yield {
@@ -141,9 +175,7 @@ def sessions(app: Flask, key_server: KeySetServer) -> Iterator[Sessions]:
 
 
 @pytest.mark.parametrize("who", ["anonymous", "learner", "instructor"])
-def test_no_route_answers_5xx_or_a_stack_trace(
-    app: Flask, sessions: Sessions, who: str
-) -> None:
+def test_no_route_answers_5xx_or_a_stack_trace(app: Flask, sessions: Sessions, who: str) -> None:
     client, token = sessions[who]
     rng = random.Random(f"{SEED}-{who}")
     rules = sorted(app.url_map.iter_rules(), key=lambda rule: rule.rule)

@@ -54,8 +54,11 @@ def test_deep_linking_picker_and_signed_response_are_not_cached(
     landed = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
     picker = follow(client, landed, TOOL)
     assert picker.status_code == 200 and _no_store(picker)
-    answer = client.post(TOOL + "/deep-linking/", headers=FORM_HEADERS,
-                         data={"csrf_token": csrf_token(picker.text), "item": "module:troika"})
+    answer = client.post(
+        TOOL + "/deep-linking/",
+        headers=FORM_HEADERS,
+        data={"csrf_token": csrf_token(picker.text), "item": "module:troika"},
+    )
     assert answer.status_code == 200 and 'name="JWT"' in answer.text
     assert _no_store(answer)
 
@@ -75,8 +78,11 @@ def test_deep_linking_response_lives_at_most_five_minutes(
 ) -> None:
     landed = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
     picker = follow(client, landed, TOOL)
-    answer = client.post(TOOL + "/deep-linking/", headers=FORM_HEADERS,
-                         data={"csrf_token": csrf_token(picker.text), "item": "module:troika"})
+    answer = client.post(
+        TOOL + "/deep-linking/",
+        headers=FORM_HEADERS,
+        data={"csrf_token": csrf_token(picker.text), "item": "module:troika"},
+    )
     body = returned_jwt(answer.text)
     assert 60 <= body["exp"] - body["iat"] <= 300
     assert body["aud"] == platform.issuer and body["iss"] == platform.client_id

@@ -109,8 +109,15 @@ def module_text(
     )
     body = (
         f"# {title}\n\n"
-        "## Why peers\n\n" + PROSE * 10 + "\n\n" + SELF_CHECK + "\n" + PROSE * 10 + "\n\n"
-        + SELF_CHECK + "\n::: reflection\nWhich case occupies you?\n:::\n\n"
+        "## Why peers\n\n"
+        + PROSE * 10
+        + "\n\n"
+        + SELF_CHECK
+        + "\n"
+        + PROSE * 10
+        + "\n\n"
+        + SELF_CHECK
+        + "\n::: reflection\nWhich case occupies you?\n:::\n\n"
         "## Group exercise\n\n" + PROSE * 10 + "\n\n" + body_extra
     )
     return front + body

@@ -100,8 +100,9 @@ def big_course(count: int) -> Course:
 
 def test_small_course_keeps_one_flat_module_list() -> None:
     nav = course_nav(big_course(GROUP_ABOVE))
-    assert nav[1] == {"Modules": [{f"Title {n}": f"modules/{n:02d}-m-{n}.md"} for n in
-                                  range(1, GROUP_ABOVE + 1)]}
+    assert nav[1] == {
+        "Modules": [{f"Title {n}": f"modules/{n:02d}-m-{n}.md"} for n in range(1, GROUP_ABOVE + 1)]
+    }
     assert set(generated_pages(big_course(GROUP_ABOVE))) == {"index.md"}
 
 

@@ -75,8 +75,13 @@ def request(
     """
     try:
         response = requests.request(
-            method, url, timeout=as_timeout(timeout), allow_redirects=False,
-            headers=headers, data=data, json=json,
+            method,
+            url,
+            timeout=as_timeout(timeout),
+            allow_redirects=False,
+            headers=headers,
+            data=data,
+            json=json,
         )
     except requests.Timeout:
         raise ServiceError(f"{what}: {url} did not answer in time", retryable=True) from None

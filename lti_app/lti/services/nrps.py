@@ -92,8 +92,9 @@ def fetch_roster(
     pages = 0
     while url is not None:
         if url in seen or pages >= max_pages:
-            raise ServiceError(f"NRPS: paging loop or more than {max_pages} pages at {url}",
-                               retryable=False)
+            raise ServiceError(
+                f"NRPS: paging loop or more than {max_pages} pages at {url}", retryable=False
+            )
         seen.add(url)
         try:
             response = request("GET", url, what="NRPS roster", timeout=timeout, headers=headers)
@@ -119,7 +120,8 @@ def fetch_roster(
         if following is not None:
             following = urljoin(url, following)
             if not _same_origin(memberships_url, following):
-                raise ServiceError(f"NRPS: next link {following} leaves the platform",
-                                   retryable=False)
+                raise ServiceError(
+                    f"NRPS: next link {following} leaves the platform", retryable=False
+                )
         url = following
     return Roster(context_id=context_id, members=tuple(members.values()), pages=pages)

@@ -78,7 +78,10 @@ class TokenCache:
         return (client.issuer, client.client_id, frozenset(scopes))
 
     def get(
-        self, client: ServiceClient, scopes: Iterable[str], timeout: Timeout,
+        self,
+        client: ServiceClient,
+        scopes: Iterable[str],
+        timeout: Timeout,
         app: Flask | None = None,
     ) -> str:
         scope_set = frozenset(scopes)
@@ -98,7 +101,10 @@ class TokenCache:
             self._tokens.pop(self._key(client, scopes), None)
 
     def _fetch(
-        self, client: ServiceClient, scopes: frozenset[str], timeout: Timeout,
+        self,
+        client: ServiceClient,
+        scopes: frozenset[str],
+        timeout: Timeout,
         app: Flask | None,
     ) -> tuple[str, int]:
         # The assertion always uses the real clock: the platform checks its iat/exp.
