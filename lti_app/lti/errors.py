@@ -6,8 +6,10 @@ and never contains the id_token or personal data.
 
 from __future__ import annotations
 
+from lti_app.domain.errors import IntervisionError
 
-class LaunchError(Exception):
+
+class LaunchError(IntervisionError):
     """Base: a refused LTI request. Subclasses override only the class attributes."""
 
     status: int = 400
@@ -16,10 +18,6 @@ class LaunchError(Exception):
         "Your learning platform sent a launch this tool could not accept. "
         "Please open the activity again from your course."
     )
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(detail or self.__class__.__name__)
-        self.detail = detail or self.__class__.__name__
 
 
 class LoginRequestInvalid(LaunchError):

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from lti_app.domain.roles import Role
 from lti_app.lti import claims as c
-from lti_app.lti.roles import Role, is_test_user, map_roles
+from lti_app.lti.roles import is_test_user, map_roles
 
 
 @dataclass(frozen=True)

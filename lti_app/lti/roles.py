@@ -4,54 +4,20 @@ Only context (membership) roles count (LTI Core §A.2.3): an institution role su
 ``institution/person#Faculty`` says nothing about this course. Principal role and sub-role are
 parsed apart, because ``membership/Learner#Instructor`` is a *learner* who instructs, which
 pylti1p3's ``check_teacher_access`` gets wrong. Anything unknown maps to least privilege.
-No Flask, no pylti1p3: this is pure and tested on its own.
+No Flask, no pylti1p3: this is pure and tested on its own. The ``Role`` itself is the
+domain's (``lti_app.domain.roles``); this module only reads LTI's vocabulary into it.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from lti_app.domain.roles import Role
 
 MEMBERSHIP_PREFIX = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 TEST_USER_ROLE = "http://purl.imsglobal.org/vocab/lti/system/person#TestUser"
 
-
-class Role(enum.Enum):
-    """What a person may do in a course, from most to least privileged."""
-
-    ADMINISTRATOR = "administrator"
-    INSTRUCTOR = "instructor"
-    CONTENT_DEVELOPER = "content_developer"
-    TEACHING_ASSISTANT = "teaching_assistant"
-    MENTOR = "mentor"
-    LEARNER = "learner"
-    GUEST = "guest"
-
-    @property
-    def rank(self) -> int:
-        """Higher is more privileged; used to pick one role from several."""
-        return len(_ORDER) - _ORDER.index(self)
-
-    @property
-    def is_instructor(self) -> bool:
-        """Trainers: may manage sessions, see all feedback, grade."""
-        return self in (Role.ADMINISTRATOR, Role.INSTRUCTOR)
-
-    @property
-    def label(self) -> str:
-        return self.value.replace("_", " ")
-
-
-_ORDER = [
-    Role.ADMINISTRATOR,
-    Role.INSTRUCTOR,
-    Role.CONTENT_DEVELOPER,
-    Role.TEACHING_ASSISTANT,
-    Role.MENTOR,
-    Role.LEARNER,
-    Role.GUEST,
-]
 
 _PRINCIPALS: dict[str, Role] = {
     "Administrator": Role.ADMINISTRATOR,

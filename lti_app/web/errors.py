@@ -2,7 +2,8 @@
 
 The page says what happened and gives a short reference; the log line with the same reference
 holds the detail (never request bodies, tokens or personal data). No stack trace reaches a user
-and no bad request becomes a 500. LTI launch refusals (``LaunchError``) come through here too.
+and no bad request becomes a 500. Every ``IntervisionError`` (LTI launch refusals, a missing
+catalogue, a feature's own refusals) is mapped here, once.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import secrets
 from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
+from lti_app.domain.errors import IntervisionError
 from lti_app.lti.errors import LaunchError
 
 log = logging.getLogger(__name__)
@@ -32,10 +34,13 @@ def render_error(status: int, title: str, message: str, reference: str) -> tuple
     )
 
 
-def handle_launch_error(error: LaunchError) -> tuple[str, int]:
+def handle_app_error(error: IntervisionError) -> tuple[str, int]:
+    """Every refusal the tool raises on purpose: its class says status and words."""
     reference = new_reference()
-    log.warning(
-        "lti refused ref=%s reason=%s status=%d path=%s detail=%s",
+    log.log(
+        logging.ERROR if error.status >= 500 else logging.WARNING,
+        "%s ref=%s reason=%s status=%d path=%s detail=%s",
+        "lti refused" if isinstance(error, LaunchError) else "refused",
         reference,
         type(error).__name__,
         error.status,
@@ -68,6 +73,6 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
-    app.register_error_handler(LaunchError, handle_launch_error)
+    app.register_error_handler(IntervisionError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from lti_app.domain.roles import Role
 from lti_app.lti import claims as c
 from lti_app.lti.errors import AudienceMismatch, TargetLinkInvalid, TokenExpired, TokenInvalid
 from lti_app.lti.launch import parse_claims
-from lti_app.lti.roles import Role
 from lti_app.lti.token_checks import (
     check_audience,
     check_target_link_uri,

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from lti_app.lti.roles import Role, is_test_user, map_roles, parse_role
+from lti_app.domain.roles import Role
+from lti_app.lti.roles import is_test_user, map_roles, parse_role
 
 M = "http://purl.imsglobal.org/vocab/lis/v2/membership"
 INST = "http://purl.imsglobal.org/vocab/lis/v2/institution/person"
