@@ -171,7 +171,11 @@ def start_demo(instance: Path, tool_port: int, lms_port: int, site_dir: Path | N
         tool_server.server_close()
         raise
     servers = [tool_server, lms_server]
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in servers]
+    # A short poll: stop() shuts both servers down, each waits up to one poll interval.
+    threads = [
+        threading.Thread(target=s.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        for s in servers
+    ]
     for thread in threads:
         thread.start()
     return RunningDemo(urls, tool_app, servers, threads)

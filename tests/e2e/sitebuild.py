@@ -86,7 +86,12 @@ def serve_directory(root: Path) -> Iterator[ServedSite]:
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever,
+        kwargs={"poll_interval": 0.05},  # shutdown() waits up to one poll
+        name="site-server",
+        daemon=True,
+    )
     thread.start()
     try:
         host, port = server.server_address[:2]

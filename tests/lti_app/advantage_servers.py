@@ -17,6 +17,8 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# serve_forever checks for shutdown() once per poll: its 0.5 s default made each teardown wait.
+FAST_POLL: dict[str, Any] = {"poll_interval": 0.05}
 
 
 class Switchboard:
@@ -50,7 +52,7 @@ class LoopbackServer:
 def loopback_server(host: str = "127.0.0.1") -> Iterator[LoopbackServer]:
     switchboard = Switchboard()
     server = make_server("127.0.0.1", 0, switchboard, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=FAST_POLL, daemon=True)
     thread.start()
     try:
         yield LoopbackServer(host, switchboard, server, thread)

@@ -24,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti.tool_urls import ToolUrls
 from lti_app.storage import db, registrations_repo
+from tests.lti_app.advantage_servers import FAST_POLL
 
 TOOL_BASE = "http://127.0.0.1:5000"
 DOMAIN_REGEX = re.compile(r"(?:https?://)?(?:www\.)?([^/]+)(?:/|$)", re.IGNORECASE)
@@ -142,7 +143,7 @@ def moodle() -> Iterator[MoodlePlatform]:
     platform = MoodlePlatform()
     server = make_server("127.0.0.1", 0, platform, threaded=True)
     platform.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs=FAST_POLL, daemon=True)
     thread.start()
     yield platform
     server.shutdown()
