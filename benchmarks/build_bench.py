@@ -30,13 +30,13 @@ from typing import Any
 import yaml
 
 from benchmarks.synthetic_course import write_course
-from site_builder.loader import load_course
-from site_builder.pages import generated_pages
-from site_builder.sections import course_nav
+from site_builder.course.loader import load_course
+from site_builder.mkdocs.pages import generated_pages
+from site_builder.mkdocs.sections import course_nav
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_CONFIG = REPO_ROOT / "mkdocs.yml"
-OUR_EXTENSION = "site_builder.markdown_ext"
+OUR_EXTENSION = "site_builder.markdown.markdown_ext"
 OUR_PLUGIN = "intervision"
 RATIO_GOAL = 1.15
 RATIO_GOAL_MODULES = 200

@@ -43,7 +43,7 @@ class DemoUrls:
 def build_course(config_file: Path) -> Path:
     """Build the courseware (and catalogue.json) with the project's builder; return the site."""
     try:
-        from site_builder.site_build import BuildFailed, build_site
+        from site_builder.mkdocs.site_build import BuildFailed, build_site
     except ImportError:
         raise click.ClickException(
             "the course builder (site_builder) is not installed; pass --no-build to skip it"

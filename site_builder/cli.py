@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from site_builder.errors import CourseValidationError, display_path
-from site_builder.loader import load_course
-from site_builder.new_module import NewModuleError, create_module
-from site_builder.pages import format_minutes
+from site_builder.course.errors import CourseValidationError, display_path
+from site_builder.course.loader import load_course
+from site_builder.course.new_module import NewModuleError, create_module
+from site_builder.mkdocs.pages import format_minutes
 
 CONTENT_DIR = click.option(
     "--content-dir",
@@ -59,7 +59,7 @@ def check(content_dir: Path) -> None:
 )
 def build(config_file: Path, site_dir: Path | None) -> None:
     """Build the courseware site strictly: any warning fails the build."""
-    from site_builder.site_build import BuildFailed, build_site
+    from site_builder.mkdocs.site_build import BuildFailed, build_site
 
     _log_mkdocs_to_terminal()
     try:

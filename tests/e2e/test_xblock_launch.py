@@ -41,8 +41,8 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Path:
     """catalogue.json written from the real content/ by the site builder (deep linking reads it)."""
-    from site_builder.catalogue import write_catalogue
-    from site_builder.loader import load_course
+    from site_builder.course.loader import load_course
+    from site_builder.export.catalogue import write_catalogue
 
     site = tmp_path / "site"
     write_catalogue(load_course(REPO_ROOT / "content"), site, datetime.now(UTC))

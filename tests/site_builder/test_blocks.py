@@ -6,7 +6,7 @@ from textwrap import dedent
 
 import pytest
 
-from site_builder.blocks import (
+from site_builder.markdown.blocks import (
     ActivityRef,
     BlockSyntaxError,
     MethodTimelineRef,

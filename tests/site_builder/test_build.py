@@ -14,9 +14,9 @@ from course_fixtures import CourseTree
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
-from site_builder.catalogue import SCHEMA_FILE
-from site_builder.plugin import IntervisionPlugin
-from site_builder.site_build import BuildFailed, build_site
+from site_builder.export.catalogue import SCHEMA_FILE
+from site_builder.mkdocs.plugin import IntervisionPlugin
+from site_builder.mkdocs.site_build import BuildFailed, build_site
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from course_fixtures import CourseTree
 
 from site_builder.__main__ import main as module_main
-from site_builder.blocks import parse_blocks
-from site_builder.errors import CourseValidationError
-from site_builder.loader import load_course
+from site_builder.course.errors import CourseValidationError
+from site_builder.course.loader import load_course
+from site_builder.markdown.blocks import parse_blocks
 
 
 def run(*args: str) -> tuple[int, str]:

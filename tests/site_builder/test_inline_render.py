@@ -6,7 +6,7 @@ import markdown
 import nh3
 import pytest
 
-from site_builder.inline_render import (
+from site_builder.markdown.inline_render import (
     ATTRIBUTES,
     BLOCK_TAGS,
     INLINE_TAGS,

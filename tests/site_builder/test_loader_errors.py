@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from course_fixtures import SELF_CHECK, CourseTree, module_text
 
-from site_builder.errors import ContentError, CourseValidationError
-from site_builder.loader import load_activities, load_course, load_methods
+from site_builder.course.errors import ContentError, CourseValidationError
+from site_builder.course.loader import load_activities, load_course, load_methods
 
 M1 = "modules/01-first-steps.md"
 M2 = "modules/02-second-steps.md"

@@ -9,9 +9,9 @@ from textwrap import dedent
 import markdown
 import pytest
 
-from site_builder.blocks import BlockSyntaxError
-from site_builder.markdown_ext import UnknownReferenceError, makeExtension
-from site_builder.model import Activity, Method, Phase, Role, Source
+from site_builder.course.model import Activity, Method, Phase, Role, Source
+from site_builder.markdown.blocks import BlockSyntaxError
+from site_builder.markdown.markdown_ext import UnknownReferenceError, makeExtension
 
 REPO = Path(__file__).resolve().parents[2]
 

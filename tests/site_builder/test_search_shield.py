@@ -9,8 +9,8 @@ from course_fixtures import CourseTree
 from material.plugins.search import plugin as search_plugin
 from test_build import page, write_mkdocs_yml
 
-from site_builder import search_shield
-from site_builder.site_build import build_site
+from site_builder.markdown import search_shield
+from site_builder.mkdocs.site_build import build_site
 
 EXCLUDED = '<figure class="iv-timeline" data-iv-method="x" data-search-exclude><ol></ol></figure>'
 

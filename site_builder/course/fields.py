@@ -7,9 +7,9 @@ import difflib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from site_builder.errors import ContentError
-from site_builder.model import KEBAB_CASE
-from site_builder.yaml_source import FieldPath, YamlDocument, field_name
+from site_builder.course.errors import ContentError
+from site_builder.course.model import KEBAB_CASE
+from site_builder.course.yaml_source import FieldPath, YamlDocument, field_name
 
 
 def describe(value: Any) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from site_builder.errors import ContentError
+from site_builder.course.errors import ContentError
 
 FieldPath = tuple[str | int, ...]
 

@@ -11,8 +11,8 @@ import hashlib
 from collections.abc import Callable
 from html import escape
 
-from site_builder.blocks import Reflection, SelfCheck
-from site_builder.model import ALL_SPEAKERS, Activity, Method, Phase
+from site_builder.course.model import ALL_SPEAKERS, Activity, Method, Phase
+from site_builder.markdown.blocks import Reflection, SelfCheck
 
 Render = Callable[[str], str]
 

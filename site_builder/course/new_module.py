@@ -10,8 +10,8 @@ from pathlib import Path
 
 import yaml
 
-from site_builder.course_file import course_path
-from site_builder.modules_loader import MODULE_FILE, modules_dir, slug_of
+from site_builder.course.course_file import course_path
+from site_builder.course.modules_loader import MODULE_FILE, modules_dir, slug_of
 
 
 class NewModuleError(Exception):

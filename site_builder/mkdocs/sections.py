@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from site_builder.loader import OVERVIEW_PAGE, method_page
-from site_builder.model import Course, Module
+from site_builder.course.loader import OVERVIEW_PAGE, method_page
+from site_builder.course.model import Course, Module
 
 GROUP_ABOVE = 50
 """Courses with more modules than this get sections; at or below it the nav stays flat."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from site_builder.errors import ContentError
-from site_builder.model import Module
+from site_builder.course.errors import ContentError
+from site_builder.course.model import Module
 
 
 def check_prerequisites(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from site_builder.block_types import BlockSyntaxError, SelfCheck, SelfCheckOption
+from site_builder.markdown.block_types import BlockSyntaxError, SelfCheck, SelfCheckOption
 
 _QUESTION = re.compile(r"^\?[ \t]+(?P<text>\S.*)$")
 _OPTION = re.compile(r"^- \[(?P<mark>[ xX])\][ \t]+(?P<text>\S.*)$")

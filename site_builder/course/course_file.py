@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
 
-from site_builder.errors import ContentError
-from site_builder.fields import FieldReader
-from site_builder.methods_loader import unknown_method_hint
-from site_builder.model import ACTIVITY_TYPES, KEBAB_CASE, Activity, ActivityType
-from site_builder.yaml_source import parse_yaml, read_source
+from site_builder.course.errors import ContentError
+from site_builder.course.fields import FieldReader
+from site_builder.course.methods_loader import unknown_method_hint
+from site_builder.course.model import ACTIVITY_TYPES, KEBAB_CASE, Activity, ActivityType
+from site_builder.course.yaml_source import parse_yaml, read_source
 
 COURSE_FIELDS = ("title", "language", "description", "modules", "activities")
 ACTIVITY_FIELDS = ("id", "type", "title", "description", "method")

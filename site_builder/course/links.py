@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from markdown.extensions.toc import slugify, unique
 
-from site_builder.errors import ContentError
+from site_builder.course.errors import ContentError
 
 INLINE_LINK = re.compile(
     r"!?\[(?:[^\]\\]|\\.)*\]\(\s*<?(?P<target>[^)\s>]+)>?(?:\s+[\"'(][^)]*)?\)"

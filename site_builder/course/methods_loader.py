@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import cast
 from urllib.parse import urlparse
 
-from site_builder.errors import ContentError
-from site_builder.fields import FieldReader
-from site_builder.model import (
+from site_builder.course.errors import ContentError
+from site_builder.course.fields import FieldReader
+from site_builder.course.model import (
     ALL_SPEAKERS,
     CASE_BRINGER,
     CONTRIBUTIONS,
@@ -21,7 +21,7 @@ from site_builder.model import (
     Role,
     Source,
 )
-from site_builder.yaml_source import parse_yaml, read_source
+from site_builder.course.yaml_source import parse_yaml, read_source
 
 METHOD_FIELDS = (
     "name",

@@ -12,7 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from site_builder.block_types import (
+from site_builder.course.model import KEBAB_CASE
+from site_builder.markdown.block_types import (
     ActivityRef,
     Block,
     BlockError,
@@ -22,8 +23,7 @@ from site_builder.block_types import (
     SelfCheck,
     SelfCheckOption,
 )
-from site_builder.model import KEBAB_CASE
-from site_builder.self_check_syntax import parse_self_check
+from site_builder.markdown.self_check_syntax import parse_self_check
 
 __all__ = [
     "BLOCK_KINDS",

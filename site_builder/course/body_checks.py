@@ -7,9 +7,9 @@ import re
 from collections.abc import Collection
 from pathlib import Path
 
-from site_builder.errors import ContentError
-from site_builder.links import prose_lines
-from site_builder.methods_loader import unknown_method_hint
+from site_builder.course.errors import ContentError
+from site_builder.course.links import prose_lines
+from site_builder.course.methods_loader import unknown_method_hint
 
 MIN_WORDS = 700
 MIN_SELF_CHECKS = 2
@@ -54,7 +54,7 @@ def check_body(
     errors: list[ContentError],
 ) -> tuple[str, ...]:
     """Check one module body; return the activity ids it embeds, in order of appearance."""
-    from site_builder.blocks import (
+    from site_builder.markdown.blocks import (
         ActivityRef,
         BlockSyntaxError,
         MethodTimelineRef,

@@ -10,20 +10,20 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from site_builder.body_checks import check_body
-from site_builder.course_file import CourseFile, course_path, read_course_file
-from site_builder.errors import ContentError, CourseValidationError
-from site_builder.links import check_links
-from site_builder.methods_loader import collect_methods, methods_dir, unknown_method_hint
-from site_builder.model import Activity, Course, Method, Module
-from site_builder.modules_loader import (
+from site_builder.course.body_checks import check_body
+from site_builder.course.course_file import CourseFile, course_path, read_course_file
+from site_builder.course.errors import ContentError, CourseValidationError
+from site_builder.course.links import check_links
+from site_builder.course.methods_loader import collect_methods, methods_dir, unknown_method_hint
+from site_builder.course.model import Activity, Course, Method, Module
+from site_builder.course.modules_loader import (
     module_files,
     number_of,
     read_module,
     read_module_text,
     slug_of,
 )
-from site_builder.prerequisites import check_prerequisites
+from site_builder.course.prerequisites import check_prerequisites
 
 OVERVIEW_PAGE = "index.md"
 

@@ -16,14 +16,15 @@ import markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-from site_builder.block_html import (
+from site_builder.course.model import Activity, Method
+from site_builder.markdown.block_html import (
     render_activity,
     render_method_timeline,
     render_reflection,
     render_self_check,
     self_check_key,
 )
-from site_builder.blocks import (
+from site_builder.markdown.blocks import (
     ActivityRef,
     Block,
     BlockError,
@@ -32,10 +33,9 @@ from site_builder.blocks import (
     SelfCheck,
     parse_block_spans,
 )
-from site_builder.inline_render import render_inline, render_rich
-from site_builder.model import Activity, Method
-from site_builder.search_shield import forget as forget_search_excluded
-from site_builder.search_shield import register_excluded
+from site_builder.markdown.inline_render import render_inline, render_rich
+from site_builder.markdown.search_shield import forget as forget_search_excluded
+from site_builder.markdown.search_shield import register_excluded
 
 __all__ = [
     "CoursewareExtension",
@@ -179,7 +179,9 @@ def _timeline_html(method: Method, searchable: bool) -> str:
 
 def _load_methods(content_dir: Path) -> Mapping[str, Method]:
     if content_dir not in _loaded_methods:
-        from site_builder import loader  # lazy: the loader reads YAML only when a page needs it
+        from site_builder.course import (
+            loader,  # lazy: the loader reads YAML only when a page needs it
+        )
 
         _loaded_methods[content_dir] = loader.load_methods(content_dir)
     return _loaded_methods[content_dir]
@@ -187,7 +189,7 @@ def _load_methods(content_dir: Path) -> Mapping[str, Method]:
 
 def _load_activities(content_dir: Path) -> Mapping[str, Activity]:
     if content_dir not in _loaded_activities:
-        from site_builder import loader
+        from site_builder.course import loader
 
         _loaded_activities[content_dir] = loader.load_activities(content_dir)
     return _loaded_activities[content_dir]

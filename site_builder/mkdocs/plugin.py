@@ -18,14 +18,14 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
-from site_builder.catalogue import write_catalogue
-from site_builder.errors import CourseValidationError
-from site_builder.loader import load_course
-from site_builder.markdown_ext import forget_loaded_content, remember_loaded_content
-from site_builder.model import Course
-from site_builder.pages import generated_pages
-from site_builder.search_shield import hide, restore
-from site_builder.sections import course_nav
+from site_builder.course.errors import CourseValidationError
+from site_builder.course.loader import load_course
+from site_builder.course.model import Course
+from site_builder.export.catalogue import write_catalogue
+from site_builder.markdown.markdown_ext import forget_loaded_content, remember_loaded_content
+from site_builder.markdown.search_shield import hide, restore
+from site_builder.mkdocs.pages import generated_pages
+from site_builder.mkdocs.sections import course_nav
 
 __all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
 

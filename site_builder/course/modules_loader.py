@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from typing import cast
 
-from site_builder.errors import ContentError
-from site_builder.fields import FieldReader
-from site_builder.model import LEVELS, Level, Module
-from site_builder.yaml_source import (
+from site_builder.course.errors import ContentError
+from site_builder.course.fields import FieldReader
+from site_builder.course.model import LEVELS, Level, Module
+from site_builder.course.yaml_source import (
     FrontMatterSplit,
     parse_yaml,
     read_source,
