@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from course_fixtures import CourseTree
+
+from tests.site_builder.course_fixtures import CourseTree
 
 
 @pytest.fixture

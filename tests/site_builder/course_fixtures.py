@@ -1,11 +1,14 @@
 """A small, valid course written into a folder; tests break one thing at a time.
 
-A uniquely named module (not conftest) so `from course_fixtures import ...` is unambiguous
-when other test folders have their own conftest."""
+Imported as `tests.site_builder.course_fixtures` (the style tests/lti_app uses), so it is
+unambiguous next to tests/lti_app/course_fixtures.py. Helpers shared by test modules live
+here (write_mkdocs_yml, page), never in a test module that others import."""
 
 from __future__ import annotations
 
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
 
 PROSE = (
     "Colleagues of equal standing bring real cases from their work and help each other "
@@ -167,3 +170,18 @@ class CourseTree:
                 ),
             ),
         )
+
+
+def write_mkdocs_yml(tree: CourseTree) -> Path:
+    """Like the project's mkdocs.yml, pointing at the temporary content."""
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("custom_dir: themes/material", f"custom_dir: {REPO / 'themes/material'}")
+    text = text.replace("content_dir: content", f"content_dir: {tree.content}")
+    path = tree.root / "mkdocs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def page(site: Path, url: str) -> str:
+    """The HTML mkdocs wrote for a page URL (directory URLs)."""
+    return (site / url / "index.html").read_text(encoding="utf-8")

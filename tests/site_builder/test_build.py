@@ -10,25 +10,13 @@ from typing import Any
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from course_fixtures import CourseTree
 from mkdocs.config import load_config
 from mkdocs.exceptions import PluginError
 
 from site_builder.export.catalogue import SCHEMA_FILE
 from site_builder.mkdocs.plugin import IntervisionPlugin
 from site_builder.mkdocs.site_build import BuildFailed, build_site
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def write_mkdocs_yml(tree: CourseTree) -> Path:
-    """Like the project's mkdocs.yml, pointing at the temporary content."""
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = text.replace("custom_dir: themes/material", f"custom_dir: {REPO / 'themes/material'}")
-    text = text.replace("content_dir: content", f"content_dir: {tree.content}")
-    path = tree.root / "mkdocs.yml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from tests.site_builder.course_fixtures import REPO, CourseTree, page, write_mkdocs_yml
 
 
 def read_catalogue(site: Path) -> dict[str, Any]:
@@ -37,10 +25,6 @@ def read_catalogue(site: Path) -> dict[str, Any]:
         data
     )
     return data
-
-
-def page(site: Path, url: str) -> str:
-    return (site / url / "index.html").read_text(encoding="utf-8")
 
 
 def test_build_small_course(course_tree: CourseTree) -> None:

@@ -8,10 +8,10 @@ from typing import Any
 
 import jsonschema
 import pytest
-from course_fixtures import CourseTree
 
 from site_builder.course.loader import load_course
 from site_builder.export.catalogue import SCHEMA_FILE, build_catalogue, page_url, write_catalogue
+from tests.site_builder.course_fixtures import CourseTree
 
 GENERATED_AT = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-from course_fixtures import CourseTree
 
 from site_builder.__main__ import main as module_main
 from site_builder.course.errors import CourseValidationError
 from site_builder.course.loader import load_course
 from site_builder.markdown.blocks import parse_blocks
+from tests.site_builder.course_fixtures import CourseTree
 
 
 def run(*args: str) -> tuple[int, str]:

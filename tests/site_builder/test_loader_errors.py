@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from course_fixtures import SELF_CHECK, CourseTree, module_text
 
 from site_builder.course.errors import ContentError, CourseValidationError
 from site_builder.course.loader import load_activities, load_course, load_methods
+from tests.site_builder.course_fixtures import SELF_CHECK, CourseTree, module_text
 
 M1 = "modules/01-first-steps.md"
 M2 = "modules/02-second-steps.md"

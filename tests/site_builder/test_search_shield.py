@@ -5,12 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from course_fixtures import CourseTree
 from material.plugins.search import plugin as search_plugin
-from test_build import page, write_mkdocs_yml
 
 from site_builder.markdown import search_shield
 from site_builder.mkdocs.site_build import build_site
+from tests.site_builder.course_fixtures import CourseTree, page, write_mkdocs_yml
 
 EXCLUDED = '<figure class="iv-timeline" data-iv-method="x" data-search-exclude><ol></ol></figure>'
 

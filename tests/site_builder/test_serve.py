@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from course_fixtures import CourseTree
-from test_build import write_mkdocs_yml
+
+from tests.site_builder.course_fixtures import CourseTree, write_mkdocs_yml
 
 WAIT_SECONDS = 60.0
 
