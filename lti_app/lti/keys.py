@@ -23,7 +23,7 @@ from flask import Flask, current_app
 from jwcrypto.jwk import JWK
 
 from lti_app.storage import db, keys_repo
-from lti_app.storage.models import ToolKey
+from lti_app.storage.keys_repo import KeyRecord
 
 RSA_KEY_BITS = 2048
 SIGNING_ALGORITHM = "RS256"
@@ -94,7 +94,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def ensure_signing_key(app: Flask | None = None, now: datetime | None = None) -> ToolKey:
+def ensure_signing_key(app: Flask | None = None, now: datetime | None = None) -> KeyRecord:
     """Return the key that signs now, generating the first key pair on first use."""
     moment = now or _now()
     with db.write_transaction(app) as session:
@@ -167,7 +167,7 @@ def rotate_keys(
     overlap: timedelta,
     publish_ahead: timedelta = timedelta(0),
     now: datetime | None = None,
-) -> ToolKey:
+) -> KeyRecord:
     """Add a key that signs from ``now + publish_ahead``; retire the others ``overlap`` later."""
     if overlap < timedelta(0) or publish_ahead < timedelta(0):
         raise ValueError("overlap and publish_ahead must not be negative")
@@ -187,6 +187,6 @@ def rotate_keys(
     return new_key
 
 
-def list_keys(app: Flask | None = None) -> list[ToolKey]:
+def list_keys(app: Flask | None = None) -> list[KeyRecord]:
     with db.transaction(app) as session:
-        return list(keys_repo.list_keys(session))
+        return keys_repo.list_keys(session)

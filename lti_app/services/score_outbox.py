@@ -20,7 +20,6 @@ from lti_app.lti.services import ags
 from lti_app.lti.services.http import DEFAULT_TIMEOUT, Deadline, ServiceError, Timeout
 from lti_app.lti.services.tokens import ServiceClient, TokenCache, service_client, token_cache
 from lti_app.storage import db, outbox_repo
-from lti_app.storage.outbox_models import ScoreOutboxEntry
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +81,7 @@ def enqueue_score(
     with db.write_transaction(app) as session:
         entry = outbox_repo.enqueue(
             session,
-            ScoreOutboxEntry(
+            outbox_repo.NewScore(
                 tenant_id=request.tenant_id,
                 course_id=request.course_id,
                 user_sub=request.user_sub,
@@ -92,9 +91,7 @@ def enqueue_score(
                 activity_progress=request.activity_progress,
                 grading_progress=request.grading_progress,
                 comment=request.comment,
-                scored_at=moment,
-                next_attempt_at=moment,
-                created_at=moment,
+                now=moment,
             ),
         )
         return entry.id

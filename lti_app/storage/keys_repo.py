@@ -1,8 +1,11 @@
-"""Queries for the tool's own signing keys (crypto lives in lti/keys.py)."""
+"""Queries for the tool's own signing keys (crypto lives in lti/keys.py).
+
+Callers get frozen :class:`KeyRecord` snapshots; the ``ToolKey`` rows stay in this package.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -12,28 +15,62 @@ from sqlalchemy.orm import Session
 from lti_app.storage.models import ToolKey
 
 
-def list_keys(session: Session) -> Sequence[ToolKey]:
-    return session.scalars(select(ToolKey).order_by(ToolKey.signing_from, ToolKey.id)).all()
+@dataclass(frozen=True)
+class KeyRecord:
+    """One tool key pair, detached from any database session."""
+
+    id: int
+    kid: str
+    private_pem: str
+    public_jwk: dict[str, Any]
+    created_at: datetime
+    signing_from: datetime
+    retired_at: datetime | None
+
+    def is_published(self, now: datetime) -> bool:
+        return self.retired_at is None or self.retired_at > now
+
+    def can_sign(self, now: datetime) -> bool:
+        return self.signing_from <= now and self.is_published(now)
 
 
-def published_keys(session: Session, now: datetime) -> Sequence[ToolKey]:
+def _record(key: ToolKey) -> KeyRecord:
+    return KeyRecord(
+        id=key.id,
+        kid=key.kid,
+        private_pem=key.private_pem,
+        public_jwk=dict(key.public_jwk),
+        created_at=key.created_at,
+        signing_from=key.signing_from,
+        retired_at=key.retired_at,
+    )
+
+
+def list_keys(session: Session) -> list[KeyRecord]:
+    keys = session.scalars(select(ToolKey).order_by(ToolKey.signing_from, ToolKey.id))
+    return [_record(key) for key in keys]
+
+
+def published_keys(session: Session, now: datetime) -> list[KeyRecord]:
     """Keys in the JWKS: not yet retired (includes keys published ahead of signing)."""
-    return session.scalars(
+    keys = session.scalars(
         select(ToolKey)
         .where(or_(ToolKey.retired_at.is_(None), ToolKey.retired_at > now))
         .order_by(ToolKey.signing_from, ToolKey.id)
-    ).all()
+    )
+    return [_record(key) for key in keys]
 
 
-def signing_key(session: Session, now: datetime) -> ToolKey | None:
+def signing_key(session: Session, now: datetime) -> KeyRecord | None:
     """The newest key that may sign now."""
-    return session.scalars(
+    key = session.scalars(
         select(ToolKey)
         .where(ToolKey.signing_from <= now)
         .where(or_(ToolKey.retired_at.is_(None), ToolKey.retired_at > now))
         .order_by(ToolKey.signing_from.desc(), ToolKey.id.desc())
         .limit(1)
     ).one_or_none()
+    return _record(key) if key is not None else None
 
 
 def next_change_after(session: Session, now: datetime) -> datetime | None:
@@ -55,7 +92,7 @@ def add_key(
     public_jwk: dict[str, Any],
     created_at: datetime,
     signing_from: datetime,
-) -> ToolKey:
+) -> KeyRecord:
     key = ToolKey(
         kid=kid,
         private_pem=private_pem,
@@ -65,10 +102,10 @@ def add_key(
     )
     session.add(key)
     session.flush()
-    return key
+    return _record(key)
 
 
-def schedule_retirement(session: Session, keep: ToolKey, retire_at: datetime) -> list[ToolKey]:
+def schedule_retirement(session: Session, keep: KeyRecord, retire_at: datetime) -> list[KeyRecord]:
     """Retire every other unretired key at ``retire_at``; return them."""
     others = session.scalars(
         select(ToolKey).where(ToolKey.id != keep.id, ToolKey.retired_at.is_(None))
@@ -76,4 +113,4 @@ def schedule_retirement(session: Session, keep: ToolKey, retire_at: datetime) ->
     for key in others:
         key.retired_at = retire_at
     session.flush()
-    return list(others)
+    return [_record(key) for key in others]

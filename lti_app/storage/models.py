@@ -131,12 +131,6 @@ class ToolKey(Base):
     signing_from: Mapped[datetime] = mapped_column(default=utc_now)
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
-    def is_published(self, now: datetime) -> bool:
-        return self.retired_at is None or self.retired_at > now
-
-    def can_sign(self, now: datetime) -> bool:
-        return self.signing_from <= now and self.is_published(now)
-
 
 class OidcState(Base):
     """State issued at OIDC login, checked (and deleted) at launch; bound to target_link_uri."""

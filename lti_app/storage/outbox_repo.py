@@ -1,5 +1,8 @@
 """Queries for the score outbox: enqueue, claim due rows with a lease, record the outcome.
 
+The service hands in a frozen :class:`NewScore` and reads back :class:`OutboxRecord` /
+:class:`ClaimedScore` snapshots; the ``ScoreOutboxEntry`` rows stay in this package.
+
 Claiming is a guarded UPDATE (``... WHERE lease_until IS NULL OR lease_until < now``), so on
 SQLite and PostgreSQL alike two flushers never hold the same row; the network call happens
 after the claiming transaction has committed.
@@ -7,7 +10,7 @@ after the claiming transaction has committed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -42,21 +45,98 @@ class ClaimedScore:
     attempts: int
 
 
-def enqueue(session: Session, entry: ScoreOutboxEntry) -> ScoreOutboxEntry:
+@dataclass(frozen=True)
+class NewScore:
+    """A score to store; ``now`` is when it was given, first due and created."""
+
+    tenant_id: int
+    course_id: int | None
+    user_sub: str
+    lineitem_url: str
+    score_given: float
+    score_maximum: float
+    activity_progress: str
+    grading_progress: str
+    comment: str | None
+    now: datetime
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    """One outbox row, detached from any database session."""
+
+    id: int
+    tenant_id: int
+    course_id: int | None
+    user_sub: str
+    lineitem_url: str
+    score_given: float
+    score_maximum: float
+    activity_progress: str
+    grading_progress: str
+    comment: str | None
+    scored_at: datetime
+    status: str
+    attempts: int
+    next_attempt_at: datetime
+    lease_until: datetime | None
+    last_error: str | None
+    created_at: datetime
+    delivered_at: datetime | None
+
+
+def _record(entry: ScoreOutboxEntry) -> OutboxRecord:
+    return OutboxRecord(
+        id=entry.id,
+        tenant_id=entry.tenant_id,
+        course_id=entry.course_id,
+        user_sub=entry.user_sub,
+        lineitem_url=entry.lineitem_url,
+        score_given=entry.score_given,
+        score_maximum=entry.score_maximum,
+        activity_progress=entry.activity_progress,
+        grading_progress=entry.grading_progress,
+        comment=entry.comment,
+        scored_at=entry.scored_at,
+        status=entry.status,
+        attempts=entry.attempts,
+        next_attempt_at=entry.next_attempt_at,
+        lease_until=entry.lease_until,
+        last_error=entry.last_error,
+        created_at=entry.created_at,
+        delivered_at=entry.delivered_at,
+    )
+
+
+def enqueue(session: Session, score: NewScore) -> OutboxRecord:
     """Add a score; older pending scores of the same learner and line item are superseded."""
     session.execute(
         update(ScoreOutboxEntry)
         .where(
-            ScoreOutboxEntry.tenant_id == entry.tenant_id,
-            ScoreOutboxEntry.lineitem_url == entry.lineitem_url,
-            ScoreOutboxEntry.user_sub == entry.user_sub,
+            ScoreOutboxEntry.tenant_id == score.tenant_id,
+            ScoreOutboxEntry.lineitem_url == score.lineitem_url,
+            ScoreOutboxEntry.user_sub == score.user_sub,
             ScoreOutboxEntry.status == STATUS_PENDING,
         )
         .values(status=STATUS_SUPERSEDED)
     )
+    entry = ScoreOutboxEntry(
+        tenant_id=score.tenant_id,
+        course_id=score.course_id,
+        user_sub=score.user_sub,
+        lineitem_url=score.lineitem_url,
+        score_given=score.score_given,
+        score_maximum=score.score_maximum,
+        activity_progress=score.activity_progress,
+        grading_progress=score.grading_progress,
+        comment=score.comment,
+        scored_at=score.now,
+        next_attempt_at=score.now,
+        created_at=score.now,
+    )
     session.add(entry)
     session.flush()
-    return entry
+    return _record(entry)
 
 
 def claim_due(
@@ -149,11 +229,16 @@ def mark_attempt_failed(
     )
 
 
-def entries(session: Session, tenant_id: int | None = None) -> Sequence[ScoreOutboxEntry]:
+def entries(session: Session, tenant_id: int | None = None) -> list[OutboxRecord]:
     query = select(ScoreOutboxEntry).order_by(ScoreOutboxEntry.id)
     if tenant_id is not None:
         query = query.where(ScoreOutboxEntry.tenant_id == tenant_id)
-    return session.scalars(query).all()
+    return [_record(entry) for entry in session.scalars(query)]
+
+
+def get_entry(session: Session, entry_id: int) -> OutboxRecord | None:
+    entry = session.get(ScoreOutboxEntry, entry_id)
+    return _record(entry) if entry is not None else None
 
 
 def count_by_status(session: Session) -> dict[str, int]:
