@@ -101,19 +101,21 @@ def platform_add(
     login = urlsplit(auth_login_url)
     origins = list(frame_origins) or [f"{login.scheme}://{login.netloc}"]
     try:
+        registration = registrations_repo.PlatformRegistration(
+            issuer=issuer,
+            client_id=client_id,
+            auth_login_url=auth_login_url,
+            auth_token_url=auth_token_url,
+            jwks_url=jwks_url,
+            deployment_ids=deployment_ids,
+            auth_audience=audience,
+            frame_origins=tuple(origins),
+        )
         with db.write_transaction() as session:
-            registration = registrations_repo.add_registration(
-                session,
-                issuer=issuer,
-                client_id=client_id,
-                auth_login_url=auth_login_url,
-                auth_token_url=auth_token_url,
-                jwks_url=jwks_url,
-                deployment_ids=deployment_ids,
-                auth_audience=audience,
-                frame_origins=origins,
+            record = registrations_repo.upsert_registration(
+                session, registration, when_known="refuse"
             )
-            deployments = ", ".join(registration.deployment_ids)
+        deployments = ", ".join(record.deployment_ids)
     except registrations_repo.RegistrationExists:
         raise click.ClickException(
             f"issuer {issuer} with client id {client_id} is already registered; use "

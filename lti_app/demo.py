@@ -90,26 +90,19 @@ def register_demo_platform(app: Flask, settings: DemoLmsSettings) -> None:
     from lti_app.storage import db, registrations_repo
 
     apply_migrations(app)
+    demo_lms = registrations_repo.PlatformRegistration(
+        issuer=settings.issuer,
+        client_id=settings.client_id,
+        auth_login_url=settings.auth_url,
+        auth_token_url=settings.token_url,
+        jwks_url=settings.jwks_url,
+        deployment_ids=(settings.deployment_id,),
+        frame_origins=(settings.issuer,),
+        title="Intervision demo LMS",
+    )
     with db.write_transaction(app) as session:
-        known = registrations_repo.find_registration(session, settings.issuer, settings.client_id)
-        if known is not None:
-            known.auth_login_url = settings.auth_url
-            known.auth_token_url = settings.token_url
-            known.jwks_url = settings.jwks_url
-            known.frame_origins = [settings.issuer]
-            registrations_repo.add_deployments(session, known, [settings.deployment_id])
-            return
-        registrations_repo.add_registration(
-            session,
-            issuer=settings.issuer,
-            client_id=settings.client_id,
-            auth_login_url=settings.auth_url,
-            auth_token_url=settings.token_url,
-            jwks_url=settings.jwks_url,
-            deployment_ids=[settings.deployment_id],
-            frame_origins=[settings.issuer],
-            title="Intervision demo LMS",
-        )
+        # A known LMS takes the URLs of this run; safe to repeat.
+        registrations_repo.upsert_registration(session, demo_lms, when_known="update_endpoints")
 
 
 def bind(app: Flask, port: int, option: str) -> BaseWSGIServer:

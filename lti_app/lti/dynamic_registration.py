@@ -276,20 +276,18 @@ def save_registration(
     platform: PlatformConfiguration, result: RegistrationResult, app: Flask | None = None
 ) -> list[str]:
     """Store (or extend) the registration; return the deployment ids that are now known."""
+    registration = registrations_repo.PlatformRegistration(
+        issuer=platform.issuer,
+        client_id=result.client_id,
+        auth_login_url=platform.authorization_endpoint,
+        auth_token_url=platform.token_endpoint,
+        auth_audience=platform.authorization_server,
+        jwks_url=platform.jwks_uri,
+        deployment_ids=result.deployment_ids,
+        frame_origins=(platform.origin,),
+    )
     with db.write_transaction(app) as session:
-        existing = registrations_repo.find_registration(session, platform.issuer, result.client_id)
-        if existing is None:
-            existing = registrations_repo.add_registration(
-                session,
-                issuer=platform.issuer,
-                client_id=result.client_id,
-                auth_login_url=platform.authorization_endpoint,
-                auth_token_url=platform.token_endpoint,
-                auth_audience=platform.authorization_server,
-                jwks_url=platform.jwks_uri,
-                deployment_ids=result.deployment_ids,
-                frame_origins=[platform.origin],
-            )
-        else:
-            registrations_repo.add_deployments(session, existing, result.deployment_ids)
-        return existing.deployment_ids
+        record = registrations_repo.upsert_registration(
+            session, registration, when_known="add_deployments"
+        )
+    return list(record.deployment_ids)

@@ -29,7 +29,8 @@ DEFAULT_TTL_SECONDS = 30.0
 
 @dataclass(frozen=True)
 class PlatformRecord:
-    """A registration with its deployment ids, detached from any database session."""
+    """A registration with its deployment ids (in the order they were added), detached from
+    any database session."""
 
     id: int
     issuer: str
@@ -40,7 +41,7 @@ class PlatformRecord:
     jwks_url: str
     frame_origins: tuple[str, ...]
     title: str | None
-    deployment_ids: frozenset[str]
+    deployment_ids: tuple[str, ...]
 
 
 CacheKey = tuple[str, str | None]

@@ -7,7 +7,8 @@ cleared when that transaction commits (``platform_cache`` explains the bound for
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import cast
+from dataclasses import dataclass
+from typing import Literal, cast
 
 from flask import Flask
 from sqlalchemy import Connection, Table, bindparam, select
@@ -20,6 +21,28 @@ from lti_app.storage.platform_cache import PlatformRecord
 
 class RegistrationExists(ValueError):
     """(issuer, client_id) is already registered."""
+
+
+@dataclass(frozen=True)
+class PlatformRegistration:
+    """What a caller knows about a platform it wants registered (no ORM object)."""
+
+    issuer: str
+    client_id: str
+    auth_login_url: str
+    auth_token_url: str
+    jwks_url: str
+    deployment_ids: tuple[str, ...] = ()
+    auth_audience: str | None = None
+    frame_origins: tuple[str, ...] = ()
+    title: str | None = None
+
+
+# What upsert_registration does when (issuer, client_id) is already registered:
+# "refuse" raises RegistrationExists (``platform add``); "add_deployments" only adds the missing
+# deployment ids (dynamic registration); "update_endpoints" also overwrites the login, token
+# and key-set URLs and the frame origins (the demo LMS, whose port may change between runs).
+WhenKnown = Literal["refuse", "add_deployments", "update_endpoints"]
 
 
 def find_registration(session: Session, issuer: str, client_id: str | None) -> Registration | None:
@@ -50,7 +73,7 @@ def to_record(registration: Registration) -> PlatformRecord:
         jwks_url=registration.jwks_url,
         frame_origins=tuple(registration.frame_origins or ()),
         title=registration.title,
-        deployment_ids=frozenset(registration.deployment_ids),
+        deployment_ids=tuple(registration.deployment_ids),
     )
 
 
@@ -145,6 +168,38 @@ def add_registration(
     session.flush()
     _mark_changed(session)
     return registration
+
+
+def upsert_registration(
+    session: Session, registration: PlatformRegistration, *, when_known: WhenKnown
+) -> PlatformRecord:
+    """Find by (issuer, client_id), else add; then add the deployment ids not yet known."""
+    known = find_registration(session, registration.issuer, registration.client_id)
+    if known is None:
+        known = add_registration(
+            session,
+            issuer=registration.issuer,
+            client_id=registration.client_id,
+            auth_login_url=registration.auth_login_url,
+            auth_token_url=registration.auth_token_url,
+            jwks_url=registration.jwks_url,
+            deployment_ids=registration.deployment_ids,
+            auth_audience=registration.auth_audience,
+            frame_origins=registration.frame_origins,
+            title=registration.title,
+        )
+        return to_record(known)
+    if when_known == "refuse":
+        raise RegistrationExists(
+            f"issuer {registration.issuer!r} with client id {registration.client_id!r}"
+        )
+    if when_known == "update_endpoints":
+        known.auth_login_url = registration.auth_login_url
+        known.auth_token_url = registration.auth_token_url
+        known.jwks_url = registration.jwks_url
+        known.frame_origins = list(dict.fromkeys(registration.frame_origins))
+    add_deployments(session, known, registration.deployment_ids)
+    return to_record(known)
 
 
 def add_deployments(

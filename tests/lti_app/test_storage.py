@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from lti_app.storage import db, migrate
+from lti_app.storage import db, migrate, registrations_repo
 from lti_app.storage.models import (
     Base,
     CourseContext,
@@ -75,6 +75,52 @@ def test_deployments_cascade_with_their_registration(db_app: Flask) -> None:
             assert stored.deployment_ids == ["1", "2"]
             session.delete(stored)
         assert db.get_session().scalar(select(func.count()).select_from(Deployment)) == 0
+
+
+def test_upsert_registration_adds_then_follows_its_when_known_rule(db_app: Flask) -> None:
+    moodle = registrations_repo.PlatformRegistration(
+        issuer="https://lms.test",
+        client_id="client-1",
+        auth_login_url="https://lms.test/auth",
+        auth_token_url="https://lms.test/token",
+        jwks_url="https://lms.test/jwks",
+        deployment_ids=("1", "1", "2"),
+        frame_origins=("https://lms.test",),
+        title="Moodle",
+    )
+    moved = registrations_repo.PlatformRegistration(
+        issuer="https://lms.test",
+        client_id="client-1",
+        auth_login_url="https://lms.test/v2/auth",
+        auth_token_url="https://lms.test/v2/token",
+        jwks_url="https://lms.test/v2/jwks",
+        deployment_ids=("3", "1"),
+        frame_origins=("https://school.test",),
+        title="Renamed",
+    )
+    with db.write_transaction(db_app) as session:
+        added = registrations_repo.upsert_registration(session, moodle, when_known="refuse")
+    assert added.deployment_ids == ("1", "2") and added.title == "Moodle"
+    with pytest.raises(registrations_repo.RegistrationExists), db.write_transaction(db_app) as s:
+        registrations_repo.upsert_registration(s, moved, when_known="refuse")
+    with db.write_transaction(db_app) as session:
+        extended = registrations_repo.upsert_registration(
+            session, moved, when_known="add_deployments"
+        )
+    assert extended.deployment_ids == ("1", "2", "3")
+    assert extended.jwks_url == "https://lms.test/jwks"  # URLs kept
+    with db.write_transaction(db_app) as session:
+        updated = registrations_repo.upsert_registration(
+            session, moved, when_known="update_endpoints"
+        )
+    assert (updated.auth_login_url, updated.auth_token_url, updated.jwks_url) == (
+        "https://lms.test/v2/auth",
+        "https://lms.test/v2/token",
+        "https://lms.test/v2/jwks",
+    )
+    assert updated.frame_origins == ("https://school.test",)
+    assert updated.title == "Moodle" and updated.id == added.id
+    assert registrations_repo.cached_platform("https://lms.test", "client-1", app=db_app) == updated
 
 
 def test_foreign_keys_are_enforced(db_app: Flask) -> None:
