@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 Level = Literal["introductory", "intermediate", "advanced"]
@@ -108,6 +109,9 @@ class Module:
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     """Line of each front matter field, so checks after loading can point at it."""
 
+    def __post_init__(self) -> None:
+        _freeze(self, "field_lines")
+
     def line_of(self, field_name: str) -> int | None:
         return self.field_lines.get(field_name)
 
@@ -123,9 +127,13 @@ class Course:
     language: str
     description: str
     modules: tuple[Module, ...]
-    methods: dict[str, Method] = field(default_factory=dict)
-    activities: dict[str, Activity] = field(default_factory=dict)
+    methods: Mapping[str, Method] = field(default_factory=dict)
+    activities: Mapping[str, Activity] = field(default_factory=dict)
     content_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        _freeze(self, "methods")
+        _freeze(self, "activities")
 
     @property
     def total_minutes(self) -> int:
@@ -133,3 +141,9 @@ class Course:
 
     def module(self, slug: str) -> Module | None:
         return next((module for module in self.modules if module.slug == slug), None)
+
+
+def _freeze(instance: object, name: str) -> None:
+    """Replace a frozen dataclass's mapping field with a read-only copy: frozen all the way
+    down, whatever mapping the caller passed (and later changes to it do not leak in)."""
+    object.__setattr__(instance, name, MappingProxyType(dict(getattr(instance, name))))

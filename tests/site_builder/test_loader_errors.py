@@ -385,6 +385,16 @@ def test_valid_course_loads(course_tree: CourseTree) -> None:
     assert set(course.activities) == {"practice-round", "written-round"}
 
 
+def test_a_loaded_course_is_read_only_all_the_way_down(course_tree: CourseTree) -> None:
+    course = load_course(course_tree.content)
+    with pytest.raises(TypeError):
+        course.methods["demo-method"] = course.methods["demo-method"]  # type: ignore[index]
+    with pytest.raises(TypeError):
+        del course.activities["written-round"]  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        course.modules[0].field_lines["title"] = 1  # type: ignore[index]
+
+
 def test_module_numbers_may_have_more_than_two_digits(course_tree: CourseTree) -> None:
     _add_module_3(course_tree, "0123-extra-steps.md")
     course_tree.edit("course.yml", "  - second-steps\n", "  - second-steps\n  - extra-steps\n")
