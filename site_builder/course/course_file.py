@@ -6,13 +6,11 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 from site_builder.course.errors import ContentError
 from site_builder.course.fields import FieldReader
 from site_builder.course.methods_loader import unknown_method_hint
-from site_builder.course.model import ACTIVITY_TYPES, KEBAB_CASE, Activity, ActivityType
-from site_builder.course.yaml_source import parse_yaml, read_source
+from site_builder.course.model import ACTIVITY_TYPES, KEBAB_CASE, Activity
 
 COURSE_FIELDS = ("title", "language", "description", "modules", "activities")
 ACTIVITY_FIELDS = ("id", "type", "title", "description", "method")
@@ -54,14 +52,9 @@ def read_course_file(
             )
         )
         return course
-    text = read_source(path, errors)
-    document = parse_yaml(text, path, errors) if text is not None else None
-    if document is None:
+    reader = FieldReader.from_file(path, errors, "course", COURSE_FIELDS)
+    if reader is None:
         return course
-    reader = FieldReader.root(document, errors, "course")
-    if not reader.valid:
-        return course
-    reader.reject_unknown(COURSE_FIELDS)
     course.title = reader.text("title") or ""
     course.description = reader.text("description") or ""
     language = reader.text("language")
@@ -80,7 +73,7 @@ def read_course_file(
             reader.error(item_path, f"module {slug!r} is listed twice")
         else:
             course.module_slugs.append(slug)
-            course.module_lines[slug] = document.line_of(item_path) or 1
+            course.module_lines[slug] = reader.document.line_of(item_path) or 1
     course.modules_read = isinstance(reader.mapping.get("modules"), list)
     course.activities = _activities(reader, method_slugs)
     course.activities_read = True
@@ -109,7 +102,5 @@ def _activities(reader: FieldReader, method_slugs: Collection[str]) -> dict[str,
             item.error((*path, "id"), f"activity id {activity_id!r} is used twice")
             continue
         if activity_id and kind and title and description:
-            activities[activity_id] = Activity(
-                activity_id, cast(ActivityType, kind), title, description, method
-            )
+            activities[activity_id] = Activity(activity_id, kind, title, description, method)
     return activities

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from site_builder.course.errors import ContentError
 from site_builder.course.model import KEBAB_CASE
-from site_builder.course.yaml_source import FieldPath, YamlDocument, field_name
+from site_builder.course.yaml_source import (
+    FieldPath,
+    YamlDocument,
+    field_name,
+    parse_yaml,
+    read_source,
+)
+
+Option = TypeVar("Option", bound=str)
 
 
 def describe(value: Any) -> str:
@@ -51,6 +60,35 @@ class FieldReader:
         if not reader.valid:
             reader.error((), f"expected a mapping of {what} fields, got {describe(document.data)}")
         return reader
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        path: Path,
+        errors: list[ContentError],
+        what: str,
+        fields: Iterable[str],
+        first_line: int = 1,
+    ) -> FieldReader | None:
+        """The reader of a YAML mapping of `what` fields, unknown fields already reported;
+        None when there is no mapping to read (why is in `errors`)."""
+        document = parse_yaml(text, path, errors, first_line=first_line)
+        if document is None:
+            return None
+        reader = cls.root(document, errors, what)
+        if not reader.valid:
+            return None
+        reader.reject_unknown(fields)
+        return reader
+
+    @classmethod
+    def from_file(
+        cls, path: Path, errors: list[ContentError], what: str, fields: Iterable[str]
+    ) -> FieldReader | None:
+        """Like from_text, for a whole YAML file (an unreadable file is an error too)."""
+        text = read_source(path, errors)
+        return cls.from_text(text, path, errors, what, fields) if text is not None else None
 
     def error(self, path: FieldPath, message: str, hint: str = "") -> None:
         self.errors.append(
@@ -126,14 +164,15 @@ class FieldReader:
             return None
         return value
 
-    def choice(self, name: str, options: Sequence[str], required: bool = True) -> str | None:
+    def choice(self, name: str, options: Sequence[Option], required: bool = True) -> Option | None:
+        """One of `options`, typed as they are (a Literal stays a Literal)."""
         path, value, present = self._get(name, required)
         if not present:
             return None
         if value not in options:
             self.error(path, f"expected one of {', '.join(options)}, got {value!r}")
             return None
-        return str(value)
+        return options[options.index(value)]
 
     def items(
         self, name: str, required: bool = True, minimum: int = 0

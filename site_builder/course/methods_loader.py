@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from pathlib import Path
-from typing import cast
 from urllib.parse import urlparse
 
 from site_builder.course.errors import ContentError
@@ -15,13 +14,11 @@ from site_builder.course.model import (
     CASE_BRINGER,
     CONTRIBUTIONS,
     KEBAB_CASE,
-    Contribution,
     Method,
     Phase,
     Role,
     Source,
 )
-from site_builder.course.yaml_source import parse_yaml, read_source
 
 METHOD_FIELDS = (
     "name",
@@ -92,14 +89,9 @@ def collect_methods(content_dir: Path, errors: list[ContentError]) -> dict[str, 
 
 def read_method(path: Path, errors: list[ContentError]) -> Method | None:
     before = len(errors)
-    text = read_source(path, errors)
-    document = parse_yaml(text, path, errors) if text is not None else None
-    if document is None:
+    reader = FieldReader.from_file(path, errors, "method", METHOD_FIELDS)
+    if reader is None:
         return None
-    reader = FieldReader.root(document, errors, "method")
-    if not reader.valid:
-        return None
-    reader.reject_unknown(METHOD_FIELDS)
     name = reader.text("name")
     summary = reader.text("summary")
     evidence = reader.text("evidence")
@@ -109,15 +101,22 @@ def read_method(path: Path, errors: list[ContentError]) -> Method | None:
     role_ids = {role.id for role in roles}
     phases = _phases(reader, role_ids)
     sources = _sources(reader)
-    if len(errors) > before or None in (name, summary, evidence, size_min, size_max):
+    if (
+        len(errors) > before
+        or name is None
+        or summary is None
+        or evidence is None
+        or size_min is None
+        or size_max is None
+    ):
         return None
     return Method(
         slug=path.stem,
-        name=cast(str, name),
-        summary=cast(str, summary),
-        group_size_min=cast(int, size_min),
-        group_size_max=cast(int, size_max),
-        evidence=cast(str, evidence),
+        name=name,
+        summary=summary,
+        group_size_min=size_min,
+        group_size_max=size_max,
+        evidence=evidence,
         roles=roles,
         phases=phases,
         sources=sources,
@@ -184,18 +183,26 @@ def _phases(reader: FieldReader, role_ids: set[str]) -> tuple[Phase, ...]:
         contribution = item.choice("contribution", CONTRIBUTIONS)
         prompts = item.text_list("prompts", required=False)
         speakers = _speakers(item, path, role_ids, silent)
-        if phase_id is None or None in (name, goal, minutes, silent, contribution, speakers):
+        if (
+            phase_id is None
+            or name is None
+            or goal is None
+            or minutes is None
+            or silent is None
+            or contribution is None
+            or speakers is None
+        ):
             continue
         seen.add(phase_id)
         phases.append(
             Phase(
                 id=phase_id,
-                name=cast(str, name),
-                minutes=cast(int, minutes),
-                goal=cast(str, goal),
-                speakers=cast(tuple[str, ...], speakers),
-                case_bringer_silent=cast(bool, silent),
-                contribution=cast(Contribution, contribution),
+                name=name,
+                minutes=minutes,
+                goal=goal,
+                speakers=speakers,
+                case_bringer_silent=silent,
+                contribution=contribution,
                 prompts=prompts,
             )
         )

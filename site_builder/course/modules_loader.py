@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import cast
 
 from site_builder.course.errors import ContentError
 from site_builder.course.fields import FieldReader
-from site_builder.course.model import LEVELS, Level, Module
+from site_builder.course.model import LEVELS, Module
 from site_builder.course.yaml_source import (
     FrontMatterSplit,
-    parse_yaml,
     read_source,
     split_front_matter,
 )
@@ -83,13 +81,16 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
     match = MODULE_FILE.match(path.name)
     assert match is not None, "module_files() only returns valid names"
     before = len(errors)
-    document = parse_yaml(split.yaml_text, path, errors, first_line=split.yaml_first_line)
-    if document is None:
+    reader = FieldReader.from_text(
+        split.yaml_text,
+        path,
+        errors,
+        "front matter",
+        MODULE_FIELDS,
+        first_line=split.yaml_first_line,
+    )
+    if reader is None:
         return None
-    reader = FieldReader.root(document, errors, "front matter")
-    if not reader.valid:
-        return None
-    reader.reject_unknown(MODULE_FIELDS)
     title, summary = reader.text("title"), reader.text("summary")
     duration = reader.integer("duration_minutes", 5, 600)
     level = reader.choice("level", LEVELS)
@@ -97,15 +98,21 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
     prerequisites = reader.slug_list("prerequisites")
     method = reader.slug("method", required=False)
     tags = reader.text_list("tags", required=False)
-    if len(errors) > before:
+    if (
+        len(errors) > before
+        or title is None
+        or summary is None
+        or duration is None
+        or level is None
+    ):
         return None
     return Module(
         slug=match.group("slug"),
         number=int(match.group("number")),
-        title=cast(str, title),
-        summary=cast(str, summary),
-        duration_minutes=cast(int, duration),
-        level=cast(Level, level),
+        title=title,
+        summary=summary,
+        duration_minutes=duration,
+        level=level,
         objectives=objectives,
         prerequisites=prerequisites,
         path=path,
@@ -113,5 +120,7 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
         body_first_line=split.body_first_line,
         method=method,
         tags=tags,
-        field_lines={str(path[0]): line for path, line in document.lines.items() if len(path) == 1},
+        field_lines={
+            str(path[0]): line for path, line in reader.document.lines.items() if len(path) == 1
+        },
     )
