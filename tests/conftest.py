@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -131,17 +132,52 @@ def postgres_server() -> Iterator[PostgresServer]:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
+@contextmanager
+def _new_database(server: PostgresServer, template: str | None = None) -> Iterator[str]:
+    name = f"test_{uuid.uuid4().hex[:16]}"
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with server.admin_connect() as connection:
+        connection.execute(f'CREATE DATABASE "{name}"{clause}')
+    try:
+        yield server.url(name)
+    finally:
+        with server.admin_connect() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture
 def postgres_database(postgres_server: PostgresServer) -> Iterator[str]:
     """A fresh, empty database for one test; dropped afterwards."""
-    name = f"test_{uuid.uuid4().hex[:16]}"
+    with _new_database(postgres_server) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_template(postgres_server: PostgresServer) -> str:
+    """A database Alembic migrated to head once per session, to clone per test."""
+    from sqlalchemy import create_engine
+
+    from lti_app.storage import migrate
+
+    name = f"template_{uuid.uuid4().hex[:12]}"
     with postgres_server.admin_connect() as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
+    engine = create_engine(postgres_server.url(name))
     try:
-        yield postgres_server.url(name)
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == _head_revision()
     finally:
-        with postgres_server.admin_connect() as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()  # CREATE DATABASE ... TEMPLATE needs it without connections
+    return name
+
+
+@pytest.fixture
+def migrated_postgres_database(
+    postgres_server: PostgresServer, migrated_postgres_template: str
+) -> Iterator[str]:
+    """A fresh database already at head (a clone of the template); dropped afterwards."""
+    with _new_database(postgres_server, migrated_postgres_template) as url:
+        yield url
 
 
 @dataclass(frozen=True)
@@ -213,10 +249,13 @@ def state_backend(request: pytest.FixtureRequest) -> dict[str, Any]:
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """Every database test runs twice: on SQLite (WAL, in tmp_path) and on real PostgreSQL."""
+    """Every database test runs twice: on SQLite (WAL, in tmp_path) and on real PostgreSQL.
+
+    The PostgreSQL database is a clone of the migrated template (``db_app`` still runs
+    Alembic's upgrade on it, which finds it at head)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite3'}"
-    url: str = request.getfixturevalue("postgres_database")
+    url: str = request.getfixturevalue("migrated_postgres_database")
     return url
 
 
@@ -232,27 +271,70 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
     }
 
 
-def _migrated_app(config: dict[str, Any]) -> Iterator[Flask]:
+@pytest.fixture(scope="session")
+def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to head by Alembic, once per session; tests get copies."""
+    from sqlalchemy import create_engine
+
+    from lti_app.storage import migrate
+
+    template = tmp_path_factory.mktemp("sqlite-template") / "migrated.sqlite3"
+    engine = create_engine(f"sqlite:///{template}")
+    try:
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == _head_revision()
+    finally:
+        engine.dispose()
+    leftovers = [p.name for p in template.parent.iterdir() if p != template]
+    assert not leftovers, f"the template is more than one file: {leftovers}"
+    return template
+
+
+def _sqlite_file(url: str) -> Path | None:
+    prefix = "sqlite:///"
+    return Path(url.removeprefix(prefix)) if url.startswith(prefix) else None
+
+
+def _migrated_app(config: dict[str, Any], template: Path) -> Iterator[Flask]:
+    """The app on a migrated database: a copy of the template for a new SQLite file (the same
+    schema Alembic gives, without running every migration per test); Alembic otherwise."""
     from lti_app import create_app
     from lti_app.storage import db, migrate
 
+    sqlite_file = _sqlite_file(str(config["DATABASE_URL"]))
+    copied = sqlite_file is not None and not sqlite_file.exists()
+    if copied:
+        assert sqlite_file is not None
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(template, sqlite_file)
     app = create_app(config)
     engine = db.get_engine(app)
-    migrate.upgrade(engine)
+    if not copied:
+        migrate.upgrade(engine)  # PostgreSQL (a copy of its template: a no-op at head)
     yield app
     engine.dispose()
 
 
+def _head_revision() -> str | None:
+    from alembic.script import ScriptDirectory
+
+    from lti_app.storage import migrate
+
+    return ScriptDirectory(str(migrate.MIGRATIONS_DIR)).get_current_head()
+
+
 @pytest.fixture
-def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+def app(app_config: dict[str, Any], migrated_sqlite_template: Path) -> Iterator[Flask]:
     """The tool on a migrated SQLite database (fast default for view tests)."""
-    yield from _migrated_app(app_config)
+    yield from _migrated_app(app_config, migrated_sqlite_template)
 
 
 @pytest.fixture
-def db_app(app_config: dict[str, Any], database_url: str) -> Iterator[Flask]:
+def db_app(
+    app_config: dict[str, Any], database_url: str, migrated_sqlite_template: Path
+) -> Iterator[Flask]:
     """The tool on a migrated database, once on SQLite and once on PostgreSQL."""
-    yield from _migrated_app({**app_config, "DATABASE_URL": database_url})
+    yield from _migrated_app({**app_config, "DATABASE_URL": database_url}, migrated_sqlite_template)
 
 
 @pytest.fixture
