@@ -63,6 +63,36 @@ def frame_ancestors() -> str:
     return " ".join(["'self'", *valid]) if valid else "'none'"
 
 
+# Every directive any page sets, in the order the header lists them; None: not sent.
+_DEFAULT_POLICY: dict[str, str | None] = {
+    "default-src": "'self'",
+    "script-src": None,  # 'self' plus this response's nonce, filled in per call
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "font-src": None,
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": None,
+}
+
+
+def content_security_policy(frame_ancestors: str, **overrides: str | None) -> str:
+    """The one CSP builder: the default policy with ``overrides`` (``style_src="..."`` sets
+    ``style-src``; ``None`` drops a directive, which then falls back to ``default-src``; a
+    directive not in the default is added before ``frame-ancestors``, which always comes last).
+
+    Scripts run only from 'self' with this response's :func:`csp_nonce` unless a page
+    overrides ``script_src``.
+    """
+    policy = dict(_DEFAULT_POLICY)
+    if "script_src" not in overrides:
+        policy["script-src"] = f"'self' 'nonce-{csp_nonce()}'"
+    for name, value in overrides.items():
+        policy[name.replace("_", "-")] = value
+    directives = [f"{name} {value}" for name, value in policy.items() if value is not None]
+    return "; ".join([*directives, f"frame-ancestors {frame_ancestors}"])
+
+
 def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     # Pages carry names, roles, progress, CSRF tokens or signed deep-link JWTs: no cache may
@@ -72,17 +102,7 @@ def add_security_headers(response: Response) -> Response:
     # Flask-WTF's strict HTTPS referrer check needs a same-origin Referer: no "no-referrer".
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = "; ".join(
-            [
-                "default-src 'self'",
-                f"script-src 'self' 'nonce-{csp_nonce()}'",
-                "style-src 'self'",
-                "img-src 'self' data:",
-                "object-src 'none'",
-                "base-uri 'none'",
-                f"frame-ancestors {frame_ancestors()}",
-            ]
-        )
+        response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors())
     return response
 
 

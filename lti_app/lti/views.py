@@ -8,6 +8,7 @@ the browser-bound state cookie protect them); every refusal is a ``LaunchError``
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any, Final
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, g, render_template, request, session, url_for
@@ -37,6 +38,16 @@ bp = Blueprint("lti", __name__, url_prefix="/lti")
 
 KEY_CACHE_EXTENSION = "intervision_platform_keys"
 STATE_COOKIE_PATH = "/lti/"
+# Set at login, deleted at launch: a browser deletes a cookie only when these attributes match.
+# SameSite=None because the launch is a cross-site POST; Partitioned (CHIPS) so browsers that
+# block third-party cookies still keep it inside the LMS iframe.
+STATE_COOKIE: Final[dict[str, Any]] = {
+    "path": STATE_COOKIE_PATH,
+    "secure": True,
+    "httponly": True,
+    "samesite": "None",
+    "partitioned": True,
+}
 
 
 def _is_own_endpoint(uri: str) -> bool:
@@ -67,11 +78,7 @@ def login() -> ResponseReturnValue:
         STATE_COOKIE_PREFIX + redirect_to.state,
         redirect_to.browser_secret,
         max_age=int(oidc_login.STATE_LIFETIME.total_seconds()),
-        path=STATE_COOKIE_PATH,
-        secure=True,
-        httponly=True,
-        samesite="None",
-        partitioned=True,
+        **STATE_COOKIE,
     )
     return response
 
@@ -119,14 +126,7 @@ def launch() -> ResponseReturnValue:
     bind_urls_to_launch(launch.launch_id)  # the handler's redirect names this launch
     response = current_app.make_response(dispatch_launch(launch))
     response.headers["Cache-Control"] = "no-store"
-    response.delete_cookie(
-        STATE_COOKIE_PREFIX + request.form["state"],
-        path=STATE_COOKIE_PATH,
-        secure=True,
-        httponly=True,
-        samesite="None",
-        partitioned=True,
-    )
+    response.delete_cookie(STATE_COOKIE_PREFIX + request.form["state"], **STATE_COOKIE)
     return response
 
 

@@ -7,7 +7,6 @@ page, which Moodle and Canvas open in an iframe: it may be framed by that platfo
 from __future__ import annotations
 
 import logging
-import secrets
 from urllib.parse import urlsplit
 
 import requests
@@ -17,6 +16,7 @@ from lti_app.config import is_loopback_host
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
 from lti_app.lti.canvas_config import canvas_developer_key
+from lti_app.lti.headers import content_security_policy, csp_nonce
 from lti_app.lti.tool_urls import current_tool_urls
 from lti_app.storage import db, lti_state
 
@@ -25,14 +25,17 @@ log = logging.getLogger(__name__)
 
 
 def _page(
-    body: str, status: int, frame_ancestors: str = "'none'", script_nonce: str | None = None
+    body: str, status: int, frame_ancestors: str = "'none'", *, inline_script: bool = False
 ) -> Response:
-    """An HTML response with a strict CSP; inline script only with the page's nonce."""
+    """An HTML response with a strict CSP: no script, or inline script only with the
+    response's nonce (``csp_nonce()`` in the template); styles and images from 'self' only."""
     response = Response(body, status=status, mimetype="text/html")
-    script = f"'nonce-{script_nonce}'" if script_nonce else "'none'"
-    response.headers["Content-Security-Policy"] = (
-        f"default-src 'self'; script-src {script}; object-src 'none'; base-uri 'none'; "
-        f"form-action 'self'; frame-ancestors {frame_ancestors}"
+    response.headers["Content-Security-Policy"] = content_security_policy(
+        frame_ancestors,
+        script_src=f"'nonce-{csp_nonce()}'" if inline_script else "'none'",
+        style_src=None,
+        img_src=None,
+        form_action="'self'",
     )
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -146,12 +149,10 @@ def register_finish() -> Response:
     except dynreg.DynamicRegistrationError as error:
         return _registration_error(error)
     log.info("registered platform %s client %s", platform.issuer, result.client_id)
-    nonce = secrets.token_urlsafe(16)
     page = render_template(
         "install/register_done.html",
         platform=platform,
         client_id=result.client_id,
         deployment_ids=deployment_ids,
-        csp_nonce=nonce,
     )
-    return _page(page, 200, frame_ancestors=platform.origin, script_nonce=nonce)
+    return _page(page, 200, frame_ancestors=platform.origin, inline_script=True)

@@ -29,7 +29,7 @@ from lti_app.catalogue import Catalogue, CatalogueError, CatalogueModule, get_ca
 from lti_app.lti.current import current_launch, require_launch
 from lti_app.lti.deep_linking import KIND_PARAMETER, REF_PARAMETER
 from lti_app.lti.dispatch import register_launch_handler
-from lti_app.lti.headers import csp_nonce, frame_ancestors
+from lti_app.lti.headers import content_security_policy, csp_nonce, frame_ancestors
 from lti_app.lti.launch import Launch
 from lti_app.lti.launch_urls import current_launch_path
 from lti_app.lti.services.ags import SCORE_SCOPE
@@ -87,19 +87,12 @@ def _done_block(module: CatalogueModule) -> Markup | None:
 
 
 def _page_csp() -> str:
-    return "; ".join(
-        [
-            "default-src 'self'",
-            f"script-src 'self' 'nonce-{csp_nonce()}'",
-            # Material sets a few inline style attributes; styles cannot run code.
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
-            "font-src 'self' data:",
-            "object-src 'none'",
-            "base-uri 'none'",
-            "form-action 'self'",
-            f"frame-ancestors {frame_ancestors()}",
-        ]
+    return content_security_policy(
+        frame_ancestors(),
+        # Material sets a few inline style attributes; styles cannot run code.
+        style_src="'self' 'unsafe-inline'",
+        font_src="'self' data:",
+        form_action="'self'",
     )
 
 
