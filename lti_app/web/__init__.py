@@ -1,4 +1,5 @@
-"""Flask blueprints, one per feature; each helper registers theirs here with one line."""
+"""Flask blueprints, one per feature; each feature's ``init_app`` registers its blueprint and
+its launch handlers (lti/dispatch.py), and is called here with one line."""
 
 from __future__ import annotations
 
@@ -6,16 +7,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register every blueprint (imports are local so importing the package stays cheap)."""
-    from lti_app.web import errors, install
+    """Register every feature (imports are local so importing the package stays cheap)."""
+    from lti_app.web import (
+        activity_placeholders,
+        course_home,
+        deep_linking,
+        errors,
+        install,
+        modules,
+    )
 
     errors.init_app(app)
     app.register_blueprint(install.bp)
-    # LTI Advantage: deep linking, module pages with completion, activity placeholders.
-    from lti_app.web import activity_placeholders, deep_linking, modules
-
-    for blueprint in (deep_linking.bp, modules.bp, activity_placeholders.bp):
-        app.register_blueprint(blueprint)
-    from lti_app.web import course_home  # the landing page of a plain course link
-
-    app.register_blueprint(course_home.bp)
+    deep_linking.init_app(app)  # kind deep_link
+    modules.init_app(app)  # kind module, and the built site under /site/
+    course_home.init_app(app)  # kind resource: the landing page of a plain course link
+    # Features for sign-ups and exercises go here; the placeholder serves their kinds until
+    # they register them, whatever the order of these lines.
+    activity_placeholders.init_app(app)

@@ -4,16 +4,20 @@ Links created by deep linking already carry ``kind`` (``signup`` / ``peer-feedba
 activity id, so when the real screens arrive the same course links open them. Until then a
 launch shows what the activity is and that it is coming, never an error. Activity cards in
 module pages link to ``/activities/<id>`` (iv-activity.js), which lands here too.
+
+The placeholder is only a *fallback* for these kinds: a feature such as ``web/signups`` that
+registers ``signup`` in its own ``init_app`` takes those launches over, whichever ``init_app``
+runs first.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import CatalogueError, get_catalogue
 from lti_app.lti.deep_linking import REF_PARAMETER
-from lti_app.lti.dispatch import register_launch_handler
+from lti_app.lti.dispatch import register_fallback_handler
 from lti_app.lti.launch import Launch
 
 bp = Blueprint("activities", __name__, template_folder="templates")
@@ -40,5 +44,6 @@ def open_activity(launch: Launch) -> ResponseReturnValue:
     return redirect(url_for("activities.placeholder", activity_id=activity_id), code=303)
 
 
-for _kind in KIND_NAMES:
-    register_launch_handler(_kind, open_activity)
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_fallback_handler(app, KIND_NAMES, open_activity)

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, Flask, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import (
@@ -135,4 +135,6 @@ def open_course_home(launch: Launch) -> ResponseReturnValue:
     return redirect(url_for("course_home.index"), code=303)
 
 
-register_launch_handler(RESOURCE_KIND, open_course_home)
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_launch_handler(app, RESOURCE_KIND, open_course_home)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import Catalogue, CatalogueError, get_catalogue
@@ -186,4 +186,6 @@ def open_deep_link(launch: Launch) -> ResponseReturnValue:
     return redirect(url_for("deep_linking.choose"), code=303)
 
 
-register_launch_handler("deep_link", open_deep_link)
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    register_launch_handler(app, "deep_link", open_deep_link)

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from flask import (
     Blueprint,
+    Flask,
     Response,
     abort,
     current_app,
@@ -176,4 +177,10 @@ def open_module(launch: Launch) -> ResponseReturnValue:
     return redirect(url_for("modules.site_page", path=module_page_path(module)), code=303)
 
 
-register_launch_handler(MODULE_KIND, open_module)
+def init_app(app: Flask) -> None:
+    """The module pages and the built site; launches of kind ``module`` open a module page.
+
+    Without a catalogue, ``get_catalogue`` raises ``CatalogueUnavailable``: the one 503 page.
+    """
+    app.register_blueprint(bp)
+    register_launch_handler(app, MODULE_KIND, open_module)

@@ -12,7 +12,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from lti_app.lti.current import instructor_required, launch_required
-from lti_app.lti.dispatch import register_launch_handler, unregister_launch_handler
+from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
 from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LtiUser, Tenant
@@ -101,7 +101,7 @@ def test_instructor_reaches_trainer_pages(client: FlaskClient, platform: Platfor
 
 
 def test_registered_handler_receives_launches_of_its_kind(
-    client: FlaskClient, platform: Platform
+    probe_app: Flask, client: FlaskClient, platform: Platform
 ) -> None:
     seen: list[Launch] = []
 
@@ -109,11 +109,8 @@ def test_registered_handler_receives_launches_of_its_kind(
         seen.append(launch)
         return redirect("/probe/learner", code=303)
 
-    register_launch_handler("probe-signup", open_signup)
-    try:
-        response = _launch(client, platform, [LEARNER], custom={"kind": "probe-signup"})
-    finally:
-        unregister_launch_handler("probe-signup")
+    register_launch_handler(probe_app, "probe-signup", open_signup)
+    response = _launch(client, platform, [LEARNER], custom={"kind": "probe-signup"})
     assert response.headers["Location"] == "/probe/learner"
     assert len(seen) == 1 and seen[0].custom["kind"] == "probe-signup"
     assert client.get(TOOL + "/probe/learner").status_code == 200
@@ -126,14 +123,12 @@ def test_registering_a_kind_twice_is_refused() -> None:
     def second(launch: Launch) -> ResponseReturnValue:
         return ""
 
-    register_launch_handler("probe-kind", first)
-    try:
-        with pytest.raises(ValueError, match="already registered"):
-            register_launch_handler("probe-kind", second)
-        with pytest.raises(ValueError, match="must match"):
-            register_launch_handler("Bad Kind!", second)
-    finally:
-        unregister_launch_handler("probe-kind")
+    app = Flask(__name__)
+    register_launch_handler(app, "probe-kind", first)
+    with pytest.raises(ValueError, match="already registered"):
+        register_launch_handler(app, "probe-kind", second)
+    with pytest.raises(ValueError, match="must match"):
+        register_launch_handler(app, "Bad Kind!", second)
 
 
 def test_same_context_in_two_deployments_is_two_courses(
