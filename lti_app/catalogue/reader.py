@@ -1,106 +1,48 @@
-"""Read ``catalogue.json`` from the built site: the one contract with the courseware build.
+"""Parse catalogue.json's data into the typed catalogue: pure, no Flask, no file access.
 
-The tool never imports site_builder; it reads the file the build wrote, checks ``schema`` and
-``version`` (docs/catalogue.md), keeps only the fields it uses (unknown fields are ignored, as the
-versioning policy requires) and caches the result until the file's mtime or size changes.
-Every problem raises :class:`CatalogueError` naming the file, the field and the fix.
+Checks ``schema`` and ``version`` (docs/catalogue.md), keeps only the fields the tool uses
+(unknown fields are ignored, as the versioning policy requires) and skips what this tool version
+cannot run: activities of a type not in the kinds table, methods with a phase whose contribution
+type it does not know. Every problem raises :class:`CatalogueUnavailable` naming the file, the
+field's exact path (``methods[0].phases[2].speakers[1]``) and the fix.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import threading
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from lti_app.catalogue.errors import CatalogueUnavailable
+from lti_app.catalogue.model import Catalogue, CatalogueActivity, CatalogueModule
+from lti_app.domain.activities import CATALOGUE_ACTIVITY_TYPES
+from lti_app.domain.methods import (
+    ALL_SPEAKERS,
+    CASE_BRINGER,
+    CONTRIBUTIONS,
+    Contribution,
+    GroupSize,
+    MethodSpec,
+    PhaseSpec,
+    RoleSpec,
+    SourceRef,
+)
 
-CATALOGUE_FILE = "catalogue.json"
 SCHEMA_ID = "https://intervision.example/schemas/catalogue"
 SUPPORTED_VERSIONS = frozenset({1})
-ACTIVITY_TYPES = frozenset({"signup", "peer-feedback"})
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_REBUILD_HINT = "Rebuild the site with a matching `intervision build` and restart the tool."
+REBUILD_HINT = "Rebuild the site with a matching `intervision build` and restart the tool."
 
 
-class CatalogueError(Exception):
-    """catalogue.json is missing, unreadable or not a version this tool reads."""
-
-
-@dataclass(frozen=True)
-class CatalogueModule:
-    slug: str
-    number: int
-    title: str
-    summary: str
-    duration_minutes: int
-    url: str
-    method: str | None
-    activities: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CatalogueMethod:
-    slug: str
-    name: str
-    summary: str
-    url: str
-
-
-@dataclass(frozen=True)
-class CatalogueActivity:
-    id: str
-    type: str
-    title: str
-    description: str
-    method: str | None
-    modules: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Catalogue:
-    path: Path
-    version: int
-    course_title: str
-    language: str
-    modules: tuple[CatalogueModule, ...]
-    methods: tuple[CatalogueMethod, ...]
-    activities: tuple[CatalogueActivity, ...]
-
-    def module(self, slug: str) -> CatalogueModule | None:
-        return next((module for module in self.modules if module.slug == slug), None)
-
-    def method(self, slug: str) -> CatalogueMethod | None:
-        return next((method for method in self.methods if method.slug == slug), None)
-
-    def activity(self, activity_id: str) -> CatalogueActivity | None:
-        return next((item for item in self.activities if item.id == activity_id), None)
-
-    def activities_of_type(self, kind: str) -> tuple[CatalogueActivity, ...]:
-        return tuple(item for item in self.activities if item.type == kind)
-
-    def module_for_url(self, relative_url: str) -> CatalogueModule | None:
-        """The module whose page is served at ``relative_url`` (with or without index.html)."""
-        wanted = _normalise_page_url(relative_url)
-        return next((m for m in self.modules if _normalise_page_url(m.url) == wanted), None)
-
-
-def _normalise_page_url(url: str) -> str:
-    url = url.split("#", 1)[0].split("?", 1)[0].lstrip("./")
-    return url.removesuffix("index.html").rstrip("/")
-
-
-class _Reader:
+class FieldReader:
     """Walks the JSON and reports the exact field path of the first problem."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, where: str, problem: str) -> CatalogueError:
-        return CatalogueError(f"{self.path}: field `{where}` {problem}. {_REBUILD_HINT}")
+    def fail(self, where: str, problem: str) -> CatalogueUnavailable:
+        return CatalogueUnavailable(f"{self.path}: field `{where}` {problem}. {REBUILD_HINT}")
 
     def obj(self, value: Any, where: str) -> dict[str, Any]:
         if not isinstance(value, dict):
@@ -128,10 +70,20 @@ class _Reader:
     def optional_slug(self, data: dict[str, Any], key: str, where: str) -> str | None:
         return None if data.get(key) is None else self.slug(data, key, where)
 
-    def integer(self, data: dict[str, Any], key: str, where: str) -> int:
+    def integer(
+        self, data: dict[str, Any], key: str, where: str, minimum: int | None = None
+    ) -> int:
         value = data.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
             raise self.fail(f"{where}.{key}", "must be a whole number")
+        if minimum is not None and value < minimum:
+            raise self.fail(f"{where}.{key}", f"is {value}, less than {minimum}")
+        return value
+
+    def boolean(self, data: dict[str, Any], key: str, where: str) -> bool:
+        value = data.get(key)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}.{key}", "must be true or false")
         return value
 
     def url(self, data: dict[str, Any], key: str, where: str) -> str:
@@ -144,11 +96,14 @@ class _Reader:
             raise self.fail(f"{where}.{key}", f"is {value!r}; it must be relative to the site root")
         return value
 
-    def entries(self, root: dict[str, Any], key: str) -> Iterator[tuple[str, dict[str, Any]]]:
-        """Each object of the top-level list ``key``, with its field path (``modules[2]``)."""
-        for index, raw in enumerate(self.array(root, key, "")):
-            where = f"{key}[{index}]"
-            yield where, self.obj(raw, where)
+    def entries(
+        self, data: dict[str, Any], key: str, where: str = ""
+    ) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Each object of the list ``key``, with its field path (``modules[2]``)."""
+        prefix = f"{where}.{key}" if where else key
+        for index, raw in enumerate(self.array(data, key, where)):
+            place = f"{prefix}[{index}]"
+            yield place, self.obj(raw, place)
 
     def slugs(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         items = self.array(data, key, where)
@@ -157,145 +112,164 @@ class _Reader:
                 raise self.fail(f"{where}.{key}[{index}]", "must be a slug")
         return tuple(items)
 
+    def texts(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+        items = self.array(data, key, where)
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(f"{where}.{key}[{index}]", "must be a non-empty string")
+        return tuple(items)
+
+    def optional_text(self, data: dict[str, Any], key: str, where: str) -> str | None:
+        return None if data.get(key) is None else self.text(data, key, where)
+
 
 def parse_catalogue(data: Any, path: Path) -> Catalogue:
     """Validate the fields the tool relies on and build the typed catalogue."""
-    read = _Reader(path)
+    read = FieldReader(path)
     root = read.obj(data, "(top level)")
     if root.get("schema") != SCHEMA_ID:
         raise read.fail("schema", f"is {root.get('schema')!r}, expected {SCHEMA_ID!r}")
     version = root.get("version")
     if version not in SUPPORTED_VERSIONS or isinstance(version, bool):
         supported = ", ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
-        raise CatalogueError(
+        raise CatalogueUnavailable(
             f"{path}: catalogue version {version!r} is not supported by this tool "
-            f"(it reads version {supported}). {_REBUILD_HINT}"
+            f"(it reads version {supported}). {REBUILD_HINT}"
         )
     course = read.obj(root.get("course"), "course")
-    modules = []
-    module_places: list[str] = []
-    for where, item in read.entries(root, "modules"):
-        module_places.append(where)
-        modules.append(
-            CatalogueModule(
-                slug=read.slug(item, "slug", where),
-                number=read.integer(item, "number", where),
-                title=read.text(item, "title", where),
-                summary=read.text(item, "summary", where),
-                duration_minutes=read.integer(item, "duration_minutes", where),
-                url=read.url(item, "url", where),
-                method=read.optional_slug(item, "method", where),
-                activities=read.slugs(item, "activities", where),
-            )
-        )
-    methods = []
-    for where, item in read.entries(root, "methods"):
-        methods.append(
-            CatalogueMethod(
-                slug=read.slug(item, "slug", where),
-                name=read.text(item, "name", where),
-                summary=read.text(item, "summary", where),
-                url=read.url(item, "url", where),
-            )
-        )
-    activities = []
-    activity_places: list[str] = []
-    for where, item in read.entries(root, "activities"):
-        kind = read.text(item, "type", where)
-        if kind not in ACTIVITY_TYPES:
-            # Additive types keep version 1: skip what this tool version cannot run.
-            continue
-        activity_places.append(where)
-        activities.append(
-            CatalogueActivity(
-                id=read.slug(item, "id", where),
-                type=kind,
-                title=read.text(item, "title", where),
-                description=read.text(item, "description", where),
-                method=read.optional_slug(item, "method", where),
-                modules=read.slugs(item, "modules", where),
-            )
-        )
-    _check_unique(read, zip(module_places, (m.slug for m in modules), strict=True))
-    _check_unique(read, zip(activity_places, (a.id for a in activities), strict=True))
+    modules = [(where, _module(read, item, where)) for where, item in read.entries(root, "modules")]
+    methods = [
+        (where, method)
+        for where, item in read.entries(root, "methods")
+        if (method := _method(read, item, where)) is not None
+    ]
+    activities = [
+        (where, _activity(read, item, where))
+        for where, item in read.entries(root, "activities")
+        # Additive types keep version 1: skip what this tool version cannot run.
+        if read.text(item, "type", where) in CATALOGUE_ACTIVITY_TYPES
+    ]
+    _check_unique(read, ((where, module.slug) for where, module in modules))
+    _check_unique(read, ((where, method.slug) for where, method in methods))
+    _check_unique(read, ((where, activity.id) for where, activity in activities))
     return Catalogue(
         path=path,
         version=int(version),
         course_title=read.text(course, "title", "course"),
         language=str(course.get("language") or "en"),
-        modules=tuple(modules),
-        methods=tuple(methods),
-        activities=tuple(activities),
+        modules=tuple(module for _, module in modules),
+        methods=tuple(method for _, method in methods),
+        activities=tuple(activity for _, activity in activities),
     )
 
 
-def _check_unique(read: _Reader, placed_keys: Iterable[tuple[str, str]]) -> None:
+def _module(read: FieldReader, item: dict[str, Any], where: str) -> CatalogueModule:
+    return CatalogueModule(
+        slug=read.slug(item, "slug", where),
+        number=read.integer(item, "number", where),
+        title=read.text(item, "title", where),
+        summary=read.text(item, "summary", where),
+        duration_minutes=read.integer(item, "duration_minutes", where),
+        url=read.url(item, "url", where),
+        method=read.optional_slug(item, "method", where),
+        activities=read.slugs(item, "activities", where),
+    )
+
+
+def _activity(read: FieldReader, item: dict[str, Any], where: str) -> CatalogueActivity:
+    return CatalogueActivity(
+        id=read.slug(item, "id", where),
+        type=read.text(item, "type", where),
+        title=read.text(item, "title", where),
+        description=read.text(item, "description", where),
+        method=read.optional_slug(item, "method", where),
+        modules=read.slugs(item, "modules", where),
+    )
+
+
+def _method(read: FieldReader, item: dict[str, Any], where: str) -> MethodSpec | None:
+    """The method with its roles and phases; None if a phase's contribution type is newer."""
+    roles = [
+        RoleSpec(
+            id=read.slug(role, "id", at),
+            name=read.text(role, "name", at),
+            description=read.text(role, "description", at),
+        )
+        for at, role in read.entries(item, "roles", where)
+    ]
+    role_ids = {role.id for role in roles}
+    if CASE_BRINGER not in role_ids:
+        raise read.fail(f"{where}.roles", f"has no role with id {CASE_BRINGER!r}")
+    _check_unique(read, ((f"{where}.roles[{i}]", role.id) for i, role in enumerate(roles)))
+    phases = []
+    for at, phase in read.entries(item, "phases", where):
+        contribution = read.text(phase, "contribution", at)
+        if contribution not in CONTRIBUTIONS:
+            return None  # a new contribution type (additive): this version cannot run it
+        phases.append(
+            PhaseSpec(
+                id=read.slug(phase, "id", at),
+                name=read.text(phase, "name", at),
+                minutes=read.integer(phase, "minutes", at, minimum=1),
+                goal=read.text(phase, "goal", at),
+                speakers=_speakers(read, phase, at, role_ids),
+                case_bringer_silent=read.boolean(phase, "case_bringer_silent", at),
+                contribution=Contribution(contribution),
+                prompts=read.texts(phase, "prompts", at),
+            )
+        )
+    if not phases:
+        raise read.fail(f"{where}.phases", "must list at least one phase")
+    _check_unique(read, ((f"{where}.phases[{i}]", phase.id) for i, phase in enumerate(phases)))
+    size = read.obj(item.get("group_size"), f"{where}.group_size")
+    method = MethodSpec(
+        slug=read.slug(item, "slug", where),
+        name=read.text(item, "name", where),
+        summary=read.text(item, "summary", where),
+        url=read.url(item, "url", where),
+        roles=tuple(roles),
+        phases=tuple(phases),
+        group_size=GroupSize(
+            min=read.integer(size, "min", f"{where}.group_size", minimum=2),
+            max=read.integer(size, "max", f"{where}.group_size", minimum=2),
+        ),
+        evidence=read.text(item, "evidence", where),
+        sources=tuple(
+            SourceRef(
+                title=read.text(source, "title", at), url=read.optional_text(source, "url", at)
+            )
+            for at, source in read.entries(item, "sources", where)
+        ),
+        also_known_as=read.texts(item, "also_known_as", where),
+    )
+    total = read.integer(item, "total_minutes", where)
+    if total != method.total_minutes:
+        raise read.fail(
+            f"{where}.total_minutes", f"is {total}, but its phases add up to {method.total_minutes}"
+        )
+    return method
+
+
+def _speakers(
+    read: FieldReader, phase: dict[str, Any], where: str, role_ids: set[str]
+) -> tuple[str, ...]:
+    speakers = read.slugs(phase, "speakers", where)
+    if not speakers:
+        raise read.fail(f"{where}.speakers", "must name at least one role")
+    for index, speaker in enumerate(speakers):
+        if speaker != ALL_SPEAKERS and speaker not in role_ids:
+            known = ", ".join(sorted(role_ids))
+            raise read.fail(
+                f"{where}.speakers[{index}]",
+                f"is {speaker!r}, not one of the method's roles ({known}) or {ALL_SPEAKERS!r}",
+            )
+    return speakers
+
+
+def _check_unique(read: FieldReader, placed_keys: Iterable[tuple[str, str]]) -> None:
     """Name the entry's own position, even when skipped entries came before it."""
     seen: set[str] = set()
     for where, key in placed_keys:
         if key in seen:
             raise read.fail(where, f"repeats {key!r}; ids must be unique")
         seen.add(key)
-
-
-def load_catalogue_file(path: Path) -> Catalogue:
-    """Read and validate one file (no cache)."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogueError(
-            f"{path} does not exist. Build the course with `intervision build` and point "
-            "INTERVISION_SITE_DIR at the built site folder (the one holding catalogue.json)."
-        ) from None
-    except (OSError, UnicodeDecodeError) as problem:
-        raise CatalogueError(f"{path} cannot be read ({problem}). {_REBUILD_HINT}") from None
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as problem:
-        raise CatalogueError(
-            f"{path}, line {problem.lineno}, column {problem.colno}: not valid JSON "
-            f"({problem.msg}). {_REBUILD_HINT}"
-        ) from None
-    return parse_catalogue(data, path)
-
-
-class CatalogueCache:
-    """One parsed catalogue per file, reloaded when its (mtime, size) changes."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._entries: dict[Path, tuple[tuple[int, int], Catalogue]] = {}
-
-    def get(self, path: Path) -> Catalogue:
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return load_catalogue_file(path)  # raises the friendly error
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        with self._lock:
-            entry = self._entries.get(path)
-            if entry is not None and entry[0] == stamp:
-                return entry[1]
-        catalogue = load_catalogue_file(path)
-        with self._lock:
-            self._entries[path] = (stamp, catalogue)
-        return catalogue
-
-
-_CACHE = CatalogueCache()
-
-
-def site_dir(app: Flask | None = None) -> Path:
-    """The built site folder from ``SITE_DIR``; a clear error when it is not configured."""
-    configured = (app or current_app).config.get("SITE_DIR")
-    if not configured:
-        raise CatalogueError(
-            "INTERVISION_SITE_DIR is not set. Build the course with `intervision build` and set "
-            "INTERVISION_SITE_DIR to the built site folder (the one holding catalogue.json)."
-        )
-    return Path(configured).resolve()
-
-
-def get_catalogue(app: Flask | None = None) -> Catalogue:
-    """The current catalogue of the configured site (cached by mtime)."""
-    return _CACHE.get(site_dir(app) / CATALOGUE_FILE)

@@ -8,6 +8,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register every feature (imports are local so importing the package stays cheap)."""
+    from lti_app import catalogue
     from lti_app.web import (
         activity_placeholders,
         course_home,
@@ -18,6 +19,7 @@ def init_app(app: Flask) -> None:
     )
 
     errors.init_app(app)
+    catalogue.init_app(app)
     app.register_blueprint(install.bp)
     deep_linking.init_app(app)  # kind deep_link
     modules.init_app(app)  # kind module, and the built site under /site/

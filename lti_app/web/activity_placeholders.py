@@ -5,9 +5,10 @@ activity id, so when the real screens arrive the same course links open them. Un
 launch shows what the activity is and that it is coming, never an error. Activity cards in
 module pages link to ``/activities/<id>`` (iv-activity.js), which lands here too.
 
-The placeholder is only a *fallback* for these kinds: a feature such as ``web/signups`` that
-registers ``signup`` in its own ``init_app`` takes those launches over, whichever ``init_app``
-runs first.
+The placeholder is only a *fallback* for the catalogue's activity kinds
+(``domain/activities.py``): a feature such as ``web/signups`` that registers ``signup`` in its
+own ``init_app`` takes those launches over, whichever ``init_app`` runs first. Without a
+catalogue the page is the one 503 page (``CatalogueUnavailable``), like every other page.
 """
 
 from __future__ import annotations
@@ -15,27 +16,23 @@ from __future__ import annotations
 from flask import Blueprint, Flask, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
-from lti_app.catalogue import CatalogueError, get_catalogue
+from lti_app.catalogue import get_catalogue
+from lti_app.domain.activities import CATALOGUE_ACTIVITY_KINDS, UNKNOWN_KIND_NAME
 from lti_app.lti.deep_linking import REF_PARAMETER
 from lti_app.lti.dispatch import register_fallback_handler
 from lti_app.lti.launch import Launch
 
 bp = Blueprint("activities", __name__, template_folder="templates")
-KIND_NAMES = {"signup": "session sign-up sheet", "peer-feedback": "peer-feedback exercise"}
 
 
 @bp.get("/activities/<activity_id>")
 def placeholder(activity_id: str) -> ResponseReturnValue:
-    try:
-        activity = get_catalogue().activity(activity_id)
-    except CatalogueError:
-        activity = None
-    kind_name = KIND_NAMES.get(activity.type, "activity") if activity else "activity"
+    activity = get_catalogue().activity(activity_id)
     return render_template(
         "modules/activity_placeholder.html",
         activity=activity,
         activity_id=activity_id,
-        kind_name=kind_name,
+        kind_name=activity.kind.name if activity else UNKNOWN_KIND_NAME,
     )
 
 
@@ -46,4 +43,6 @@ def open_activity(launch: Launch) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    register_fallback_handler(app, KIND_NAMES, open_activity)
+    register_fallback_handler(
+        app, (kind.launch_kind for kind in CATALOGUE_ACTIVITY_KINDS), open_activity
+    )

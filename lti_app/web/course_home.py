@@ -3,7 +3,8 @@
 Learners see the course's modules with their own server-side completion and the course's
 activities; instructors also see how many people completed each module in *this* course and
 how to add items with the LMS's deep-linking picker. Every query is scoped by the launch's
-tenant and course. Without a catalogue the page says what the administrator must do.
+tenant and course. Without a catalogue the page says what the administrator must do: the one
+view that shows its own page for ``CatalogueUnavailable`` instead of the 503 page.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from flask.typing import ResponseReturnValue
 from lti_app.catalogue import (
     Catalogue,
     CatalogueActivity,
-    CatalogueError,
     CatalogueModule,
+    CatalogueUnavailable,
     get_catalogue,
 )
 from lti_app.lti.current import launch_required, require_launch
@@ -27,7 +28,6 @@ from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
 from lti_app.storage import course_home_queries as queries
 from lti_app.storage import db
-from lti_app.web.activity_placeholders import KIND_NAMES
 from lti_app.web.modules import module_page_path
 
 log = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ class CourseProgress:
     my_dates: dict[str, datetime]
     counts: dict[str, int]
     people_with_progress: int
-
-
-def _load_catalogue() -> Catalogue | None:
-    try:
-        return get_catalogue()
-    except CatalogueError as problem:
-        # The detail (paths, versions) is for the log; the page says what to do.
-        log.error("course home without a catalogue: %s", problem)
-        return None
 
 
 def _course_progress(launch: Launch) -> CourseProgress:
@@ -102,7 +93,7 @@ def activity_entries(catalogue: Catalogue) -> list[ActivityEntry]:
     return [
         ActivityEntry(
             activity=activity,
-            kind_name=KIND_NAMES.get(activity.type, "activity"),
+            kind_name=activity.kind.name,
             open_url=url_for("activities.placeholder", activity_id=activity.id),
             module_titles=tuple(titles[slug] for slug in activity.modules if slug in titles),
         )
@@ -114,8 +105,13 @@ def activity_entries(catalogue: Catalogue) -> list[ActivityEntry]:
 @launch_required
 def index() -> ResponseReturnValue:
     launch = require_launch()
-    catalogue = _load_catalogue()
-    if catalogue is None:
+    try:
+        catalogue = get_catalogue()
+    except CatalogueUnavailable as problem:
+        # Not the 503 page: a plain course link is where an instructor first meets the tool,
+        # so the course home itself lists the set-up steps (learners get a plain notice).
+        # The detail (paths, versions) is for the log.
+        log.error("course home without a catalogue: %s", problem.detail)
         return render_template("course_home/index.html", launch=launch, catalogue=None)
     progress = _course_progress(launch)
     modules = module_entries(catalogue, progress, with_counts=launch.is_instructor)

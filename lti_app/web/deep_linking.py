@@ -3,16 +3,20 @@
 A deep-linking launch is dispatched here (kind ``deep_link``); the choice is a CSRF-protected
 form built from catalogue.json; the answer is a signed ``LtiDeepLinkingResponse`` posted back
 to the platform by an auto-submitting form (with a visible button when scripts do not run).
+The picker's groups, headings and gradebook labels come from the kinds table
+(``domain/activities.py``). Without a catalogue ``get_catalogue`` raises ``CatalogueUnavailable``
+(the one 503 page); a request the placement rules out is this blueprint's 400 page.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from lti_app.catalogue import Catalogue, CatalogueError, get_catalogue
+from lti_app.catalogue import Catalogue, get_catalogue
+from lti_app.domain.activities import ACTIVITY_KINDS, KINDS, ActivityKind
 from lti_app.lti.current import instructor_required, require_launch
 from lti_app.lti.deep_linking import (
     DeepLinkingNotPossible,
@@ -26,50 +30,31 @@ from lti_app.lti.launch import Launch
 from lti_app.lti.tool_urls import current_tool_urls
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/deep-linking", template_folder="templates")
-
-KIND_LABELS = {
-    "module": "Module page",
-    "signup": "Session sign-up sheet",
-    "peer-feedback": "Peer-feedback exercise",
-}
-GRADE_LABELS = {
-    "module": "completion",
-    "signup": "attendance",
-    "peer-feedback": "exercise",
-}
+MODULE_PAGE = KINDS["module"]
 
 
 @dataclass(frozen=True)
 class Choice:
-    value: str
-    kind: str
+    kind: ActivityKind
     ref: str
     title: str
     text: str
 
+    @property
+    def value(self) -> str:
+        """The form value, ``kind:ref`` (``signup:kick-off``)."""
+        return f"{self.kind.id}:{self.ref}"
 
-def catalogue_choices(catalogue: Catalogue) -> dict[str, list[Choice]]:
-    """Choices grouped by kind, in catalogue order; the value is ``kind:ref``."""
-    groups: dict[str, list[Choice]] = {"module": [], "signup": [], "peer-feedback": []}
+
+def catalogue_choices(catalogue: Catalogue) -> dict[ActivityKind, list[Choice]]:
+    """Choices grouped by kind in the kinds table's order, each group in catalogue order."""
+    groups: dict[ActivityKind, list[Choice]] = {kind: [] for kind in ACTIVITY_KINDS}
     for module in catalogue.modules:
-        groups["module"].append(
-            Choice(
-                f"module:{module.slug}",
-                "module",
-                module.slug,
-                f"{module.number:02d}. {module.title}",
-                module.summary,
-            )
-        )
+        title = f"{module.number:02d}. {module.title}"
+        groups[MODULE_PAGE].append(Choice(MODULE_PAGE, module.slug, title, module.summary))
     for activity in catalogue.activities:
-        groups[activity.type].append(
-            Choice(
-                f"{activity.type}:{activity.id}",
-                activity.type,
-                activity.id,
-                activity.title,
-                activity.description,
-            )
+        groups[activity.kind].append(
+            Choice(activity.kind, activity.id, activity.title, activity.description)
         )
     return groups
 
@@ -78,15 +63,15 @@ def _content_item(choice: Choice, graded: bool) -> ResourceLinkItem:
     line_item = (
         LineItemRequest(
             score_maximum=1,
-            label=f"{choice.title} ({GRADE_LABELS[choice.kind]})",
-            resource_id=f"{choice.kind}:{choice.ref}",
-            tag=f"intervision-{choice.kind}",
+            label=f"{choice.title} ({choice.kind.grade_label})",
+            resource_id=choice.value,
+            tag=f"intervision-{choice.kind.id}",
         )
         if graded
         else None
     )
     return ResourceLinkItem(
-        kind=choice.kind,
+        kind=choice.kind.launch_kind,
         ref=choice.ref,
         title=choice.title,
         text=choice.text,
@@ -107,7 +92,6 @@ def _render_form(
     return render_template(
         "deep_linking/choose.html",
         groups=catalogue_choices(catalogue),
-        labels=KIND_LABELS,
         multiple=launch.deep_link.accept_multiple,
         errors=errors,
         selected=set(selected),
@@ -116,46 +100,31 @@ def _render_form(
     ), status
 
 
-def _problem(title: str, message: str, status: int) -> ResponseReturnValue:
-    return render_template("deep_linking/problem.html", title=title, message=message), status
+@bp.errorhandler(DeepLinkingNotPossible)
+def not_possible(problem: DeepLinkingNotPossible) -> ResponseReturnValue:
+    """The platform's request rules out what the tool offers: say why (a 400, not an error)."""
+    title = "Nothing can be added here"
+    return render_template("deep_linking/problem.html", title=title, message=str(problem)), 400
 
 
-def _checked_launch() -> tuple[Launch, Catalogue] | ResponseReturnValue:
+def _checked_launch() -> tuple[Launch, Catalogue]:
+    """The deep-linking launch and the catalogue; raises what the handlers above render."""
     launch = require_launch()
-    try:
-        check_settings(launch.deep_link)
-    except DeepLinkingNotPossible as problem:
-        return _problem("Nothing can be added here", str(problem), 400)
-    try:
-        catalogue = get_catalogue()
-    except CatalogueError as problem:
-        current_app.logger.error("deep linking without a catalogue: %s", problem)
-        return _problem(
-            "The course catalogue is not available",
-            "The tool cannot list the course's modules and activities right now. "
-            "Ask the tool administrator to build the course and set INTERVISION_SITE_DIR.",
-            503,
-        )
-    return launch, catalogue
+    check_settings(launch.deep_link)
+    return launch, get_catalogue()
 
 
 @bp.get("/")
 @instructor_required
 def choose() -> ResponseReturnValue:
-    checked = _checked_launch()
-    if not isinstance(checked, tuple) or not isinstance(checked[0], Launch):
-        return checked
-    launch, catalogue = checked
+    launch, catalogue = _checked_launch()
     return _render_form(launch, catalogue, [], [], graded=True)
 
 
 @bp.post("/")
 @instructor_required
 def submit() -> ResponseReturnValue:
-    checked = _checked_launch()
-    if not isinstance(checked, tuple) or not isinstance(checked[0], Launch):
-        return checked
-    launch, catalogue = checked
+    launch, catalogue = _checked_launch()
     assert launch.deep_link is not None
     picked = [value for value in request.form.getlist("item") if value]
     graded = request.form.get("graded") == "yes"

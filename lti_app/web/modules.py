@@ -26,7 +26,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 
-from lti_app.catalogue import Catalogue, CatalogueError, CatalogueModule, get_catalogue, site_dir
+from lti_app.catalogue import CatalogueModule, get_catalogue, site_dir
 from lti_app.lti.current import current_launch, require_launch
 from lti_app.lti.deep_linking import KIND_PARAMETER, REF_PARAMETER
 from lti_app.lti.dispatch import register_launch_handler
@@ -42,18 +42,6 @@ log = logging.getLogger(__name__)
 bp = Blueprint("modules", __name__, template_folder="templates")
 MODULE_KIND = "module"
 STATIC_MAX_AGE = 3600
-
-
-def _catalogue_or_503() -> Catalogue:
-    try:
-        return get_catalogue()
-    except CatalogueError as problem:
-        log.error("module pages without a catalogue: %s", problem)
-        abort(
-            503,
-            description="The course pages are not available right now. Ask the tool "
-            "administrator to build the course and set INTERVISION_SITE_DIR.",
-        )
 
 
 def _graded_lineitem(launch: Launch, module: CatalogueModule) -> str | None:
@@ -100,7 +88,7 @@ def _page_csp() -> str:
 @bp.get("/site/", defaults={"path": ""})
 @bp.get("/site/<path:path>")
 def site_page(path: str) -> ResponseReturnValue:
-    catalogue = _catalogue_or_503()
+    catalogue = get_catalogue()
     try:
         target = resolve_site_path(site_dir(), path)
     except NeedsSlash:
@@ -127,7 +115,7 @@ def site_page(path: str) -> ResponseReturnValue:
 @bp.post("/modules/<slug>/done")
 def mark_done(slug: str) -> ResponseReturnValue:
     launch = require_launch()
-    module = _catalogue_or_503().module(slug)
+    module = get_catalogue().module(slug)
     if module is None:
         abort(404, description="This module is no longer part of the course.")
     if launch.course is None:
@@ -167,7 +155,7 @@ def module_page_path(module: CatalogueModule) -> str:
 
 def open_module(launch: Launch) -> ResponseReturnValue:
     slug = launch.custom.get(REF_PARAMETER, "")
-    module = _catalogue_or_503().module(slug)
+    module = get_catalogue().module(slug)
     if module is None:
         abort(
             404,
