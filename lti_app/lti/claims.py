@@ -21,3 +21,10 @@ DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linki
 
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
+
+AGS_SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+
+# Custom parameters our deep-linked items carry: the activity kind (what the launch dispatcher
+# routes on) and the activity's id within the course (a module slug, a sheet or exercise id).
+CUSTOM_KIND = "kind"
+CUSTOM_REF = "intervision_ref"

@@ -19,7 +19,6 @@ import jwt
 
 from lti_app.lti import claims as c
 from lti_app.lti import keys
-from lti_app.lti.dispatch import CUSTOM_KIND_PARAMETER
 from lti_app.lti.launch import DeepLinkSettings, Launch
 
 RESPONSE_MESSAGE_TYPE = "LtiDeepLinkingResponse"
@@ -29,8 +28,8 @@ MSG = "https://purl.imsglobal.org/spec/lti-dl/claim/msg"
 RESOURCE_LINK_TYPE = "ltiResourceLink"
 # Research §1: keep a deep-linking response short-lived (60-300 s); the browser posts it at once.
 RESPONSE_LIFETIME_SECONDS = 300
-KIND_PARAMETER = CUSTOM_KIND_PARAMETER  # what the launch dispatcher routes on
-REF_PARAMETER = "intervision_ref"
+KIND_PARAMETER = c.CUSTOM_KIND  # what the launch dispatcher routes on
+REF_PARAMETER = c.CUSTOM_REF
 
 
 class DeepLinkingNotPossible(Exception):

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
+from lti_app.domain.grading import LaunchedLink
 from lti_app.domain.roles import Role
+from lti_app.domain.scope import CourseScope, PersonInCourse
 from lti_app.lti import claims as c
 from lti_app.lti.roles import is_test_user, map_roles
 
@@ -119,6 +121,29 @@ class Launch:
     @property
     def is_instructor(self) -> bool:
         return self.role.is_instructor
+
+    @property
+    def scope(self) -> CourseScope | None:
+        """The course this launch acts in; None for a launch outside a course."""
+        if self.course is None:
+            return None
+        return CourseScope(tenant_id=self.tenant.id, course_id=self.course.id)
+
+    @property
+    def person(self) -> PersonInCourse | None:
+        """This user inside the launch's course; None outside a course."""
+        scope = self.scope
+        return PersonInCourse(scope, self.user.id) if scope is not None else None
+
+    @property
+    def launched_link(self) -> LaunchedLink:
+        """The link's activity and line item, for the domain's grading rule."""
+        return LaunchedLink(
+            kind=self.custom.get(c.CUSTOM_KIND, ""),
+            ref=self.custom.get(c.CUSTOM_REF, ""),
+            lineitem_url=self.ags.lineitem_url if self.ags else None,
+            may_post_scores=self.ags is not None and c.AGS_SCORE_SCOPE in self.ags.scopes,
+        )
 
 
 @dataclass(frozen=True)

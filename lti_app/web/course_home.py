@@ -26,8 +26,7 @@ from lti_app.catalogue import (
 from lti_app.lti.current import launch_required, require_launch
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
-from lti_app.storage import course_home_queries as queries
-from lti_app.storage import db
+from lti_app.services.progress import CourseProgress, course_progress
 from lti_app.web.modules import module_page_path
 
 log = logging.getLogger(__name__)
@@ -49,28 +48,6 @@ class ActivityEntry:
     kind_name: str
     open_url: str
     module_titles: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class CourseProgress:
-    """What the database says about this course; empty outside a course."""
-
-    my_dates: dict[str, datetime]
-    counts: dict[str, int]
-    people_with_progress: int
-
-
-def _course_progress(launch: Launch) -> CourseProgress:
-    if launch.course is None:
-        return CourseProgress({}, {}, 0)
-    tenant_id, course_id = launch.tenant.id, launch.course.id
-    with db.transaction() as session:
-        mine = queries.completion_dates(session, tenant_id, course_id, launch.user.id)
-        if not launch.is_instructor:
-            return CourseProgress(mine, {}, 0)
-        counts = queries.completion_counts(session, tenant_id, course_id)
-        people = queries.people_with_progress(session, tenant_id, course_id)
-    return CourseProgress(mine, counts, people)
 
 
 def module_entries(
@@ -113,7 +90,7 @@ def index() -> ResponseReturnValue:
         # The detail (paths, versions) is for the log.
         log.error("course home without a catalogue: %s", problem.detail)
         return render_template("course_home/index.html", launch=launch, catalogue=None)
-    progress = _course_progress(launch)
+    progress = course_progress(launch.person, include_course_counts=launch.is_instructor)
     modules = module_entries(catalogue, progress, with_counts=launch.is_instructor)
     done = sum(1 for entry in modules if entry.done_at is not None)
     return render_template(

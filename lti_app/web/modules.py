@@ -28,14 +28,12 @@ from markupsafe import Markup
 
 from lti_app.catalogue import CatalogueModule, get_catalogue, site_dir
 from lti_app.lti.current import current_launch, require_launch
-from lti_app.lti.deep_linking import KIND_PARAMETER, REF_PARAMETER
+from lti_app.lti.deep_linking import REF_PARAMETER
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.headers import content_security_policy, csp_nonce, frame_ancestors
 from lti_app.lti.launch import Launch
 from lti_app.lti.launch_urls import current_launch_path
-from lti_app.lti.services.ags import SCORE_SCOPE
-from lti_app.services.score_outbox import ScoreRequest, send_score_now
-from lti_app.storage import db, progress_repo
+from lti_app.services import progress
 from lti_app.web.site_pages import NeedsSlash, NotInSite, inject_into_page, resolve_site_path
 
 log = logging.getLogger(__name__)
@@ -44,32 +42,17 @@ MODULE_KIND = "module"
 STATIC_MAX_AGE = 3600
 
 
-def _graded_lineitem(launch: Launch, module: CatalogueModule) -> str | None:
-    """The line item to score, if this launch's link is this module and has one."""
-    if launch.custom.get(KIND_PARAMETER) != MODULE_KIND:
-        return None
-    if launch.custom.get(REF_PARAMETER) != module.slug or launch.ags is None:
-        return None
-    if SCORE_SCOPE not in launch.ags.scopes:
-        return None
-    return launch.ags.lineitem_url
-
-
 def _done_block(module: CatalogueModule) -> Markup | None:
     launch = current_launch()
-    if not isinstance(launch, Launch) or launch.course is None:
+    if not isinstance(launch, Launch) or launch.person is None:
         return None
-    with db.transaction() as session:
-        done = progress_repo.find_completion(
-            session, launch.tenant.id, launch.course.id, launch.user.id, module.slug
-        )
-        done_at = done.completed_at if done is not None else None
+    done_at = progress.completion_date(launch.person, module.slug)
     return Markup(  # noqa: S704 (autoescaped template output)
         render_template(
             "modules/done_block.html",
             module=module,
             done_at=done_at,
-            graded=_graded_lineitem(launch, module) is not None,
+            graded=progress.is_graded(launch.launched_link, module.slug),
             messages=get_flashed_messages(category_filter=["module-done"]),
         )
     )
@@ -118,29 +101,21 @@ def mark_done(slug: str) -> ResponseReturnValue:
     module = get_catalogue().module(slug)
     if module is None:
         abort(404, description="This module is no longer part of the course.")
-    if launch.course is None:
+    if launch.person is None:
         abort(400, description="Progress is kept per course; open the module from a course.")
-    with db.write_transaction() as session:
-        progress_repo.mark_done(
-            session, launch.tenant.id, launch.course.id, launch.user.id, slug, datetime.now(UTC)
-        )
+    done = progress.complete_module(
+        launch.person,
+        launch.user.subject,
+        module.slug,
+        module.title,
+        launch.launched_link,
+        now=datetime.now(UTC),
+    )
     message = "Marked as done."
-    lineitem = _graded_lineitem(launch, module)
-    if lineitem is not None:
-        _, delivered = send_score_now(
-            ScoreRequest(
-                tenant_id=launch.tenant.id,
-                course_id=launch.course.id,
-                user_sub=launch.user.subject,
-                lineitem_url=lineitem,
-                score_given=1,
-                score_maximum=1,
-                comment=f"Module completed: {module.title}",
-            )
-        )
+    if done.graded:
         message += (
             " Your course gradebook has it."
-            if delivered
+            if done.delivered
             else " It will appear in your course gradebook shortly."
         )
     flash(message, "module-done")
