@@ -10,9 +10,8 @@ accepted for loopback platforms only when the tool itself runs on loopback).
 from __future__ import annotations
 
 import ipaddress
-import json
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -21,6 +20,7 @@ import requests
 from flask import Flask
 
 from lti_app.config import is_loopback_host
+from lti_app.lti.http import FetchFailure, fetch_json
 from lti_app.lti.tool_urls import (
     DEEP_LINKING,
     REQUESTED_CLAIMS,
@@ -102,16 +102,26 @@ def _resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
-def _read_json(response: requests.Response, what: str) -> dict[str, Any]:
-    body = b""
-    for chunk in response.iter_content(chunk_size=16384):
-        body += chunk
-        if len(body) > MAX_RESPONSE_BYTES:
-            raise DynamicRegistrationError(f"the platform's {what} is larger than 256 kB.")
-    try:
-        document = json.loads(body)
-    except ValueError:
-        raise DynamicRegistrationError(f"the platform's {what} is not JSON.") from None
+def _refusal(
+    what: str, *, unreachable: str, refused: Callable[[FetchFailure], str]
+) -> Callable[[FetchFailure], DynamicRegistrationError]:
+    """The admin-facing message for each way a fetch of the platform's ``what`` can fail."""
+
+    def error(failure: FetchFailure) -> DynamicRegistrationError:
+        if failure.kind in ("unreachable", "timeout"):
+            return DynamicRegistrationError(f"{unreachable}: {failure.error_type}")
+        if failure.kind == "status":
+            return DynamicRegistrationError(refused(failure))
+        if failure.kind == "too_large":
+            return DynamicRegistrationError(f"the platform's {what} is larger than 256 kB.")
+        if failure.kind == "too_slow":
+            return DynamicRegistrationError(f"the platform's {what} took too long to arrive.")
+        return DynamicRegistrationError(f"the platform's {what} is not JSON.")
+
+    return error
+
+
+def _json_object(document: Any, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
         raise DynamicRegistrationError(f"the platform's {what} is not a JSON object.")
     return document
@@ -154,15 +164,21 @@ def fetch_platform_configuration(
 ) -> PlatformConfiguration:
     checks = {"allow_loopback": allow_loopback, "allow_private": allow_private}
     check_platform_url(url, **checks)
-    try:
-        response = http.get(url, timeout=HTTP_TIMEOUT, allow_redirects=False, stream=True)
-    except requests.RequestException as error:
-        raise DynamicRegistrationError(f"could not reach {url}: {type(error).__name__}") from None
-    if response.status_code != 200:
-        raise DynamicRegistrationError(
-            f"{url} answered HTTP {response.status_code} instead of the OpenID configuration."
-        )
-    document = _read_json(response, "OpenID configuration")
+    what = "OpenID configuration"
+    _, answer = fetch_json(
+        http,
+        url,
+        max_bytes=MAX_RESPONSE_BYTES,
+        timeout=HTTP_TIMEOUT,
+        error=_refusal(
+            what,
+            unreachable=f"could not reach {url}",
+            refused=lambda failure: (
+                f"{url} answered HTTP {failure.status} instead of the OpenID configuration."
+            ),
+        ),
+    )
+    document = _json_object(answer, what)
     issuer = _checked_issuer(document.get("issuer"), url)
     platform = document.get(PLATFORM_CONFIGURATION) or {}
     if not isinstance(platform, dict):
@@ -242,25 +258,26 @@ def register_with_platform(
     headers = {"Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
-    try:
-        response = http.post(
-            platform.registration_endpoint,
-            json=request_body,
-            headers=headers,
-            timeout=HTTP_TIMEOUT,
-            allow_redirects=False,
-            stream=True,
-        )
-    except requests.RequestException as error:
-        raise DynamicRegistrationError(
-            f"could not reach the platform's registration endpoint: {type(error).__name__}"
-        ) from None
-    if response.status_code not in (200, 201):
-        detail = response.text[:300] if response.text else ""
-        raise DynamicRegistrationError(
-            f"the platform refused the registration (HTTP {response.status_code}): {detail}"
-        )
-    document = _read_json(response, "registration response")
+    what = "registration response"
+    _, answer = fetch_json(
+        http,
+        platform.registration_endpoint,
+        method="POST",
+        max_bytes=MAX_RESPONSE_BYTES,
+        timeout=HTTP_TIMEOUT,
+        ok_statuses=(200, 201),
+        json_body=request_body,
+        headers=headers,
+        error=_refusal(
+            what,
+            unreachable="could not reach the platform's registration endpoint",
+            refused=lambda failure: (
+                f"the platform refused the registration (HTTP {failure.status}): "
+                f"{failure.detail[:300]}"
+            ),
+        ),
+    )
+    document = _json_object(answer, what)
     client_id = document.get("client_id")
     if not isinstance(client_id, str | int) or str(client_id) == "":
         raise DynamicRegistrationError("the platform's registration response has no client_id.")

@@ -9,7 +9,6 @@ to refetch, so sharing them between workers is not worth a round trip to the dat
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import threading
@@ -22,6 +21,7 @@ import jwt
 import requests
 
 from lti_app.lti.errors import PlatformUnavailable, TokenInvalid
+from lti_app.lti.http import BoundedResponse, FetchFailure, fetch_json
 
 log = logging.getLogger(__name__)
 
@@ -91,25 +91,34 @@ class PlatformKeyCache:
         return entry
 
     def _download(self, url: str) -> tuple[list[dict[str, Any]], int]:
-        try:
-            response = self.session.get(url, timeout=self.timeout, stream=True)
-            body = response.raw.read(MAX_KEY_SET_BYTES + 1, decode_content=True)
-        except requests.RequestException as error:
-            raise PlatformUnavailable(f"key set {url} failed: {type(error).__name__}") from None
-        if response.status_code != 200:
-            raise PlatformUnavailable(f"key set {url} answered HTTP {response.status_code}")
-        if len(body) > MAX_KEY_SET_BYTES:
-            raise PlatformUnavailable(f"key set {url} is larger than {MAX_KEY_SET_BYTES} bytes")
-        try:
-            document = json.loads(body)
-        except ValueError:
-            raise PlatformUnavailable(f"key set {url} is not JSON") from None
+        def refusal(failure: FetchFailure) -> PlatformUnavailable:
+            if failure.kind in ("unreachable", "timeout"):
+                return PlatformUnavailable(f"key set {url} failed: {failure.error_type}")
+            if failure.kind == "status":
+                return PlatformUnavailable(f"key set {url} answered HTTP {failure.status}")
+            if failure.kind == "too_large":
+                return PlatformUnavailable(
+                    f"key set {url} is larger than {MAX_KEY_SET_BYTES} bytes"
+                )
+            if failure.kind == "too_slow":
+                return PlatformUnavailable(f"key set {url} did not arrive in time")
+            return PlatformUnavailable(f"key set {url} is not JSON")
+
+        # Redirects are followed, as before: a key set is public and carries no credentials.
+        response, document = fetch_json(
+            self.session,
+            url,
+            max_bytes=MAX_KEY_SET_BYTES,
+            timeout=self.timeout,
+            error=refusal,
+            allow_redirects=True,
+        )
         keys = document.get("keys") if isinstance(document, dict) else None
         if not isinstance(keys, list):
             raise PlatformUnavailable(f"key set {url} has no 'keys' list")
         return [key for key in keys if isinstance(key, dict)], self._ttl(response)
 
-    def _ttl(self, response: requests.Response) -> int:
+    def _ttl(self, response: BoundedResponse) -> int:
         match = _MAX_AGE.search(response.headers.get("Cache-Control", ""))
         ttl = int(match.group(1)) if match else self.default_ttl
         return max(self.min_ttl, min(self.max_ttl, ttl))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 from urllib.parse import urlsplit
 
-import requests
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from lti_app.config import is_loopback_host
@@ -17,6 +16,7 @@ from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
 from lti_app.lti.canvas_config import canvas_developer_key
 from lti_app.lti.headers import content_security_policy, csp_nonce
+from lti_app.lti.http import outbound_session
 from lti_app.lti.tool_urls import current_tool_urls
 from lti_app.storage import db, lti_state
 
@@ -84,13 +84,6 @@ def healthz() -> tuple[Response, int]:
     return jsonify(status="ok", database="ok", **{store.name: "ok"}), 200
 
 
-def _http() -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # no proxy environment surprises for platform calls
-    session.headers["User-Agent"] = "intervision-lti-tool"
-    return session
-
-
 def _platform_from_request() -> dynreg.PlatformConfiguration:
     source = request.form if request.method == "POST" else request.args
     url = source.get("openid_configuration", "").strip()
@@ -100,7 +93,7 @@ def _platform_from_request() -> dynreg.PlatformConfiguration:
             "URL; the LMS then adds the openid_configuration and registration_token parameters."
         )
     allow_loopback = is_loopback_host(urlsplit(current_app.config["BASE_URL"]).hostname)
-    with _http() as http:
+    with outbound_session() as http:
         return dynreg.fetch_platform_configuration(
             url,
             http,
@@ -141,7 +134,7 @@ def register_finish() -> Response:
             title=config["TOOL_TITLE"],
             description=config["TOOL_DESCRIPTION"],
         )
-        with _http() as http:
+        with outbound_session() as http:
             result = dynreg.register_with_platform(
                 platform, request.form.get("registration_token", ""), body, http
             )

@@ -1,19 +1,23 @@
 """What every call to a platform's services shares: timeouts, one error type, safe logging.
 
 A hung LMS must never hold a worker (research: security-and-performance.md §7), so every call
-has a (connect, read) timeout; callers on a request path pass a :class:`Deadline` instead.
+has a (connect, read) timeout and a bound on the whole answer (``lti.http.fetch``: a deadline
+and :data:`MAX_RESPONSE_BYTES`); callers on a request path pass a :class:`Deadline` instead.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import requests
+from lti_app.lti.http import BoundedResponse, FetchFailure, fetch
 
 # Background delivery (CLI, workers): generous but bounded.
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+# A roster page of several thousand members is a few MB; nothing a platform sends is larger.
+MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 
 
 class ServiceError(Exception):
@@ -36,10 +40,13 @@ class Deadline:
         return cls(time.monotonic() + seconds)
 
     def timeout(self) -> tuple[float, float]:
-        remaining = self.expires_at - time.monotonic()
+        remaining = self.remaining()
         if remaining <= 0.05:
             raise ServiceError("time budget used up before the call", retryable=True)
         return (min(remaining, 3.05), remaining)
+
+    def remaining(self) -> float:
+        return self.expires_at - time.monotonic()
 
 
 Timeout = tuple[float, float] | Deadline
@@ -49,14 +56,40 @@ def as_timeout(timeout: Timeout) -> tuple[float, float]:
     return timeout.timeout() if isinstance(timeout, Deadline) else timeout
 
 
-def error_for_response(response: requests.Response, what: str) -> ServiceError:
+def _is_retryable(status: int) -> bool:
+    return status in RETRYABLE_STATUSES or status == 401
+
+
+def error_for_response(response: BoundedResponse, what: str) -> ServiceError:
     """Turn a non-2xx answer into a ServiceError (with a short, log-safe excerpt)."""
     excerpt = response.text[:200].replace("\n", " ") if response.text else ""
     return ServiceError(
         f"{what}: HTTP {response.status_code} from {response.url} {excerpt}".strip(),
         status=response.status_code,
-        retryable=response.status_code in RETRYABLE_STATUSES or response.status_code == 401,
+        retryable=_is_retryable(response.status_code),
     )
+
+
+def _service_error(what: str, url: str) -> Callable[[FetchFailure], ServiceError]:
+    def error(failure: FetchFailure) -> ServiceError:
+        if failure.kind in ("timeout", "too_slow"):
+            return ServiceError(f"{what}: {url} did not answer in time", retryable=True)
+        if failure.kind == "unreachable":
+            return ServiceError(f"{what}: {url} unreachable ({failure.detail})", retryable=True)
+        status = failure.status
+        if status is not None and not 200 <= status < 300:
+            return ServiceError(
+                f"{what}: HTTP {status} from {failure.url} (body over the size limit)",
+                status=status,
+                retryable=_is_retryable(status),
+            )
+        return ServiceError(
+            f"{what}: {url} answered more than {MAX_RESPONSE_BYTES} bytes",
+            status=status,
+            retryable=False,
+        )
+
+    return error
 
 
 def request(
@@ -68,25 +101,26 @@ def request(
     headers: dict[str, str] | None = None,
     data: dict[str, str] | None = None,
     json: dict[str, object] | None = None,
-) -> requests.Response:
-    """One HTTP call with a timeout; network failures become retryable ServiceErrors.
+) -> BoundedResponse:
+    """One HTTP call within the timeout (the whole answer, body included, and at most
+    :data:`MAX_RESPONSE_BYTES`); network failures become retryable ServiceErrors.
 
     Redirects are not followed: a bearer token must not travel to wherever a 30x points.
     """
-    try:
-        response = requests.request(
-            method,
-            url,
-            timeout=as_timeout(timeout),
-            allow_redirects=False,
-            headers=headers,
-            data=data,
-            json=json,
-        )
-    except requests.Timeout:
-        raise ServiceError(f"{what}: {url} did not answer in time", retryable=True) from None
-    except requests.RequestException as problem:
-        raise ServiceError(f"{what}: {url} unreachable ({problem})", retryable=True) from None
+    limits = as_timeout(timeout)
+    response = fetch(
+        None,
+        method,
+        url,
+        max_bytes=MAX_RESPONSE_BYTES,
+        timeout=limits,
+        deadline_seconds=timeout.remaining() if isinstance(timeout, Deadline) else None,
+        error=_service_error(what, url),
+        allow_redirects=False,
+        headers=headers,
+        data=data,
+        json_body=json,
+    )
     if not 200 <= response.status_code < 300:
         raise error_for_response(response, what)
     return response
