@@ -14,14 +14,19 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
-from tests.e2e.network import RequestLog
-from tests.e2e.sitebuild import (
+from tests.support.lti_fixtures import demo, key_server, lms_server, served_tool, tool_server
+from tests.support.network import RequestLog
+from tests.support.refusals import refusal_log
+from tests.support.sitebuild import (
     REPO_ROOT,
     ServedSite,
     SiteBuildError,
     build_site,
     serve_directory,
 )
+
+# Fixtures defined in tests/support (lti_fixtures.py, refusals.py), offered here by name.
+__all__ = ["demo", "key_server", "lms_server", "refusal_log", "served_tool", "tool_server"]
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -12,8 +12,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.e2e.network import RequestLog
-from tests.e2e.sitebuild import ServedSite
+from tests.support.network import RequestLog
+from tests.support.sitebuild import ServedSite
 
 pytestmark = pytest.mark.browser
 

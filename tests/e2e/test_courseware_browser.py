@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.sitebuild import ServedSite, page_types
+from tests.support.sitebuild import ServedSite, page_types
 
 pytestmark = pytest.mark.browser
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import BrowserContext, Download, Page, Route, expect
 
-from tests.e2e.sitebuild import ServedSite
+from tests.support.sitebuild import ServedSite
 
 pytestmark = pytest.mark.browser
 

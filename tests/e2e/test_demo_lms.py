@@ -35,8 +35,7 @@ from pylti1p3.service_connector import ServiceConnector
 
 from lti_app.demo import RunningDemo
 from lti_app.demo_lms.settings import DemoLmsSettings
-from tests.lti_app import lti_fixtures
-from tests.lti_app.lti_fixtures import free_loopback_port, running_demo
+from tests.support.lti_fixtures import free_loopback_port, running_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -49,9 +48,6 @@ AGS_SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
 ]
 NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
-
-
-demo = lti_fixtures.demo  # the shared fixture, bound by name for pytest
 
 
 # --- helpers: what a browser and the tool would send ---------------------------------------

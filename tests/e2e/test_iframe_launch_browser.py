@@ -15,14 +15,10 @@ import pytest
 from playwright.sync_api import BrowserContext, Frame, Page, expect
 
 from lti_app.demo import RunningDemo
-from tests.e2e.sitebuild import ServedSite
-from tests.lti_app import lti_fixtures
-from tests.lti_app.lti_fixtures import running_demo
+from tests.support.lti_fixtures import running_demo
+from tests.support.sitebuild import ServedSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-
-demo = lti_fixtures.demo  # the shared fixture, bound by name for pytest
 
 
 def _tool_frame(page: Page) -> Frame:

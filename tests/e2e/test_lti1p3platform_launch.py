@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,21 +15,20 @@ import jwt
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 
-from tests.e2e.platforms import (
+from tests.support import state_scenarios
+from tests.support.launches import registered_platform
+from tests.support.platforms import (
     INSTRUCTOR,
     LEARNER,
     KeySetServer,
     Platform,
     new_private_key_pem,
 )
-from tests.e2e.refusals import HOME, TOOL
-from tests.e2e.refusals import assert_refused as refused_page
-from tests.lti_app import lti_fixtures
-from tests.lti_app.advantage_launch import registered_platform
+from tests.support.refusals import HOME, TOOL, assert_refused
+from tests.support.state_scenarios import hostile_launch
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("refusal_log")]
 TARGET_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"
 DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 
@@ -48,32 +46,9 @@ def app_config(tmp_path: Path) -> dict[str, Any]:
     }
 
 
-key_server = lti_fixtures.key_server  # the shared fixture, bound by name for pytest
-
-
 @pytest.fixture
 def platform(app: Flask, key_server: KeySetServer) -> Platform:
     return registered_platform(app, key_server)
-
-
-_log: list[pytest.LogCaptureFixture] = []
-
-
-@pytest.fixture(autouse=True)
-def _capture_refusals(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
-    _log.append(caplog)
-    yield
-    _log.pop()
-
-
-def assert_refused(
-    response: TestResponse, client: FlaskClient, status: int = 0, reason: str = ""
-) -> str:
-    """A friendly 4xx page with a reference, for the expected reason; no launch afterwards."""
-    if reason:
-        refusals = [r.getMessage() for r in _log[-1].records if "lti refused" in r.getMessage()]
-        assert refusals and f"reason={reason} " in refusals[-1], refusals
-    return refused_page(response, client, status)
 
 
 def test_instructor_launch_lands_with_role_and_course(
@@ -138,17 +113,6 @@ def _login_form(platform: Platform) -> dict[str, str]:
 # --- hostile launches -----------------------------------------------------------------------
 
 
-def _hostile(client: FlaskClient, platform: Platform, **changes: Any) -> TestResponse:
-    auth = platform.start_login(client)
-    claims = platform.id_token_claims(auth, [INSTRUCTOR])
-    for name, value in changes.items():
-        if value is None:
-            claims.pop(name, None)
-        else:
-            claims[name] = value
-    return platform.post_launch(client, auth, platform.sign(claims))
-
-
 def test_tampered_signature_is_refused(client: FlaskClient, platform: Platform) -> None:
     auth = platform.start_login(client)
     token = platform.sign(platform.id_token_claims(auth, [LEARNER]))
@@ -180,68 +144,47 @@ def test_alg_none_is_refused(client: FlaskClient, platform: Platform) -> None:
 def test_expired_token_is_refused(client: FlaskClient, platform: Platform) -> None:
     now = int(time.time())
     page = assert_refused(
-        _hostile(client, platform, iat=now - 120, exp=now - 60), client, reason="TokenExpired"
+        hostile_launch(client, platform, iat=now - 120, exp=now - 60), client, reason="TokenExpired"
     )
     assert "expired" in page
 
 
 def test_token_without_exp_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, exp=None), client, reason="TokenInvalid")
+    assert_refused(hostile_launch(client, platform, exp=None), client, reason="TokenInvalid")
 
 
 def test_token_without_iat_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, iat=None), client, reason="TokenInvalid")
+    assert_refused(hostile_launch(client, platform, iat=None), client, reason="TokenInvalid")
 
 
 def test_future_iat_past_the_leeway_is_refused(client: FlaskClient, platform: Platform) -> None:
     now = int(time.time())
     assert_refused(
-        _hostile(client, platform, iat=now + 60, exp=now + 360), client, reason="TokenExpired"
+        hostile_launch(client, platform, iat=now + 60, exp=now + 360), client, reason="TokenExpired"
     )
 
 
 def test_small_clock_skew_is_tolerated(client: FlaskClient, platform: Platform) -> None:
     now = int(time.time())
-    response = _hostile(client, platform, iat=now + 5, exp=now + 65)
+    response = hostile_launch(client, platform, iat=now + 5, exp=now + 65)
     assert response.status_code == 303
 
 
 def test_replay_in_the_same_browser_is_refused(client: FlaskClient, platform: Platform) -> None:
-    auth = platform.start_login(client)
-    token = platform.real_id_token(auth, [INSTRUCTOR])
-    assert platform.post_launch(client, auth, token).status_code == 303
-    page = assert_refused(
-        platform.post_launch(client, auth, token), client, reason="ReplayedLaunch"
-    )
-    assert "already used" in page
+    state_scenarios.replay_in_the_same_browser_is_refused(client, platform)
 
 
 def test_replay_from_another_client_is_refused(app: Flask, platform: Platform) -> None:
-    victim = app.test_client()
-    auth = platform.start_login(victim)
-    token = platform.real_id_token(auth, [INSTRUCTOR])
-    assert platform.post_launch(victim, auth, token).status_code == 303
-    attacker = app.test_client()
-    assert_refused(platform.post_launch(attacker, auth, token), attacker, reason="ReplayedLaunch")
-    # Even with a cookie forged the way pylti1p3 binds state (cookie value = state).
-    attacker.set_cookie(f"lti1p3-{auth['state']}", auth["state"], domain="tool.test")
-    assert_refused(platform.post_launch(attacker, auth, token), attacker, reason="ReplayedLaunch")
+    state_scenarios.replay_from_another_client_is_refused(app, platform)
 
 
 def test_stolen_token_before_use_needs_the_victims_browser(app: Flask, platform: Platform) -> None:
-    victim = app.test_client()
-    auth = platform.start_login(victim)
-    token = platform.real_id_token(auth, [INSTRUCTOR])
-    attacker = app.test_client()
-    assert_refused(
-        platform.post_launch(attacker, auth, token), attacker, status=400, reason="StateInvalid"
-    )
-    assert platform.post_launch(victim, auth, token).status_code == 303
+    state_scenarios.stolen_token_before_use_needs_the_victims_browser(app, platform)
 
 
 def test_wrong_audience_is_refused(client: FlaskClient, platform: Platform) -> None:
     assert_refused(
-        _hostile(client, platform, aud="another-tool", azp=None),
+        hostile_launch(client, platform, aud="another-tool", azp=None),
         client,
         status=403,
         reason="AudienceMismatch",
@@ -249,25 +192,25 @@ def test_wrong_audience_is_refused(client: FlaskClient, platform: Platform) -> N
 
 
 def test_audience_list_without_azp_is_refused(client: FlaskClient, platform: Platform) -> None:
-    response = _hostile(client, platform, aud=[platform.client_id, "another-tool"], azp=None)
+    response = hostile_launch(client, platform, aud=[platform.client_id, "another-tool"], azp=None)
     assert_refused(response, client, status=403, reason="AudienceMismatch")
 
 
 def test_audience_list_with_foreign_azp_is_refused(client: FlaskClient, platform: Platform) -> None:
-    response = _hostile(client, platform, aud=[platform.client_id, "x"], azp="x")
+    response = hostile_launch(client, platform, aud=[platform.client_id, "x"], azp="x")
     assert_refused(response, client, status=403, reason="AudienceMismatch")
 
 
 def test_audience_list_naming_us_second_with_azp_is_accepted(
     client: FlaskClient, platform: Platform
 ) -> None:
-    response = _hostile(client, platform, aud=["another-tool", platform.client_id])
+    response = hostile_launch(client, platform, aud=["another-tool", platform.client_id])
     assert response.status_code == 303
 
 
 def test_unknown_deployment_is_refused(client: FlaskClient, platform: Platform) -> None:
     assert_refused(
-        _hostile(client, platform, **{DEPLOYMENT_CLAIM: "other"}),
+        hostile_launch(client, platform, **{DEPLOYMENT_CLAIM: "other"}),
         client,
         status=403,
         reason="UnknownDeployment",
@@ -275,24 +218,15 @@ def test_unknown_deployment_is_refused(client: FlaskClient, platform: Platform) 
 
 
 def test_wrong_nonce_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(
-        _hostile(client, platform, nonce="not-the-issued-nonce"), client, reason="TokenInvalid"
-    )
+    state_scenarios.wrong_nonce_is_refused(client, platform)
 
 
 def test_forged_state_is_refused(client: FlaskClient, platform: Platform) -> None:
-    auth = platform.start_login(client)
-    token = platform.real_id_token(auth, [INSTRUCTOR])
-    client.set_cookie("lti1p3-state-forged", "whatever", domain="tool.test")
-    assert_refused(
-        platform.post_launch(client, auth, token, state="state-forged"),
-        client,
-        reason="StateInvalid",
-    )
+    state_scenarios.forged_state_is_refused(client, platform)
 
 
 def test_foreign_target_link_uri_is_refused(client: FlaskClient, platform: Platform) -> None:
-    response = _hostile(client, platform, **{TARGET_CLAIM: "https://evil.example/steal"})
+    response = hostile_launch(client, platform, **{TARGET_CLAIM: "https://evil.example/steal"})
     assert_refused(response, client, reason="TargetLinkInvalid")
 
 
@@ -353,7 +287,7 @@ def test_hs256_signed_with_the_public_key_is_refused(
     import hmac
     import json
 
-    from tests.e2e.platforms import public_pem_of
+    from tests.support.platforms import public_pem_of
 
     auth = platform.start_login(client)
     claims = platform.id_token_claims(auth, [INSTRUCTOR])
@@ -373,4 +307,4 @@ def test_hs256_signed_with_the_public_key_is_refused(
 
 
 def test_token_without_sub_is_refused(client: FlaskClient, platform: Platform) -> None:
-    assert_refused(_hostile(client, platform, sub=None), client, reason="TokenInvalid")
+    assert_refused(hostile_launch(client, platform, sub=None), client, reason="TokenInvalid")

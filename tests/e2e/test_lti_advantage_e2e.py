@@ -20,30 +20,23 @@ from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.registration import Registration as PlatformRegistration
 
 from lti_app.demo_lms.context import EXTENSION_KEY
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
-from tests.lti_app import lti_fixtures
-from tests.lti_app.advantage_launch import (
+from tests.support.launches import (
     csrf_token,
     deep_link_settings,
     follow,
     launch,
     registered_platform,
 )
-from tests.lti_app.advantage_servers import (
+from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.support.servers import (
     LoopbackServer,
     create_line_item,
     demo_lms,
     recorded_scores,
 )
-from tests.lti_app.advantage_site import write_site
+from tests.support.sites import write_site
 
 pytestmark = pytest.mark.e2e
-
-# The shared LTI fixtures, bound by name so pytest finds them in this module.
-key_server = lti_fixtures.key_server
-tool_server = lti_fixtures.tool_server
-lms_server = lti_fixtures.lms_server
-served_tool = lti_fixtures.served_tool
 
 
 @pytest.fixture

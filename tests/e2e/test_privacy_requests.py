@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.network import RequestLog, is_loopback
-from tests.e2e.sitebuild import ServedSite, page_types
+from tests.support.network import RequestLog, is_loopback
+from tests.support.sitebuild import ServedSite, page_types
 
 pytestmark = pytest.mark.browser
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import BrowserContext, ConsoleMessage, Frame, Page, expect
 
 from lti_app.demo import RunningDemo
-from tests.e2e.sitebuild import ServedSite
-from tests.e2e.test_accessibility import AXE_TAGS, Finding, blocking_findings
-from tests.lti_app import lti_fixtures
-from tests.lti_app.lti_fixtures import running_demo
+from tests.support.accessibility import AXE_TAGS, Finding, blocking_findings
+from tests.support.lti_fixtures import running_demo
+from tests.support.sitebuild import ServedSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -35,9 +35,11 @@ def demo(tmp_path_factory: pytest.TempPathFactory, site: ServedSite) -> Iterator
         yield running
 
 
-# The demo without a built course (the tool must explain what the admin has to do): the shared
-# fixture, bound by name for pytest.
-bare_demo = lti_fixtures.demo
+@pytest.fixture
+def bare_demo(tmp_path: Path) -> Iterator[RunningDemo]:
+    """The demo without a built course (the tool must explain what the admin has to do)."""
+    with running_demo(tmp_path / "instance") as running:
+        yield running
 
 
 class CspWatch:

@@ -21,7 +21,8 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from lti_app.storage import db, registrations_repo
-from tests.e2e.platform_xblock import (
+from tests.support.refusals import HOME, REFERENCE, TOOL, assert_refused
+from tests.support.xblock_platform import (
     DEEP_LINKING_REQUEST,
     LoopbackJsonServer,
     XBlockPlatform,
@@ -29,7 +30,6 @@ from tests.e2e.platform_xblock import (
     now,
     running_json_server,
 )
-from tests.e2e.refusals import HOME, REFERENCE, TOOL, assert_refused
 
 pytestmark = pytest.mark.e2e
 TARGET_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/target_link_uri"

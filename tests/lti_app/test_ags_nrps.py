@@ -19,7 +19,7 @@ from lti_app.demo_lms.context import EXTENSION_KEY
 from lti_app.lti.services import ags, nrps
 from lti_app.lti.services.http import ServiceError
 from lti_app.lti.services.tokens import ServiceClient, TokenCache, service_client
-from tests.lti_app.advantage_servers import (
+from tests.support.servers import (
     LoopbackServer,
     create_line_item,
     recorded_scores,

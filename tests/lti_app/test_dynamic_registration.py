@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti.tool_urls import ToolUrls
 from lti_app.storage import db, registrations_repo
-from tests.lti_app.advantage_servers import FAST_POLL
+from tests.support.servers import FAST_POLL
 
 TOOL_BASE = "http://127.0.0.1:5000"
 DOMAIN_REGEX = re.compile(r"(?:https?://)?(?:www\.)?([^/]+)(?:/|$)", re.IGNORECASE)

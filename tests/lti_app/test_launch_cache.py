@@ -8,27 +8,22 @@ transaction); that process's *login* may answer for at most the cache TTL.
 from __future__ import annotations
 
 import dataclasses
-import os
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lti_app.cli import main
 from lti_app.storage import db, lti_state_repo, registrations_repo
 from lti_app.storage.models import LaunchRecord, OidcState, UsedNonce, utc_now
-from tests.e2e.platforms import LEARNER, KeySetServer, Platform
-from tests.lti_app.advantage_launch import registered_platform
-from tests.lti_app.fake_clock import Clock
-
-TOOL = "https://tool.test"
-INTERVISION = Path(sys.executable).with_name("intervision")
+from tests.support import state_scenarios
+from tests.support.clock import Clock
+from tests.support.launches import TOOL, registered_platform
+from tests.support.platforms import KeySetServer, Platform
+from tests.support.state_scenarios import login_status, signed_launch
 
 
 @pytest.fixture
@@ -43,66 +38,27 @@ def platform(db_app: Flask, key_server: KeySetServer) -> Platform:
     return registered_platform(db_app, key_server, client_id="client-1", deployment_ids=["dep-a"])
 
 
-def _login_status(client: FlaskClient, platform: Platform) -> int:
-    url = platform.login_initiation_url("user-1") + "&lti1p3_new_window=1"
-    return client.get(url).status_code
-
-
-def _launch(client: FlaskClient, platform: Platform, auth: dict[str, str], **claims: Any) -> Any:
-    body = platform.id_token_claims(auth, [LEARNER], **claims)
-    return platform.post_launch(client, auth, platform.sign(body))
-
-
-def _cli(app: Flask, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Another process: the operator's `intervision` command on the same database."""
-    env = {
-        **os.environ,
-        "INTERVISION_DATABASE_URL": app.config["DATABASE_URL"],
-        "INTERVISION_INSTANCE_PATH": str(tmp_path / "cli-instance"),
-        "INTERVISION_SECRET_KEY": "cli-secret-key-" + "c" * 32,
-    }
-    return subprocess.run(
-        [str(INTERVISION), *args], env=env, capture_output=True, text=True, timeout=120
-    )
-
-
 def test_platform_removed_by_another_process_cannot_launch(
     db_app: Flask, platform: Platform, clock: Clock, tmp_path: Path
 ) -> None:
-    client = db_app.test_client()
-    assert _launch(client, platform, platform.start_login(client)).status_code == 303
-    pending = platform.start_login(client)  # this process has the registration cached now
-
-    removed = _cli(
-        db_app, tmp_path, "platform", "remove",
-        "--issuer", platform.issuer, "--client-id", platform.client_id,
-    )  # fmt: skip
-    assert removed.returncode == 0, removed.stderr
-
-    # Within the TTL this process still answers a login (a state row and a redirect)...
-    assert _login_status(client, platform) == 302
-    # ...but no launch: its write transaction re-checks the registration.
-    refused = _launch(client, platform, pending)
-    assert refused.status_code == 403, refused.get_data(as_text=True)[:300]
-    assert client.get(TOOL + "/lti/home").status_code == 401
-    # Past the documented bound the login is refused as well.
-    clock.now += db.get_storage(db_app).registrations.ttl + 1
-    assert _login_status(db_app.test_client(), platform) == 403
+    state_scenarios.platform_removed_by_another_process_cannot_launch(
+        db_app, platform, clock, tmp_path
+    )
 
 
 def test_removal_in_this_process_is_seen_at_once(db_app: Flask, platform: Platform) -> None:
     client = db_app.test_client()
-    assert _login_status(client, platform) == 302
+    assert login_status(client, platform) == 302
     with db_app.app_context(), db.write_transaction() as session:
         registrations_repo.remove_registration(session, platform.issuer, platform.client_id)
-    assert _login_status(client, platform) == 403
+    assert login_status(client, platform) == 403
 
 
 def test_deployment_added_by_another_process_launches_at_once(
     db_app: Flask, platform: Platform
 ) -> None:
     client = db_app.test_client()
-    assert _launch(client, platform, platform.start_login(client)).status_code == 303
+    assert signed_launch(client, platform, platform.start_login(client)).status_code == 303
     other_process = db.create_storage(db_app.config["DATABASE_URL"])  # its own cache
     try:
         with other_process.sessions.begin() as session:
@@ -114,7 +70,7 @@ def test_deployment_added_by_another_process_launches_at_once(
     finally:
         other_process.engine.dispose()
     new_deployment = dataclasses.replace(platform, deployment_id="dep-new")  # same key
-    response = _launch(client, new_deployment, new_deployment.start_login(client))
+    response = signed_launch(client, new_deployment, new_deployment.start_login(client))
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
 
 

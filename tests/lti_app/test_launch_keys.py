@@ -8,8 +8,8 @@ import pytest
 
 from lti_app.lti.errors import PlatformUnavailable, TokenInvalid
 from lti_app.lti.platform_keys import PlatformKeyCache
-from tests.e2e.platforms import KeySetServer, Platform
-from tests.lti_app.fake_clock import Clock
+from tests.support.clock import Clock
+from tests.support.platforms import KeySetServer, Platform
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
 from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LtiUser, Tenant
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
-from tests.lti_app.advantage_launch import registered_platform
+from tests.support.launches import registered_platform
+from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 
 TOOL = "https://tool.test"
 probe = Blueprint("probe", __name__)

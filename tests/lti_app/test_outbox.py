@@ -16,7 +16,7 @@ from lti_app.services.score_outbox import ScoreRequest
 from lti_app.storage import db, outbox_repo
 from lti_app.storage.models import Tenant
 from lti_app.storage.outbox_models import ScoreOutboxEntry
-from tests.lti_app.advantage_servers import (
+from tests.support.servers import (
     FailFirst,
     LoopbackServer,
     create_line_item,

@@ -21,8 +21,8 @@ from werkzeug.test import TestResponse
 
 from lti_app import create_app
 from lti_app.storage import db, migrate
-from tests.e2e.platforms import INSTRUCTOR, KeySetServer, Platform
-from tests.lti_app.advantage_launch import registered_platform
+from tests.support.launches import registered_platform
+from tests.support.platforms import INSTRUCTOR, KeySetServer, Platform
 
 PUBLIC = "https://tool.example.org"
 BEHIND_PROXY = "http://127.0.0.1:8000"  # where nginx forwards to gunicorn

@@ -1,10 +1,11 @@
 """The Redis LTI state store (``INTERVISION_REDIS_URL``) against a real redis-server.
 
-The store must keep every promise of the database store. So the existing store, cache and
-lti1p3platform replay tests run here once more, unchanged, on an app whose state lives in
-Redis (their modules already run them on the database); the tests after them cover what only
-Redis has: key lifetimes, atomic consumption under contention, several app servers sharing one
-Redis, and a Redis that does not answer.
+The store must keep every promise of the database store. So the store, cache and
+lti1p3platform replay scenarios (``tests/support/state_scenarios.py``) run here once more,
+unchanged, on an app whose state lives in Redis (their test modules run them on the
+database); the tests after them cover what only Redis has: key lifetimes, atomic
+consumption under contention, several app servers sharing one Redis, and a Redis that does
+not answer.
 """
 
 from __future__ import annotations
@@ -26,16 +27,14 @@ from lti_app.config import ConfigError
 from lti_app.lti import state_store
 from lti_app.storage import db, lti_state, migrate
 from lti_app.storage.redis_state import RedisStateStore
-from tests.e2e import test_lti1p3platform_launch as e2e_launch
-from tests.e2e.platforms import INSTRUCTOR, KeySetServer, Platform
-from tests.e2e.refusals import HOME
-from tests.lti_app import test_launch_cache as cache_tests
-from tests.lti_app import test_launch_store as store_tests
-from tests.lti_app.advantage_launch import registered_platform
-from tests.lti_app.fake_clock import Clock
+from tests.support import state_scenarios
+from tests.support.clock import Clock
+from tests.support.launches import registered_platform
+from tests.support.platforms import INSTRUCTOR, KeySetServer, Platform
+from tests.support.refusals import HOME, assert_refused
 
-# The e2e module's autouse log capture, so its assert_refused can read the refusal reason.
-_capture_refusals = e2e_launch._capture_refusals
+# assert_refused(reason=...) reads the refusal reason from the log.
+pytestmark = pytest.mark.usefixtures("refusal_log")
 ON_REDIS = pytest.mark.parametrize("state_backend", ["redis"], indirect=True)
 LIFETIME = timedelta(minutes=5)
 
@@ -72,10 +71,10 @@ def _store(app: Flask) -> RedisStateStore:
 # --- the existing tests, unchanged, with the state in Redis ----------------------------------
 
 STORE_TESTS = [
-    store_tests.test_state_and_nonce_are_used_once,
-    store_tests.test_a_nonce_cannot_be_reused_under_a_new_state,
-    store_tests.test_expired_state_is_not_found,
-    store_tests.test_launch_records_round_trip,
+    state_scenarios.state_and_nonce_are_used_once,
+    state_scenarios.a_nonce_cannot_be_reused_under_a_new_state,
+    state_scenarios.expired_state_is_not_found,
+    state_scenarios.launch_records_round_trip,
 ]
 
 
@@ -87,9 +86,9 @@ def test_store_rules_hold_on_redis(state_app: Flask, check: Callable[[Flask], No
 
 
 REPLAY_TESTS = [
-    e2e_launch.test_replay_in_the_same_browser_is_refused,
-    e2e_launch.test_forged_state_is_refused,
-    e2e_launch.test_wrong_nonce_is_refused,
+    state_scenarios.replay_in_the_same_browser_is_refused,
+    state_scenarios.forged_state_is_refused,
+    state_scenarios.wrong_nonce_is_refused,
 ]
 
 
@@ -107,8 +106,8 @@ def test_lti1p3platform_refusals_hold_on_redis(
 @pytest.mark.parametrize(
     "check",
     [
-        e2e_launch.test_replay_from_another_client_is_refused,
-        e2e_launch.test_stolen_token_before_use_needs_the_victims_browser,
+        state_scenarios.replay_from_another_client_is_refused,
+        state_scenarios.stolen_token_before_use_needs_the_victims_browser,
     ],
     ids=lambda test: test.__name__,
 )
@@ -127,7 +126,7 @@ def test_platform_removed_by_another_process_cannot_launch_on_redis(
     platform = registered_platform(
         state_app, key_server, client_id="client-1", deployment_ids=["dep-a"]
     )
-    cache_tests.test_platform_removed_by_another_process_cannot_launch(
+    state_scenarios.platform_removed_by_another_process_cannot_launch(
         state_app, platform, clock, tmp_path
     )
 
@@ -157,7 +156,7 @@ def test_launch_leaves_no_state_in_the_cookie_and_one_record_in_the_store(
 def test_keys_carry_their_lifetimes_and_never_the_browser_secret(state_app: Flask) -> None:
     store, raw = _store(state_app), _raw(state_app)
     with state_app.test_request_context():
-        store_tests._login("state-ttl", "nonce-ttl")
+        state_scenarios.save_login("state-ttl", "nonce-ttl")
         stored = raw.get(store.state_key("state-ttl"))
         assert stored is not None
         assert "browser-secret" not in stored.decode()
@@ -182,7 +181,7 @@ def test_a_nonce_is_per_issuer(state_app: Flask) -> None:
             target_link_uri="https://tool.test/lti/launch", browser_secret="s",
             deployment_hint=None, lifetime=LIFETIME,
         )  # fmt: skip
-        store_tests._login("state-lms", "n")
+        state_scenarios.save_login("state-lms", "n")
         for state, issuer in (("state-other-iss", "https://other.test"), ("state-lms", "x")):
             login = state_store.load_login_state(state)
             assert login is not None
@@ -219,7 +218,7 @@ def _race(workers: int, attempt: Callable[[int], None]) -> list[str]:
 def test_concurrent_consumers_of_one_state_get_exactly_one_success(state_app: Flask) -> None:
     store = _store(state_app)
     with state_app.test_request_context():
-        store_tests._login("state-race", "nonce-race")
+        state_scenarios.save_login("state-race", "nonce-race")
         login = state_store.load_login_state("state-race")
     assert login is not None
     outcomes = _race(16, lambda i: store.consume(login, "https://lms.test", f"n-{i}", LIFETIME))
@@ -232,7 +231,7 @@ def test_concurrent_states_sharing_a_nonce_get_exactly_one_success(state_app: Fl
     logins = []
     with state_app.test_request_context():
         for i in range(16):
-            store_tests._login(f"state-{i}", "shared")
+            state_scenarios.save_login(f"state-{i}", "shared")
             logins.append(state_store.load_login_state(f"state-{i}"))
     outcomes = _race(
         16,
@@ -259,7 +258,7 @@ def test_replay_on_another_app_server_sharing_the_redis_is_refused(
     attacker = other_server.test_client()
     attacker.set_cookie(f"lti1p3-{auth['state']}", "guess", domain="tool.test", path="/lti/")
     refused = platform.post_launch(attacker, auth, token)
-    e2e_launch.assert_refused(refused, attacker, 400, reason="ReplayedLaunch")
+    assert_refused(refused, attacker, 400, reason="ReplayedLaunch")
     # The other server restores the victim's launch from the shared store (sessions are shared
     # through SECRET_KEY), so any server can answer any request.
     session_cookie = victim.get_cookie("__Host-intervision", domain="tool.test")

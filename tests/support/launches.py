@@ -1,6 +1,8 @@
-"""Launch the tool from a real lti1p3platform platform with the claims these tests need.
+"""Launch the tool from a real lti1p3platform platform with the claims these tests need, or
+write a launch through the tool's own storage (``launch_as``) when a test needs a launched
+session and not the round trip.
 
-Builds on the launch helper's harness (tests/e2e/platforms.py): the OIDC round trip runs
+Builds on the launch helper's harness (``platforms.py``): the OIDC round trip runs
 through the tool's own /lti/login and /lti/launch; we only add custom, AGS and deep-linking
 claims to the message the platform library signs.
 """
@@ -8,18 +10,32 @@ claims to the message the platform library signs.
 from __future__ import annotations
 
 import re
+import secrets
+import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
 from html import unescape
 from typing import Any
 
 import jwt
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from lti_app.lti import state_store
+from lti_app.lti.launch import Launch
+from lti_app.lti.launch_rows import complete_launch
+from lti_app.lti.launch_session import remember_launch
+from lti_app.lti.launch_urls import launch_path
+from lti_app.lti.message_launch import ValidatedLaunch
 from lti_app.storage import db, registrations_repo
-from tests.e2e.platforms import KeySetServer, Platform
+from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 
+TOOL = "https://tool.test"  # BASE_URL of the tool in these tests
+# What the browser sends with a same-origin form post (Flask-WTF checks it on HTTPS).
+FORM_HEADERS = {"Referer": TOOL + "/deep-linking/", "Origin": TOOL}
 AGS_CLAIM = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"
 DL_CLAIM = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
 MESSAGE_TYPE = "https://purl.imsglobal.org/spec/lti/claim/message_type"
@@ -77,21 +93,19 @@ def deep_link_settings(
     return settings
 
 
-def launch(
-    client: FlaskClient,
+def launch_claims(
     platform: Platform,
+    auth: dict[str, str],
     roles: list[str],
     *,
-    user_id: str = "user-1",
     custom: dict[str, str] | None = None,
     lineitem: str | None = None,
     deep_link: dict[str, Any] | None = None,
     context_id: str | None = None,
-) -> TestResponse:
-    """OIDC login + launch; returns the tool's answer to the launch POST (a 303 on success).
+) -> dict[str, Any]:
+    """The launch message lti1p3platform builds for these auth params, with our extra claims.
 
     ``context_id`` launches from that course (titled "Course <id>") instead of course-42."""
-    auth = platform.start_login(client, user_id)
     extra: dict[str, Any] = {}
     if lineitem is not None:
         extra[AGS_CLAIM] = {
@@ -107,7 +121,133 @@ def launch(
         claims[CONTEXT_CLAIM] = {"id": context_id, "title": f"Course {context_id}", "label": "C"}
     if deep_link is not None:
         claims.pop("https://purl.imsglobal.org/spec/lti/claim/resource_link", None)
+    return claims
+
+
+def launch(
+    client: FlaskClient,
+    platform: Platform,
+    roles: list[str],
+    *,
+    user_id: str = "user-1",
+    custom: dict[str, str] | None = None,
+    lineitem: str | None = None,
+    deep_link: dict[str, Any] | None = None,
+    context_id: str | None = None,
+) -> TestResponse:
+    """OIDC login + launch; returns the tool's answer to the launch POST (a 303 on success).
+
+    ``context_id`` launches from that course (titled "Course <id>") instead of course-42."""
+    auth = platform.start_login(client, user_id)
+    claims = launch_claims(
+        platform, auth, roles, custom=custom, lineitem=lineitem, deep_link=deep_link,
+        context_id=context_id,
+    )  # fmt: skip
     return platform.post_launch(client, auth, platform.sign(claims))
+
+
+# --- launch_as: a launched session without the OIDC round trip ---------------------------------
+
+ROLES = {"instructor": INSTRUCTOR, "learner": LEARNER}
+
+
+@dataclass(frozen=True)
+class Launched:
+    """A launch the tool stored and the test client's session holds; URLs under it."""
+
+    launch: Launch
+
+    @property
+    def launch_id(self) -> str:
+        return self.launch.launch_id
+
+    @property
+    def prefix(self) -> str:
+        """``/launch/<id>``: the segment every tool URL after this launch starts with."""
+        return launch_path(self.launch_id)
+
+    def url(self, path: str = "/") -> str:
+        """The absolute tool URL of ``path`` (e.g. ``/course/``) under this launch."""
+        return TOOL + self.prefix + path
+
+
+def write_launch(
+    app: Flask,
+    client: FlaskClient,
+    platform: Platform,
+    role: str | Sequence[str],
+    *,
+    user_id: str = "user-1",
+    context_id: str | None = "course-42",
+    custom: dict[str, str] | None = None,
+    lineitem: str | None = None,
+    deep_link: dict[str, Any] | None = None,
+) -> Launched:
+    """Store a completed launch as ``/lti/launch`` does, and put it in ``client``'s session.
+
+    What is skipped is only what the OIDC round trip tests already cover: the login pages,
+    signing the id_token and checking it against the platform's JWKS. The claims are the ones
+    lti1p3platform builds (``launch_claims``); the tool's own code stores them: a login state
+    saved by ``state_store``, then ``complete_launch`` (one write transaction: state and nonce
+    consumed, registration re-checked, tenant/course/user rows upserted, launch record stored),
+    then ``remember_launch`` on the client's session. So the view under test reads a genuine
+    launch record, and two calls for one person hold two launches, as two launches would.
+
+    ``role`` is ``"instructor"``, ``"learner"``, a LIS role URI or a list of them;
+    ``context_id`` ``"course-42"`` is the harness's own course ("Intervision 101"), any other
+    is titled "Course <id>".
+    """
+    roles = [ROLES.get(r, r) for r in ([role] if isinstance(role, str) else role)]
+    state, nonce, browser_secret = (secrets.token_urlsafe(16) for _ in range(3))
+    launch_url = f"{TOOL}/lti/launch"
+    auth = {
+        "scope": "openid", "response_type": "id_token", "response_mode": "form_post",
+        "prompt": "none", "client_id": platform.client_id, "redirect_uri": launch_url,
+        "login_hint": user_id, "lti_message_hint": "resource-1", "state": state, "nonce": nonce,
+    }  # fmt: skip
+    claims = launch_claims(
+        platform, auth, roles, custom=custom, lineitem=lineitem, deep_link=deep_link,
+        context_id=None if context_id == "course-42" else context_id,
+    )  # fmt: skip
+    lifetime = timedelta(minutes=5)
+    with app.test_request_context(TOOL + "/lti/launch", method="POST"):
+        state_store.save_login_state(
+            state=state, nonce=nonce, issuer=platform.issuer, client_id=platform.client_id,
+            target_link_uri=launch_url, browser_secret=browser_secret, deployment_hint=None,
+            lifetime=lifetime,
+        )  # fmt: skip
+        login = state_store.load_login_state(state)
+        record = registrations_repo.cached_platform(platform.issuer, platform.client_id)
+        assert login is not None and record is not None, "platform not registered in the tool"
+        validated = ValidatedLaunch(
+            body=claims, client_id=platform.client_id,
+            launch_id=f"lti1p3-launch-{uuid.uuid4()}", login=login, platform=record,
+            nonce_lifetime=lifetime,
+        )  # fmt: skip
+        stored = complete_launch(validated, app.permanent_session_lifetime)
+    with client.session_transaction(TOOL + "/") as session:
+        context = app.test_request_context(TOOL + "/")
+        context.session = session  # remember_launch writes this client's session
+        with context:
+            remember_launch(stored.launch_id, stored.tenant.issuer, stored.user.subject)
+    return Launched(stored)
+
+
+class LaunchAs:
+    """``launch_as(role, context_id=..., custom=..., ...)``: see :func:`write_launch`."""
+
+    def __init__(self, app: Flask, client: FlaskClient, platform: Platform) -> None:
+        self.app, self.client, self.platform = app, client, platform
+
+    def __call__(self, role: str | Sequence[str], **options: Any) -> Launched:
+        return write_launch(self.app, self.client, self.platform, role, **options)
+
+
+@pytest.fixture
+def launch_as(app: Flask, client: FlaskClient, platform: Platform) -> LaunchAs:
+    """A launched session for view tests: the launch record written through the tool's own
+    storage, held by ``client``'s session (needs a ``platform`` registered in ``app``)."""
+    return LaunchAs(app, client, platform)
 
 
 def csrf_token(page: str) -> str:

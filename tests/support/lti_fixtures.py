@@ -1,8 +1,8 @@
 """Fixtures shared by the LTI tests: the platform's key server, tool and demo LMS on loopback,
 and ``intervision demo``'s pair of servers.
 
-Defined once here; ``tests/lti_app/conftest.py`` offers them to that folder, and modules
-elsewhere (``tests/e2e``) bind the ones they use by name (pytest finds fixtures by attribute).
+Defined once here; ``tests/lti_app/conftest.py`` and ``tests/e2e/conftest.py`` import the
+ones their folder uses, by name.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from flask import Flask
 
 from lti_app.demo import RunningDemo, register_demo_platform, start_demo
 from lti_app.demo_lms.context import EXTENSION_KEY
-from tests.e2e.platforms import KeySetServer, running_key_server
-from tests.lti_app.advantage_servers import LoopbackServer, demo_lms, loopback_server
+from tests.support.platforms import KeySetServer, running_key_server
+from tests.support.servers import LoopbackServer, demo_lms, loopback_server
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ from lti1p3platform.registration import Registration as PlatformRegistration
 from lti1p3platform.request import Request as PlatformRequest
 from werkzeug.test import TestResponse
 
-from tests.e2e.loopback_json import JsonServer, new_private_key_pem, serving
+from tests.support.servers import JsonServer, new_private_key_pem, serving
 
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"

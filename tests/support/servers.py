@@ -1,19 +1,28 @@
-"""Real HTTP servers on 127.0.0.1 for the LTI Advantage tests: the tool and the demo LMS.
+"""Real HTTP servers on 127.0.0.1 for the LTI tests, and the RSA keys the platforms sign with.
 
-Both run as WSGI apps under werkzeug's threaded server, so the tool's service calls, the
-platform's token check (it fetches the tool's JWKS over HTTP) and the score and roster endpoints
-all cross a real socket. ``FailFirst`` puts a failing front on the LMS (5xx before success).
+* ``loopback_server``: a WSGI app (the tool, the demo LMS) under werkzeug's threaded server, so
+  the tool's service calls, the platform's token check (it fetches the tool's JWKS over HTTP)
+  and the score and roster endpoints all cross a real socket. ``FailFirst`` puts a failing
+  front on the LMS (5xx before success).
+* ``JsonServer``: JSON over real HTTP, what both platform harnesses publish their key sets with
+  (``platforms.py``: lti1p3platform; ``xblock_platform.py``: Open edX, which also republishes the
+  tool's), so the tool's fetch, cache and timeout code runs.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.serving import BaseWSGIServer, make_server
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -115,3 +124,74 @@ def recorded_scores(lms_app: Any, lineitem_url: str) -> dict[str, Any]:
     item_id = lineitem_url.rstrip("/").rsplit("/", 1)[-1]
     scores: dict[str, Any] = lms.store.read()["scores"].get(item_id, {})
     return scores
+
+
+# --- JSON documents over HTTP, and keys -----------------------------------------------------
+
+
+def new_private_key_pem() -> str:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+class JsonServer:
+    """Answers each GET with the JSON :meth:`document` gives for its path (404 for None).
+
+    ``hang`` set: requests wait for ``release`` and get no answer (a slow platform).
+    """
+
+    def __init__(self) -> None:
+        self.hang = threading.Event()
+        self.release = threading.Event()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+                document = server.document(urlsplit(self.path).path)
+                if server.hang.is_set():
+                    server.release.wait(30)
+                    return
+                body = json.dumps(document).encode()
+                self.send_response(200 if document is not None else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+                return
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._httpd.daemon_threads = True
+        self.port: int = self._httpd.server_address[1]
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs=FAST_POLL, daemon=True
+        )
+
+    def document(self, path: str) -> Any:
+        """The JSON for one GET (called once per request, so subclasses count hits here)."""
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self.release.set()
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+
+ServerT = TypeVar("ServerT", bound=JsonServer)
+
+
+@contextmanager
+def serving(server: ServerT) -> Iterator[ServerT]:
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -27,7 +27,7 @@ import jwt
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.e2e.loopback_json import JsonServer, new_private_key_pem, serving
+from tests.support.servers import JsonServer, new_private_key_pem, serving
 
 PLATFORM_NAME = "Intervision test edX"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"

@@ -1,9 +1,9 @@
 """The tool with the test course site, and an lti1p3platform platform registered in it: the
-setting of the course-page and deep-linking tests, defined once.
+setting of every test in this folder (course pages, deep linking, multi-launch, route fuzz).
 
-A test module binds the fixtures it uses by name (pytest finds fixtures by attribute), e.g.
-``app_config = course_fixtures.app_config``; ``app_config`` extends the default one from
-``tests/conftest.py``.
+``app_config`` extends the default one from ``tests/conftest.py``; ``launch_as`` (from
+``tests/support/launches.py``) writes a launch through the tool's own storage for view tests
+that need a launched session, not the OIDC round trip.
 """
 
 from __future__ import annotations
@@ -14,13 +14,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.e2e.platforms import KeySetServer, Platform
-from tests.lti_app.advantage_launch import registered_platform
-from tests.lti_app.advantage_site import write_site
+from tests.support.launches import TOOL, launch_as, registered_platform
+from tests.support.platforms import KeySetServer, Platform
+from tests.support.sites import write_site
 
-TOOL = "https://tool.test"
-# What the browser sends with a same-origin form post (Flask-WTF checks it on HTTPS).
-FORM_HEADERS = {"Referer": TOOL + "/deep-linking/", "Origin": TOOL}
+__all__ = ["app_config", "launch_as", "platform"]
 
 
 @pytest.fixture

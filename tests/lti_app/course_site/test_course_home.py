@@ -12,14 +12,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
-from tests.lti_app import course_fixtures
-from tests.lti_app.advantage_launch import csrf_token, follow, registered_platform
-from tests.lti_app.advantage_site import catalogue_data, write_site
-from tests.lti_app.course_fixtures import TOOL
-
-# The shared course_fixtures, bound by name for pytest.
-app_config = course_fixtures.app_config
+from tests.support.launches import TOOL, csrf_token, follow, registered_platform
+from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
+from tests.support.sites import catalogue_data, write_site
 
 HOME = TOOL + "/course/"
 CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"

@@ -17,20 +17,16 @@ from lti_app.lti.deep_linking import (
     check_settings,
 )
 from lti_app.lti.launch import DeepLinkSettings
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, Platform
-from tests.lti_app import course_fixtures
-from tests.lti_app.advantage_launch import (
+from tests.support.launches import (
+    FORM_HEADERS,
+    TOOL,
     csrf_token,
     deep_link_settings,
     follow,
     launch,
     returned_jwt,
 )
-from tests.lti_app.course_fixtures import FORM_HEADERS, TOOL
-
-# The shared course_fixtures, bound by name for pytest.
-app_config = course_fixtures.app_config
-platform = course_fixtures.platform
+from tests.support.platforms import INSTRUCTOR, LEARNER, Platform
 
 
 def _open_form(client: FlaskClient, platform: Platform, **settings: Any) -> str:

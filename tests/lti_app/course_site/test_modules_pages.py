@@ -15,14 +15,8 @@ from sqlalchemy import select
 
 from lti_app.storage import db
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.e2e.platforms import LEARNER, Platform
-from tests.lti_app import course_fixtures
-from tests.lti_app.advantage_launch import csrf_token, follow, launch
-from tests.lti_app.course_fixtures import TOOL
-
-# The shared course_fixtures, bound by name for pytest.
-app_config = course_fixtures.app_config
-platform = course_fixtures.platform
+from tests.support.launches import TOOL, csrf_token, follow, launch
+from tests.support.platforms import LEARNER, Platform
 
 TROIKA = TOOL + "/site/modules/02-troika/"
 MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}

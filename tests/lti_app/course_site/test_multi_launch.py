@@ -18,14 +18,8 @@ from lti_app.lti.launch_session import MAX_HELD_LAUNCHES, SESSION_KEY
 from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LaunchRecord
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.e2e.platforms import LEARNER, Platform
-from tests.lti_app import course_fixtures
-from tests.lti_app.advantage_launch import csrf_token, follow, launch
-from tests.lti_app.course_fixtures import TOOL
-
-# The shared course_fixtures, bound by name for pytest.
-app_config = course_fixtures.app_config
-platform = course_fixtures.platform
+from tests.support.launches import TOOL, csrf_token, follow, launch
+from tests.support.platforms import LEARNER, Platform
 
 MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}
 SEGMENT = re.compile(r"^(/launch/[A-Za-z0-9_-]+)/")

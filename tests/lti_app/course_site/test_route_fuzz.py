@@ -18,19 +18,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, KeySetServer
-from tests.lti_app import course_fixtures
-from tests.lti_app.advantage_launch import (
+from tests.support.launches import (
+    TOOL,
     csrf_token,
     deep_link_settings,
     follow,
     launch,
     registered_platform,
 )
-from tests.lti_app.course_fixtures import TOOL
-
-# The shared course_fixtures, bound by name for pytest.
-app_config = course_fixtures.app_config
+from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer
 
 SEED = 20261113
 REQUESTS_PER_SESSION = 400

@@ -10,20 +10,16 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.e2e.platforms import INSTRUCTOR, LEARNER, Platform
-from tests.lti_app import course_fixtures
-from tests.lti_app.advantage_launch import (
+from tests.support.launches import (
+    FORM_HEADERS,
+    TOOL,
     csrf_token,
     deep_link_settings,
     follow,
     launch,
     returned_jwt,
 )
-from tests.lti_app.course_fixtures import FORM_HEADERS, TOOL
-
-# The shared course_fixtures, bound by name for pytest.
-app_config = course_fixtures.app_config
-platform = course_fixtures.platform
+from tests.support.platforms import INSTRUCTOR, LEARNER, Platform
 
 
 def _no_store(response: Any) -> bool:
