@@ -131,10 +131,9 @@ def platform_add(
 @with_appcontext
 def platform_add_deployment(issuer: str, client_id: str, deployment_ids: tuple[str, ...]) -> None:
     with db.write_transaction() as session:
-        registration = registrations_repo.find_registration(session, issuer, client_id)
-        if registration is None:
-            raise click.ClickException(f"no platform {issuer} with client id {client_id}.")
-        added = registrations_repo.add_deployments(session, registration, deployment_ids)
+        added = registrations_repo.add_deployments_to(session, issuer, client_id, deployment_ids)
+    if added is None:
+        raise click.ClickException(f"no platform {issuer} with client id {client_id}.")
     click.echo(f"Added deployment(s): {', '.join(added) or 'none (all known)'}.")
 
 

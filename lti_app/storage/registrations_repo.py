@@ -6,7 +6,7 @@ cleared when that transaction commits (``platform_cache`` explains the bound for
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, cast
 
@@ -46,7 +46,10 @@ WhenKnown = Literal["refuse", "add_deployments", "update_endpoints"]
 
 
 def find_registration(session: Session, issuer: str, client_id: str | None) -> Registration | None:
-    """By (issuer, client_id); without a client id only when the issuer has exactly one."""
+    """By (issuer, client_id); without a client id only when the issuer has exactly one.
+
+    The live row, for this package (and tests); code outside storage uses :func:`find_platform`.
+    """
     query = (
         select(Registration)
         .where(Registration.issuer == issuer)
@@ -56,6 +59,12 @@ def find_registration(session: Session, issuer: str, client_id: str | None) -> R
         return session.scalars(query.where(Registration.client_id == client_id)).one_or_none()
     candidates = session.scalars(query.limit(2)).all()
     return candidates[0] if len(candidates) == 1 else None
+
+
+def find_platform(session: Session, issuer: str, client_id: str | None) -> PlatformRecord | None:
+    """:func:`find_registration` as a frozen record (for callers outside storage)."""
+    found = find_registration(session, issuer, client_id)
+    return to_record(found) if found is not None else None
 
 
 def _mark_changed(session: Session) -> None:
@@ -129,12 +138,13 @@ def all_frame_origins(session: Session) -> list[str]:
     return sorted(origins)
 
 
-def list_registrations(session: Session) -> Sequence[Registration]:
-    return session.scalars(
+def list_registrations(session: Session) -> list[PlatformRecord]:
+    registrations = session.scalars(
         select(Registration)
         .options(selectinload(Registration.deployments))
         .order_by(Registration.issuer, Registration.client_id)
-    ).all()
+    )
+    return [to_record(registration) for registration in registrations]
 
 
 def add_registration(
@@ -212,6 +222,16 @@ def add_deployments(
     session.flush()
     _mark_changed(session)
     return added
+
+
+def add_deployments_to(
+    session: Session, issuer: str, client_id: str, deployment_ids: Iterable[str]
+) -> list[str] | None:
+    """Add deployment ids to a known registration; the ones added, or None if it is unknown."""
+    registration = find_registration(session, issuer, client_id)
+    if registration is None:
+        return None
+    return add_deployments(session, registration, deployment_ids)
 
 
 def remove_registration(session: Session, issuer: str, client_id: str) -> bool:

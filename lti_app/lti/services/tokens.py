@@ -41,7 +41,7 @@ class ServiceClient:
 def service_client(issuer: str, client_id: str, app: Flask | None = None) -> ServiceClient:
     """The registration behind a tenant, as a ServiceClient (raises if it was removed)."""
     with db.transaction(app) as session:
-        record = registrations_repo.find_registration(session, issuer, client_id)
+        record = registrations_repo.find_platform(session, issuer, client_id)
         if record is None:
             raise ServiceError(
                 f"no registration for issuer {issuer!r} and client id {client_id!r}",
