@@ -1,0 +1,521 @@
+"""Seats and the waitlist of one session: pure decisions that storage applies in one transaction.
+
+Storage locks the session, reads its bookings into a :class:`SessionState`, asks one ``decide_*``
+function, and writes the decision's ``changes`` (a :class:`Booking` with ``booking_id`` None is
+an insert, otherwise an update of that row; UNIQUE(session, user) backs it). Because the state
+read under the lock is the whole truth, the rules below hold under any concurrency:
+
+- Seats: confirmed bookings never exceed ``seats_max`` except through ``decide_override``, whose
+  bookings carry ``override_by`` (research invariant 1).
+- Case-bringer places are *kept*: at most ``case_bringer_places`` case-bringers hold a seat, and
+  consultants fill only the other ``seats_max - case_bringer_places`` seats, so a full session
+  still has someone who brings a case. A case-bringer who finds the places taken is waitlisted
+  *as case-bringer*; the decision names ``Intent.CONSULTANT`` as ``alternative`` when a
+  consultant seat is free, so the page can offer it. Their intent is never switched silently.
+- Waitlist: one queue in arrival order. A freed seat goes to the earliest-arrived waitlisted
+  booking whose intent the seat can take (a case-bringer place is not given to a consultant);
+  the position shown is among those waiting with the same intent, as that is what it predicts.
+- Promotion happens only before the promotion deadline: the cancellation deadline, or the
+  start when there is none (research invariant 2; mod_booking #937). After it a freed seat
+  stays free: nobody is pulled into a session they can no longer cancel without warning.
+- A repeated sign-up returns the existing booking's outcome and changes nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from lti_app.domain.signups.plan import SessionPlan
+
+
+class Intent(enum.StrEnum):
+    """What a person comes to do: bring a case, or consult on someone else's."""
+
+    CASE_BRINGER = "case_bringer"
+    CONSULTANT = "consultant"
+
+
+class BookingStatus(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+    @property
+    def holds_seat(self) -> bool:
+        """Attendance is marked on confirmed bookings, so those keep their seat too."""
+        return self in (BookingStatus.CONFIRMED, BookingStatus.ATTENDED, BookingStatus.NO_SHOW)
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    """One person's booking. ``arrival`` orders the waitlist: storage gives each new sign-up
+    ``SessionState.next_arrival``, read under the session's lock, so it only ever increases."""
+
+    booking_id: int | None
+    user_id: int
+    intent: Intent
+    status: BookingStatus
+    arrival: int
+    override_by: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SeatRules:
+    """The parts of a session that decide bookings, with its status."""
+
+    starts_at: datetime
+    seats_max: int
+    case_bringer_places: int
+    signup_opens_at: datetime | None = None
+    signup_closes_at: datetime | None = None
+    cancel_deadline: datetime | None = None
+    cancelled: bool = False
+
+    @classmethod
+    def from_plan(cls, plan: SessionPlan, cancelled: bool = False) -> SeatRules:
+        return cls(
+            starts_at=plan.starts_at,
+            seats_max=plan.seats_max,
+            case_bringer_places=plan.case_bringer_places,
+            signup_opens_at=plan.signup_opens_at,
+            signup_closes_at=plan.signup_closes_at,
+            cancel_deadline=plan.cancel_deadline,
+            cancelled=cancelled,
+        )
+
+    @property
+    def promotion_deadline(self) -> datetime:
+        """After this nobody is promoted from the waitlist (see the module docstring)."""
+        if self.cancel_deadline is None:
+            return self.starts_at
+        return min(self.cancel_deadline, self.starts_at)
+
+    def places_for(self, intent: Intent) -> int:
+        """Seats an intent may fill: kept case-bringer places, or all the others."""
+        if intent is Intent.CASE_BRINGER:
+            return min(self.case_bringer_places, self.seats_max)
+        return max(self.seats_max - self.case_bringer_places, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class SessionState:
+    """Every booking of one session, read under its lock."""
+
+    bookings: tuple[Booking, ...] = ()
+
+    def __post_init__(self) -> None:
+        users = [booking.user_id for booking in self.bookings]
+        if len(users) != len(set(users)):
+            raise ValueError("one booking per user per session (UNIQUE(session, user))")
+
+    def of(self, user_id: int) -> Booking | None:
+        return next((b for b in self.bookings if b.user_id == user_id), None)
+
+    @property
+    def next_arrival(self) -> int:
+        return max((b.arrival for b in self.bookings), default=0) + 1
+
+    @property
+    def seated(self) -> tuple[Booking, ...]:
+        return tuple(b for b in self.bookings if b.status.holds_seat)
+
+    @property
+    def waitlist(self) -> tuple[Booking, ...]:
+        """Waitlisted bookings, first arrived first."""
+        waiting = [b for b in self.bookings if b.status is BookingStatus.WAITLISTED]
+        return tuple(sorted(waiting, key=lambda b: b.arrival))
+
+    def seated_as(self, intent: Intent) -> int:
+        return sum(1 for b in self.seated if b.intent is intent)
+
+    def with_changes(self, changes: Iterable[Booking]) -> SessionState:
+        """The state after storage wrote ``changes`` (new bookings matched by user)."""
+        by_user = {b.user_id: b for b in self.bookings}
+        for change in changes:
+            by_user[change.user_id] = change
+        return SessionState(tuple(by_user.values()))
+
+
+def free_seat_for(rules: SeatRules, state: SessionState, intent: Intent) -> bool:
+    """True when one more ``intent`` booking fits without an override."""
+    seats_left = len(state.seated) < rules.seats_max
+    return seats_left and state.seated_as(intent) < rules.places_for(intent)
+
+
+def waitlist_position(state: SessionState, user_id: int) -> int | None:
+    """1-based place among those waiting with the same intent; None when not waitlisted."""
+    booking = state.of(user_id)
+    if booking is None or booking.status is not BookingStatus.WAITLISTED:
+        return None
+    same = [b for b in state.waitlist if b.intent is booking.intent]
+    return same.index(booking) + 1
+
+
+class Outcome(enum.StrEnum):
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    CANCELLED = "cancelled"
+    REFUSED = "refused"
+
+
+class Refusal(enum.StrEnum):
+    """Why a request changed nothing; each has a message for people in ``REFUSAL_MESSAGES``."""
+
+    NOT_OPEN_YET = "not_open_yet"
+    CLOSED = "closed"
+    STARTED = "started"
+    SESSION_CANCELLED = "session_cancelled"
+    NO_PLACES_FOR_INTENT = "no_places_for_intent"
+    ALREADY_SEATED_OTHER_INTENT = "already_seated_other_intent"
+    NOT_BOOKED = "not_booked"
+    PAST_CANCEL_DEADLINE = "past_cancel_deadline"
+    REASON_REQUIRED = "reason_required"
+    SAME_SESSION = "same_session"
+
+
+REFUSAL_MESSAGES: dict[Refusal, str] = {
+    Refusal.NOT_OPEN_YET: "Sign-up for this session has not opened yet. Come back when it opens.",
+    Refusal.CLOSED: "Sign-up for this session has closed. Ask your trainer if you still need "
+    "a place.",
+    Refusal.STARTED: "This session has already started, so bookings can no longer change.",
+    Refusal.SESSION_CANCELLED: "This session was cancelled. Choose another session.",
+    Refusal.NO_PLACES_FOR_INTENT: "This session has no places for that role. Sign up in the "
+    "other role, or choose another session.",
+    Refusal.ALREADY_SEATED_OTHER_INTENT: "You already have a place in this session in the other "
+    "role. Cancel it first if you want to change role.",
+    Refusal.NOT_BOOKED: "You have no booking for this session.",
+    Refusal.PAST_CANCEL_DEADLINE: "The cancellation deadline has passed. Ask your trainer if you "
+    "cannot come.",
+    Refusal.REASON_REQUIRED: "Say why, so the log shows it: a reason is required.",
+    Refusal.SAME_SESSION: "The person is already in that session; choose another one.",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to write (``changes``) and what happened to the person asked about.
+
+    ``booking`` is that person's booking after the decision (None when refused and they have
+    none). ``promoted`` lists bookings moved from the waitlist, for notices; they are also in
+    ``changes``. An empty ``changes`` on a non-refused outcome is an idempotent repeat.
+    """
+
+    outcome: Outcome
+    booking: Booking | None = None
+    changes: tuple[Booking, ...] = ()
+    promoted: tuple[Booking, ...] = ()
+    position: int | None = None
+    refusal: Refusal | None = None
+    alternative: Intent | None = None
+    overrode_capacity: bool = False
+    reason: str = ""
+
+    @property
+    def message(self) -> str:
+        return REFUSAL_MESSAGES[self.refusal] if self.refusal is not None else ""
+
+
+def _refused(refusal: Refusal, booking: Booking | None = None) -> Decision:
+    return Decision(Outcome.REFUSED, booking=booking, refusal=refusal)
+
+
+def _as_is(state: SessionState, booking: Booking) -> Decision:
+    """The outcome a booking already has, for repeated requests."""
+    if booking.status is BookingStatus.WAITLISTED:
+        return Decision(
+            Outcome.WAITLISTED, booking, position=waitlist_position(state, booking.user_id)
+        )
+    if booking.status is BookingStatus.CANCELLED:
+        return Decision(Outcome.CANCELLED, booking)
+    return Decision(Outcome.CONFIRMED, booking)
+
+
+def _window_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
+    if rules.cancelled:
+        return Refusal.SESSION_CANCELLED
+    if now >= rules.starts_at:
+        return Refusal.STARTED
+    if rules.signup_opens_at is not None and now < rules.signup_opens_at:
+        return Refusal.NOT_OPEN_YET
+    if rules.signup_closes_at is not None and now >= rules.signup_closes_at:
+        return Refusal.CLOSED
+    return None
+
+
+def decide_signup(
+    rules: SeatRules, state: SessionState, user_id: int, intent: Intent, now: datetime
+) -> Decision:
+    """A learner signs up: confirmed if a seat for ``intent`` is free, else waitlisted.
+
+    Repeating a sign-up (double click, resubmitted form) returns the existing outcome and no
+    changes. A waitlisted person who signs up in the other role keeps their arrival and is
+    confirmed if that role has a seat (how they take up an offered ``alternative``).
+    """
+    existing = state.of(user_id)
+    active = existing is not None and existing.status is not BookingStatus.CANCELLED
+    if existing is not None and active and existing.intent is intent:
+        return _as_is(state, existing)
+    if existing is not None and existing.status.holds_seat:
+        return _refused(Refusal.ALREADY_SEATED_OTHER_INTENT, existing)
+    refusal = _window_refusal(rules, now)
+    if refusal is not None:
+        return _refused(refusal, existing)
+    if rules.places_for(intent) == 0:
+        return _refused(Refusal.NO_PLACES_FOR_INTENT, existing)
+    arrival = existing.arrival if existing is not None and active else state.next_arrival
+    booking_id = existing.booking_id if existing is not None else None
+    if free_seat_for(rules, state, intent):
+        booking = Booking(booking_id, user_id, intent, BookingStatus.CONFIRMED, arrival)
+        return Decision(Outcome.CONFIRMED, booking, changes=(booking,))
+    booking = Booking(booking_id, user_id, intent, BookingStatus.WAITLISTED, arrival)
+    after = state.with_changes((booking,))
+    other = Intent.CONSULTANT if intent is Intent.CASE_BRINGER else Intent.CASE_BRINGER
+    return Decision(
+        Outcome.WAITLISTED,
+        booking,
+        changes=(booking,),
+        position=waitlist_position(after, user_id),
+        alternative=other if free_seat_for(rules, state, other) else None,
+    )
+
+
+def promotions(rules: SeatRules, state: SessionState, now: datetime) -> tuple[Booking, ...]:
+    """Waitlisted bookings that the free seats take now, FIFO per what each seat may take."""
+    if rules.cancelled or now >= rules.promotion_deadline:
+        return ()
+    promoted: list[Booking] = []
+    current = state
+    for waiting in state.waitlist:
+        if len(current.seated) >= rules.seats_max:
+            break
+        if free_seat_for(rules, current, waiting.intent):
+            seated = replace(waiting, status=BookingStatus.CONFIRMED)
+            promoted.append(seated)
+            current = current.with_changes((seated,))
+    return tuple(promoted)
+
+
+def decide_cancel(
+    rules: SeatRules,
+    state: SessionState,
+    user_id: int,
+    now: datetime,
+    by_instructor: int | None = None,
+    reason: str = "",
+) -> Decision:
+    """Someone leaves; their seat goes to the waitlist in the same decision.
+
+    Learners may give up a seat until the cancellation deadline, and leave the waitlist until
+    the start. An instructor (``by_instructor``, their user id) may cancel a seat after the
+    deadline, with a reason that storage logs; never after the start (that is attendance).
+    """
+    existing = state.of(user_id)
+    if existing is None:
+        return _refused(Refusal.NOT_BOOKED)
+    if existing.status is BookingStatus.CANCELLED:
+        return Decision(Outcome.CANCELLED, existing)
+    if now >= rules.starts_at:
+        return _refused(Refusal.STARTED, existing)
+    past_deadline = rules.cancel_deadline is not None and now >= rules.cancel_deadline
+    if existing.status.holds_seat and past_deadline:
+        if by_instructor is None:
+            return _refused(Refusal.PAST_CANCEL_DEADLINE, existing)
+        if not reason.strip():
+            return _refused(Refusal.REASON_REQUIRED, existing)
+    cancelled = replace(existing, status=BookingStatus.CANCELLED)
+    after = state.with_changes((cancelled,))
+    promoted = promotions(rules, after, now) if existing.status.holds_seat else ()
+    return Decision(
+        Outcome.CANCELLED,
+        cancelled,
+        changes=(cancelled, *promoted),
+        promoted=promoted,
+        reason=reason.strip(),
+    )
+
+
+def decide_override(
+    rules: SeatRules,
+    state: SessionState,
+    user_id: int,
+    intent: Intent,
+    now: datetime,
+    instructor_id: int,
+    reason: str,
+) -> Decision:
+    """An instructor gives someone a seat, beyond capacity if need be, with a logged reason.
+
+    Allowed after sign-up closed and when full (that is the point), not after the start or in
+    a cancelled session. The booking carries ``override_by``; ``overrode_capacity`` tells
+    storage's audit log whether a seat or place limit was actually exceeded.
+    """
+    if not reason.strip():
+        return _refused(Refusal.REASON_REQUIRED, state.of(user_id))
+    if rules.cancelled:
+        return _refused(Refusal.SESSION_CANCELLED, state.of(user_id))
+    if now >= rules.starts_at:
+        return _refused(Refusal.STARTED, state.of(user_id))
+    existing = state.of(user_id)
+    if existing is not None and existing.status.holds_seat and existing.intent is intent:
+        return _as_is(state, existing)
+    others = state.with_changes(
+        (replace(existing, status=BookingStatus.CANCELLED),) if existing is not None else ()
+    )
+    beyond = not free_seat_for(rules, others, intent)
+    booking = Booking(
+        existing.booking_id if existing is not None else None,
+        user_id,
+        intent,
+        BookingStatus.CONFIRMED,
+        existing.arrival if existing is not None else state.next_arrival,
+        override_by=instructor_id,
+    )
+    promoted: tuple[Booking, ...] = ()
+    if existing is not None and existing.status.holds_seat:
+        # Changing someone's role can free a place of the other kind.
+        promoted = promotions(rules, others.with_changes((booking,)), now)
+    return Decision(
+        Outcome.CONFIRMED,
+        booking,
+        changes=(booking, *promoted),
+        promoted=promoted,
+        overrode_capacity=beyond,
+        reason=reason.strip(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class MoveDecision:
+    """Both halves of a move; storage locks both sessions (lower id first) and writes both.
+
+    When refused, both halves are the same refusal, so there is nothing to write.
+    """
+
+    source: Decision
+    target: Decision
+
+    @property
+    def refused(self) -> bool:
+        return Outcome.REFUSED in (self.source.outcome, self.target.outcome)
+
+
+def decide_move(
+    source_rules: SeatRules,
+    source: SessionState,
+    target_rules: SeatRules,
+    target: SessionState,
+    user_id: int,
+    now: datetime,
+    instructor_id: int,
+    reason: str,
+    beyond_capacity: bool = False,
+) -> MoveDecision:
+    """An instructor moves a person to another session, keeping their intent.
+
+    The source seat is freed as an instructor cancellation (promoting the source's waitlist).
+    In the target they get a free seat, else the waitlist, or with ``beyond_capacity`` a seat
+    as an override. Refused as a whole when either half is, so nobody ends up nowhere.
+    """
+    existing = source.of(user_id)
+    if not reason.strip():
+        refused = _refused(Refusal.REASON_REQUIRED, existing)
+        return MoveDecision(refused, refused)
+    if existing is None or existing.status is BookingStatus.CANCELLED:
+        refused = _refused(Refusal.NOT_BOOKED)
+        return MoveDecision(refused, refused)
+    there = target.of(user_id)
+    if there is not None and there.status is not BookingStatus.CANCELLED:
+        # Also catches source == target, which would otherwise cancel the only booking.
+        refused = _refused(Refusal.SAME_SESSION, existing)
+        return MoveDecision(refused, refused)
+    leave = decide_cancel(source_rules, source, user_id, now, instructor_id, reason)
+    if beyond_capacity:
+        join = decide_override(
+            target_rules, target, user_id, existing.intent, now, instructor_id, reason
+        )
+    else:
+        join = _instructor_join(
+            target_rules, target, user_id, existing.intent, now, instructor_id, reason
+        )
+    if Outcome.REFUSED in (leave.outcome, join.outcome):
+        refused = leave if leave.outcome is Outcome.REFUSED else join
+        return MoveDecision(refused, refused)
+    return MoveDecision(leave, join)
+
+
+def _instructor_join(
+    rules: SeatRules,
+    state: SessionState,
+    user_id: int,
+    intent: Intent,
+    now: datetime,
+    instructor_id: int,
+    reason: str,
+) -> Decision:
+    """Sign-up on someone's behalf: seats and places count, the sign-up window does not."""
+    if rules.cancelled:
+        return _refused(Refusal.SESSION_CANCELLED, state.of(user_id))
+    if now >= rules.starts_at:
+        return _refused(Refusal.STARTED, state.of(user_id))
+    existing = state.of(user_id)
+    if existing is not None and existing.status.holds_seat:
+        return _as_is(state, existing)
+    if rules.places_for(intent) == 0:
+        return _refused(Refusal.NO_PLACES_FOR_INTENT, existing)
+    status = (
+        BookingStatus.CONFIRMED if free_seat_for(rules, state, intent) else BookingStatus.WAITLISTED
+    )
+    arrival = (
+        existing.arrival
+        if existing is not None and existing.status is BookingStatus.WAITLISTED
+        else state.next_arrival
+    )
+    booking = Booking(
+        existing.booking_id if existing is not None else None,
+        user_id,
+        intent,
+        status,
+        arrival,
+        override_by=instructor_id,
+    )
+    after = state.with_changes((booking,))
+    outcome = Outcome.CONFIRMED if status is BookingStatus.CONFIRMED else Outcome.WAITLISTED
+    return Decision(
+        outcome,
+        booking,
+        changes=(booking,),
+        position=waitlist_position(after, user_id),
+        reason=reason.strip(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityDecision:
+    """New limits for the session and who the change promotes; nobody is ever un-confirmed."""
+
+    rules: SeatRules
+    promoted: tuple[Booking, ...]
+    over_capacity_by: int
+
+
+def decide_capacity_change(
+    rules: SeatRules,
+    state: SessionState,
+    seats_max: int,
+    case_bringer_places: int,
+    now: datetime,
+) -> CapacityDecision:
+    """Raising seats promotes FIFO; lowering below the seated count keeps everyone seated and
+    only stops new confirmations (``over_capacity_by`` says by how much, for the roster).
+
+    The limits are assumed checked by ``check_plan`` first.
+    """
+    changed = replace(rules, seats_max=seats_max, case_bringer_places=case_bringer_places)
+    promoted = promotions(changed, state, now)
+    seated = len(state.seated) + len(promoted)
+    return CapacityDecision(changed, promoted, max(seated - seats_max, 0))

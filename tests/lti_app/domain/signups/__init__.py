@@ -1,0 +1,1 @@
+"""Sign-up rules, pure: seats, waitlist, plans, series, rotation, groups, time zones."""
