@@ -21,6 +21,7 @@ from typing import Any
 import jwt
 import pytest
 from flask import Flask
+from flask import session as flask_session
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -193,9 +194,9 @@ def write_launch(
     then ``remember_launch`` on the client's session. So the view under test reads a genuine
     launch record, and two calls for one person hold two launches, as two launches would.
 
-    ``role`` is ``"instructor"``, ``"learner"``, a LIS role URI or a list of them;
-    ``context_id`` ``"course-42"`` is the harness's own course ("Intervision 101"), any other
-    is titled "Course <id>".
+    ``role`` is ``"instructor"``, ``"learner"``, a LIS role URI or a list of them; the launch
+    comes from the course ``context_id``, titled "Course <id>" (``None``: the harness's own
+    course-42, "Intervision 101").
     """
     roles = [ROLES.get(r, r) for r in ([role] if isinstance(role, str) else role)]
     state, nonce, browser_secret = (secrets.token_urlsafe(16) for _ in range(3))
@@ -207,7 +208,7 @@ def write_launch(
     }  # fmt: skip
     claims = launch_claims(
         platform, auth, roles, custom=custom, lineitem=lineitem, deep_link=deep_link,
-        context_id=None if context_id == "course-42" else context_id,
+        context_id=context_id,
     )  # fmt: skip
     lifetime = timedelta(minutes=5)
     with app.test_request_context(TOOL + "/lti/launch", method="POST"):
@@ -225,11 +226,14 @@ def write_launch(
             nonce_lifetime=lifetime,
         )  # fmt: skip
         stored = complete_launch(validated, app.permanent_session_lifetime)
-    with client.session_transaction(TOOL + "/") as session:
-        context = app.test_request_context(TOOL + "/")
-        context.session = session  # remember_launch writes this client's session
-        with context:
-            remember_launch(stored.launch_id, stored.tenant.issuer, stored.user.subject)
+    with client.session_transaction(TOOL + "/") as held, app.test_request_context(TOOL + "/"):
+        # remember_launch works on flask.session: give it the client's, then keep its result
+        flask_session.update(held)
+        flask_session.permanent = held.permanent
+        remember_launch(stored.launch_id, stored.tenant.issuer, stored.user.subject)
+        held.clear()
+        held.update(flask_session)
+        held.permanent = flask_session.permanent
     return Launched(stored)
 
 
@@ -239,8 +243,19 @@ class LaunchAs:
     def __init__(self, app: Flask, client: FlaskClient, platform: Platform) -> None:
         self.app, self.client, self.platform = app, client, platform
 
-    def __call__(self, role: str | Sequence[str], **options: Any) -> Launched:
-        return write_launch(self.app, self.client, self.platform, role, **options)
+    def __call__(
+        self,
+        role: str | Sequence[str],
+        *,
+        client: FlaskClient | None = None,
+        platform: Platform | None = None,
+        **options: Any,
+    ) -> Launched:
+        """Into ``client``'s session (default: the ``client`` fixture's), from ``platform``
+        (default: the ``platform`` fixture)."""
+        return write_launch(
+            self.app, client or self.client, platform or self.platform, role, **options
+        )
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
 """Course home: a plain course link lands on the course's modules and activities, with the
 person's own server-side progress; trainers also see per-module counts for *this* course only.
-Progress is made through the real "Mark as done" endpoint after real launches."""
+Progress is made through the real "Mark as done" endpoint. Most tests start from launches
+written through the tool's storage (``launch_as``); real OIDC round trips land a learner,
+land both roles without a catalogue, open a module link and launch from outside a course."""
 
 from __future__ import annotations
 
@@ -12,7 +14,15 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from tests.support.launches import TOOL, csrf_token, follow, registered_platform
+from tests.support.launches import (
+    TOOL,
+    LaunchAs,
+    Launched,
+    csrf_token,
+    follow,
+    registered_platform,
+    write_launch,
+)
 from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 from tests.support.sites import catalogue_data, write_site
 
@@ -52,6 +62,13 @@ def open_home(
     assert response.status_code == 303, response.get_data(as_text=True)[:300]
     assert response.headers["Location"].endswith("/course/")
     page = follow(client, response, TOOL)
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def home_of(client: FlaskClient, launched: Launched) -> str:
+    """The course home under that launch, as the launch's redirect would show it."""
+    page = client.get(launched.url("/course/"))
     assert page.status_code == 200
     return page.get_data(as_text=True)
 
@@ -117,14 +134,13 @@ def test_learner_lands_on_the_course_home_with_modules_and_activities(
     assert status_of(html, "troika") == "todo"
 
 
-def test_learner_sees_only_their_own_completion(app: Flask, key_server: KeySetServer) -> None:
-    platform = registered_platform(app, key_server)
+def test_learner_sees_only_their_own_completion(app: Flask, launch_as: LaunchAs) -> None:
     other = app.test_client()
-    open_home(other, platform, [LEARNER], user_id="b")
+    home_of(other, launch_as("learner", client=other, user_id="b"))
     complete(other, "what-is-intervision")
 
     learner = app.test_client()
-    open_home(learner, platform, [LEARNER], user_id="a")
+    home_of(learner, launch_as("learner", client=learner, user_id="a"))
     complete(learner, "troika")
     html = learner.get(HOME).get_data(as_text=True)
 
@@ -143,20 +159,24 @@ def test_instructor_counts_are_scoped_to_this_course_and_tenant(
     second_tenant = registered_platform(db_app, key_server, client_id="second-client")
     second_tenant.private_pem = platform.private_pem  # one key set URL serves both clients
     second_tenant.publish_keys()
+
+    def open_home(client: FlaskClient, tenant: Platform, role: str, **launch: str) -> str:
+        return home_of(client, write_launch(db_app, client, tenant, role, **launch))
+
     for user, slugs in (("a", ["troika"]), ("b", ["troika", "what-is-intervision"])):
         client = db_app.test_client()
-        open_home(client, platform, [LEARNER], user_id=user)
+        open_home(client, platform, "learner", user_id=user)
         for slug in slugs:
             complete(client, slug)
     for tenant, context in ((platform, "course-43"), (second_tenant, "course-42")):
         for user in ("a", "c"):
             client = db_app.test_client()
-            open_home(client, tenant, [LEARNER], user_id=user, context_id=context)
+            open_home(client, tenant, "learner", user_id=user, context_id=context)
             complete(client, "what-is-intervision")
             complete(client, "troika")
 
     trainer = db_app.test_client()
-    html = open_home(trainer, platform, [INSTRUCTOR], user_id="t")
+    html = open_home(trainer, platform, "instructor", user_id="t")
     assert ">Instructor</span>" in html and "For trainers" in html
     assert done_count(html, "troika") == 2
     assert done_count(html, "what-is-intervision") == 1
@@ -165,11 +185,11 @@ def test_instructor_counts_are_scoped_to_this_course_and_tenant(
     assert status_of(html, "troika") == "todo"  # the trainer's own progress
 
     elsewhere = db_app.test_client()
-    html = open_home(elsewhere, second_tenant, [INSTRUCTOR], user_id="t")
+    html = open_home(elsewhere, second_tenant, "instructor", user_id="t")
     assert done_count(html, "troika") == 2 and done_count(html, "what-is-intervision") == 2
 
     learner_a = db_app.test_client()
-    html = open_home(learner_a, platform, [LEARNER], user_id="a")
+    html = open_home(learner_a, platform, "learner", user_id="a")
     assert status_of(html, "troika") == "done" and status_of(html, "what-is-intervision") == "todo"
 
 
@@ -189,11 +209,9 @@ def test_module_links_still_open_the_module_not_the_home(
 
 
 def test_the_page_uses_the_tool_stylesheet_under_the_strict_csp(
-    app: Flask, key_server: KeySetServer
+    client: FlaskClient, platform: Platform, launch_as: LaunchAs
 ) -> None:
-    platform = registered_platform(app, key_server)
-    client = app.test_client()
-    response = follow(client, course_launch(client, platform, [LEARNER]), TOOL)
+    response = client.get(launch_as("learner").url("/course/"))
     policy = response.headers["Content-Security-Policy"]
     assert "style-src 'self'" in policy and f"frame-ancestors 'self' {platform.origin}" in policy
     html = response.get_data(as_text=True)
@@ -220,12 +238,11 @@ def test_without_a_catalogue_the_page_says_what_the_admin_must_do(
 
 
 def test_empty_catalogue_shows_empty_states(
-    app: Flask, key_server: KeySetServer, tmp_path: Path
+    app: Flask, client: FlaskClient, launch_as: LaunchAs, tmp_path: Path
 ) -> None:
     empty = {**catalogue_data(), "modules": [], "activities": []}
     app.config["SITE_DIR"] = str(write_site(tmp_path / "empty-site", empty))
-    platform = registered_platform(app, key_server)
-    html = open_home(app.test_client(), platform, [INSTRUCTOR])
+    html = home_of(client, launch_as("instructor"))
     assert 'id="no-modules"' in html and "content/modules/" in html
     assert 'id="no-activities"' in html
     assert "data-module=" not in html and "<progress" not in html

@@ -1,4 +1,10 @@
-"""Deep linking: the instructor's choice form and the signed response, from a real launch."""
+"""Deep linking: the instructor's choice form and the signed response.
+
+The form tests start from a deep-linking launch written through the tool's storage
+(``launch_as``); the real OIDC round trip opens the form in
+``test_form_lists_catalogue_items_accessibly``, refuses a placement without resource links and
+sends a learner to a 403.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +26,7 @@ from lti_app.lti.launch import DeepLinkSettings
 from tests.support.launches import (
     FORM_HEADERS,
     TOOL,
+    LaunchAs,
     csrf_token,
     deep_link_settings,
     follow,
@@ -29,16 +36,20 @@ from tests.support.launches import (
 from tests.support.platforms import INSTRUCTOR, LEARNER, Platform
 
 
-def _open_form(client: FlaskClient, platform: Platform, **settings: Any) -> str:
-    response = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings(**settings))
-    assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    page = follow(client, response, TOOL)
+def _open_form(client: FlaskClient, launch_as: LaunchAs, **settings: Any) -> str:
+    launched = launch_as("instructor", deep_link=deep_link_settings(**settings))
+    page = client.get(launched.url("/deep-linking/"))
     assert page.status_code == 200
     return page.get_data(as_text=True)
 
 
 def test_form_lists_catalogue_items_accessibly(client: FlaskClient, platform: Platform) -> None:
-    page = _open_form(client, platform)
+    response = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    assert re.fullmatch(r"/launch/[^/]+/deep-linking/", response.headers["Location"])
+    opened = follow(client, response, TOOL)
+    assert opened.status_code == 200
+    page = opened.get_data(as_text=True)
     for value in (
         "module:what-is-intervision",
         "module:troika",
@@ -53,15 +64,17 @@ def test_form_lists_catalogue_items_accessibly(client: FlaskClient, platform: Pl
     assert page.count("<legend>") == 4
 
 
-def test_single_choice_platform_gets_radio_buttons(client: FlaskClient, platform: Platform) -> None:
-    page = _open_form(client, platform, accept_multiple=False)
+def test_single_choice_platform_gets_radio_buttons(
+    client: FlaskClient, launch_as: LaunchAs
+) -> None:
+    page = _open_form(client, launch_as, accept_multiple=False)
     assert 'type="radio" name="item"' in page
 
 
 def test_chosen_items_are_returned_signed_with_line_items_and_data(
-    client: FlaskClient, platform: Platform
+    client: FlaskClient, platform: Platform, launch_as: LaunchAs
 ) -> None:
-    page = _open_form(client, platform)
+    page = _open_form(client, launch_as)
     response = client.post(
         TOOL + "/deep-linking/",
         headers=FORM_HEADERS,
@@ -97,9 +110,9 @@ def test_chosen_items_are_returned_signed_with_line_items_and_data(
 
 
 def test_ungraded_choice_has_no_line_item_and_no_data_when_none_was_sent(
-    client: FlaskClient, platform: Platform
+    client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    page = _open_form(client, platform, data=None)
+    page = _open_form(client, launch_as, data=None)
     response = client.post(
         TOOL + "/deep-linking/",
         headers=FORM_HEADERS,
@@ -119,9 +132,9 @@ def test_ungraded_choice_has_no_line_item_and_no_data_when_none_was_sent(
     ],
 )
 def test_bad_choices_are_explained(
-    client: FlaskClient, platform: Platform, form: dict[str, Any], message: str
+    client: FlaskClient, launch_as: LaunchAs, form: dict[str, Any], message: str
 ) -> None:
-    page = _open_form(client, platform, accept_multiple=False)
+    page = _open_form(client, launch_as, accept_multiple=False)
     response = client.post(
         TOOL + "/deep-linking/", headers=FORM_HEADERS, data={"csrf_token": csrf_token(page), **form}
     )
@@ -130,8 +143,8 @@ def test_bad_choices_are_explained(
     assert message in html and 'role="alert"' in html and 'name="JWT"' not in html
 
 
-def test_post_without_csrf_token_is_refused(client: FlaskClient, platform: Platform) -> None:
-    _open_form(client, platform)
+def test_post_without_csrf_token_is_refused(client: FlaskClient, launch_as: LaunchAs) -> None:
+    _open_form(client, launch_as)
     response = client.post(
         TOOL + "/deep-linking/", headers=FORM_HEADERS, data={"item": "module:troika"}
     )
@@ -157,10 +170,10 @@ def test_learners_cannot_add_items(client: FlaskClient, platform: Platform) -> N
 
 
 def test_missing_catalogue_is_a_friendly_503(
-    app: Flask, client: FlaskClient, platform: Platform
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
 ) -> None:
     app.config["SITE_DIR"] = str(Path(app.instance_path) / "nowhere")
-    response = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
-    page = follow(client, response, TOOL)
+    launched = launch_as("instructor", deep_link=deep_link_settings())
+    page = client.get(launched.url("/deep-linking/"))
     assert page.status_code == 503
     assert "INTERVISION_SITE_DIR" in page.get_data(as_text=True)
