@@ -37,7 +37,6 @@ from lti_app.lti.launch import Launch
 
 LaunchHandler = Callable[[Launch], ResponseReturnValue]
 KIND_PATTERN = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-CUSTOM_KIND_PARAMETER = "kind"
 EXTENSION = "intervision.launch_handlers"
 
 _MESSAGE_KINDS = {
@@ -104,7 +103,7 @@ def launch_kind(launch: Launch) -> str:
     message_kind = _MESSAGE_KINDS.get(launch.message_type)
     if message_kind:
         return message_kind
-    custom = launch.custom.get(CUSTOM_KIND_PARAMETER, "").strip().lower()
+    custom = launch.custom.get(c.CUSTOM_KIND, "").strip().lower()
     return custom if KIND_PATTERN.match(custom) else "resource"
 
 

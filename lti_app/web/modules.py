@@ -38,7 +38,6 @@ from lti_app.web.site_pages import NeedsSlash, NotInSite, inject_into_page, reso
 
 log = logging.getLogger(__name__)
 bp = Blueprint("modules", __name__, template_folder="templates")
-MODULE_KIND = "module"
 STATIC_MAX_AGE = 3600
 
 
@@ -146,4 +145,4 @@ def init_app(app: Flask) -> None:
     Without a catalogue, ``get_catalogue`` raises ``CatalogueUnavailable``: the one 503 page.
     """
     app.register_blueprint(bp)
-    register_launch_handler(app, MODULE_KIND, open_module)
+    register_launch_handler(app, progress.MODULE_KIND, open_module)
