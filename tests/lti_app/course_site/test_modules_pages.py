@@ -1,5 +1,8 @@
 """Module pages in the LMS: the built page served safely, server-side "Mark as done",
-and placeholders for activities whose screens come later."""
+and placeholders for activities whose screens come later.
+
+Launches that are what a test is about (a module link, a placeholder kind, a removed module)
+make the real OIDC round trip; the "Mark as done" tests start from ``launch_as``."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from sqlalchemy import select
 
 from lti_app.storage import db
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.support.launches import TOOL, csrf_token, follow, launch
+from tests.support.launches import TOOL, LaunchAs, csrf_token, follow, launch
 from tests.support.platforms import LEARNER, Platform
 
 TROIKA = TOOL + "/site/modules/02-troika/"
@@ -53,9 +56,9 @@ def test_module_launch_shows_the_built_page_with_tool_url_and_nonces(
 
 
 def test_mark_as_done_is_stored_once_per_learner_and_shown(
-    app: Flask, client: FlaskClient, platform: Platform
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    follow(client, launch(client, platform, [LEARNER], custom=MODULE_LINK), TOOL)
+    launch_as("learner", custom=MODULE_LINK)
     page = client.get(TROIKA).get_data(as_text=True)
     first = _mark_done(client, page)
     assert first.status_code == 303 and first.headers["Location"].endswith("#iv-done")
@@ -69,17 +72,17 @@ def test_mark_as_done_is_stored_once_per_learner_and_shown(
     assert [(row.module_slug, row.course_id is not None) for row in rows] == [("troika", True)]
 
 
-def test_progress_is_per_learner(app: Flask, platform: Platform) -> None:
+def test_progress_is_per_learner(app: Flask, launch_as: LaunchAs) -> None:
     first, second = app.test_client(), app.test_client()
-    follow(first, launch(first, platform, [LEARNER], custom=MODULE_LINK, user_id="a"), TOOL)
+    launch_as("learner", client=first, custom=MODULE_LINK, user_id="a")
     _mark_done(first, first.get(TROIKA).get_data(as_text=True))
-    follow(second, launch(second, platform, [LEARNER], custom=MODULE_LINK, user_id="b"), TOOL)
+    launch_as("learner", client=second, custom=MODULE_LINK, user_id="b")
     assert "Mark this module as done" in second.get(TROIKA).get_data(as_text=True)
 
 
-def test_mark_done_needs_csrf_and_a_launch(client: FlaskClient, platform: Platform) -> None:
+def test_mark_done_needs_csrf_and_a_launch(client: FlaskClient, launch_as: LaunchAs) -> None:
     assert client.post(TOOL + "/modules/troika/done").status_code in (400, 401)
-    follow(client, launch(client, platform, [LEARNER], custom=MODULE_LINK), TOOL)
+    launch_as("learner", custom=MODULE_LINK)
     refused = client.post(TOOL + "/modules/troika/done", headers={"Referer": TROIKA})
     assert refused.status_code == 400
 

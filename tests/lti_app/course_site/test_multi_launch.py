@@ -1,8 +1,11 @@
 """Several launches in one browser session (two courses in two tabs or iframes).
 
 Every page after a launch builds its links and forms under ``/launch/<launch id>``; the tool
-acts on the launch the URL names, only if this browser's session holds it. Real OIDC round
-trips and launches from an lti1p3platform platform, the real "Mark as done" endpoint.
+acts on the launch the URL names, only if this browser's session holds it. The real "Mark as
+done" endpoint; launches written through the tool's storage (``launch_as``: the same
+``remember_launch`` on the session as ``/lti/launch``), and real OIDC round trips from an
+lti1p3platform platform where the round trip itself is the point: a form from before another
+launch still posts, and another person's launch clears the session.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from lti_app.lti.launch_session import MAX_HELD_LAUNCHES, SESSION_KEY
 from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LaunchRecord
 from lti_app.storage.progress_models import ModuleCompletion
-from tests.support.launches import TOOL, csrf_token, follow, launch
+from tests.support.launches import TOOL, LaunchAs, csrf_token, follow, launch
 from tests.support.platforms import LEARNER, Platform
 
 MODULE_LINK = {"kind": "module", "intervision_ref": "troika"}
@@ -39,6 +42,18 @@ def open_module(
     page = follow(client, response, TOOL)
     assert page.status_code == 200
     return location.removesuffix("/site/modules/02-troika/"), page.get_data(as_text=True)
+
+
+def open_module_as(
+    client: FlaskClient, launch_as: LaunchAs, context_id: str, user_id: str = "ada"
+) -> tuple[str, str]:
+    """``open_module`` from a launch written through the tool's storage."""
+    launched = launch_as(
+        "learner", client=client, custom=MODULE_LINK, context_id=context_id, user_id=user_id
+    )
+    page = client.get(launched.url("/site/modules/02-troika/"))
+    assert page.status_code == 200
+    return launched.prefix, page.get_data(as_text=True)
 
 
 def mark_done_from(client: FlaskClient, page: str, page_url: str) -> Any:
@@ -63,10 +78,10 @@ def completions_by_course(app: Flask) -> list[tuple[str, str]]:
 
 
 def test_the_older_tab_marks_done_in_its_own_course(
-    app: Flask, client: FlaskClient, platform: Platform
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    segment_a, _ = open_module(client, platform, "course-A")
-    segment_b, _ = open_module(client, platform, "course-B")  # tab B, same person
+    segment_a, _ = open_module_as(client, launch_as, "course-A")
+    segment_b, _ = open_module_as(client, launch_as, "course-B")  # tab B, same person
     page_a_url = f"{TOOL}{segment_a}/site/modules/02-troika/"
     page_a = client.get(page_a_url).get_data(as_text=True)  # tab A moves on after B's launch
 
@@ -95,10 +110,10 @@ def test_a_form_shown_before_the_other_launch_still_posts_to_its_course(
 
 
 def test_each_tab_shows_its_own_course_and_old_links_use_the_newest_launch(
-    client: FlaskClient, platform: Platform
+    client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    segment_a, _ = open_module(client, platform, "course-A")
-    segment_b, _ = open_module(client, platform, "course-B")
+    segment_a, _ = open_module_as(client, launch_as, "course-A")
+    segment_b, _ = open_module_as(client, launch_as, "course-B")
     assert "Course course-A" in client.get(f"{TOOL}{segment_a}/course/").get_data(as_text=True)
     assert "Course course-B" in client.get(f"{TOOL}{segment_b}/course/").get_data(as_text=True)
     plain = client.get(f"{TOOL}/course/").get_data(as_text=True)  # a link from before
@@ -106,10 +121,12 @@ def test_each_tab_shows_its_own_course_and_old_links_use_the_newest_launch(
     assert f'href="{segment_b}/site/modules/02-troika/"' in plain  # pinned from now on
 
 
-def test_a_launch_id_of_another_session_is_refused(app: Flask, platform: Platform) -> None:
+def test_a_launch_id_of_another_session_is_refused(
+    app: Flask, platform: Platform, launch_as: LaunchAs
+) -> None:
     mine, other = app.test_client(), app.test_client()
-    my_segment, my_page = open_module(mine, platform, "course-A")
-    their_segment, _ = open_module(other, platform, "course-B")  # the same person elsewhere
+    my_segment, my_page = open_module_as(mine, launch_as, "course-A")
+    their_segment, _ = open_module_as(other, launch_as, "course-B")  # the same person elsewhere
 
     page = mine.get(f"{TOOL}{their_segment}/course/")
     assert page.status_code == 403
@@ -144,10 +161,10 @@ def test_another_person_launching_in_this_browser_clears_the_earlier_launches(
 
 
 def test_the_session_keeps_only_the_most_recent_launches(
-    client: FlaskClient, platform: Platform
+    client: FlaskClient, launch_as: LaunchAs
 ) -> None:
     segments = [
-        open_module(client, platform, f"course-{n}")[0] for n in range(MAX_HELD_LAUNCHES + 1)
+        open_module_as(client, launch_as, f"course-{n}")[0] for n in range(MAX_HELD_LAUNCHES + 1)
     ]
     assert client.get(f"{TOOL}{segments[0]}/course/").status_code == 403  # dropped off
     for segment in (segments[1], segments[-1]):
@@ -155,10 +172,10 @@ def test_the_session_keeps_only_the_most_recent_launches(
 
 
 def test_an_expired_launch_is_not_replaced_by_another(
-    app: Flask, client: FlaskClient, platform: Platform
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    segment_a, _ = open_module(client, platform, "course-A")
-    _, page_b = open_module(client, platform, "course-B")
+    segment_a, _ = open_module_as(client, launch_as, "course-A")
+    _, page_b = open_module_as(client, launch_as, "course-B")
     with app.app_context(), db.write_transaction() as session:
         session.execute(
             delete(LaunchRecord).where(LaunchRecord.launch_id == segment_a.removeprefix("/launch/"))
