@@ -18,15 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
-from tests.support.launches import (
-    TOOL,
-    csrf_token,
-    deep_link_settings,
-    follow,
-    launch,
-    registered_platform,
-)
-from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer
+from tests.support.launches import TOOL, LaunchAs, csrf_token, deep_link_settings
 
 SEED = 20261113
 REQUESTS_PER_SESSION = 400
@@ -147,26 +139,26 @@ Sessions = dict[str, tuple[FlaskClient, str | None]]
 
 
 @pytest.fixture
-def sessions(app: Flask, key_server: KeySetServer) -> Iterator[Sessions]:
+def sessions(app: Flask, launch_as: LaunchAs) -> Iterator[Sessions]:
     """Clients with no launch, a learner's launch and an instructor's deep-linking launch, each
-    with a CSRF token from a page it can see (None without a launch)."""
-    platform = registered_platform(app, key_server)
+    with a CSRF token from a page it can see (None without a launch). The launches are written
+    through the tool's storage (``launch_as``): the fuzzing is about the routes, not the login."""
     learner = app.test_client()
-    landed = launch(
-        learner, platform, [LEARNER], custom={"kind": "module", "intervision_ref": "troika"}
+    landed = launch_as(
+        "learner", client=learner, custom={"kind": "module", "intervision_ref": "troika"}
     )
-    assert landed.status_code == 303
-    module_page = follow(learner, landed, TOOL).get_data(as_text=True)
+    module_page = learner.get(landed.url("/site/modules/02-troika/"))
+    assert module_page.status_code == 200
     instructor = app.test_client()
-    landed = launch(
-        instructor, platform, [INSTRUCTOR], user_id="teacher", deep_link=deep_link_settings()
+    landed = launch_as(
+        "instructor", client=instructor, user_id="teacher", deep_link=deep_link_settings()
     )
-    assert landed.status_code == 303
-    picker = follow(instructor, landed, TOOL).get_data(as_text=True)
+    picker = instructor.get(landed.url("/deep-linking/"))
+    assert picker.status_code == 200
     yield {
         "anonymous": (app.test_client(), None),
-        "learner": (learner, csrf_token(module_page)),
-        "instructor": (instructor, csrf_token(picker)),
+        "learner": (learner, csrf_token(module_page.get_data(as_text=True))),
+        "instructor": (instructor, csrf_token(picker.get_data(as_text=True))),
     }
 
 

@@ -1,7 +1,8 @@
 """Regression tests for findings of the pre-release security review of the LTI tool.
 
 Each test failed before its fix: personal pages could be stored by browser and proxy caches;
-the deep-linking response lived longer than the 60-300 s the research recommends.
+the deep-linking response lived longer than the 60-300 s the research recommends. The
+deep-linking tests start from ``launch_as``; the personal-data test from a real round trip.
 """
 
 from __future__ import annotations
@@ -13,13 +14,14 @@ from flask.testing import FlaskClient
 from tests.support.launches import (
     FORM_HEADERS,
     TOOL,
+    LaunchAs,
     csrf_token,
     deep_link_settings,
     follow,
     launch,
     returned_jwt,
 )
-from tests.support.platforms import INSTRUCTOR, LEARNER, Platform
+from tests.support.platforms import LEARNER, Platform
 
 
 def _no_store(response: Any) -> bool:
@@ -45,10 +47,10 @@ def test_pages_with_personal_data_are_never_stored_by_caches(
 
 
 def test_deep_linking_picker_and_signed_response_are_not_cached(
-    client: FlaskClient, platform: Platform
+    client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    landed = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
-    picker = follow(client, landed, TOOL)
+    landed = launch_as("instructor", deep_link=deep_link_settings())
+    picker = client.get(landed.url("/deep-linking/"))
     assert picker.status_code == 200 and _no_store(picker)
     answer = client.post(
         TOOL + "/deep-linking/",
@@ -70,10 +72,10 @@ def test_public_assets_keep_their_own_cache_policy(client: FlaskClient) -> None:
 
 
 def test_deep_linking_response_lives_at_most_five_minutes(
-    client: FlaskClient, platform: Platform
+    client: FlaskClient, platform: Platform, launch_as: LaunchAs
 ) -> None:
-    landed = launch(client, platform, [INSTRUCTOR], deep_link=deep_link_settings())
-    picker = follow(client, landed, TOOL)
+    landed = launch_as("instructor", deep_link=deep_link_settings())
+    picker = client.get(landed.url("/deep-linking/"))
     answer = client.post(
         TOOL + "/deep-linking/",
         headers=FORM_HEADERS,
