@@ -8,6 +8,10 @@ Modules, each small and free of I/O and clocks (``now`` is always a parameter):
 - ``plan``: :class:`SessionPlan` and ``check_plan``: a plan with problems is never saved.
 - ``booking``: seats, kept case-bringer places and the FIFO waitlist, as decisions on a snapshot
   that storage applies in one locking transaction.
+- ``minimum``: a session under its minimum size at its deadline is flagged, or cancelled.
+- ``recurrence``: weekly/fortnightly/monthly/RRULE series in wall time, bounded; ``replan``.
+- ``rotation``: who takes case-bringer, moderator, timekeeper next, evenly over a term.
+- ``groups``: the fewest balanced groups within a size range; hand moves checked.
 
 Invariants guaranteed (each has a test, several property-based):
 
@@ -17,5 +21,8 @@ Invariants guaranteed (each has a test, several property-based):
    in the same decision as the cancellation or capacity change that frees it, and never at or
    after the promotion deadline (cancellation deadline, else the start).
 3. A repeated request (double click, resubmitted form) changes nothing; one booking per user.
-4. Instants are aware UTC; wall times are converted deliberately across DST.
+4. Instants are aware UTC; wall times are converted deliberately across DST, and a series
+   keeps its wall-clock time (research invariant 6).
+5. Groups always fit their range and differ in size by at most one; a rotation gives nobody two
+   roles in a session while someone has none.
 """
