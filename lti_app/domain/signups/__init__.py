@@ -7,7 +7,8 @@ Modules, each small and free of I/O and clocks (``now`` is always a parameter):
   fold time its first occurrence), and the zone a learner sees with its label.
 - ``plan``: :class:`SessionPlan` and ``check_plan``: a plan with problems is never saved.
 - ``booking``: seats, kept case-bringer places and the FIFO waitlist, as decisions on a snapshot
-  that storage applies in one locking transaction.
+  that storage applies in one locking transaction: ``decide_signup``, ``decide_cancel``.
+- ``instructor``: override capacity (logged), move a person, resize, mark attendance.
 - ``minimum``: a session under its minimum size at its deadline is flagged, or cancelled.
 - ``recurrence``: weekly/fortnightly/monthly/RRULE series in wall time, bounded; ``replan``.
 - ``rotation``: who takes case-bringer, moderator, timekeeper next, evenly over a term.

@@ -19,6 +19,8 @@ read under the lock is the whole truth, the rules below hold under any concurren
   start when there is none (research invariant 2; mod_booking #937). After it a freed seat
   stays free: nobody is pulled into a session they can no longer cancel without warning.
 - A repeated sign-up returns the existing booking's outcome and changes nothing.
+
+Instructors' decisions (override, move, capacity, attendance) are in ``instructor``.
 """
 
 from __future__ import annotations
@@ -176,6 +178,7 @@ class Refusal(enum.StrEnum):
     PAST_CANCEL_DEADLINE = "past_cancel_deadline"
     REASON_REQUIRED = "reason_required"
     SAME_SESSION = "same_session"
+    NOT_STARTED = "not_started"
 
 
 REFUSAL_MESSAGES: dict[Refusal, str] = {
@@ -193,6 +196,7 @@ REFUSAL_MESSAGES: dict[Refusal, str] = {
     "cannot come.",
     Refusal.REASON_REQUIRED: "Say why, so the log shows it: a reason is required.",
     Refusal.SAME_SESSION: "The person is already in that session; choose another one.",
+    Refusal.NOT_STARTED: "Attendance can be marked once the session has started.",
 }
 
 
@@ -220,12 +224,13 @@ class Decision:
         return REFUSAL_MESSAGES[self.refusal] if self.refusal is not None else ""
 
 
-def _refused(refusal: Refusal, booking: Booking | None = None) -> Decision:
+def refuse(refusal: Refusal, booking: Booking | None = None) -> Decision:
+    """A decision that changes nothing, with the reason."""
     return Decision(Outcome.REFUSED, booking=booking, refusal=refusal)
 
 
-def _as_is(state: SessionState, booking: Booking) -> Decision:
-    """The outcome a booking already has, for repeated requests."""
+def current_outcome(state: SessionState, booking: Booking) -> Decision:
+    """The outcome a booking already has: the answer to a repeated request."""
     if booking.status is BookingStatus.WAITLISTED:
         return Decision(
             Outcome.WAITLISTED, booking, position=waitlist_position(state, booking.user_id)
@@ -235,7 +240,7 @@ def _as_is(state: SessionState, booking: Booking) -> Decision:
     return Decision(Outcome.CONFIRMED, booking)
 
 
-def _window_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
+def window_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
     if rules.cancelled:
         return Refusal.SESSION_CANCELLED
     if now >= rules.starts_at:
@@ -259,14 +264,14 @@ def decide_signup(
     existing = state.of(user_id)
     active = existing is not None and existing.status is not BookingStatus.CANCELLED
     if existing is not None and active and existing.intent is intent:
-        return _as_is(state, existing)
+        return current_outcome(state, existing)
     if existing is not None and existing.status.holds_seat:
-        return _refused(Refusal.ALREADY_SEATED_OTHER_INTENT, existing)
-    refusal = _window_refusal(rules, now)
+        return refuse(Refusal.ALREADY_SEATED_OTHER_INTENT, existing)
+    refusal = window_refusal(rules, now)
     if refusal is not None:
-        return _refused(refusal, existing)
+        return refuse(refusal, existing)
     if rules.places_for(intent) == 0:
-        return _refused(Refusal.NO_PLACES_FOR_INTENT, existing)
+        return refuse(Refusal.NO_PLACES_FOR_INTENT, existing)
     arrival = existing.arrival if existing is not None and active else state.next_arrival
     booking_id = existing.booking_id if existing is not None else None
     if free_seat_for(rules, state, intent):
@@ -316,17 +321,17 @@ def decide_cancel(
     """
     existing = state.of(user_id)
     if existing is None:
-        return _refused(Refusal.NOT_BOOKED)
+        return refuse(Refusal.NOT_BOOKED)
     if existing.status is BookingStatus.CANCELLED:
         return Decision(Outcome.CANCELLED, existing)
     if now >= rules.starts_at:
-        return _refused(Refusal.STARTED, existing)
+        return refuse(Refusal.STARTED, existing)
     past_deadline = rules.cancel_deadline is not None and now >= rules.cancel_deadline
     if existing.status.holds_seat and past_deadline:
         if by_instructor is None:
-            return _refused(Refusal.PAST_CANCEL_DEADLINE, existing)
+            return refuse(Refusal.PAST_CANCEL_DEADLINE, existing)
         if not reason.strip():
-            return _refused(Refusal.REASON_REQUIRED, existing)
+            return refuse(Refusal.REASON_REQUIRED, existing)
     cancelled = replace(existing, status=BookingStatus.CANCELLED)
     after = state.with_changes((cancelled,))
     promoted = promotions(rules, after, now) if existing.status.holds_seat else ()
@@ -337,185 +342,3 @@ def decide_cancel(
         promoted=promoted,
         reason=reason.strip(),
     )
-
-
-def decide_override(
-    rules: SeatRules,
-    state: SessionState,
-    user_id: int,
-    intent: Intent,
-    now: datetime,
-    instructor_id: int,
-    reason: str,
-) -> Decision:
-    """An instructor gives someone a seat, beyond capacity if need be, with a logged reason.
-
-    Allowed after sign-up closed and when full (that is the point), not after the start or in
-    a cancelled session. The booking carries ``override_by``; ``overrode_capacity`` tells
-    storage's audit log whether a seat or place limit was actually exceeded.
-    """
-    if not reason.strip():
-        return _refused(Refusal.REASON_REQUIRED, state.of(user_id))
-    if rules.cancelled:
-        return _refused(Refusal.SESSION_CANCELLED, state.of(user_id))
-    if now >= rules.starts_at:
-        return _refused(Refusal.STARTED, state.of(user_id))
-    existing = state.of(user_id)
-    if existing is not None and existing.status.holds_seat and existing.intent is intent:
-        return _as_is(state, existing)
-    others = state.with_changes(
-        (replace(existing, status=BookingStatus.CANCELLED),) if existing is not None else ()
-    )
-    beyond = not free_seat_for(rules, others, intent)
-    booking = Booking(
-        existing.booking_id if existing is not None else None,
-        user_id,
-        intent,
-        BookingStatus.CONFIRMED,
-        existing.arrival if existing is not None else state.next_arrival,
-        override_by=instructor_id,
-    )
-    promoted: tuple[Booking, ...] = ()
-    if existing is not None and existing.status.holds_seat:
-        # Changing someone's role can free a place of the other kind.
-        promoted = promotions(rules, others.with_changes((booking,)), now)
-    return Decision(
-        Outcome.CONFIRMED,
-        booking,
-        changes=(booking, *promoted),
-        promoted=promoted,
-        overrode_capacity=beyond,
-        reason=reason.strip(),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class MoveDecision:
-    """Both halves of a move; storage locks both sessions (lower id first) and writes both.
-
-    When refused, both halves are the same refusal, so there is nothing to write.
-    """
-
-    source: Decision
-    target: Decision
-
-    @property
-    def refused(self) -> bool:
-        return Outcome.REFUSED in (self.source.outcome, self.target.outcome)
-
-
-def decide_move(
-    source_rules: SeatRules,
-    source: SessionState,
-    target_rules: SeatRules,
-    target: SessionState,
-    user_id: int,
-    now: datetime,
-    instructor_id: int,
-    reason: str,
-    beyond_capacity: bool = False,
-) -> MoveDecision:
-    """An instructor moves a person to another session, keeping their intent.
-
-    The source seat is freed as an instructor cancellation (promoting the source's waitlist).
-    In the target they get a free seat, else the waitlist, or with ``beyond_capacity`` a seat
-    as an override. Refused as a whole when either half is, so nobody ends up nowhere.
-    """
-    existing = source.of(user_id)
-    if not reason.strip():
-        refused = _refused(Refusal.REASON_REQUIRED, existing)
-        return MoveDecision(refused, refused)
-    if existing is None or existing.status is BookingStatus.CANCELLED:
-        refused = _refused(Refusal.NOT_BOOKED)
-        return MoveDecision(refused, refused)
-    there = target.of(user_id)
-    if there is not None and there.status is not BookingStatus.CANCELLED:
-        # Also catches source == target, which would otherwise cancel the only booking.
-        refused = _refused(Refusal.SAME_SESSION, existing)
-        return MoveDecision(refused, refused)
-    leave = decide_cancel(source_rules, source, user_id, now, instructor_id, reason)
-    if beyond_capacity:
-        join = decide_override(
-            target_rules, target, user_id, existing.intent, now, instructor_id, reason
-        )
-    else:
-        join = _instructor_join(
-            target_rules, target, user_id, existing.intent, now, instructor_id, reason
-        )
-    if Outcome.REFUSED in (leave.outcome, join.outcome):
-        refused = leave if leave.outcome is Outcome.REFUSED else join
-        return MoveDecision(refused, refused)
-    return MoveDecision(leave, join)
-
-
-def _instructor_join(
-    rules: SeatRules,
-    state: SessionState,
-    user_id: int,
-    intent: Intent,
-    now: datetime,
-    instructor_id: int,
-    reason: str,
-) -> Decision:
-    """Sign-up on someone's behalf: seats and places count, the sign-up window does not."""
-    if rules.cancelled:
-        return _refused(Refusal.SESSION_CANCELLED, state.of(user_id))
-    if now >= rules.starts_at:
-        return _refused(Refusal.STARTED, state.of(user_id))
-    existing = state.of(user_id)
-    if existing is not None and existing.status.holds_seat:
-        return _as_is(state, existing)
-    if rules.places_for(intent) == 0:
-        return _refused(Refusal.NO_PLACES_FOR_INTENT, existing)
-    status = (
-        BookingStatus.CONFIRMED if free_seat_for(rules, state, intent) else BookingStatus.WAITLISTED
-    )
-    arrival = (
-        existing.arrival
-        if existing is not None and existing.status is BookingStatus.WAITLISTED
-        else state.next_arrival
-    )
-    booking = Booking(
-        existing.booking_id if existing is not None else None,
-        user_id,
-        intent,
-        status,
-        arrival,
-        override_by=instructor_id,
-    )
-    after = state.with_changes((booking,))
-    outcome = Outcome.CONFIRMED if status is BookingStatus.CONFIRMED else Outcome.WAITLISTED
-    return Decision(
-        outcome,
-        booking,
-        changes=(booking,),
-        position=waitlist_position(after, user_id),
-        reason=reason.strip(),
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class CapacityDecision:
-    """New limits for the session and who the change promotes; nobody is ever un-confirmed."""
-
-    rules: SeatRules
-    promoted: tuple[Booking, ...]
-    over_capacity_by: int
-
-
-def decide_capacity_change(
-    rules: SeatRules,
-    state: SessionState,
-    seats_max: int,
-    case_bringer_places: int,
-    now: datetime,
-) -> CapacityDecision:
-    """Raising seats promotes FIFO; lowering below the seated count keeps everyone seated and
-    only stops new confirmations (``over_capacity_by`` says by how much, for the roster).
-
-    The limits are assumed checked by ``check_plan`` first.
-    """
-    changed = replace(rules, seats_max=seats_max, case_bringer_places=case_bringer_places)
-    promoted = promotions(changed, state, now)
-    seated = len(state.seated) + len(promoted)
-    return CapacityDecision(changed, promoted, max(seated - seats_max, 0))

@@ -18,12 +18,15 @@ from lti_app.domain.signups.booking import (
     SeatRules,
     SessionState,
     decide_cancel,
-    decide_capacity_change,
-    decide_move,
-    decide_override,
     decide_signup,
     free_seat_for,
     waitlist_position,
+)
+from lti_app.domain.signups.instructor import (
+    decide_attendance,
+    decide_capacity_change,
+    decide_move,
+    decide_override,
 )
 from lti_app.domain.signups.plan import SessionPlan
 
@@ -467,3 +470,32 @@ def test_capacity_change_after_the_promotion_deadline_promotes_nobody() -> None:
     rules = _rules()
     state = _signups(rules, (1, CO), (2, CO), (3, CO))
     assert decide_capacity_change(rules, state, 6, 1, DEADLINE).promoted == ()
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+def test_attendance_is_marked_from_the_start_and_can_be_corrected() -> None:
+    rules = _rules()
+    state = _signups(rules, (1, CO), (2, CO), (3, CO))
+    early = decide_attendance(rules, state, 1, True, START - timedelta(minutes=1))
+    assert early.refusal is Refusal.NOT_STARTED and early.changes == ()
+    came = decide_attendance(rules, state, 1, True, START)
+    assert came.changes == (replace(state.of(1), status=BookingStatus.ATTENDED),)  # type: ignore[type-var]
+    state = _apply(state, came)
+    assert len(state.seated) == 2  # an attended booking keeps its seat
+    again = decide_attendance(rules, state, 1, True, START)
+    assert again.outcome is Outcome.CONFIRMED and again.changes == ()
+    corrected = decide_attendance(rules, state, 1, False, START)
+    assert corrected.booking is not None and corrected.booking.status is BookingStatus.NO_SHOW
+
+
+def test_attendance_only_for_seated_people_in_a_running_session() -> None:
+    rules = _rules()
+    state = _signups(rules, (1, CO), (2, CO), (3, CO))
+    assert decide_attendance(rules, state, 3, True, START).refusal is Refusal.NOT_BOOKED
+    assert decide_attendance(rules, state, 9, True, START).refusal is Refusal.NOT_BOOKED
+    cancelled = replace(rules, cancelled=True)
+    assert decide_attendance(cancelled, state, 1, True, START).refusal is (
+        Refusal.SESSION_CANCELLED
+    )

@@ -20,10 +20,12 @@ from lti_app.domain.signups.booking import (
     SeatRules,
     SessionState,
     decide_cancel,
-    decide_capacity_change,
-    decide_override,
     decide_signup,
     free_seat_for,
+)
+from lti_app.domain.signups.instructor import (
+    decide_capacity_change,
+    decide_override,
 )
 
 START = datetime(2026, 3, 20, 18, 0, tzinfo=UTC)
