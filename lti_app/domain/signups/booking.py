@@ -206,7 +206,8 @@ class Decision:
 
     ``booking`` is that person's booking after the decision (None when refused and they have
     none). ``promoted`` lists bookings moved from the waitlist, for notices; they are also in
-    ``changes``. An empty ``changes`` on a non-refused outcome is an idempotent repeat.
+    ``changes``. An empty ``changes`` on a non-refused outcome is an idempotent repeat. ``by``
+    and ``reason`` are set when an instructor decided, for the audit log.
     """
 
     outcome: Outcome
@@ -217,6 +218,7 @@ class Decision:
     refusal: Refusal | None = None
     alternative: Intent | None = None
     overrode_capacity: bool = False
+    by: int | None = None
     reason: str = ""
 
     @property
@@ -340,5 +342,6 @@ def decide_cancel(
         cancelled,
         changes=(cancelled, *promoted),
         promoted=promoted,
+        by=by_instructor,
         reason=reason.strip(),
     )

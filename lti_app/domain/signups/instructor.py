@@ -74,6 +74,7 @@ def decide_override(
         changes=(booking, *promoted),
         promoted=promoted,
         overrode_capacity=beyond,
+        by=instructor_id,
         reason=reason.strip(),
     )
 
@@ -179,6 +180,7 @@ def _instructor_join(
         booking,
         changes=(booking,),
         position=waitlist_position(after, user_id),
+        by=instructor_id,
         reason=reason.strip(),
     )
 

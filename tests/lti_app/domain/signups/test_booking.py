@@ -234,7 +234,7 @@ def test_cancelling_a_seat_promotes_the_first_waiting_in_the_same_transaction() 
     rules = _rules()
     state = _signups(rules, (1, CO), (2, CO), (3, CO), (4, CO))
     decision = decide_cancel(rules, state, 1, NOW)
-    assert decision.outcome is Outcome.CANCELLED
+    assert decision.outcome is Outcome.CANCELLED and decision.by is None
     assert [b.user_id for b in decision.promoted] == [3]
     assert decision.changes[0].status is BookingStatus.CANCELLED
     assert decision.changes[1] == replace(state.of(3), status=BookingStatus.CONFIRMED)  # type: ignore[type-var]
@@ -260,8 +260,9 @@ def test_a_freed_case_bringer_place_goes_to_the_first_waiting_case_bringer() -> 
 def test_no_promotion_at_or_after_the_cancellation_deadline() -> None:
     rules = _rules()
     state = _signups(rules, (1, CO), (2, CO), (3, CO))
-    by_instructor = decide_cancel(rules, state, 1, DEADLINE, INSTRUCTOR, "ill")
+    by_instructor = decide_cancel(rules, state, 1, DEADLINE, INSTRUCTOR, " ill ")
     assert by_instructor.outcome is Outcome.CANCELLED and by_instructor.promoted == ()
+    assert (by_instructor.by, by_instructor.reason) == (INSTRUCTOR, "ill")
     assert len(by_instructor.changes) == 1
 
 
@@ -325,7 +326,7 @@ def test_an_override_seats_beyond_capacity_and_says_so() -> None:
     decision = decide_override(rules, state, 4, CO, NOW, INSTRUCTOR, "needs the hours")
     assert decision.outcome is Outcome.CONFIRMED and decision.overrode_capacity
     assert decision.booking == Booking(None, 4, CO, BookingStatus.CONFIRMED, 4, INSTRUCTOR)
-    assert decision.reason == "needs the hours"
+    assert decision.reason == "needs the hours" and decision.by == INSTRUCTOR
     after = _apply(state, decision)
     assert len(after.seated) == 4
     assert not free_seat_for(rules, after, CO)
@@ -396,6 +397,8 @@ def test_a_move_frees_the_source_seat_promotes_there_and_seats_in_the_target() -
     )
     assert [b.user_id for b in move.source.promoted] == [3]
     assert move.target.booking == Booking(None, 1, CO, BookingStatus.CONFIRMED, 2, INSTRUCTOR)
+    assert move.source.by == move.target.by == INSTRUCTOR
+    assert move.target.reason == "schedule clash"
 
 
 def test_a_move_into_a_full_session_waitlists_unless_beyond_capacity() -> None:
