@@ -18,14 +18,14 @@ while the write lock is held, so it changes nothing there.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, Select
 from sqlalchemy.orm import Session
 
 from lti_app.storage.db import SQLITE_BEGIN_OPTION
 
-_Statement = TypeVar("_Statement", bound=Select)  # type: ignore[type-arg]
+_Statement = TypeVar("_Statement", bound="Select[Any]")
 
 
 class NotAWriteTransaction(RuntimeError):

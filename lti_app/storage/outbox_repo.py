@@ -236,11 +236,6 @@ def entries(session: Session, tenant_id: int | None = None) -> list[OutboxRecord
     return [_record(entry) for entry in session.scalars(query)]
 
 
-def get_entry(session: Session, entry_id: int) -> OutboxRecord | None:
-    entry = session.get(ScoreOutboxEntry, entry_id)
-    return _record(entry) if entry is not None else None
-
-
 def count_by_status(session: Session) -> dict[str, int]:
     rows = session.execute(
         select(ScoreOutboxEntry.status, func.count()).group_by(ScoreOutboxEntry.status)
