@@ -77,7 +77,7 @@ def _check(rules: SeatRules, before: SessionState, after: SessionState, d: Decis
     assert len(arrivals) == len(set(arrivals))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300, deadline=None, database=None)
 @given(
     seats=st.integers(min_value=1, max_value=6),
     kept=st.integers(min_value=0, max_value=6),
@@ -108,7 +108,7 @@ def test_random_sequences_keep_the_invariants(
         state = after
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)
 @given(order=st.permutations(list(range(1, 11))), seats=st.integers(min_value=1, max_value=5))
 def test_confirmed_are_exactly_the_first_arrivals_and_the_rest_wait_in_order(
     order: list[int], seats: int

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lti_app.domain.signups.groups import balanced_sizes, form_groups, move_member
 
@@ -111,3 +115,33 @@ def test_moves_to_the_same_group_unknown_people_or_groups() -> None:
         "That person is in none of the groups."
     )
     assert move_member(GROUPS, 1, 5, 3, 4).problems[0].message == "There is no such group."
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    people=st.integers(min_value=0, max_value=60),
+    size_min=st.integers(min_value=1, max_value=8),
+    extra=st.integers(min_value=0, max_value=6),
+)
+def test_any_roster_gives_valid_fewest_balanced_groups_or_a_problem_with_working_ranges(
+    people: int, size_min: int, extra: int
+) -> None:
+    size_max = size_min + extra
+    roster = list(range(people))
+    grouping = form_groups(roster, size_min, size_max)
+    if grouping.problems:
+        # Really impossible: no number of balanced groups fits the range ...
+        assert not any(
+            size_min <= min(balanced_sizes(people, k))
+            and max(balanced_sizes(people, k)) <= size_max
+            for k in range(1, people + 1)
+        )
+        # ... and every suggested range works.
+        for low, high in re.findall(r"(\d+)–(\d+)", grouping.problems[0].message)[1:]:
+            assert form_groups(roster, int(low), int(high)).problems == ()
+        return
+    sizes = [len(g) for g in grouping.groups]
+    assert sorted(u for g in grouping.groups for u in g) == roster
+    assert all(size_min <= s <= size_max for s in sizes)
+    assert not sizes or max(sizes) - min(sizes) <= 1
+    assert len(sizes) == -(-people // size_max)  # the fewest groups of at most size_max

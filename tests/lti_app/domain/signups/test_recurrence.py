@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lti_app.domain.signups.recurrence import (
     MAX_OCCURRENCES,
@@ -253,3 +256,23 @@ def test_past_new_occurrences_are_never_created() -> None:
 def test_this_and_following_needs_a_key() -> None:
     with pytest.raises(ValueError, match="from_key"):
         replan([], (), NOW, EditScope.THIS_AND_FOLLOWING)
+
+
+@settings(max_examples=150, deadline=None, database=None)
+@given(
+    tz=st.sampled_from(
+        ["Europe/Amsterdam", "Europe/Berlin", "America/Chicago", "Australia/Sydney"]
+    ),
+    day=st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)),
+    hour=st.integers(min_value=5, max_value=23),
+    repeat=st.sampled_from(list(Repeat)),
+)
+def test_every_preset_series_keeps_its_wall_clock_time_in_any_zone(
+    tz: str, day: date, hour: int, repeat: Repeat
+) -> None:
+    first = datetime(day.year, day.month, day.day, hour, 0)
+    occurrences = _ok(expand(SeriesPlan(first, tz, repeat, count=30)))
+    assert len(occurrences) == 30
+    assert all(o.starts_at.astimezone(ZoneInfo(tz)).hour == hour for o in occurrences)
+    assert [o.starts_at for o in occurrences] == sorted(o.starts_at for o in occurrences)
+    assert len({o.key for o in occurrences}) == 30
