@@ -7,6 +7,7 @@ plan only when the tuple is empty, so a bad session never exists, not even brief
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ MAX_SEATS = 500
 MAX_TITLE = 200
 MAX_PLACE = 300
 MAX_URL = 2000
+METHOD_SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +76,9 @@ def _texts(plan: SessionPlan) -> list[Problem]:
         )
     if plan.online_url:
         found += _online_url(plan.online_url)
+    if plan.method is not None and not METHOD_SLUG.fullmatch(plan.method):
+        # Whether the catalogue has this method is the caller's check; this catches garbage.
+        found.append(Problem("method", "Choose the method from the list."))
     return found
 
 

@@ -101,6 +101,8 @@ def test_ends_at_is_start_plus_duration() -> None:
         ),
         ({"cancel_deadline": START + timedelta(hours=1)}, "cancel_deadline", "after the start"),
         ({"min_size_deadline": START + timedelta(hours=1)}, "min_size_deadline", "after the start"),
+        ({"method": "Tietze 6!"}, "method", "Choose the method from the list"),
+        ({"method": ""}, "method", "Choose the method from the list"),
         ({"timezone": "Europe/Amsterdm"}, "timezone", "“Europe/Amsterdm” is not a time zone"),
         ({"signup_opens_at": datetime(2026, 3, 10, 9)}, "signup_opens_at", "no time zone"),
     ],
