@@ -110,7 +110,7 @@ def _preset(series: SeriesPlan) -> list[datetime] | Problem:
         if len(found) == series.count:
             break
         if len(found) > MAX_OCCURRENCES:
-            return _too_many()
+            return _too_many("until")
     return found
 
 
@@ -124,9 +124,9 @@ def _steps(first: datetime, repeat: Repeat) -> Iterator[datetime]:
             yield first + timedelta(weeks=n * (2 if repeat is Repeat.FORTNIGHTLY else 1))
 
 
-def _too_many() -> Problem:
+def _too_many(field: str) -> Problem:
     return Problem(
-        "repeat", f"The series would have more than {MAX_OCCURRENCES} sessions; make it shorter."
+        field, f"The series would have more than {MAX_OCCURRENCES} sessions; make it shorter."
     )
 
 
@@ -160,7 +160,7 @@ def _from_rrule(text: str, first: datetime, tz: str) -> list[datetime] | Problem
             f"The rule could not be read ({error}). Write it like {RRULE_EXAMPLE}.",
         )
     if len(dates) > MAX_OCCURRENCES:
-        return _too_many()
+        return _too_many("rrule")
     if not dates:
         return Problem("rrule", "The rule gives no dates; check COUNT, UNTIL and BYDAY.")
     return [d.replace(tzinfo=None) for d in dates]

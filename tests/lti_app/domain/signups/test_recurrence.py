@@ -139,7 +139,7 @@ def test_an_occurrence_in_the_spring_gap_is_a_problem_naming_its_date() -> None:
         ),
         (
             SeriesPlan(datetime(2026, 3, 1, 9), "UTC", Repeat.WEEKLY, until=date(2030, 1, 1)),
-            "repeat",
+            "until",
             "more than 100 sessions",
         ),
         (SeriesPlan(datetime(2026, 3, 1, 9), "UTC", rrule="FREQ=WEEKLY"), "rrule", "never ends"),
@@ -172,7 +172,7 @@ def test_an_occurrence_in_the_spring_gap_is_a_problem_naming_its_date() -> None:
         ),
         (
             SeriesPlan(datetime(2026, 3, 1, 9), "UTC", rrule="FREQ=DAILY;COUNT=101"),
-            "repeat",
+            "rrule",
             "more than 100",
         ),
         (
