@@ -5,7 +5,9 @@ two requests doing that at once must run one after the other. Wrap the read in :
 inside :func:`db.write_transaction` (or :func:`db.write_connection`):
 
 - PostgreSQL: the statement becomes ``SELECT ... FOR UPDATE``; a second transaction reading the
-  same rows waits until the first commits or rolls back, then sees its writes.
+  same rows waits until the first commits or rolls back, then gets their newest version. Under
+  READ COMMITTED only the locked rows are re-read that way: read what else the decision needs
+  (e.g. the bookings of a locked session) in statements *after* the locking one.
 - SQLite has no row locks (the compiler drops ``FOR UPDATE``): the write transaction's
   ``BEGIN IMMEDIATE`` already holds the database's single write lock, so every other writer
   waits at its ``BEGIN`` (up to the busy timeout). :func:`locked` refuses a deferred SQLite
