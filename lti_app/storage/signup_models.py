@@ -13,10 +13,12 @@ value, a series' first local start, is stored naive next to its zone name on pur
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
+    Date,
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
@@ -74,8 +76,9 @@ class SignupSheet(Base):
 
 
 class SignupSeries(Base):
-    """A recurring series: the rule is expanded in ``timezone`` from the wall-clock
-    ``first_local_start`` (so 18:00 stays 18:00 across daylight-saving changes)."""
+    """A recurring series as the instructor typed it (``domain.signups.recurrence.SeriesPlan``):
+    a preset ``repeat`` with ``count`` or ``until``, or a raw RRULE in ``rule``, expanded in
+    ``timezone`` from the wall-clock ``first_local_start`` (18:00 stays 18:00 across DST)."""
 
     __tablename__ = "signup_series"
     __table_args__ = (
@@ -91,7 +94,10 @@ class SignupSeries(Base):
     tenant_id: Mapped[int] = _tenant()
     course_id: Mapped[int] = _course()
     sheet_id: Mapped[int] = mapped_column(Integer, index=True)
-    rule: Mapped[str] = mapped_column(Text)
+    repeat: Mapped[str | None] = mapped_column(String(16), default=None)
+    rule: Mapped[str] = mapped_column(Text, default="")
+    count: Mapped[int | None] = mapped_column(Integer, default=None)
+    until: Mapped[date | None] = mapped_column(Date, default=None)
     timezone: Mapped[str] = mapped_column(String(ZONE_LENGTH))
     first_local_start: Mapped[datetime] = mapped_column(DateTime(timezone=False))
     duration_minutes: Mapped[int] = mapped_column(Integer)
@@ -152,8 +158,8 @@ class SignupGroupMember(Base):
 
 class SignupSession(Base):
     """One session on a sheet. ``version`` grows with every edit: optimistic edits compare it,
-    and it is the ICS ``SEQUENCE``. ``occurrence_key`` names a series occurrence (its original
-    local start), so editing one occurrence keeps its identity (``RECURRENCE-ID``)."""
+    and it is the ICS ``SEQUENCE``. ``occurrence_key`` names a series occurrence (its local date,
+    ``recurrence.occurrence_key``), so moving one keeps its identity (``RECURRENCE-ID``)."""
 
     __tablename__ = "signup_session"
     __table_args__ = (
@@ -188,6 +194,8 @@ class SignupSession(Base):
     sheet_id: Mapped[int] = mapped_column(Integer)
     series_id: Mapped[int | None] = mapped_column(Integer, default=None)
     occurrence_key: Mapped[str | None] = mapped_column(String(SLUG_LENGTH), default=None)
+    # Edited or cancelled on its own: an edit of the whole series leaves it alone.
+    detached: Mapped[bool] = mapped_column(Boolean, default=False)
     group_id: Mapped[int | None] = mapped_column(Integer, default=None)
     title: Mapped[str] = mapped_column(String(ID_LENGTH))
     method: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
@@ -245,6 +253,7 @@ class SignupBooking(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
+    cancelled_by: Mapped[int | None] = _person(nullable=True)  # an instructor took them off
 
 
 class SignupAudit(Base):
