@@ -1,0 +1,589 @@
+"""Sign-ups: what the views, the worker and the concurrency tests call.
+
+Each function opens one transaction, asks ``domain.signups`` what the rules say and has
+``storage.signups_repo`` store the outcome. Anything that decides seats locks the session
+first (``signups_repo.lock_session`` inside ``db.write_transaction``), decides on the snapshot
+read under that lock and writes the decision before committing, so two requests for the last
+seat run one after the other and the second sees the first's booking. Time comes in as ``now``.
+
+Every function takes the ``CourseScope`` and the sheet (the launched resource link): a session
+of another course, tenant or sheet is :class:`signups_repo.SessionNotFound`, never touched.
+Refusals the person can act on (full, closed, past the deadline) are not exceptions: they come
+back as a ``Decision`` with ``outcome`` REFUSED and a ``message``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.booking import (
+    Booking,
+    Decision,
+    Intent,
+    Outcome,
+    decide_cancel,
+    decide_signup,
+)
+from lti_app.domain.signups.instructor import (
+    MoveDecision,
+    decide_attendance,
+    decide_capacity_change,
+    decide_move,
+    decide_override,
+)
+from lti_app.domain.signups.plan import SessionPlan, check_plan
+from lti_app.domain.signups.problems import Problem
+from lti_app.domain.signups.recurrence import (
+    EditScope,
+    SeriesPlan,
+    expand,
+    replan,
+)
+from lti_app.storage import db, signups_repo
+from lti_app.storage.signups_repo import (
+    AuditEntry,
+    AuditRecord,
+    BookingConflict,
+    BookingRecord,
+    LockedSession,
+    SeriesRecord,
+    SessionRecord,
+    SessionSummary,
+    SheetLink,
+    SheetRecord,
+)
+
+# The refusals a view may meet, re-exported so views import only this module.
+from lti_app.storage.signups_repo import SeriesNotFound as SeriesNotFound
+from lti_app.storage.signups_repo import SessionNotFound as SessionNotFound
+from lti_app.storage.signups_repo import SheetNotFound as SheetNotFound
+from lti_app.storage.signups_repo import StaleSession as StaleSession
+
+# Audit actions (``signup_audit.action``).
+OVERRIDE = "override"
+INSTRUCTOR_CANCEL = "instructor_cancel"
+MOVE_OUT = "move_out"
+MOVE_IN = "move_in"
+CAPACITY_CHANGE = "capacity_change"
+SESSION_CANCEL = "session_cancel"
+ATTENDANCE = "attendance"
+
+_ATTEMPTS = 2  # a BookingConflict is decided once more on a fresh snapshot
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSaved:
+    """A saved session (and whom a capacity change promoted), or why nothing was saved."""
+
+    session: SessionRecord | None
+    problems: tuple[Problem, ...] = ()
+    promoted: tuple[Booking, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesSaved:
+    """A saved series and what happened to its sessions, or why nothing was saved."""
+
+    series: SeriesRecord | None
+    problems: tuple[Problem, ...] = ()
+    created: tuple[SessionRecord, ...] = ()
+    moved: tuple[SessionRecord, ...] = ()
+    cancelled: tuple[SessionRecord, ...] = ()
+
+
+# --- sheets and sessions ------------------------------------------------------------------------
+
+
+def open_sheet(scope: CourseScope, link: SheetLink, now: datetime) -> SheetRecord:
+    """The sheet of a launched resource link (made on its first launch)."""
+    with db.write_transaction() as session:
+        return signups_repo.ensure_sheet(session, scope, link, now)
+
+
+def sheet_sessions(scope: CourseScope, sheet_id: int) -> tuple[SessionSummary, ...]:
+    with db.transaction() as session:
+        return signups_repo.list_sessions(session, scope, sheet_id)
+
+
+def create_session(
+    scope: CourseScope, *, sheet_id: int, plan: SessionPlan, now: datetime
+) -> SessionSaved:
+    problems = check_plan(plan, now)
+    if problems:
+        return SessionSaved(None, problems)
+    with db.write_transaction() as session:
+        return SessionSaved(signups_repo.add_session(session, scope, sheet_id, plan, now))
+
+
+def edit_session(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    plan: SessionPlan,
+    expected_version: int,
+    editor_id: int,
+    now: datetime,
+    reason: str = "",
+) -> SessionSaved:
+    """Save an edited session; raising seats promotes the waitlist in the same transaction,
+    lowering them keeps everyone seated (logged with how far over capacity it leaves it)."""
+    problems = check_plan(plan, now)
+    if problems:
+        return SessionSaved(None, problems)
+    with db.write_transaction() as session:
+        target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+        if target.record.version != expected_version:
+            raise StaleSession(f"session {session_id}: form had version {expected_version}")
+        before = target.record.plan
+        change = decide_capacity_change(
+            target.rules, target.state, plan.seats_max, plan.case_bringer_places, now
+        )
+        saved = signups_repo.save_plan(
+            session, scope, session_id, plan, expected_version, now, detach=True
+        )
+        promoted: tuple[Booking, ...] = ()
+        if change.promoted:
+            applied = signups_repo.apply_decision(
+                session,
+                scope,
+                target,
+                Decision(Outcome.CONFIRMED, changes=change.promoted, promoted=change.promoted),
+                now,
+            )
+            promoted = applied.promoted
+        limits = (before.seats_max, before.case_bringer_places)
+        if limits != (plan.seats_max, plan.case_bringer_places):
+            signups_repo.record_audit(
+                session,
+                scope,
+                AuditEntry(
+                    CAPACITY_CHANGE,
+                    session_id,
+                    editor_id,
+                    reason=reason.strip(),
+                    detail={
+                        "seats_max": [before.seats_max, plan.seats_max],
+                        "case_bringer_places": [
+                            before.case_bringer_places,
+                            plan.case_bringer_places,
+                        ],
+                        "over_capacity_by": change.over_capacity_by,
+                        "promoted": [b.user_id for b in promoted],
+                    },
+                ),
+                now,
+            )
+        return SessionSaved(saved, promoted=promoted)
+
+
+def cancel_session(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    instructor_id: int,
+    reason: str,
+    now: datetime,
+) -> SessionRecord:
+    """Cancel a session (its bookings stay as they were, for notices and calendars)."""
+    with db.write_transaction() as session:
+        target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+        if target.record.cancelled:
+            return target.record
+        record = signups_repo.cancel_session(session, scope, session_id, now, detach=True)
+        signups_repo.record_audit(
+            session,
+            scope,
+            AuditEntry(SESSION_CANCEL, session_id, instructor_id, reason=reason.strip()),
+            now,
+        )
+        return record
+
+
+# --- series -------------------------------------------------------------------------------------
+
+
+def _plan_at(template: SessionPlan, starts_at: datetime) -> SessionPlan:
+    """The template moved to ``starts_at``, every deadline keeping its distance to the start.
+
+    (A minimal adapter: the domain has no rule for per-occurrence deadlines yet.)
+    """
+    shift = starts_at - template.starts_at
+
+    def moved(instant: datetime | None) -> datetime | None:
+        return instant + shift if instant is not None else None
+
+    return replace(
+        template,
+        starts_at=starts_at,
+        signup_opens_at=moved(template.signup_opens_at),
+        signup_closes_at=moved(template.signup_closes_at),
+        cancel_deadline=moved(template.cancel_deadline),
+        min_size_deadline=moved(template.min_size_deadline),
+    )
+
+
+def _all_problems(plans: Iterable[SessionPlan], now: datetime) -> tuple[Problem, ...]:
+    found: dict[Problem, None] = {}
+    for plan in plans:
+        found.update(dict.fromkeys(check_plan(plan, now)))
+    return tuple(found)
+
+
+def create_series(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    series: SeriesPlan,
+    template: SessionPlan,
+    now: datetime,
+) -> SeriesSaved:
+    """A series and all its sessions, or nothing: ``template`` is the first session as typed
+    (its start is the series' first occurrence; deadlines are relative to it)."""
+    expansion = expand(series)
+    if expansion.problems:
+        return SeriesSaved(None, expansion.problems)
+    plans = [(o.key, _plan_at(template, o.starts_at)) for o in expansion.occurrences]
+    problems = _all_problems((plan for _, plan in plans), now)
+    if problems:
+        return SeriesSaved(None, problems)
+    with db.write_transaction() as session:
+        stored = signups_repo.add_series(session, scope, sheet_id, series, template.duration, now)
+        created = tuple(
+            signups_repo.add_session(
+                session, scope, sheet_id, plan, now, series_id=stored.id, occurrence_key=key
+            )
+            for key, plan in plans
+        )
+    return SeriesSaved(stored, created=created)
+
+
+def edit_series(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    series_id: int,
+    series: SeriesPlan,
+    template: SessionPlan,
+    now: datetime,
+    edit_scope: EditScope = EditScope.SERIES,
+    from_key: str | None = None,
+) -> SeriesSaved:
+    """Apply an edited series: ``recurrence.replan`` says which occurrences to create, move
+    (bookings stay, version rises) or cancel; past and detached ones are left alone."""
+    expansion = expand(series)
+    if expansion.problems:
+        return SeriesSaved(None, expansion.problems)
+    with db.write_transaction() as session:
+        signups_repo.lock_series(session, scope, series_id, sheet_id)
+        existing = signups_repo.series_sessions(session, scope, series_id)
+        by_key = {s.occurrence_key: s for s in existing}
+        edit = replan(
+            signups_repo.stored_occurrences(existing),
+            expansion.occurrences,
+            now,
+            edit_scope,
+            from_key,
+        )
+        new_plans = [(o.key, _plan_at(template, o.starts_at)) for o in edit.create]
+        moves = [(by_key[o.key], _plan_at(by_key[o.key].plan, o.starts_at)) for o in edit.move]
+        problems = _all_problems([p for _, p in new_plans] + [p for _, p in moves], now)
+        if problems:
+            return SeriesSaved(None, problems)
+        stored = signups_repo.update_series(
+            session, scope, series_id, series, template.duration, now
+        )
+        created = tuple(
+            signups_repo.add_session(
+                session, scope, sheet_id, plan, now, series_id=series_id, occurrence_key=key
+            )
+            for key, plan in new_plans
+        )
+        moved = []
+        for record, plan in moves:
+            signups_repo.lock_session(session, scope, record.id, sheet_id)
+            moved.append(signups_repo.save_plan(session, scope, record.id, plan, None, now))
+        cancelled = tuple(
+            signups_repo.cancel_session(session, scope, by_key[key].id, now) for key in edit.cancel
+        )
+    return SeriesSaved(stored, created=created, moved=tuple(moved), cancelled=cancelled)
+
+
+def cancel_series(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    series_id: int,
+    instructor_id: int,
+    reason: str,
+    now: datetime,
+) -> tuple[SessionRecord, ...]:
+    """Cancel every session of the series that has not started; the ones that have are kept."""
+    with db.write_transaction() as session:
+        signups_repo.lock_series(session, scope, series_id, sheet_id)
+        cancelled = []
+        for record in signups_repo.series_sessions(session, scope, series_id):
+            if record.cancelled or record.plan.starts_at <= now:
+                continue
+            signups_repo.lock_session(session, scope, record.id, sheet_id)
+            cancelled.append(signups_repo.cancel_session(session, scope, record.id, now))
+            signups_repo.record_audit(
+                session,
+                scope,
+                AuditEntry(SESSION_CANCEL, record.id, instructor_id, reason=reason.strip()),
+                now,
+            )
+        signups_repo.mark_series_cancelled(session, scope, series_id, now)
+    return tuple(cancelled)
+
+
+# --- bookings -----------------------------------------------------------------------------------
+
+_Decide = Callable[[LockedSession], Decision]
+_Audit = Callable[[Decision], AuditEntry | None]
+
+
+def _decide_locked(
+    scope: CourseScope,
+    sheet_id: int,
+    session_id: int,
+    now: datetime,
+    decide: _Decide,
+    audit: _Audit | None = None,
+) -> Decision:
+    """Lock, decide, write, log, in one transaction; once more on a fresh snapshot after a
+    :class:`BookingConflict` (which only a writer that skipped the lock can cause)."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with db.write_transaction() as session:
+                target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+                decision = decide(target)
+                if not decision.changes:
+                    return decision
+                decision = signups_repo.apply_decision(session, scope, target, decision, now)
+                entry = audit(decision) if audit is not None else None
+                if entry is not None:
+                    signups_repo.record_audit(session, scope, entry, now)
+                return decision
+        except BookingConflict:
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def book(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    user_id: int,
+    intent: Intent,
+    now: datetime,
+) -> Decision:
+    """A learner signs up: a seat, else the waitlist (with position), or a refusal. A
+    repeated sign-up returns the existing booking and writes nothing."""
+    return _decide_locked(
+        scope,
+        sheet_id,
+        session_id,
+        now,
+        lambda t: decide_signup(t.rules, t.state, user_id, intent, now),
+    )
+
+
+def cancel_booking(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    user_id: int,
+    now: datetime,
+    instructor_id: int | None = None,
+    reason: str = "",
+) -> Decision:
+    """Someone leaves (or an instructor takes them off, logged); the freed seat goes to the
+    waitlist, first come first served, in the same transaction."""
+
+    def audit(decision: Decision) -> AuditEntry | None:
+        if instructor_id is None or decision.outcome is not Outcome.CANCELLED:
+            return None
+        return AuditEntry(
+            INSTRUCTOR_CANCEL,
+            session_id,
+            instructor_id,
+            subject_user_id=user_id,
+            reason=decision.reason,
+            detail={"promoted": [b.user_id for b in decision.promoted]},
+        )
+
+    return _decide_locked(
+        scope,
+        sheet_id,
+        session_id,
+        now,
+        lambda t: decide_cancel(t.rules, t.state, user_id, now, instructor_id, reason),
+        audit,
+    )
+
+
+def override(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    user_id: int,
+    intent: Intent,
+    instructor_id: int,
+    reason: str,
+    now: datetime,
+) -> Decision:
+    """An instructor gives someone a seat, beyond capacity if need be; logged with who, why
+    and whether a limit was exceeded."""
+
+    def audit(decision: Decision) -> AuditEntry:
+        return AuditEntry(
+            OVERRIDE,
+            session_id,
+            instructor_id,
+            subject_user_id=user_id,
+            reason=decision.reason,
+            detail={
+                "intent": intent.value,
+                "overrode_capacity": decision.overrode_capacity,
+                "promoted": [b.user_id for b in decision.promoted],
+            },
+        )
+
+    return _decide_locked(
+        scope,
+        sheet_id,
+        session_id,
+        now,
+        lambda t: decide_override(t.rules, t.state, user_id, intent, now, instructor_id, reason),
+        audit,
+    )
+
+
+def move(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    from_session_id: int,
+    to_session_id: int,
+    user_id: int,
+    instructor_id: int,
+    reason: str,
+    now: datetime,
+    beyond_capacity: bool = False,
+) -> MoveDecision:
+    """Move a person between two sessions of the sheet: both locked (lower id first), both
+    halves written and logged in one transaction, or nothing when either is refused."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with db.write_transaction() as session:
+                both = signups_repo.lock_sessions(
+                    session, scope, (from_session_id, to_session_id), sheet_id
+                )
+                source, target = both[from_session_id], both[to_session_id]
+                decision = decide_move(
+                    source.rules,
+                    source.state,
+                    target.rules,
+                    target.state,
+                    user_id,
+                    now,
+                    instructor_id,
+                    reason,
+                    beyond_capacity,
+                )
+                if decision.refused:
+                    return decision
+                left = signups_repo.apply_decision(session, scope, source, decision.source, now)
+                joined = signups_repo.apply_decision(session, scope, target, decision.target, now)
+                moved = {"from": from_session_id, "to": to_session_id}
+                for action, applied, where in (
+                    (MOVE_OUT, left, from_session_id),
+                    (MOVE_IN, joined, to_session_id),
+                ):
+                    signups_repo.record_audit(
+                        session,
+                        scope,
+                        AuditEntry(
+                            action,
+                            where,
+                            instructor_id,
+                            subject_user_id=user_id,
+                            reason=reason.strip(),
+                            detail={
+                                **moved,
+                                "outcome": applied.outcome.value,
+                                "overrode_capacity": applied.overrode_capacity,
+                                "promoted": [b.user_id for b in applied.promoted],
+                            },
+                        ),
+                        now,
+                    )
+                return MoveDecision(left, joined)
+        except BookingConflict:
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
+
+
+def mark_attendance(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    user_id: int,
+    attended: bool,
+    instructor_id: int,
+    now: datetime,
+) -> Decision:
+    """Mark a seated person attended or absent (from the start on; correctable), logged."""
+
+    def audit(decision: Decision) -> AuditEntry:
+        return AuditEntry(
+            ATTENDANCE,
+            session_id,
+            instructor_id,
+            subject_user_id=user_id,
+            detail={"attended": attended},
+        )
+
+    return _decide_locked(
+        scope,
+        sheet_id,
+        session_id,
+        now,
+        lambda t: decide_attendance(t.rules, t.state, user_id, attended, now),
+        audit,
+    )
+
+
+# --- reads --------------------------------------------------------------------------------------
+
+
+def session_roster(
+    scope: CourseScope, *, sheet_id: int, session_id: int
+) -> tuple[SessionRecord, tuple[BookingRecord, ...]]:
+    """A session and all its bookings in arrival order (instructors; learners see only their
+    own session's members, which the view filters)."""
+    with db.transaction() as session:
+        record = signups_repo.get_session(session, scope, session_id, sheet_id)
+        return record, signups_repo.roster(session, scope, session_id)
+
+
+def my_bookings(scope: CourseScope, *, sheet_id: int, user_id: int) -> tuple[BookingRecord, ...]:
+    with db.transaction() as session:
+        return signups_repo.bookings_of(session, scope, user_id, sheet_id)
+
+
+def session_log(scope: CourseScope, *, sheet_id: int, session_id: int) -> tuple[AuditRecord, ...]:
+    with db.transaction() as session:
+        signups_repo.get_session(session, scope, session_id, sheet_id)  # scope check
+        return signups_repo.audit_log(session, scope, session_id)

@@ -1,0 +1,449 @@
+"""Sign-up storage through services.signups on SQLite and PostgreSQL: scoping, double
+submission, FIFO promotion, overrides and edits logged, series, calendar feed tokens."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from flask import Flask
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from lti_app.domain.signups.booking import (
+    BookingStatus,
+    Decision,
+    Intent,
+    Outcome,
+    Refusal,
+    SessionState,
+    decide_signup,
+)
+from lti_app.domain.signups.recurrence import Repeat, SeriesPlan
+from lti_app.services import signups
+from lti_app.storage import db, signups_repo
+from lti_app.storage.signup_models import SignupBooking
+from lti_app.storage.signups_repo import BookingConflict, SessionNotFound, SheetLink
+from tests.lti_app.storage.signup_world import NOW, STARTS, World, build_world, new_session, plan
+
+
+@pytest.fixture
+def world(db_app: Flask) -> World:
+    return build_world(db_app, learners=12)
+
+
+def _booking_rows(app: Flask, session_id: int) -> int:
+    with db.transaction(app) as session:
+        count = session.scalar(
+            select(func.count())
+            .select_from(SignupBooking)
+            .where(SignupBooking.session_id == session_id)
+        )
+    return int(count or 0)
+
+
+def _book(world: World, session_id: int, user: int, now: datetime = NOW) -> Decision:
+    return signups.book(
+        world.course,
+        sheet_id=world.sheet,
+        session_id=session_id,
+        user_id=user,
+        intent=Intent.CONSULTANT,
+        now=now,
+    )
+
+
+def test_a_booking_through_another_course_tenant_or_sheet_is_refused(
+    db_app: Flask, world: World
+) -> None:
+    session_id = new_session(db_app, world)
+    ann = world.learners[0]
+    with db_app.app_context():
+        for scope, sheet in (
+            (world.sibling, world.sheet),  # same tenant, other course
+            (world.other_tenant, world.sheet),  # other tenant, same context id
+            (world.course, world.second_sheet),  # same course, other sheet
+        ):
+            with pytest.raises(SessionNotFound):
+                signups.book(
+                    scope,
+                    sheet_id=sheet,
+                    session_id=session_id,
+                    user_id=ann,
+                    intent=Intent.CONSULTANT,
+                    now=NOW,
+                )
+            with pytest.raises(SessionNotFound):
+                signups.cancel_booking(
+                    scope, sheet_id=sheet, session_id=session_id, user_id=ann, now=NOW
+                )
+        assert _booking_rows(db_app, session_id) == 0
+
+        assert signups.sheet_sessions(world.sibling, world.sheet) == ()
+        assert signups.sheet_sessions(world.other_tenant, world.sheet) == ()
+        assert signups.sheet_sessions(world.course, world.second_sheet) == ()
+        (listed,) = signups.sheet_sessions(world.course, world.sheet)
+        assert listed.session.id == session_id
+
+        with pytest.raises(signups.SheetNotFound):
+            signups.create_session(world.sibling, sheet_id=world.sheet, plan=plan(), now=NOW)
+
+
+def test_the_database_refuses_a_booking_whose_course_is_not_its_sessions(
+    db_app: Flask, world: World
+) -> None:
+    """The composite foreign key (session_id, tenant_id, course_id) is the schema's own guard."""
+    session_id = new_session(db_app, world)
+    with pytest.raises(IntegrityError), db.write_transaction(db_app) as session:
+        session.add(
+            SignupBooking(
+                tenant_id=world.sibling.tenant_id,
+                course_id=world.sibling.course_id,
+                session_id=session_id,
+                user_id=world.learners[0],
+                intent=Intent.CONSULTANT.value,
+                status=BookingStatus.CONFIRMED.value,
+                arrival=1,
+            )
+        )
+    assert _booking_rows(db_app, session_id) == 0
+
+
+def test_a_sheet_is_one_per_resource_link_and_course(db_app: Flask, world: World) -> None:
+    with db_app.app_context():
+        again = signups.open_sheet(
+            world.course, SheetLink("link-1", "Renamed", lineitem_url="https://lms1.test/li/1"), NOW
+        )
+        elsewhere = signups.open_sheet(world.sibling, SheetLink("link-1", "Sign-up"), NOW)
+    assert again.id == world.sheet
+    assert (again.title, again.lineitem_url) == ("Renamed", "https://lms1.test/li/1")
+    assert elsewhere.id not in (world.sheet, world.second_sheet)
+
+
+def test_a_double_submission_books_once(db_app: Flask, world: World) -> None:
+    session_id = new_session(db_app, world)
+    ann = world.learners[0]
+    with db_app.app_context():
+        first = _book(world, session_id, ann)
+        second = _book(world, session_id, ann, NOW + timedelta(seconds=1))
+    assert first.outcome is second.outcome is Outcome.CONFIRMED
+    assert first.booking is not None and second.booking is not None
+    assert first.booking.booking_id is not None
+    assert second.booking.booking_id == first.booking.booking_id
+    assert second.changes == ()
+    assert _booking_rows(db_app, session_id) == 1
+
+
+def test_an_insert_that_meets_the_unique_constraint_is_undone_in_its_savepoint(
+    db_app: Flask, world: World
+) -> None:
+    """A decision made on a snapshot without Ann's booking (as a writer skipping the lock
+    would) hits UNIQUE(session, user); the transaction stays usable and sees her booking."""
+    session_id = new_session(db_app, world)
+    ann = world.learners[0]
+    with db_app.app_context():
+        _book(world, session_id, ann)
+    with db.write_transaction(db_app) as session:
+        fresh = signups_repo.lock_session(session, world.course, session_id, world.sheet)
+        stale = replace(fresh, state=SessionState())
+        decision = decide_signup(stale.rules, stale.state, ann, Intent.CONSULTANT, NOW)
+        with pytest.raises(BookingConflict):
+            signups_repo.apply_decision(session, world.course, stale, decision, NOW)
+        again = signups_repo.lock_session(session, world.course, session_id, world.sheet)
+        assert [b.user_id for b in again.state.bookings] == [ann]
+    assert _booking_rows(db_app, session_id) == 1
+
+
+def test_a_cancellation_promotes_the_earliest_waiting_in_the_same_transaction(
+    db_app: Flask, world: World
+) -> None:
+    session_id = new_session(db_app, world, seats=2)
+    a, b, c, d = world.learners[:4]
+    with db_app.app_context():
+        outcomes = [_book(world, session_id, user).outcome for user in (a, b, c, d)]
+        assert outcomes == [Outcome.CONFIRMED] * 2 + [Outcome.WAITLISTED] * 2
+        left = signups.cancel_booking(
+            world.course, sheet_id=world.sheet, session_id=session_id, user_id=a, now=NOW
+        )
+        assert [p.user_id for p in left.promoted] == [c]
+        _, roster = signups.session_roster(
+            world.course, sheet_id=world.sheet, session_id=session_id
+        )
+        by_user = {r.user_id: r.status for r in roster}
+        assert by_user == {
+            a: BookingStatus.CANCELLED,
+            b: BookingStatus.CONFIRMED,
+            c: BookingStatus.CONFIRMED,
+            d: BookingStatus.WAITLISTED,
+        }
+        (summary,) = signups.sheet_sessions(world.course, world.sheet)
+        assert (summary.seated, summary.waitlisted) == (2, 1)
+
+        late = STARTS - timedelta(hours=1)  # past the cancellation deadline
+        refused = signups.cancel_booking(
+            world.course, sheet_id=world.sheet, session_id=session_id, user_id=b, now=late
+        )
+        assert refused.refusal is Refusal.PAST_CANCEL_DEADLINE
+        taken_off = signups.cancel_booking(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=b,
+            now=late,
+            instructor_id=world.instructor,
+            reason="ill",
+        )
+        assert taken_off.outcome is Outcome.CANCELLED
+        assert taken_off.promoted == ()  # past the deadline nobody is pulled in
+        _, roster = signups.session_roster(
+            world.course, sheet_id=world.sheet, session_id=session_id
+        )
+        cancelled_by = {r.user_id: r.cancelled_by for r in roster}
+        assert (cancelled_by[a], cancelled_by[b]) == (None, world.instructor)
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=session_id)
+    assert [(e.action, e.actor_id, e.subject_user_id, e.reason) for e in log] == [
+        (signups.INSTRUCTOR_CANCEL, world.instructor, b, "ill")
+    ]
+
+
+def test_an_override_beyond_capacity_is_stored_and_logged(db_app: Flask, world: World) -> None:
+    session_id = new_session(db_app, world, seats=1)
+    a, b = world.learners[:2]
+    with db_app.app_context():
+        _book(world, session_id, a)
+        decision = signups.override(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=b,
+            intent=Intent.CONSULTANT,
+            instructor_id=world.instructor,
+            reason="needs this session for the exam",
+            now=NOW,
+        )
+        _, roster = signups.session_roster(
+            world.course, sheet_id=world.sheet, session_id=session_id
+        )
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=session_id)
+    assert decision.outcome is Outcome.CONFIRMED and decision.overrode_capacity
+    overridden = next(r for r in roster if r.user_id == b)
+    assert (overridden.status, overridden.override_by) == (
+        BookingStatus.CONFIRMED,
+        world.instructor,
+    )
+    assert overridden.override_reason == "needs this session for the exam"
+    (entry,) = log
+    assert (entry.action, entry.actor_id, entry.subject_user_id) == (
+        signups.OVERRIDE,
+        world.instructor,
+        b,
+    )
+    assert entry.detail["overrode_capacity"] is True
+    with db_app.app_context():
+        signups.mark_attendance(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=b,
+            attended=False,
+            instructor_id=world.instructor,
+            now=STARTS,
+        )
+        _, roster = signups.session_roster(
+            world.course, sheet_id=world.sheet, session_id=session_id
+        )
+    marked = next(r for r in roster if r.user_id == b)
+    assert (marked.status, marked.override_reason) == (
+        BookingStatus.NO_SHOW,
+        "needs this session for the exam",
+    )
+
+
+def test_raising_seats_promotes_and_a_stale_edit_is_refused(db_app: Flask, world: World) -> None:
+    session_id = new_session(db_app, world, seats=1)
+    a, b, c = world.learners[:3]
+    with db_app.app_context():
+        for user in (a, b, c):
+            _book(world, session_id, user)
+        saved = signups.edit_session(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            plan=plan(seats=2),
+            expected_version=1,
+            editor_id=world.instructor,
+            now=NOW,
+        )
+        assert saved.session is not None and saved.session.version == 2
+        assert [p.user_id for p in saved.promoted] == [b]
+        with pytest.raises(signups.StaleSession):
+            signups.edit_session(
+                world.course,
+                sheet_id=world.sheet,
+                session_id=session_id,
+                plan=plan(seats=3),
+                expected_version=1,
+                editor_id=world.instructor,
+                now=NOW,
+            )
+        bad = signups.edit_session(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            plan=plan(seats=0),
+            expected_version=2,
+            editor_id=world.instructor,
+            now=NOW,
+        )
+        assert [p.field for p in bad.problems] == ["seats_max"] and bad.session is None
+        (summary,) = signups.sheet_sessions(world.course, world.sheet)
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=session_id)
+    assert (summary.session.plan.seats_max, summary.seated, summary.waitlisted) == (2, 2, 1)
+    assert [(e.action, e.detail["seats_max"]) for e in log] == [(signups.CAPACITY_CHANGE, [1, 2])]
+
+
+def test_a_move_frees_the_seat_fills_the_other_and_logs_both(db_app: Flask, world: World) -> None:
+    source = new_session(db_app, world, seats=1)
+    target = new_session(db_app, world, seats=1, title="Group B")
+    a, b = world.learners[:2]
+    with db_app.app_context():
+        _book(world, source, a)
+        _book(world, source, b)  # waitlisted
+        moved = signups.move(
+            world.course,
+            sheet_id=world.sheet,
+            from_session_id=source,
+            to_session_id=target,
+            user_id=a,
+            instructor_id=world.instructor,
+            reason="group balance",
+            now=NOW,
+        )
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=source)
+        log += signups.session_log(world.course, sheet_id=world.sheet, session_id=target)
+    assert not moved.refused
+    assert [p.user_id for p in moved.source.promoted] == [b]
+    assert moved.target.outcome is Outcome.CONFIRMED
+    assert [e.action for e in log] == [signups.MOVE_OUT, signups.MOVE_IN]
+
+
+def test_attendance_is_a_status_of_a_seated_booking_and_is_logged(
+    db_app: Flask, world: World
+) -> None:
+    session_id = new_session(db_app, world, seats=1)
+    a, b = world.learners[:2]
+    with db_app.app_context():
+        _book(world, session_id, a)
+        _book(world, session_id, b)
+        after = STARTS + timedelta(hours=2)
+        marked = signups.mark_attendance(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=a,
+            attended=True,
+            instructor_id=world.instructor,
+            now=after,
+        )
+        waiting = signups.mark_attendance(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=b,
+            attended=True,
+            instructor_id=world.instructor,
+            now=after,
+        )
+        (summary,) = signups.sheet_sessions(world.course, world.sheet)
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=session_id)
+    assert marked.booking is not None and marked.booking.status is BookingStatus.ATTENDED
+    assert waiting.outcome is Outcome.REFUSED
+    assert summary.seated == 1  # attended still holds its seat
+    assert [(e.action, e.subject_user_id) for e in log] == [(signups.ATTENDANCE, a)]
+
+
+def test_a_weekly_series_keeps_its_wall_time_across_dst_and_edits_keep_bookings(
+    db_app: Flask, world: World
+) -> None:
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    first = datetime(2027, 3, 16, 19, 0)  # DST starts on 28 March 2027
+    series = SeriesPlan(first, "Europe/Amsterdam", repeat=Repeat.WEEKLY, count=4)
+    template = plan(starts_at=first.replace(tzinfo=amsterdam).astimezone(ZoneInfo("UTC")))
+    with db_app.app_context():
+        saved = signups.create_series(
+            world.course, sheet_id=world.sheet, series=series, template=template, now=NOW
+        )
+        assert saved.series is not None, saved.problems
+        locals_ = [s.plan.starts_at.astimezone(amsterdam) for s in saved.created]
+        assert [t.strftime("%m-%d %H:%M") for t in locals_] == [
+            "03-16 19:00",
+            "03-23 19:00",
+            "03-30 19:00",
+            "04-06 19:00",
+        ]
+        assert [s.occurrence_key for s in saved.created] == [
+            "2027-03-16",
+            "2027-03-23",
+            "2027-03-30",
+            "2027-04-06",
+        ]
+        booked = saved.created[1]
+        _book(world, booked.id, world.learners[0])
+
+        later = replace(series, first_local=datetime(2027, 3, 16, 20, 0))
+        edited = signups.edit_series(
+            world.course,
+            sheet_id=world.sheet,
+            series_id=saved.series.id,
+            series=later,
+            template=template,
+            now=NOW,
+        )
+        assert len(edited.moved) == 4 and edited.created == edited.cancelled == ()
+        moved = next(s for s in edited.moved if s.id == booked.id)
+        assert moved.plan.starts_at.astimezone(amsterdam).hour == 20
+        assert moved.version == 2
+        assert moved.plan.cancel_deadline == moved.plan.starts_at - timedelta(days=1)
+        assert [
+            b.user_id
+            for b in signups.my_bookings(
+                world.course, sheet_id=world.sheet, user_id=world.learners[0]
+            )
+        ] == [world.learners[0]]
+
+        cancelled = signups.cancel_series(
+            world.course,
+            sheet_id=world.sheet,
+            series_id=saved.series.id,
+            instructor_id=world.instructor,
+            reason="term ends early",
+            now=NOW,
+        )
+        assert len(cancelled) == 4 and all(s.cancelled for s in cancelled)
+        refused = _book(world, booked.id, world.learners[1])
+        assert refused.refusal is Refusal.SESSION_CANCELLED
+
+        bad = signups.create_series(
+            world.course,
+            sheet_id=world.sheet,
+            series=SeriesPlan(first, "Europe/Amsterdam", rrule="FREQ=WEEKLY"),
+            template=template,
+            now=NOW,
+        )
+        assert bad.series is None and [p.field for p in bad.problems] == ["rrule"]
+        assert len(signups.sheet_sessions(world.course, world.sheet)) == 4
+
+
+def test_a_feed_token_finds_its_course_until_revoked(db_app: Flask, world: World) -> None:
+    ann = world.learners[0]
+    with db.write_transaction(db_app) as session:
+        signups_repo.add_feed_token(session, world.course, ann, "hash-1", NOW)
+        found = signups_repo.find_feed_token(session, "hash-1", NOW)
+        assert found is not None and (found.scope, found.user_id) == (world.course, ann)
+        assert signups_repo.revoke_feed_tokens(session, world.sibling, ann, NOW) == 0
+        assert signups_repo.revoke_feed_tokens(session, world.course, ann, NOW) == 1
+        assert signups_repo.find_feed_token(session, "hash-1", NOW) is None
+    with pytest.raises(IntegrityError), db.write_transaction(db_app) as session:
+        signups_repo.add_feed_token(session, world.sibling, ann, "hash-1", NOW)
