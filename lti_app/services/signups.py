@@ -27,6 +27,7 @@ from lti_app.domain.signups.booking import (
     decide_cancel,
     decide_signup,
 )
+from lti_app.domain.signups.groups import Grouping, form_groups, move_member
 from lti_app.domain.signups.instructor import (
     MoveDecision,
     decide_attendance,
@@ -34,6 +35,7 @@ from lti_app.domain.signups.instructor import (
     decide_move,
     decide_override,
 )
+from lti_app.domain.signups.minimum import MinimumCheck, MinimumVerdict, check_minimum
 from lti_app.domain.signups.plan import SessionPlan, check_plan
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import (
@@ -42,12 +44,15 @@ from lti_app.domain.signups.recurrence import (
     expand,
     replan,
 )
+from lti_app.domain.signups.rotation import Rotation, choose_roles
 from lti_app.storage import db, signups_repo
 from lti_app.storage.signups_repo import (
     AuditEntry,
     AuditRecord,
     BookingConflict,
     BookingRecord,
+    DueSession,
+    GroupRecord,
     LockedSession,
     SeriesRecord,
     SessionRecord,
@@ -70,6 +75,8 @@ MOVE_IN = "move_in"
 CAPACITY_CHANGE = "capacity_change"
 SESSION_CANCEL = "session_cancel"
 ATTENDANCE = "attendance"
+MINIMUM_CANCEL = "minimum_cancel"
+ROLES = ("moderator", "timekeeper")  # assigned per session; case-bringers sign up as such
 
 _ATTEMPTS = 2  # a BookingConflict is decided once more on a fresh snapshot
 
@@ -109,13 +116,20 @@ def sheet_sessions(scope: CourseScope, sheet_id: int) -> tuple[SessionSummary, .
 
 
 def create_session(
-    scope: CourseScope, *, sheet_id: int, plan: SessionPlan, now: datetime
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    plan: SessionPlan,
+    now: datetime,
+    group_id: int | None = None,
 ) -> SessionSaved:
     problems = check_plan(plan, now)
     if problems:
         return SessionSaved(None, problems)
     with db.write_transaction() as session:
-        return SessionSaved(signups_repo.add_session(session, scope, sheet_id, plan, now))
+        return SessionSaved(
+            signups_repo.add_session(session, scope, sheet_id, plan, now, group_id=group_id)
+        )
 
 
 def edit_session(
@@ -587,3 +601,136 @@ def session_log(scope: CourseScope, *, sheet_id: int, session_id: int) -> tuple[
     with db.transaction() as session:
         signups_repo.get_session(session, scope, session_id, sheet_id)  # scope check
         return signups_repo.audit_log(session, scope, session_id)
+
+
+# --- minimum size, roles, groups ----------------------------------------------------------------
+
+
+def sessions_due_for_minimum(now: datetime, limit: int = 100) -> tuple[DueSession, ...]:
+    """For the worker: sessions whose minimum-size deadline passed unjudged, all courses."""
+    with db.transaction() as session:
+        return signups_repo.sessions_due_for_minimum(session, now, limit)
+
+
+def check_minimum_size(due: DueSession, *, now: datetime, auto_cancel: bool) -> MinimumCheck | None:
+    """Judge one due session under its lock (``minimum.check_minimum``): flag it, or cancel it
+    and every booking when the course chose so (logged). None when another worker judged it
+    first; several workers may run this at once."""
+    with db.write_transaction() as session:
+        target = signups_repo.lock_session(session, due.scope, due.session_id, due.sheet_id)
+        if target.record.minimum_checked_at is not None or target.record.cancelled:
+            return None
+        check = check_minimum(target.record.plan, target.state, now, auto_cancel)
+        if check.verdict is MinimumVerdict.NOT_DUE:
+            return check
+        if check.verdict is MinimumVerdict.CANCEL:
+            signups_repo.apply_decision(
+                session,
+                due.scope,
+                target,
+                Decision(Outcome.CANCELLED, changes=check.to_cancel),
+                now,
+            )
+            signups_repo.cancel_session(session, due.scope, due.session_id, now, detach=True)
+            signups_repo.record_audit(
+                session,
+                due.scope,
+                AuditEntry(
+                    MINIMUM_CANCEL,
+                    due.session_id,
+                    None,
+                    detail={
+                        "seated": check.seated,
+                        "seats_min": check.seats_min,
+                        "cancelled": [b.user_id for b in check.to_cancel],
+                    },
+                ),
+                now,
+            )
+        signups_repo.mark_minimum_checked(session, due.scope, due.session_id, now)
+        return check
+
+
+def rotate_roles(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    now: datetime,
+    fixed: dict[str, int] | None = None,
+) -> Rotation:
+    """Give the session a moderator and a timekeeper from its seated people, fairly over the
+    sheet's term (``rotation.choose_roles``); ``fixed`` are the instructor's own picks."""
+    with db.write_transaction() as session:
+        target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+        members = [b.user_id for b in sorted(target.state.seated, key=lambda b: b.arrival)]
+        history = signups_repo.role_history(session, scope, sheet_id, except_session=session_id)
+        rotation = choose_roles(members, ROLES, history, fixed)
+        if not rotation.problems:
+            signups_repo.assign_roles(
+                session,
+                scope,
+                session_id,
+                rotation.assigned.get("moderator"),
+                rotation.assigned.get("timekeeper"),
+                now,
+            )
+        return rotation
+
+
+@dataclass(frozen=True, slots=True)
+class GroupsSaved:
+    """The sheet's groups after the change, or (with ``problems``) as they were."""
+
+    groups: tuple[GroupRecord, ...]
+    problems: tuple[Problem, ...] = ()
+
+
+def _group_names(count: int) -> list[str]:
+    return [f"Group {n}" for n in range(1, count + 1)]
+
+
+def form_sheet_groups(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    roster: Iterable[int],
+    size_min: int,
+    size_max: int,
+    now: datetime,
+    seed: int | None = None,
+) -> GroupsSaved:
+    """Replace the sheet's stable groups with balanced ones formed from ``roster``."""
+    grouping = form_groups(list(roster), size_min, size_max, seed)
+    with db.write_transaction() as session:
+        signups_repo.lock_sheet(session, scope, sheet_id)
+        if grouping.problems:
+            return GroupsSaved(
+                signups_repo.sheet_groups(session, scope, sheet_id), grouping.problems
+            )
+        named = list(zip(_group_names(len(grouping.groups)), grouping.groups, strict=True))
+        return GroupsSaved(signups_repo.save_groups(session, scope, sheet_id, named, now))
+
+
+def move_group_member(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    user_id: int,
+    to_group_id: int,
+    size_min: int,
+    size_max: int,
+    now: datetime,
+) -> GroupsSaved:
+    """Move one person to another stable group by hand (``groups.move_member`` checks sizes)."""
+    with db.write_transaction() as session:
+        signups_repo.lock_sheet(session, scope, sheet_id)
+        current = signups_repo.sheet_groups(session, scope, sheet_id)
+        index = next((i for i, g in enumerate(current) if g.id == to_group_id), -1)
+        moved: Grouping = move_member(
+            tuple(g.members for g in current), user_id, index, size_min, size_max
+        )
+        if moved.problems:
+            return GroupsSaved(current, moved.problems)
+        named = [(g.name, members) for g, members in zip(current, moved.groups, strict=True)]
+        return GroupsSaved(signups_repo.save_groups(session, scope, sheet_id, named, now))

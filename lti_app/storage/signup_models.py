@@ -186,6 +186,7 @@ class SignupSession(Base):
         UniqueConstraint("id", "tenant_id", "course_id"),
         UniqueConstraint("series_id", "occurrence_key"),
         Index("ix_signup_session_sheet_starts", "sheet_id", "starts_at"),
+        Index("ix_signup_session_minimum_due", "minimum_checked_at", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -211,6 +212,8 @@ class SignupSession(Base):
     signup_closes_at: Mapped[datetime | None] = mapped_column(default=None)
     cancel_deadline: Mapped[datetime | None] = mapped_column(default=None)
     min_size_deadline: Mapped[datetime | None] = mapped_column(default=None)
+    # When the worker last judged the minimum size (``domain.signups.minimum``); None: not yet.
+    minimum_checked_at: Mapped[datetime | None] = mapped_column(default=None)
     status: Mapped[str] = mapped_column(String(16), default=SESSION_SCHEDULED)
     version: Mapped[int] = mapped_column(Integer, default=1)
     moderator_id: Mapped[int | None] = _person(nullable=True)

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lti_app.domain.errors import IntervisionError, NotFound
+from lti_app.domain.methods import CASE_BRINGER
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import (
     Booking,
@@ -36,6 +37,7 @@ from lti_app.domain.signups.booking import (
 )
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.recurrence import Repeat, SeriesPlan, StoredOccurrence
+from lti_app.domain.signups.rotation import RoleTaken
 from lti_app.storage.locking import locked
 from lti_app.storage.signup_models import (
     SESSION_CANCELLED,
@@ -43,6 +45,8 @@ from lti_app.storage.signup_models import (
     CalendarFeedToken,
     SignupAudit,
     SignupBooking,
+    SignupGroup,
+    SignupGroupMember,
     SignupSeries,
     SignupSession,
     SignupSheet,
@@ -116,6 +120,7 @@ class SessionRecord:
     group_id: int | None = None
     moderator_id: int | None = None
     timekeeper_id: int | None = None
+    minimum_checked_at: datetime | None = None
 
     @property
     def rules(self) -> SeatRules:
@@ -195,6 +200,23 @@ class AuditRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupRecord:
+    id: int
+    sheet_id: int
+    name: str
+    members: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DueSession:
+    """A session whose minimum-size deadline has passed unjudged (for the worker)."""
+
+    scope: CourseScope
+    sheet_id: int
+    session_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class FeedTokenRecord:
     id: int
     scope: CourseScope
@@ -207,6 +229,8 @@ class FeedTokenRecord:
 
 _Scoped = (
     type[SignupSheet]
+    | type[SignupGroup]
+    | type[SignupGroupMember]
     | type[SignupSeries]
     | type[SignupSession]
     | type[SignupBooking]
@@ -254,6 +278,7 @@ def _session_record(row: SignupSession) -> SessionRecord:
         group_id=row.group_id,
         moderator_id=row.moderator_id,
         timekeeper_id=row.timekeeper_id,
+        minimum_checked_at=row.minimum_checked_at,
     )
 
 
@@ -272,6 +297,7 @@ def _write_plan(row: SignupSession, plan: SessionPlan) -> None:
     row.signup_closes_at = plan.signup_closes_at
     row.cancel_deadline = plan.cancel_deadline
     row.min_size_deadline = plan.min_size_deadline
+    row.minimum_checked_at = None  # a changed plan is judged again at its deadline
 
 
 def _sheet_record(row: SignupSheet) -> SheetRecord:
@@ -403,8 +429,10 @@ def add_session(
     *,
     series_id: int | None = None,
     occurrence_key: str | None = None,
+    group_id: int | None = None,
 ) -> SessionRecord:
-    """Store a session whose plan the domain accepted (``check_plan`` found nothing)."""
+    """Store a session whose plan the domain accepted (``check_plan`` found nothing); with
+    ``group_id`` it is that stable group's session (the group must be on the same sheet)."""
     _require_sheet(session, scope, sheet_id)
     row = SignupSession(
         tenant_id=scope.tenant_id,
@@ -412,6 +440,7 @@ def add_session(
         sheet_id=sheet_id,
         series_id=series_id,
         occurrence_key=occurrence_key,
+        group_id=group_id,
         detached=False,
         status=SESSION_SCHEDULED,
         version=1,
@@ -882,6 +911,183 @@ def audit_log(
         query = query.where(SignupAudit.session_id == session_id)
     rows = session.scalars(query.order_by(SignupAudit.created_at, SignupAudit.id)).all()
     return tuple(_audit_record(row) for row in rows)
+
+
+# --- minimum size (worker) -------------------------------------------------------------------
+
+
+def sessions_due_for_minimum(
+    session: Session, now: datetime, limit: int = 100
+) -> tuple[DueSession, ...]:
+    """Scheduled sessions with a minimum whose deadline (``minimum.minimum_deadline``: its own,
+    else sign-up closing, else the start) has passed and that were not judged since their
+    last edit. Across courses: the worker serves all of them, each then under its own scope."""
+    deadline = func.coalesce(
+        SignupSession.min_size_deadline, SignupSession.signup_closes_at, SignupSession.starts_at
+    )
+    rows = session.execute(
+        select(
+            SignupSession.tenant_id,
+            SignupSession.course_id,
+            SignupSession.sheet_id,
+            SignupSession.id,
+        )
+        .where(
+            SignupSession.minimum_checked_at.is_(None),
+            SignupSession.status == SESSION_SCHEDULED,
+            SignupSession.seats_min > 0,
+            deadline <= now,
+        )
+        .order_by(deadline, SignupSession.id)
+        .limit(limit)
+    )
+    return tuple(
+        DueSession(CourseScope(tenant, course), sheet, sid) for tenant, course, sheet, sid in rows
+    )
+
+
+def mark_minimum_checked(
+    session: Session, scope: CourseScope, session_id: int, now: datetime
+) -> None:
+    _session_row(session, scope, session_id).minimum_checked_at = now
+    session.flush()
+
+
+# --- roles over the term ----------------------------------------------------------------------
+
+
+def role_history(
+    session: Session, scope: CourseScope, sheet_id: int, except_session: int | None = None
+) -> tuple[RoleTaken, ...]:
+    """Who took which role in the sheet's sessions that were not cancelled (moderator and
+    timekeeper as assigned, case-bringer as seated), for ``rotation.choose_roles``."""
+    sessions = select(SignupSession).where(
+        *_in_course(SignupSession, scope),
+        SignupSession.sheet_id == sheet_id,
+        SignupSession.status == SESSION_SCHEDULED,
+    )
+    if except_session is not None:
+        sessions = sessions.where(SignupSession.id != except_session)
+    taken: list[RoleTaken] = []
+    rows = session.scalars(sessions).all()
+    for row in rows:
+        if row.moderator_id is not None:
+            taken.append(RoleTaken(row.moderator_id, "moderator", row.starts_at))
+        if row.timekeeper_id is not None:
+            taken.append(RoleTaken(row.timekeeper_id, "timekeeper", row.starts_at))
+    starts = {row.id: row.starts_at for row in rows}
+    if starts:
+        seated = [status.value for status in BookingStatus if status.holds_seat]
+        bringers = session.execute(
+            select(SignupBooking.session_id, SignupBooking.user_id).where(
+                *_in_course(SignupBooking, scope),
+                SignupBooking.session_id.in_(list(starts)),
+                SignupBooking.intent == Intent.CASE_BRINGER.value,
+                SignupBooking.status.in_(seated),
+            )
+        )
+        taken += [RoleTaken(user, CASE_BRINGER, starts[sid]) for sid, user in bringers]
+    return tuple(sorted(taken, key=lambda t: (t.at, t.role, t.user_id)))
+
+
+# --- stable groups ------------------------------------------------------------------------------
+
+
+def lock_sheet(session: Session, scope: CourseScope, sheet_id: int) -> SheetRecord:
+    """The sheet row under lock: edits of its groups run one after the other."""
+    row = session.scalar(
+        locked(
+            session,
+            select(SignupSheet).where(*_in_course(SignupSheet, scope), SignupSheet.id == sheet_id),
+        ).execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise SheetNotFound(f"sheet {sheet_id} not in {scope}")
+    return _sheet_record(row)
+
+
+def sheet_groups(session: Session, scope: CourseScope, sheet_id: int) -> tuple[GroupRecord, ...]:
+    """The sheet's stable groups in creation order, members in the order they were added."""
+    groups = session.scalars(
+        select(SignupGroup)
+        .where(*_in_course(SignupGroup, scope), SignupGroup.sheet_id == sheet_id)
+        .order_by(SignupGroup.id)
+    ).all()
+    members: dict[int, list[int]] = {group.id: [] for group in groups}
+    for group_id, user_id in session.execute(
+        select(SignupGroupMember.group_id, SignupGroupMember.user_id)
+        .where(*_in_course(SignupGroupMember, scope), SignupGroupMember.sheet_id == sheet_id)
+        .order_by(SignupGroupMember.id)
+    ):
+        members[group_id].append(user_id)
+    return tuple(
+        GroupRecord(group.id, group.sheet_id, group.name, tuple(members[group.id]))
+        for group in groups
+    )
+
+
+def save_groups(
+    session: Session,
+    scope: CourseScope,
+    sheet_id: int,
+    groups: Sequence[tuple[str, Sequence[int]]],
+    now: datetime,
+) -> tuple[GroupRecord, ...]:
+    """Make the sheet's groups exactly ``groups`` (name, members): a group keeps its id (and
+    its sessions) by name; a group no longer named is deleted unless it has sessions, which
+    keep it, empty. Call it with the sheet locked (:func:`lock_sheet`)."""
+    _require_sheet(session, scope, sheet_id)
+    existing = {
+        group.name: group
+        for group in session.scalars(
+            select(SignupGroup).where(
+                *_in_course(SignupGroup, scope), SignupGroup.sheet_id == sheet_id
+            )
+        )
+    }
+    session.execute(
+        delete(SignupGroupMember)
+        .where(*_in_course(SignupGroupMember, scope), SignupGroupMember.sheet_id == sheet_id)
+        .execution_options(synchronize_session=False)
+    )
+    wanted = {name for name, _ in groups}
+    for name, group in existing.items():
+        if name in wanted:
+            continue
+        in_use = session.scalar(
+            select(func.count(SignupSession.id)).where(
+                *_in_course(SignupSession, scope), SignupSession.group_id == group.id
+            )
+        )
+        if not in_use:
+            session.delete(group)
+    for name, people in groups:
+        found = existing.get(name)
+        if found is not None:
+            group = found
+        else:
+            group = SignupGroup(
+                tenant_id=scope.tenant_id,
+                course_id=scope.course_id,
+                sheet_id=sheet_id,
+                name=name,
+                created_at=now,
+            )
+            session.add(group)
+            session.flush()
+        session.add_all(
+            SignupGroupMember(
+                tenant_id=scope.tenant_id,
+                course_id=scope.course_id,
+                sheet_id=sheet_id,
+                group_id=group.id,
+                user_id=user_id,
+                created_at=now,
+            )
+            for user_id in people
+        )
+    session.flush()
+    return sheet_groups(session, scope, sheet_id)
 
 
 # --- calendar feed tokens -------------------------------------------------------------------

@@ -97,7 +97,7 @@ def race(app: Flask, calls: Sequence[Callable[[], T]]) -> list[T]:
     """Run every call on its own thread (and so its own pooled connection), all released at
     once by a barrier; results in call order, the first error re-raised."""
     barrier = threading.Barrier(len(calls))
-    results: list[T | None] = [None] * len(calls)
+    results: dict[int, T] = {}
     errors: list[BaseException] = []
 
     def run(index: int) -> None:
@@ -116,6 +116,5 @@ def race(app: Flask, calls: Sequence[Callable[[], T]]) -> list[T]:
     assert not any(thread.is_alive() for thread in threads), "a racing call never finished"
     if errors:
         raise errors[0]
-    done = [result for result in results if result is not None]
-    assert len(done) == len(calls)
-    return done
+    assert sorted(results) == list(range(len(calls)))
+    return [results[index] for index in range(len(calls))]

@@ -26,7 +26,15 @@ from lti_app.services import signups
 from lti_app.storage import db, signups_repo
 from lti_app.storage.signup_models import SignupBooking
 from lti_app.storage.signups_repo import BookingConflict, SessionNotFound, SheetLink
-from tests.lti_app.storage.signup_world import NOW, STARTS, World, build_world, new_session, plan
+from tests.lti_app.storage.signup_world import (
+    NOW,
+    STARTS,
+    World,
+    build_world,
+    new_session,
+    plan,
+    race,
+)
 
 
 @pytest.fixture
@@ -447,3 +455,108 @@ def test_a_feed_token_finds_its_course_until_revoked(db_app: Flask, world: World
         assert signups_repo.find_feed_token(session, "hash-1", NOW) is None
     with pytest.raises(IntegrityError), db.write_transaction(db_app) as session:
         signups_repo.add_feed_token(session, world.sibling, ann, "hash-1", NOW)
+
+
+def test_the_minimum_size_is_judged_once_at_its_deadline_and_may_cancel(
+    db_app: Flask, world: World
+) -> None:
+    deadline = STARTS - timedelta(days=2)
+    small = new_session(db_app, world, seats_min=3, min_size_deadline=deadline)
+    new_session(db_app, world, seats_min=0)  # no minimum: never due
+    a, b = world.learners[:2]
+    with db_app.app_context():
+        _book(world, small, a)
+        _book(world, small, b)
+        assert signups.sessions_due_for_minimum(deadline - timedelta(seconds=1)) == ()
+        (due,) = signups.sessions_due_for_minimum(deadline)
+        assert (due.scope, due.sheet_id, due.session_id) == (world.course, world.sheet, small)
+
+        verdicts = race(
+            db_app,
+            [lambda: signups.check_minimum_size(due, now=deadline, auto_cancel=True)] * 2,
+        )
+        judged = [v for v in verdicts if v is not None]
+        assert len(judged) == 1 and judged[0].verdict.value == "cancel"  # one worker did it
+
+        record, roster = signups.session_roster(
+            world.course, sheet_id=world.sheet, session_id=small
+        )
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=small)
+        assert signups.sessions_due_for_minimum(deadline + timedelta(days=1)) == ()
+    assert record.cancelled
+    assert {r.status for r in roster} == {BookingStatus.CANCELLED}
+    assert [(e.action, e.detail["seated"]) for e in log] == [(signups.MINIMUM_CANCEL, 2)]
+
+
+def test_moderator_and_timekeeper_rotate_fairly_over_the_sheet(db_app: Flask, world: World) -> None:
+    people = world.learners[:3]
+    sessions = [new_session(db_app, world, starts_at=STARTS + timedelta(weeks=n)) for n in range(3)]
+    moderators, timekeepers = [], []
+    with db_app.app_context():
+        for session_id in sessions:
+            for user in people:
+                _book(world, session_id, user)
+            rotation = signups.rotate_roles(
+                world.course, sheet_id=world.sheet, session_id=session_id, now=NOW
+            )
+            assert rotation.problems == ()
+            record = signups.session_roster(
+                world.course, sheet_id=world.sheet, session_id=session_id
+            )[0]
+            assert (record.moderator_id, record.timekeeper_id) == (
+                rotation.assigned["moderator"],
+                rotation.assigned["timekeeper"],
+            )
+            moderators.append(record.moderator_id)
+            timekeepers.append(record.timekeeper_id)
+    assert sorted(moderators) == sorted(people)  # everyone moderates once in three sessions
+    assert sorted(timekeepers) == sorted(people)
+
+
+def test_stable_groups_are_formed_moved_and_bound_to_their_sheet(
+    db_app: Flask, world: World
+) -> None:
+    roster = world.learners[:7]
+    with db_app.app_context():
+        formed = signups.form_sheet_groups(
+            world.course, sheet_id=world.sheet, roster=roster, size_min=3, size_max=4, now=NOW
+        )
+        assert formed.problems == ()
+        assert [len(g.members) for g in formed.groups] == [4, 3]
+        assert sorted(u for g in formed.groups for u in g.members) == sorted(roster)
+        first, second = formed.groups
+        moved = signups.move_group_member(
+            world.course,
+            sheet_id=world.sheet,
+            user_id=first.members[0],
+            to_group_id=second.id,
+            size_min=3,
+            size_max=4,
+            now=NOW,
+        )
+        assert moved.problems == ()
+        assert [g.id for g in moved.groups] == [first.id, second.id]  # groups keep their ids
+        assert first.members[0] in moved.groups[1].members
+        too_small = signups.move_group_member(
+            world.course,
+            sheet_id=world.sheet,
+            user_id=moved.groups[0].members[0],
+            to_group_id=second.id,
+            size_min=3,
+            size_max=5,
+            now=NOW,
+        )
+        assert too_small.problems and too_small.groups == moved.groups
+        saved = signups.create_session(
+            world.course, sheet_id=world.sheet, plan=plan(), now=NOW, group_id=second.id
+        )
+        assert saved.session is not None and saved.session.group_id == second.id
+        with pytest.raises(signups.SheetNotFound):  # the sheet is not in the sibling course
+            signups.form_sheet_groups(
+                world.sibling, sheet_id=world.sheet, roster=roster, size_min=3, size_max=4, now=NOW
+            )
+    # A group of one sheet cannot hold a session of another (composite foreign key).
+    with pytest.raises(IntegrityError), db_app.app_context():
+        signups.create_session(
+            world.course, sheet_id=world.second_sheet, plan=plan(), now=NOW, group_id=second.id
+        )

@@ -243,6 +243,7 @@ def upgrade() -> None:
         sa.Column("signup_closes_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("cancel_deadline", sa.DateTime(timezone=True), nullable=True),
         sa.Column("min_size_deadline", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("minimum_checked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("moderator_id", sa.Integer(), nullable=True),
@@ -305,6 +306,9 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("signup_session", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_signup_session_minimum_due", ["minimum_checked_at", "starts_at"], unique=False
+        )
         batch_op.create_index(
             "ix_signup_session_sheet_starts", ["sheet_id", "starts_at"], unique=False
         )
@@ -439,6 +443,7 @@ def downgrade() -> None:
     op.drop_table("signup_audit")
     with op.batch_alter_table("signup_session", schema=None) as batch_op:
         batch_op.drop_index("ix_signup_session_sheet_starts")
+        batch_op.drop_index("ix_signup_session_minimum_due")
 
     op.drop_table("signup_session")
     with op.batch_alter_table("signup_group_member", schema=None) as batch_op:
