@@ -24,6 +24,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
+# Autouse: every test hands out the reused RSA test keys from the start (tests/support/servers.py).
+from tests.support.servers import fresh_keys
+
+__all__ = ["fresh_keys"]
+
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REDIS_SERVER = Path("/usr/bin/redis-server")
 REDIS_READY_LINE = "Ready to accept connections"

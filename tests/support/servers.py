@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from werkzeug.serving import BaseWSGIServer, make_server
@@ -129,13 +130,44 @@ def recorded_scores(lms_app: Any, lineitem_url: str) -> dict[str, Any]:
 # --- JSON documents over HTTP, and keys -----------------------------------------------------
 
 
-def new_private_key_pem() -> str:
+def _generate_private_key_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
+
+
+class _KeyPool:
+    """RSA-2048 keys cost ~50 ms each to generate, and almost every test makes one or more.
+    Within a test each call still gets a key no other call of that test got (so "another
+    key" is another key); the ``fresh_keys`` fixture starts each test at the pool's start,
+    so tests reuse the keys earlier tests had (each test has its own tool and key server)."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.handed_out = 0
+
+    def next(self) -> str:
+        if self.handed_out == len(self.keys):
+            self.keys.append(_generate_private_key_pem())
+        self.handed_out += 1
+        return self.keys[self.handed_out - 1]
+
+
+_KEY_POOL = _KeyPool()
+
+
+def new_private_key_pem() -> str:
+    """An RSA-2048 private key (PEM) that differs from every other one this test was given."""
+    return _KEY_POOL.next()
+
+
+@pytest.fixture(autouse=True)
+def fresh_keys() -> None:
+    """Autouse where imported (tests/conftest.py): each test hands keys out from the start."""
+    _KEY_POOL.handed_out = 0
 
 
 class JsonServer:

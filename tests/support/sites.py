@@ -6,11 +6,14 @@ contract changes instead of testing a shape the builder no longer writes.
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
 
 import jsonschema
+import jsonschema.exceptions
+import jsonschema.validators
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "site_builder" / "catalogue.schema.json"
 
@@ -107,11 +110,33 @@ PAGE = """<!doctype html>
 """
 
 
+@functools.cache
+def _catalogue_validator() -> Any:
+    """The schema's validator, built (and the schema checked) once per session."""
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    validator_class = jsonschema.validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    return validator_class(schema)
+
+
+def validated_catalogue_json(data: dict[str, Any]) -> str:
+    """``data`` as catalogue.json; raises jsonschema's best error if it breaks the contract."""
+    error = jsonschema.exceptions.best_match(_catalogue_validator().iter_errors(data))
+    if error is not None:
+        raise error
+    return json.dumps(data)
+
+
+@functools.cache
+def _default_catalogue_json() -> str:
+    return validated_catalogue_json(catalogue_data())  # validated once: it never changes
+
+
 def write_site(site_dir: Path, data: dict[str, Any] | None = None) -> Path:
-    data = data if data is not None else catalogue_data()
-    jsonschema.validate(data, json.loads(SCHEMA_FILE.read_text(encoding="utf-8")))
+    text = _default_catalogue_json() if data is None else validated_catalogue_json(data)
+    data = json.loads(text)
     site_dir.mkdir(parents=True, exist_ok=True)
-    (site_dir / "catalogue.json").write_text(json.dumps(data), encoding="utf-8")
+    (site_dir / "catalogue.json").write_text(text, encoding="utf-8")
     (site_dir / "index.html").write_text(PAGE.format(title="Home"), encoding="utf-8")
     for module in data["modules"]:
         page = site_dir / module["url"] / "index.html"
