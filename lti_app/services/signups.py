@@ -317,14 +317,21 @@ def edit_series(
             )
             for key, plan in new_plans
         )
-        moved = []
-        for record, plan in moves:
-            signups_repo.lock_session(session, scope, record.id, sheet_id)
-            moved.append(signups_repo.save_plan(session, scope, record.id, plan, None, now))
+        # Lock what changes in id order, as every multi-session writer does (no deadlock).
+        signups_repo.lock_sessions(
+            session,
+            scope,
+            [record.id for record, _ in moves] + [by_key[key].id for key in edit.cancel],
+            sheet_id,
+        )
+        moved = tuple(
+            signups_repo.save_plan(session, scope, record.id, plan, None, now)
+            for record, plan in moves
+        )
         cancelled = tuple(
             signups_repo.cancel_session(session, scope, by_key[key].id, now) for key in edit.cancel
         )
-    return SeriesSaved(stored, created=created, moved=tuple(moved), cancelled=cancelled)
+    return SeriesSaved(stored, created=created, moved=moved, cancelled=cancelled)
 
 
 def cancel_series(
@@ -339,16 +346,19 @@ def cancel_series(
     """Cancel every session of the series that has not started; the ones that have are kept."""
     with db.write_transaction() as session:
         signups_repo.lock_series(session, scope, series_id, sheet_id)
+        upcoming = [
+            record.id
+            for record in signups_repo.series_sessions(session, scope, series_id)
+            if not record.cancelled and record.plan.starts_at > now
+        ]
         cancelled = []
-        for record in signups_repo.series_sessions(session, scope, series_id):
-            if record.cancelled or record.plan.starts_at <= now:
-                continue
-            signups_repo.lock_session(session, scope, record.id, sheet_id)
-            cancelled.append(signups_repo.cancel_session(session, scope, record.id, now))
+        for session_id in signups_repo.lock_sessions(session, scope, upcoming, sheet_id):
+            record = signups_repo.cancel_session(session, scope, session_id, now)
+            cancelled.append(record)
             signups_repo.record_audit(
                 session,
                 scope,
-                AuditEntry(SESSION_CANCEL, record.id, instructor_id, reason=reason.strip()),
+                AuditEntry(SESSION_CANCEL, session_id, instructor_id, reason=reason.strip()),
                 now,
             )
         signups_repo.mark_series_cancelled(session, scope, series_id, now)

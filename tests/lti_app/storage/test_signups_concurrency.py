@@ -184,3 +184,37 @@ def test_an_override_racing_learners_is_the_only_seat_beyond_capacity_and_is_log
         "needs it for the exam",
     )
     assert entry.detail["overrode_capacity"] is overridden.overrode_capacity
+
+
+def test_racing_case_bringers_and_consultants_keep_the_case_bringer_places(
+    db_app: Flask,
+) -> None:
+    world = build_world(db_app, learners=RACERS)
+    session_id = new_session(db_app, world, seats=SEATS, case_bringer_places=2)
+    bringers = set(world.learners[:5])
+
+    def sign_up(user: int) -> Decision:
+        intent = Intent.CASE_BRINGER if user in bringers else Intent.CONSULTANT
+        return signups.book(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=user,
+            intent=intent,
+            now=NOW,
+        )
+
+    decisions = race(db_app, [partial(sign_up, user) for user in world.learners])
+    roster = _roster(db_app, world, session_id)
+    for intent, places, count in ((Intent.CASE_BRINGER, 2, 5), (Intent.CONSULTANT, 6, 10)):
+        mine = tuple(r for r in roster if r.intent is intent)
+        assert len(mine) == count
+        _assert_fifo(mine, places)  # the first to arrive in each role hold its places
+    positions = sorted(
+        (d.booking.intent, d.position)
+        for d in decisions
+        if d.outcome is Outcome.WAITLISTED and d.booking is not None
+    )
+    assert positions == [(Intent.CASE_BRINGER, n) for n in (1, 2, 3)] + [
+        (Intent.CONSULTANT, n) for n in (1, 2, 3, 4)
+    ]
