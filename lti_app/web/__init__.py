@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     from lti_app import catalogue
     from lti_app.web import (
         activity_placeholders,
+        calendar,
         course_home,
         deep_linking,
         errors,
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     deep_linking.init_app(app)  # kind deep_link
     modules.init_app(app)  # kind module, and the built site under /site/
     course_home.init_app(app)  # kind resource: the landing page of a plain course link
+    calendar.init_app(app)  # sign-ups' .ics downloads and private feed URLs
     # Features for sign-ups and exercises go here; the placeholder serves their kinds until
     # they register them, whatever the order of these lines.
     activity_placeholders.init_app(app)

@@ -1,0 +1,238 @@
+"""Calendar data for sign-ups: one booking as an .ics download, a person's private feed.
+
+What a calendar app keeps is one event per session, so an update replaces it instead of adding
+a second one (mod_booking's duplicate events, research §1.2):
+
+- ``UID`` is the session's, ``signup-session-<id>@<tool host>``: the same in the download and
+  the feed, before and after every edit.
+- ``SEQUENCE`` is the session's ``version``, which grows with every edit and cancellation, so
+  the app takes the newer copy. (Canvas sends 0 for ever.)
+- Times are UTC (``...Z``); calendar apps show them in the reader's own zone.
+- A cancelled session or booking stays in the data as ``STATUS:CANCELLED`` (a single download
+  of it is ``METHOD:CANCEL``), so the app removes the event rather than keeping a stale one.
+- Reminders are ``VALARM``: a day and an hour before.
+
+Privacy (research §3, design principle 6 and mod_organizer #79): the data is about the person
+who asked, never a course event: no other participant's name, no roster, no case content. The
+builders below take only the session's plan, the person's own booking and the names of the
+method and sheet, so nothing else can leak into the bytes.
+
+The builders are pure (records in, bytes out); the functions at the end load the records of
+one person in one course and manage their feed token (only its SHA-256 hash is stored).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from icalendar import Alarm, Calendar, Event
+
+from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.booking import BookingStatus
+from lti_app.storage import db, signups_repo
+from lti_app.storage.signups_repo import BookingRecord, FeedTokenRecord, SessionRecord
+
+PRODID = "-//Intervision//Session sign-ups//EN"
+REMINDERS = (timedelta(days=1), timedelta(hours=1))
+FEED_REFRESH = timedelta(hours=1)
+TOKEN_BYTES = 32
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+MethodName = Callable[[str], str | None]
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One person's booking of one session, with the words to describe it (no people)."""
+
+    booking: BookingRecord
+    session: SessionRecord
+    sheet_title: str = ""
+    method_name: str | None = None
+    sheet_url: str | None = None  # where the sheet opens in the LMS, when known
+
+    @property
+    def cancelled(self) -> bool:
+        return self.session.cancelled or self.booking.status is BookingStatus.CANCELLED
+
+    @property
+    def waitlisted(self) -> bool:
+        return self.booking.status is BookingStatus.WAITLISTED
+
+
+def session_uid(session_id: int, host: str) -> str:
+    """The event's UID: one per session, stable across edits, downloads and feeds."""
+    return f"signup-session-{session_id}@{host}"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _description(entry: CalendarEntry) -> str:
+    plan = entry.session.plan
+    lines: list[str] = []
+    if entry.cancelled:
+        lines.append(
+            "This session was cancelled."
+            if entry.session.cancelled
+            else "You cancelled this booking (or it was cancelled for you)."
+        )
+    elif entry.waitlisted:
+        lines.append("You are on the waitlist: you get a place if one becomes free.")
+    if entry.method_name:
+        lines.append(f"Method: {entry.method_name}")
+    if plan.place and plan.online_url:
+        lines.append(f"Online: {plan.online_url}")
+    if entry.sheet_title:
+        lines.append(f"Sign-up sheet: {entry.sheet_title}")
+    if entry.sheet_url:
+        lines.append(f"Open the sign-up sheet: {entry.sheet_url}")
+    return "\n".join(lines)
+
+
+def event_for(entry: CalendarEntry, host: str, now: datetime) -> Event:
+    """The VEVENT of one booking: what the session is, when, where; nothing about others."""
+    plan = entry.session.plan
+    event = Event()
+    event.add("uid", session_uid(entry.session.id, host))
+    event.add("sequence", entry.session.version)
+    event.add("dtstamp", _utc(now))
+    event.add("last-modified", _utc(entry.booking.updated_at))
+    event.add("dtstart", _utc(plan.starts_at))
+    event.add("dtend", _utc(plan.ends_at))
+    summary = plan.title if not entry.waitlisted else f"{plan.title} (waitlist)"
+    event.add("summary", summary)
+    location = plan.place or plan.online_url
+    if location:
+        event.add("location", location)
+    if plan.online_url:
+        event.add("url", plan.online_url)
+    description = _description(entry)
+    if description:
+        event.add("description", description)
+    if entry.cancelled:
+        event.add("status", "CANCELLED")
+        event.add("transp", "TRANSPARENT")
+        return event
+    event.add("status", "TENTATIVE" if entry.waitlisted else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    for before in REMINDERS:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Reminder: {plan.title}")
+        alarm.add("trigger", -before)
+        event.add_component(alarm)
+    return event
+
+
+def _calendar(method: str, name: str | None = None) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    if name:
+        calendar.add("x-wr-calname", name)
+    return calendar
+
+
+def booking_calendar(entry: CalendarEntry, *, host: str, now: datetime) -> bytes:
+    """One booking as a file to import: ``METHOD:CANCEL`` once it is cancelled."""
+    calendar = _calendar("CANCEL" if entry.cancelled else "PUBLISH")
+    calendar.add_component(event_for(entry, host, now))
+    return bytes(calendar.to_ical())
+
+
+def feed_calendar(
+    entries: Iterable[CalendarEntry], *, host: str, now: datetime, name: str
+) -> bytes:
+    """A person's subscription: every booking of theirs in one course, cancelled ones as
+    ``STATUS:CANCELLED`` so subscribed apps drop them."""
+    calendar = _calendar("PUBLISH", name)
+    calendar.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", FEED_REFRESH)
+    for entry in sorted(entries, key=lambda e: (e.session.plan.starts_at, e.session.id)):
+        calendar.add_component(event_for(entry, host, now))
+    return bytes(calendar.to_ical())
+
+
+# --- loading one person's bookings ----------------------------------------------------------
+
+
+def _no_method_names(_slug: str) -> str | None:
+    return None
+
+
+def person_entries(
+    scope: CourseScope, user_id: int, method_name: MethodName = _no_method_names
+) -> tuple[CalendarEntry, ...]:
+    """Every booking of this person in this course, each with its session and sheet."""
+    with db.transaction() as session:
+        bookings = signups_repo.bookings_of(session, scope, user_id)
+        sessions: dict[int, SessionRecord] = {}
+        sheets: dict[int, str] = {}
+        entries = []
+        for booking in bookings:
+            record = sessions.get(booking.session_id)
+            if record is None:
+                record = signups_repo.get_session(session, scope, booking.session_id)
+                sessions[record.id] = record
+            if record.sheet_id not in sheets:
+                sheet = signups_repo.get_sheet(session, scope, record.sheet_id)
+                sheets[record.sheet_id] = sheet.title if sheet is not None else ""
+            slug = record.plan.method
+            entries.append(
+                CalendarEntry(
+                    booking,
+                    record,
+                    sheet_title=sheets[record.sheet_id],
+                    method_name=method_name(slug) if slug else None,
+                )
+            )
+    return tuple(entries)
+
+
+def booking_entry(
+    scope: CourseScope, user_id: int, booking_id: int, method_name: MethodName = _no_method_names
+) -> CalendarEntry | None:
+    """This person's own booking ``booking_id`` in this course; None for anyone else's."""
+    return next(
+        (e for e in person_entries(scope, user_id, method_name) if e.booking.id == booking_id),
+        None,
+    )
+
+
+# --- feed tokens --------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def replace_feed_token(scope: CourseScope, user_id: int, now: datetime) -> str:
+    """A new feed token for this person in this course; every older one stops working.
+    The token is returned once and only its hash is kept."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    with db.write_transaction() as session:
+        signups_repo.revoke_feed_tokens(session, scope, user_id, now)
+        signups_repo.add_feed_token(session, scope, user_id, token_hash(token), now)
+    return token
+
+
+def revoke_feed(scope: CourseScope, user_id: int, now: datetime) -> int:
+    """Stop this person's feed URL(s) in this course; how many were live."""
+    with db.write_transaction() as session:
+        return signups_repo.revoke_feed_tokens(session, scope, user_id, now)
+
+
+def feed_owner(token: str, now: datetime) -> FeedTokenRecord | None:
+    """Whose feed this token opens (person and course); None when unknown or revoked."""
+    if not token or len(token) > 200:
+        return None
+    with db.write_transaction() as session:
+        return signups_repo.find_feed_token(session, token_hash(token), now)
