@@ -46,25 +46,22 @@ from lti_app.domain.signups.recurrence import (
 )
 from lti_app.domain.signups.rotation import Rotation, choose_roles
 from lti_app.storage import db, signups_repo
-from lti_app.storage.signups_repo import (
-    AuditEntry,
-    AuditRecord,
-    BookingConflict,
-    BookingRecord,
-    DueSession,
-    GroupRecord,
-    LockedSession,
-    SeriesRecord,
-    SessionRecord,
-    SessionSummary,
-    SheetLink,
-    SheetRecord,
-)
+from lti_app.storage.signups_repo import AuditEntry, BookingConflict, LockedSession
 
-# The refusals a view may meet, re-exported so views import only this module.
+# What views and the worker get back or hand in, and the refusals they may meet: re-exported,
+# so that callers import this module only.
+from lti_app.storage.signups_repo import AuditRecord as AuditRecord
+from lti_app.storage.signups_repo import BookingRecord as BookingRecord
+from lti_app.storage.signups_repo import DueSession as DueSession
+from lti_app.storage.signups_repo import GroupRecord as GroupRecord
 from lti_app.storage.signups_repo import SeriesNotFound as SeriesNotFound
+from lti_app.storage.signups_repo import SeriesRecord as SeriesRecord
 from lti_app.storage.signups_repo import SessionNotFound as SessionNotFound
+from lti_app.storage.signups_repo import SessionRecord as SessionRecord
+from lti_app.storage.signups_repo import SessionSummary as SessionSummary
+from lti_app.storage.signups_repo import SheetLink as SheetLink
 from lti_app.storage.signups_repo import SheetNotFound as SheetNotFound
+from lti_app.storage.signups_repo import SheetRecord as SheetRecord
 from lti_app.storage.signups_repo import StaleSession as StaleSession
 
 # Audit actions (``signup_audit.action``).
@@ -605,6 +602,13 @@ def session_roster(
 def my_bookings(scope: CourseScope, *, sheet_id: int, user_id: int) -> tuple[BookingRecord, ...]:
     with db.transaction() as session:
         return signups_repo.bookings_of(session, scope, user_id, sheet_id)
+
+
+def person_names(scope: CourseScope, user_ids: Iterable[int]) -> dict[int, str]:
+    """Names the platform shared, by user id (people of this course's platform only; a name it
+    withheld is missing, and the view shows a pseudonym instead)."""
+    with db.transaction() as session:
+        return signups_repo.person_names(session, scope, tuple(user_ids))
 
 
 def session_log(scope: CourseScope, *, sheet_id: int, session_id: int) -> tuple[AuditRecord, ...]:

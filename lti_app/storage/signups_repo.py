@@ -39,6 +39,7 @@ from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.recurrence import Repeat, SeriesPlan, StoredOccurrence
 from lti_app.domain.signups.rotation import RoleTaken
 from lti_app.storage.locking import locked
+from lti_app.storage.models import LtiUser, Tenant
 from lti_app.storage.signup_models import (
     SESSION_CANCELLED,
     SESSION_SCHEDULED,
@@ -868,6 +869,22 @@ def bookings_of(
         )
     rows = session.scalars(query.order_by(SignupBooking.session_id)).all()
     return tuple(_booking_record(row) for row in rows)
+
+
+def person_names(session: Session, scope: CourseScope, user_ids: Sequence[int]) -> dict[int, str]:
+    """Shared names of these people, by id; only people of the course's platform (the
+    tenant's issuer) are looked up, and people without a shared name are left out."""
+    if not user_ids:
+        return {}
+    issuer = select(Tenant.issuer).where(Tenant.id == scope.tenant_id).scalar_subquery()
+    rows = session.execute(
+        select(LtiUser.id, LtiUser.name).where(
+            LtiUser.id.in_(list(dict.fromkeys(user_ids))),
+            LtiUser.issuer == issuer,
+            LtiUser.name.is_not(None),
+        )
+    )
+    return {user_id: name for user_id, name in rows if name and name.strip()}
 
 
 def record_audit(

@@ -24,6 +24,7 @@ from lti_app.domain.signups.booking import (
 from lti_app.domain.signups.recurrence import Repeat, SeriesPlan
 from lti_app.services import signups
 from lti_app.storage import db, signups_repo
+from lti_app.storage.models import LtiUser
 from lti_app.storage.signup_models import SignupBooking
 from lti_app.storage.signups_repo import BookingConflict, SessionNotFound, SheetLink
 from tests.lti_app.storage.signup_world import (
@@ -560,3 +561,20 @@ def test_stable_groups_are_formed_moved_and_bound_to_their_sheet(
         signups.create_session(
             world.course, sheet_id=world.second_sheet, plan=plan(), now=NOW, group_id=second.id
         )
+
+
+def test_names_are_read_only_for_people_of_the_courses_platform(
+    db_app: Flask, world: World
+) -> None:
+    ann, bob, cid = world.learners[:3]
+    with db.transaction(db_app) as session:
+        session.get(LtiUser, ann).name = "Ann Example"  # type: ignore[union-attr]
+        session.get(LtiUser, cid).name = "   "  # type: ignore[union-attr]
+        stranger = LtiUser(issuer="https://lms2.test", sub="eve", name="Eve Elsewhere")
+        session.add(stranger)
+        session.flush()
+        eve = stranger.id
+    with db_app.app_context():
+        assert signups.person_names(world.course, [ann, bob, cid, eve]) == {ann: "Ann Example"}
+        assert signups.person_names(world.other_tenant, [ann, eve]) == {eve: "Eve Elsewhere"}
+        assert signups.person_names(world.course, []) == {}
