@@ -21,11 +21,17 @@ KINDS = ("resource", "deep_link")
 def course() -> ResponseReturnValue:
     lms = current_lms()
     state = lms.store.read()
+    # ``?learner=<sub>`` picks who "Launch as learner" is (a sign-up needs several people).
+    learner = lms.settings.launchable_user("learner", request.args.get("learner", ""))
     return render_template(
         "course.html",
         settings=lms.settings,
         links=course_links(lms, state),
-        people={role: lms.settings.launchable_user(role) for role in ROLES},
+        people={
+            "instructor": lms.settings.launchable_user("instructor"),
+            "learner": learner or lms.settings.launchable_user("learner"),
+        },
+        learners=lms.settings.launchable_users("learner"),
         has_courseware=lms.settings.site_dir is not None,
     )
 
@@ -45,9 +51,10 @@ def launch() -> ResponseReturnValue:
         abort(400, description="Choose 'instructor' or 'learner' and a launch kind.")
     if kind == "deep_link" and role != "instructor":
         abort(400, description="Only an instructor can add content by deep linking.")
-    user = lms.settings.launchable_user(role)
+    person = request.form.get("person", "") if role == "learner" else ""
+    user = lms.settings.launchable_user(role, person)
     if user is None:
-        abort(400, description=f"The demo course has no {role} to launch as.")
+        abort(400, description=f"The demo course has no such {role} to launch as.")
     link = None
     if kind == "resource":
         link = find_link(lms, lms.store.read(), request.form.get("link", ""))

@@ -67,10 +67,10 @@ def build_launch(lms: DemoLms, pending: dict[str, Any], user: DemoUser) -> str:
     settings = lms.settings
     launch = DemoMessageLaunch(current_platform_request(), lms.conf())
     launch.set_user_data(user.sub, list(user.roles), full_name=user.name, email_address=user.email)
+    names = {"given_name": user.given_name, "family_name": user.family_name}
     launch.set_extra_claims(
         {
-            "given_name": user.given_name,
-            "family_name": user.family_name,
+            **{claim: value for claim, value in names.items() if value},  # omitted if withheld
             TOOL_PLATFORM: {
                 "guid": settings.issuer,
                 "name": "Intervision demo LMS",

@@ -23,6 +23,7 @@ from lti1p3platform.service_connector import (
 from lti_app.demo_lms.context import DemoLms
 from lti_app.demo_lms.launches import course_links
 from lti_app.demo_lms.platform import current_platform_request
+from lti_app.demo_lms.settings import DemoUser
 
 LINE_ITEM_FIELDS = (
     "label",
@@ -215,15 +216,7 @@ class DemoNrps(NamesRoleProvisioningService):  # type: ignore[misc]
         **_ignored: Any,
     ) -> TPage:
         members = [
-            {
-                "user_id": u.sub,
-                "roles": list(u.roles),
-                "status": "Active",
-                "name": u.name,
-                "given_name": u.given_name,
-                "family_name": u.family_name,
-                "email": u.email,
-            }
+            _member(u)
             for u in self.lms.settings.users
             if role is None or any(r == role or r.endswith("#" + role) for r in u.roles)
         ]
@@ -236,3 +229,17 @@ class DemoNrps(NamesRoleProvisioningService):  # type: ignore[misc]
     def is_resource_link_valid(self, context_id: str, resource_link_id: str) -> bool:
         links = course_links(self.lms, self.lms.store.read())
         return any(link["id"] == resource_link_id for link in links)
+
+
+def _member(user: DemoUser) -> dict[str, Any]:
+    """An NRPS member; a person whose name the platform withholds has no name fields at all."""
+    member: dict[str, Any] = {"user_id": user.sub, "roles": list(user.roles), "status": "Active"}
+    for key, value in (
+        ("name", user.name),
+        ("given_name", user.given_name),
+        ("family_name", user.family_name),
+        ("email", user.email),
+    ):
+        if value:
+            member[key] = value
+    return member

@@ -32,6 +32,11 @@ class DemoUser:
         return INSTRUCTOR_ROLES[0] in self.roles
 
 
+def _learner(sub: str, given: str, family: str) -> DemoUser:
+    email = f"{given}.{family.replace(' ', '')}@example.org".lower().replace("é", "e")
+    return DemoUser(f"demo-learner-{sub}", f"{given} {family}", given, family, email, LEARNER_ROLES)
+
+
 DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser(
         "demo-instructor-anna",
@@ -41,24 +46,19 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         "anna.devries@example.org",
         INSTRUCTOR_ROLES,
     ),
-    DemoUser(
-        "demo-learner-bram",
-        "Bram Jansen",
-        "Bram",
-        "Jansen",
-        "bram.jansen@example.org",
-        LEARNER_ROLES,
-    ),
-    # Not launchable: a third member so the roster is long enough to page through.
-    DemoUser(
-        "demo-learner-chloe",
-        "Chloé Martin",
-        "Chloé",
-        "Martin",
-        "chloe.martin@example.org",
-        LEARNER_ROLES,
-        can_launch=False,
-    ),
+    # Enough learners to fill a sign-up sheet, form two intervision groups and run an exercise
+    # (a case-bringer, a moderator and consultants); the first is "Launch as learner".
+    _learner("bram", "Bram", "Jansen"),
+    _learner("chloe", "Chloé", "Martin"),
+    _learner("daan", "Daan", "Bakker"),
+    _learner("elif", "Elif", "Yılmaz"),
+    _learner("femke", "Femke", "Visser"),
+    _learner("gerrit", "Gerrit", "Smit"),
+    _learner("hanna", "Hanna", "Schmidt"),
+    _learner("ilias", "Ilias", "El Amrani"),
+    # A platform that withholds a person's name and e-mail (a privacy setting in Moodle and
+    # Canvas): the tool must show a stable pseudonym, never the raw ``sub``.
+    DemoUser("demo-learner-withheld", "", "", "", "", LEARNER_ROLES),
 )
 
 
@@ -145,9 +145,14 @@ class DemoLmsSettings:
     def user(self, sub: str) -> DemoUser | None:
         return next((user for user in self.users if user.sub == sub), None)
 
-    def launchable_user(self, role: str) -> DemoUser | None:
-        """The demo person who launches as 'instructor' or 'learner'."""
+    def launchable_users(self, role: str) -> tuple[DemoUser, ...]:
+        """Everyone who can launch as 'instructor' or 'learner', in roster order."""
         want_instructor = role == "instructor"
-        return next(
-            (u for u in self.users if u.can_launch and u.is_instructor == want_instructor), None
-        )
+        return tuple(u for u in self.users if u.can_launch and u.is_instructor == want_instructor)
+
+    def launchable_user(self, role: str, sub: str = "") -> DemoUser | None:
+        """The person ``sub`` if they can launch in ``role``; without ``sub``, the first one."""
+        people = self.launchable_users(role)
+        if not sub:
+            return people[0] if people else None
+        return next((u for u in people if u.sub == sub), None)

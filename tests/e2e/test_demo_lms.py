@@ -53,15 +53,24 @@ NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.r
 # --- helpers: what a browser and the tool would send ---------------------------------------
 
 
-def start_login(demo: RunningDemo, role: str = "learner", kind: str = "resource") -> dict[str, str]:
-    """Press a launch button; return the login-initiation parameters sent to the tool."""
+def start_login(
+    demo: RunningDemo, role: str = "learner", kind: str = "resource", person: str = ""
+) -> dict[str, str]:
+    """Press a launch button (as ``person``, if given); return the login-initiation parameters
+    sent to the tool."""
     browser = requests.Session()
     page = browser.get(demo.urls.course, timeout=10).text
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
     assert csrf, "the course page has no CSRF token in its launch forms"
     response = browser.post(
         demo.urls.lms + "/launch",
-        data={"csrf_token": csrf.group(1), "role": role, "kind": kind, "link": "intervision-home"},
+        data={
+            "csrf_token": csrf.group(1),
+            "role": role,
+            "kind": kind,
+            "link": "intervision-home",
+            **({"person": person} if person else {}),
+        },
         allow_redirects=False,
         timeout=10,
     )
@@ -105,9 +114,9 @@ def verified_id_token(demo: RunningDemo, token: str) -> dict[str, Any]:
 
 
 def launch_claims(
-    demo: RunningDemo, role: str = "learner", kind: str = "resource"
+    demo: RunningDemo, role: str = "learner", kind: str = "resource", person: str = ""
 ) -> dict[str, Any]:
-    login = start_login(demo, role, kind)
+    login = start_login(demo, role, kind, person)
     response = requests.get(demo.urls.lms + "/auth", params=auth_request(demo, login), timeout=10)
     assert response.status_code == 200, response.text
     return verified_id_token(demo, autopost_form(response.text)[1]["id_token"])
@@ -162,6 +171,32 @@ def test_id_token_is_signed_by_the_published_key_and_carries_the_launch(demo: Ru
     assert ags["lineitems"] == demo.urls.lms + "/api/lineitems"
     nrps = claims["https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"]
     assert nrps["context_memberships_url"] == demo.urls.lms + "/api/memberships"
+
+
+def test_any_of_the_learners_can_launch_and_a_withheld_name_is_not_sent(
+    demo: RunningDemo,
+) -> None:
+    """Sign-ups need a class: the course page offers every learner, and one learner's name is
+    withheld the way a platform's privacy setting does it (no name claims at all)."""
+    page = requests.get(demo.urls.course, timeout=10).text
+    offered = re.findall(r'<option value="(demo-learner-[a-z]+)"', page)
+    assert len(offered) >= 8 and len(set(offered)) == len(offered)
+
+    claims = launch_claims(demo, "learner", person="demo-learner-hanna")
+    assert claims["sub"] == "demo-learner-hanna" and claims["name"] == "Hanna Schmidt"
+
+    withheld = launch_claims(demo, "learner", person="demo-learner-withheld")
+    assert withheld["sub"] == "demo-learner-withheld"
+    assert not {"name", "given_name", "family_name", "email"} & withheld.keys()
+
+    picked = requests.get(demo.urls.course, params={"learner": "demo-learner-daan"}, timeout=10)
+    assert '<input type="hidden" name="person" value="demo-learner-daan">' in picked.text
+
+
+def test_an_instructor_cannot_launch_as_a_learner_of_the_list(demo: RunningDemo) -> None:
+    """``person`` only picks among learners; it never turns a learner launch into another role."""
+    claims = launch_claims(demo, "instructor", person="demo-learner-hanna")
+    assert claims["sub"] == "demo-instructor-anna"
 
 
 def test_the_real_tool_accepts_the_launch(demo: RunningDemo) -> None:
@@ -408,12 +443,23 @@ def test_nrps_pages_use_an_unquoted_rel_next_that_pylti1p3_does_not_follow(
     while url:
         page = requests.get(url, headers=bearer, timeout=10)
         assert page.status_code == 200, page.text
-        names += [member["name"] for member in page.json()["members"]]
+        names += [member.get("name", "(withheld)") for member in page.json()["members"]]
         link = page.headers.get("Link")
         links.append(link)
         match = re.fullmatch(r"<([^>]+)>; rel=next", link or "")
         url = match.group(1) if match else None
-    assert names == ["Anna de Vries", "Bram Jansen", "Chloé Martin"]
+    assert names == [
+        "Anna de Vries",
+        "Bram Jansen",
+        "Chloé Martin",
+        "Daan Bakker",
+        "Elif Yılmaz",
+        "Femke Visser",
+        "Gerrit Smit",
+        "Hanna Schmidt",
+        "Ilias El Amrani",
+        "(withheld)",
+    ]
     assert links[-1] is None and all(link and 'rel="next"' not in link for link in links[:-1])
 
     nrps = NamesRolesProvisioningService(
