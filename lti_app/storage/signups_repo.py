@@ -34,6 +34,7 @@ from lti_app.domain.signups.booking import (
     Intent,
     SeatRules,
     SessionState,
+    waitlist_position,
 )
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.recurrence import Repeat, SeriesPlan, StoredOccurrence
@@ -869,6 +870,61 @@ def bookings_of(
         )
     rows = session.scalars(query.order_by(SignupBooking.session_id)).all()
     return tuple(_booking_record(row) for row in rows)
+
+
+def person_sessions(
+    session: Session, scope: CourseScope, user_id: int
+) -> tuple[tuple[SessionRecord, BookingRecord], ...]:
+    """Every session this person booked in this course with their booking, by start (for
+    their calendar feed: their own bookings only, nobody else's)."""
+    rows = session.execute(
+        select(SignupSession, SignupBooking)
+        .join(SignupBooking, SignupBooking.session_id == SignupSession.id)
+        .where(
+            *_in_course(SignupBooking, scope),
+            *_in_course(SignupSession, scope),
+            SignupBooking.user_id == user_id,
+        )
+        .order_by(SignupSession.starts_at, SignupSession.id)
+    ).all()
+    return tuple((_session_record(s), _booking_record(b)) for s, b in rows)
+
+
+def waitlist_positions(
+    session: Session, scope: CourseScope, sheet_id: int, user_id: int
+) -> dict[int, int]:
+    """This person's place on each waitlist of the sheet (session id → 1-based), as
+    ``booking.waitlist_position`` counts it; a read for pages, not locked."""
+    waiting = select(SignupBooking.session_id).where(
+        *_in_course(SignupBooking, scope),
+        SignupBooking.user_id == user_id,
+        SignupBooking.status == BookingStatus.WAITLISTED.value,
+    )
+    rows = session.execute(
+        select(
+            SignupBooking.session_id,
+            SignupBooking.id,
+            SignupBooking.user_id,
+            SignupBooking.intent,
+            SignupBooking.status,
+            SignupBooking.arrival,
+            SignupBooking.override_by,
+        )
+        .join(SignupSession, SignupSession.id == SignupBooking.session_id)
+        .where(
+            *_in_course(SignupBooking, scope),
+            SignupSession.sheet_id == sheet_id,
+            SignupBooking.session_id.in_(waiting),
+        )
+    )
+    by_session: dict[int, list[Booking]] = {}
+    for row in rows:
+        by_session.setdefault(row.session_id, []).append(_domain_booking(row))
+    positions = {
+        sid: waitlist_position(SessionState(tuple(bookings)), user_id)
+        for sid, bookings in by_session.items()
+    }
+    return {sid: place for sid, place in positions.items() if place is not None}
 
 
 def person_names(session: Session, scope: CourseScope, user_ids: Sequence[int]) -> dict[int, str]:

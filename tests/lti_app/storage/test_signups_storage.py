@@ -578,3 +578,38 @@ def test_names_are_read_only_for_people_of_the_courses_platform(
         assert signups.person_names(world.course, [ann, bob, cid, eve]) == {ann: "Ann Example"}
         assert signups.person_names(world.other_tenant, [ann, eve]) == {eve: "Eve Elsewhere"}
         assert signups.person_names(world.course, []) == {}
+
+
+def test_a_waitlist_place_and_the_private_feed_show_only_ones_own_bookings(
+    db_app: Flask, world: World
+) -> None:
+    full = new_session(db_app, world, seats=1)
+    other = new_session(db_app, world, seats=4, starts_at=STARTS + timedelta(days=1))
+    a, b, c = world.learners[:3]
+    with db_app.app_context():
+        for user in (a, b, c):
+            _book(world, full, user)
+        _book(world, other, c)
+        _book(world, other, a)
+        assert signups.waitlist_positions(world.course, sheet_id=world.sheet, user_id=c) == {
+            full: 2
+        }
+        assert signups.waitlist_positions(world.course, sheet_id=world.sheet, user_id=a) == {}
+        assert (
+            signups.waitlist_positions(world.course, sheet_id=world.second_sheet, user_id=c) == {}
+        )
+
+        token = signups.new_feed_token(world.course, user_id=c, now=NOW)
+        feed = signups.open_feed(token, NOW)
+        assert feed is not None and (feed.scope, feed.user_id) == (world.course, c)
+        assert [(s.id, b.user_id, b.status) for s, b in feed.entries] == [
+            (full, c, BookingStatus.WAITLISTED),
+            (other, c, BookingStatus.CONFIRMED),
+        ]
+        assert signups.open_feed(token + "x", NOW) is None
+
+        renewed = signups.new_feed_token(world.course, user_id=c, now=NOW)
+        assert renewed != token and signups.open_feed(token, NOW) is None
+        assert signups.open_feed(renewed, NOW) is not None
+        assert signups.revoke_feed(world.course, user_id=c, now=NOW) == 1
+        assert signups.open_feed(renewed, NOW) is None
