@@ -26,6 +26,7 @@ from lti_app.domain.signups.booking import (
     Decision,
     Intent,
     Outcome,
+    SeatRules,
     decide_cancel,
     decide_signup,
 )
@@ -152,8 +153,13 @@ def edit_session(
         if target.record.version != expected_version:
             raise StaleSession(f"session {session_id}: form had version {expected_version}")
         before = target.record.plan
+        # Judged on the new plan's times too: a moved deadline decides whether to promote.
         change = decide_capacity_change(
-            target.rules, target.state, plan.seats_max, plan.case_bringer_places, now
+            SeatRules.from_plan(plan, cancelled=target.record.cancelled),
+            target.state,
+            plan.seats_max,
+            plan.case_bringer_places,
+            now,
         )
         saved = signups_repo.save_plan(
             session, scope, session_id, plan, expected_version, now, detach=True
