@@ -16,7 +16,6 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 # Autouse: every test hands out the reused RSA test keys from the start (tests/support/servers.py).
+from tests.support.databases import PostgresServer, RedisServer, copy_sqlite_template
 from tests.support.servers import fresh_keys
 
 __all__ = ["fresh_keys"]
@@ -33,23 +33,6 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REDIS_SERVER = Path("/usr/bin/redis-server")
 REDIS_READY_LINE = "Ready to accept connections"
 TEST_BASE_URL = "https://tool.test"
-
-
-@dataclass(frozen=True)
-class PostgresServer:
-    host: str
-    port: int
-    user: str
-
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://{self.user}@{self.host}:{self.port}/{database}"
-
-    def admin_connect(self) -> Any:
-        import psycopg
-
-        return psycopg.connect(
-            host=self.host, port=self.port, user=self.user, dbname="postgres", autocommit=True
-        )
 
 
 def _free_loopback_port() -> int:
@@ -185,16 +168,6 @@ def migrated_postgres_database(
         yield url
 
 
-@dataclass(frozen=True)
-class RedisServer:
-    host: str
-    port: int
-
-    @property
-    def url(self) -> str:
-        return f"redis://{self.host}:{self.port}/0"
-
-
 def _await_redis_ready(process: subprocess.Popen[bytes], timeout: float) -> None:
     """Read the server's log on stdout until it says it accepts connections (no polling)."""
     assert process.stdout is not None
@@ -295,23 +268,13 @@ def migrated_sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return template
 
 
-def _sqlite_file(url: str) -> Path | None:
-    prefix = "sqlite:///"
-    return Path(url.removeprefix(prefix)) if url.startswith(prefix) else None
-
-
 def _migrated_app(config: dict[str, Any], template: Path) -> Iterator[Flask]:
     """The app on a migrated database: a copy of the template for a new SQLite file (the same
     schema Alembic gives, without running every migration per test); Alembic otherwise."""
     from lti_app import create_app
     from lti_app.storage import db, migrate
 
-    sqlite_file = _sqlite_file(str(config["DATABASE_URL"]))
-    copied = sqlite_file is not None and not sqlite_file.exists()
-    if copied:
-        assert sqlite_file is not None
-        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(template, sqlite_file)
+    copied = copy_sqlite_template(str(config["DATABASE_URL"]), template)
     app = create_app(config)
     engine = db.get_engine(app)
     if not copied:

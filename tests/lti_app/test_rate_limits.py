@@ -17,7 +17,7 @@ from lti_app import create_app
 from lti_app.config import ConfigError, settings_from_environment
 from lti_app.lti.rate_limits import DEFAULT_LIMIT
 from lti_app.storage import db, migrate
-from tests.conftest import RedisServer
+from tests.support.databases import RedisServer
 
 TOOL = "https://tool.test"
 LOGIN = TOOL + "/lti/login?iss=https%3A%2F%2Funknown.example&login_hint=u&target_link_uri=x"

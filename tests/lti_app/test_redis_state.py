@@ -29,6 +29,7 @@ from lti_app.storage import db, lti_state, migrate
 from lti_app.storage.redis_state import RedisStateStore
 from tests.support import state_scenarios
 from tests.support.clock import Clock
+from tests.support.databases import copy_sqlite_template
 from tests.support.launches import registered_platform
 from tests.support.platforms import INSTRUCTOR, KeySetServer, Platform
 from tests.support.refusals import HOME, assert_refused
@@ -39,18 +40,22 @@ ON_REDIS = pytest.mark.parametrize("state_backend", ["redis"], indirect=True)
 LIFETIME = timedelta(minutes=5)
 
 
-def _migrated(config: dict[str, Any]) -> Iterator[Flask]:
+def _migrated(config: dict[str, Any], template: Path) -> Iterator[Flask]:
+    copied = copy_sqlite_template(str(config["DATABASE_URL"]), template)
     app = create_app(config)
-    migrate.upgrade(db.get_engine(app))
+    if not copied:
+        migrate.upgrade(db.get_engine(app))
     yield app
     lti_state.get_state_store(app).close()
     db.get_engine(app).dispose()
 
 
 @pytest.fixture
-def state_app(app_config: dict[str, Any], state_backend: dict[str, Any]) -> Iterator[Flask]:
+def state_app(
+    app_config: dict[str, Any], state_backend: dict[str, Any], migrated_sqlite_template: Path
+) -> Iterator[Flask]:
     """The tool with its LTI state in the backend ``state_backend`` names."""
-    yield from _migrated({**app_config, **state_backend})
+    yield from _migrated({**app_config, **state_backend}, migrated_sqlite_template)
 
 
 @pytest.fixture
@@ -278,11 +283,13 @@ def test_healthz_reports_redis(state_app: Flask) -> None:
 
 
 @pytest.fixture
-def unreachable_redis_app(app_config: dict[str, Any]) -> Iterator[Flask]:
+def unreachable_redis_app(
+    app_config: dict[str, Any], migrated_sqlite_template: Path
+) -> Iterator[Flask]:
     with socket.socket() as probe:  # a port nothing listens on once the probe is closed
         probe.bind(("127.0.0.1", 0))
         closed = f"redis://127.0.0.1:{probe.getsockname()[1]}/0"
-    yield from _migrated({**app_config, "REDIS_URL": closed})
+    yield from _migrated({**app_config, "REDIS_URL": closed}, migrated_sqlite_template)
 
 
 def test_redis_down_gives_503_pages_not_500s(
