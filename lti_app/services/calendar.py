@@ -18,13 +18,12 @@ builders below take only the session's plan, the person's own booking and the na
 method and sheet, so nothing else can leak into the bytes.
 
 The builders are pure (records in, bytes out); the functions at the end load the records of
-one person in one course and manage their feed token (only its SHA-256 hash is stored).
+one person in one course. Feed tokens are ``services.signups``' (``new_feed_token``,
+``revoke_feed``, ``open_feed``: only the token's SHA-256 is stored).
 """
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -33,13 +32,14 @@ from icalendar import Alarm, Calendar, Event
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import BookingStatus
+from lti_app.services import signups
 from lti_app.storage import db, signups_repo
-from lti_app.storage.signups_repo import BookingRecord, FeedTokenRecord, SessionRecord
+from lti_app.storage.signups_repo import BookingRecord, SessionRecord
 
 PRODID = "-//Intervision//Session sign-ups//EN"
 REMINDERS = (timedelta(days=1), timedelta(hours=1))
 FEED_REFRESH = timedelta(hours=1)
-TOKEN_BYTES = 32
+MAX_TOKEN_LENGTH = 200
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 MethodName = Callable[[str], str | None]
@@ -51,7 +51,6 @@ class CalendarEntry:
 
     booking: BookingRecord
     session: SessionRecord
-    sheet_title: str = ""
     method_name: str | None = None
     sheet_url: str | None = None  # where the sheet opens in the LMS, when known
 
@@ -88,8 +87,6 @@ def _description(entry: CalendarEntry) -> str:
         lines.append(f"Method: {entry.method_name}")
     if plan.place and plan.online_url:
         lines.append(f"Online: {plan.online_url}")
-    if entry.sheet_title:
-        lines.append(f"Sign-up sheet: {entry.sheet_title}")
     if entry.sheet_url:
         lines.append(f"Open the sign-up sheet: {entry.sheet_url}")
     return "\n".join(lines)
@@ -161,78 +158,44 @@ def feed_calendar(
     return bytes(calendar.to_ical())
 
 
-# --- loading one person's bookings ----------------------------------------------------------
+# --- loading one person's bookings (``services.signups`` owns the feed tokens) -------------
 
 
 def _no_method_names(_slug: str) -> str | None:
     return None
 
 
-def person_entries(
-    scope: CourseScope, user_id: int, method_name: MethodName = _no_method_names
+def entries_of(
+    pairs: Iterable[tuple[SessionRecord, BookingRecord]],
+    method_name: MethodName = _no_method_names,
 ) -> tuple[CalendarEntry, ...]:
-    """Every booking of this person in this course, each with its session and sheet."""
-    with db.transaction() as session:
-        bookings = signups_repo.bookings_of(session, scope, user_id)
-        sessions: dict[int, SessionRecord] = {}
-        sheets: dict[int, str] = {}
-        entries = []
-        for booking in bookings:
-            record = sessions.get(booking.session_id)
-            if record is None:
-                record = signups_repo.get_session(session, scope, booking.session_id)
-                sessions[record.id] = record
-            if record.sheet_id not in sheets:
-                sheet = signups_repo.get_sheet(session, scope, record.sheet_id)
-                sheets[record.sheet_id] = sheet.title if sheet is not None else ""
-            slug = record.plan.method
-            entries.append(
-                CalendarEntry(
-                    booking,
-                    record,
-                    sheet_title=sheets[record.sheet_id],
-                    method_name=method_name(slug) if slug else None,
-                )
-            )
-    return tuple(entries)
+    """Calendar entries of one person's (session, own booking) pairs."""
+    return tuple(
+        CalendarEntry(
+            booking,
+            record,
+            method_name=method_name(record.plan.method) if record.plan.method else None,
+        )
+        for record, booking in pairs
+    )
 
 
 def booking_entry(
     scope: CourseScope, user_id: int, booking_id: int, method_name: MethodName = _no_method_names
 ) -> CalendarEntry | None:
     """This person's own booking ``booking_id`` in this course; None for anyone else's."""
-    return next(
-        (e for e in person_entries(scope, user_id, method_name) if e.booking.id == booking_id),
-        None,
-    )
+    with db.transaction() as session:
+        pairs = signups_repo.person_sessions(session, scope, user_id)
+    mine = [(record, booking) for record, booking in pairs if booking.id == booking_id]
+    return next(iter(entries_of(mine, method_name)), None)
 
 
-# --- feed tokens --------------------------------------------------------------------------
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def replace_feed_token(scope: CourseScope, user_id: int, now: datetime) -> str:
-    """A new feed token for this person in this course; every older one stops working.
-    The token is returned once and only its hash is kept."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    with db.write_transaction() as session:
-        signups_repo.revoke_feed_tokens(session, scope, user_id, now)
-        signups_repo.add_feed_token(session, scope, user_id, token_hash(token), now)
-    return token
-
-
-def revoke_feed(scope: CourseScope, user_id: int, now: datetime) -> int:
-    """Stop this person's feed URL(s) in this course; how many were live."""
-    with db.write_transaction() as session:
-        return signups_repo.revoke_feed_tokens(session, scope, user_id, now)
-
-
-def feed_owner(token: str, now: datetime) -> FeedTokenRecord | None:
-    """Whose feed this token opens (person and course); None when unknown or revoked."""
-    if not token or len(token) > 200:
+def feed_entries(
+    token: str, now: datetime, method_name: MethodName = _no_method_names
+) -> tuple[CalendarEntry, ...] | None:
+    """What the feed of ``token`` holds (its person's bookings in its course, through
+    ``signups.open_feed``); None when the token is unknown or revoked."""
+    if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
-    with db.write_transaction() as session:
-        return signups_repo.find_feed_token(session, token_hash(token), now)
+    feed = signups.open_feed(token, now)
+    return entries_of(feed.entries, method_name) if feed is not None else None

@@ -22,7 +22,7 @@ from flask.typing import ResponseReturnValue
 from lti_app.catalogue import CatalogueUnavailable, get_catalogue
 from lti_app.lti.current import launch_required, require_launch
 from lti_app.lti.launch import Launch
-from lti_app.services import calendar
+from lti_app.services import calendar, signups
 from lti_app.services.calendar import MethodName
 
 bp = Blueprint("calendar", __name__, template_folder="templates")
@@ -77,12 +77,11 @@ def booking_ics(booking_id: int) -> ResponseReturnValue:
 @bp.get("/calendar/<token>.ics")
 def feed(token: str) -> ResponseReturnValue:
     now = datetime.now(UTC)
-    owner = calendar.feed_owner(token, now)
-    if owner is None:
+    entries = calendar.feed_entries(token, now, _method_names())
+    if entries is None:
         response = Response("Not found\n", status=404, content_type="text/plain; charset=utf-8")
         response.headers["Cache-Control"] = "no-store"
         return response
-    entries = calendar.person_entries(owner.scope, owner.user_id, _method_names())
     title = current_app.config.get("TOOL_TITLE", "Intervision")
     body = calendar.feed_calendar(entries, host=_host(), now=now, name=f"{title} sessions")
     return _ics(body)
@@ -109,12 +108,12 @@ def feed_action() -> ResponseReturnValue:
     now = datetime.now(UTC)
     action = request.form.get("action", "")
     if action == "replace":
-        token = calendar.replace_feed_token(launch.scope, user_id, now)
+        token = signups.new_feed_token(launch.scope, user_id=user_id, now=now)
         url = feed_url(token)
         webcal = "webcal://" + url.split("://", 1)[1]
         return render_template("calendar/feed.html", new_url=url, webcal_url=webcal, stopped=None)
     if action == "revoke":
-        stopped = calendar.revoke_feed(launch.scope, user_id, now)
+        stopped = signups.revoke_feed(launch.scope, user_id=user_id, now=now)
         return render_template("calendar/feed.html", new_url=None, stopped=stopped)
     abort(400, description="Choose whether to make a new calendar link or stop the old one.")
 
