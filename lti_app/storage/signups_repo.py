@@ -39,6 +39,7 @@ from lti_app.domain.signups.booking import (
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.recurrence import Repeat, SeriesPlan, StoredOccurrence
 from lti_app.domain.signups.rotation import RoleTaken
+from lti_app.storage import outbox_repo
 from lti_app.storage.locking import locked
 from lti_app.storage.models import LtiUser, Tenant
 from lti_app.storage.signup_models import (
@@ -941,6 +942,49 @@ def person_names(session: Session, scope: CourseScope, user_ids: Sequence[int]) 
         )
     )
     return {user_id: name for user_id, name in rows if name and name.strip()}
+
+
+def enqueue_attendance_score(
+    session: Session,
+    scope: CourseScope,
+    sheet_id: int,
+    user_id: int,
+    score_given: float,
+    score_maximum: float,
+    comment: str,
+    now: datetime,
+) -> int | None:
+    """Queue an attendance grade for the sheet's line item in this transaction (the outbox
+    supersedes the person's older pending one); None when the sheet has no line item or the
+    person is not of the course's platform."""
+    sheet = get_sheet(session, scope, sheet_id)
+    if sheet is None or not sheet.lineitem_url:
+        return None
+    sub = session.scalar(
+        select(LtiUser.sub).where(
+            LtiUser.id == user_id,
+            LtiUser.issuer
+            == select(Tenant.issuer).where(Tenant.id == scope.tenant_id).scalar_subquery(),
+        )
+    )
+    if sub is None:
+        return None
+    entry = outbox_repo.enqueue(
+        session,
+        outbox_repo.NewScore(
+            tenant_id=scope.tenant_id,
+            course_id=scope.course_id,
+            user_sub=sub,
+            lineitem_url=sheet.lineitem_url,
+            score_given=score_given,
+            score_maximum=score_maximum,
+            activity_progress="Completed",
+            grading_progress="FullyGraded",
+            comment=comment,
+            now=now,
+        ),
+    )
+    return entry.id
 
 
 def record_audit(

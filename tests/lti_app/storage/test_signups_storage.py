@@ -25,6 +25,7 @@ from lti_app.domain.signups.recurrence import Repeat, SeriesPlan
 from lti_app.services import signups
 from lti_app.storage import db, signups_repo
 from lti_app.storage.models import LtiUser
+from lti_app.storage.outbox_models import ScoreOutboxEntry
 from lti_app.storage.signup_models import SignupBooking
 from lti_app.storage.signups_repo import BookingConflict, SessionNotFound, SheetLink
 from tests.lti_app.storage.signup_world import (
@@ -371,6 +372,44 @@ def test_attendance_is_a_status_of_a_seated_booking_and_is_logged(
     assert waiting.outcome is Outcome.REFUSED
     assert summary.seated == 1  # attended still holds its seat
     assert [(e.action, e.subject_user_id) for e in log] == [(signups.ATTENDANCE, a)]
+    assert _scores(db_app) == []  # the sheet has no line item: no grade to send
+
+
+def _scores(app: Flask) -> list[tuple[str, str, float, str, str | None]]:
+    with db.transaction(app) as session:
+        rows = session.scalars(select(ScoreOutboxEntry).order_by(ScoreOutboxEntry.id)).all()
+        return [(r.user_sub, r.lineitem_url, r.score_given, r.status, r.comment) for r in rows]
+
+
+def test_attendance_queues_the_grade_for_the_sheets_line_item_with_it(
+    db_app: Flask, world: World
+) -> None:
+    lineitem = "https://lms1.test/lineitems/7"
+    session_id = new_session(db_app, world, seats=2)
+    ann = world.learners[0]
+    after = STARTS + timedelta(hours=2)
+
+    def mark(attended: bool) -> None:
+        signups.mark_attendance(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=ann,
+            attended=attended,
+            instructor_id=world.instructor,
+            now=after,
+        )
+
+    with db_app.app_context():
+        signups.open_sheet(world.course, SheetLink("link-1", "Sign-up", lineitem_url=lineitem), NOW)
+        _book(world, session_id, ann)
+        mark(True)
+        mark(True)  # unchanged: nothing queued again
+        mark(False)  # corrected: the pending grade is superseded
+    assert _scores(db_app) == [
+        ("learner-0", lineitem, 1.0, "superseded", signups.ATTENDED_COMMENT),
+        ("learner-0", lineitem, 0.0, "pending", signups.ABSENT_COMMENT),
+    ]
 
 
 def test_a_weekly_series_keeps_its_wall_time_across_dst_and_edits_keep_bookings(
