@@ -17,6 +17,7 @@ def init_app(app: Flask) -> None:
         errors,
         install,
         modules,
+        signups,
     )
 
     errors.init_app(app)
@@ -25,6 +26,7 @@ def init_app(app: Flask) -> None:
     deep_linking.init_app(app)  # kind deep_link
     modules.init_app(app)  # kind module, and the built site under /site/
     course_home.init_app(app)  # kind resource: the landing page of a plain course link
+    signups.init_app(app)  # kind signup: the launched link's sign-up sheet
     calendar.init_app(app)  # sign-ups' .ics downloads and private feed URLs
     # Features for sign-ups and exercises go here; the placeholder serves their kinds until
     # they register them, whatever the order of these lines.

@@ -1,0 +1,205 @@
+"""The sign-up forms (Flask-WTF: each carries its CSRF token).
+
+Forms only parse what was typed into values; whether a session may be saved is the domain's
+``check_plan`` (and ``recurrence.expand``), whose :class:`Problem` ``field`` names the field
+here, so each message is shown next to what it is about (:func:`attach_problems`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from lti_app.domain.signups.booking import Intent
+from lti_app.domain.signups.problems import Problem
+from lti_app.domain.signups.recurrence import EditScope, Repeat
+
+WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
+
+COMMON_ZONES = (
+    "UTC",
+    "Europe/Amsterdam",
+    "Europe/Berlin",
+    "Europe/Brussels",
+    "Europe/Dublin",
+    "Europe/Helsinki",
+    "Europe/Lisbon",
+    "Europe/London",
+    "Europe/Madrid",
+    "Europe/Paris",
+    "Europe/Rome",
+    "Europe/Stockholm",
+    "Europe/Vienna",
+    "Europe/Warsaw",
+    "Europe/Zurich",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "America/Toronto",
+    "America/Sao_Paulo",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Singapore",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
+NO_REPEAT = ""
+RRULE_CHOICE = "rrule"
+REPEAT_CHOICES = [
+    SelectChoice(NO_REPEAT, "Does not repeat"),
+    SelectChoice(Repeat.WEEKLY.value, "Every week"),
+    SelectChoice(Repeat.FORTNIGHTLY.value, "Every two weeks"),
+    SelectChoice(Repeat.MONTHLY.value, "Every month (same day of the month)"),
+    SelectChoice(RRULE_CHOICE, "Custom rule (RRULE)"),
+]
+INTENT_CHOICES = [
+    SelectChoice(Intent.CASE_BRINGER.value, "Case-bringer (I bring a case)"),
+    SelectChoice(Intent.CONSULTANT.value, "Consultant (I help with someone's case)"),
+]
+THIS_ONLY = "this"
+APPLY_CHOICES = [
+    SelectChoice(THIS_ONLY, "This session only"),
+    SelectChoice(
+        EditScope.THIS_AND_FOLLOWING.value, "This session and the following ones in the series"
+    ),
+    SelectChoice(EditScope.SERIES.value, "Every session of the series"),
+]
+# Problems about these fields are shown next to another one.
+FIELD_ALIASES = {"first_start": "starts_at", "repeat": "repeat", "count": "count"}
+
+_OPTIONAL = [Optional()]
+_REASON = [InputRequired("Say why, so the log shows it: a reason is required."), Length(max=500)]
+
+
+class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no type hints
+    """Flask-WTF's form: every subclass carries and checks a CSRF token."""
+
+
+def zone_choices(*extra: str) -> list[SelectChoice]:
+    names = list(dict.fromkeys([*(z for z in extra if z), *COMMON_ZONES]))
+    return [SelectChoice(name, name.replace("_", " ")) for name in names]
+
+
+def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
+    """WTForms' choice objects (its tuple shorthand is deprecated)."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class SessionForm(Form):
+    """One session as an instructor plans it; times are wall times in ``timezone``."""
+
+    title = StringField("Title", validators=[Length(max=200)])
+    method = SelectField(
+        "Method", choices=[SelectChoice("", "No particular method")], validate_choice=False
+    )
+    starts_at = DateTimeLocalField("Starts", format=WALL_TIME, validators=_OPTIONAL)
+    timezone = SelectField("Time zone of these times", validate_choice=False)
+    duration = IntegerField("Duration (minutes)", default=90, validators=_OPTIONAL)
+    place = StringField("Place", validators=[Length(max=300)])
+    online_url = URLField("Online meeting link", validators=[Length(max=2000)])
+    seats_max = IntegerField("Seats", default=8, validators=_OPTIONAL)
+    seats_min = IntegerField("Minimum size", default=0, validators=_OPTIONAL)
+    case_bringer_places = IntegerField("Case-bringer places", default=1, validators=_OPTIONAL)
+    signup_opens_at = DateTimeLocalField("Sign-up opens", format=WALL_TIME, validators=_OPTIONAL)
+    signup_closes_at = DateTimeLocalField("Sign-up closes", format=WALL_TIME, validators=_OPTIONAL)
+    cancel_deadline = DateTimeLocalField(
+        "Cancellation deadline", format=WALL_TIME, validators=_OPTIONAL
+    )
+
+
+class NewSessionForm(SessionForm):
+    repeat = SelectField("Repeat", choices=REPEAT_CHOICES, default=NO_REPEAT)
+    rrule = StringField("Custom rule", validators=[Length(max=500)])
+    count = IntegerField("Number of sessions", validators=_OPTIONAL)
+    until = DateField("Last date", validators=_OPTIONAL)
+
+
+class EditSessionForm(SessionForm):
+    version = HiddenField(validators=[InputRequired()])
+    apply_to = RadioField("Apply the change to", choices=APPLY_CHOICES, default=THIS_ONLY)
+    reason = StringField("Reason for a change of seats (shown in the log)", validators=_OPTIONAL)
+
+
+class BookForm(Form):
+    """The session id and intent travel in the form, so a replayed post asks the same thing."""
+
+    session_id = HiddenField(validators=[InputRequired()])
+    intent = HiddenField(validators=[InputRequired()])
+
+
+class CancelBookingForm(Form):
+    session_id = HiddenField(validators=[InputRequired()])
+
+
+class CancelSessionForm(Form):
+    reason = TextAreaField("Reason (shown to participants and in the log)", validators=_REASON)
+    whole_series = BooleanField("Cancel every session of the series that has not started")
+
+
+class AttendanceForm(Form):
+    user_id = HiddenField(validators=[InputRequired()])
+    attended = HiddenField(validators=[InputRequired()])
+
+
+class RemoveForm(Form):
+    user_id = HiddenField(validators=[InputRequired()])
+    reason = StringField("Reason", validators=_REASON)
+
+
+class MoveForm(Form):
+    user_id = SelectField("Person", coerce=int, validate_choice=False)
+    to_session = SelectField("Move to", coerce=int, validate_choice=False)
+    reason = StringField("Reason", validators=_REASON)
+    beyond_capacity = BooleanField("Give a seat even if that session is full")
+
+
+class OverrideForm(Form):
+    user_id = SelectField("Person", coerce=int, validate_choice=False)
+    intent = SelectField("Role", choices=INTENT_CHOICES)
+    reason = StringField("Reason", validators=_REASON)
+
+
+def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
+    """Put each problem's message on its field; what names no field is returned for the top."""
+    general: list[str] = []
+    for problem in problems:
+        name = FIELD_ALIASES.get(problem.field, problem.field)
+        field = form._fields.get(name)  # noqa: SLF001 (WTForms' public field mapping)
+        if field is None or name == "csrf_token":
+            general.append(problem.message)
+            continue
+        errors = list(field.errors) if field.errors else []
+        if problem.message not in errors:
+            errors.append(problem.message)
+        field.errors = errors
+    return general
+
+
+def field_names(form: Form) -> Sequence[str]:
+    return [name for name in form._fields if name != "csrf_token"]  # noqa: SLF001
+
+
+def request_back() -> str | None:
+    """Where a small form posted from: ``sheet`` or ``session`` (nothing else is followed)."""
+    value = request.form.get("back")
+    return value if value in ("sheet", "session") else None

@@ -1,0 +1,120 @@
+"""The sheet and session pages, and what learners do there: sign up, cancel.
+
+Views parse the form, call one ``services.signups`` function with the launch's scope and sheet
+and ``now``, flash the outcome and redirect (POST/redirect/GET). A session of another sheet,
+course or tenant is the service's ``SessionNotFound``: the one 404 page (``web/errors.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from flask import abort, flash, redirect, url_for
+from flask.typing import ResponseReturnValue
+
+from lti_app.domain.signups.booking import Decision, Intent, Outcome
+from lti_app.lti.current import launch_required
+from lti_app.lti.launch import Launch
+from lti_app.services import signups
+from lti_app.web.signups import forms
+from lti_app.web.signups.context import bp, here, open_launch_sheet, zone_arguments
+from lti_app.web.signups.pages import INTENT_LABELS, render_session, render_sheet
+
+OK = "signup-ok"
+REFUSED = "signup-refused"
+
+
+def open_sheet(launch: Launch) -> ResponseReturnValue:
+    """Launch handler of kind ``signup``: the link's sheet (made on its first launch)."""
+    open_launch_sheet(launch)
+    return redirect(url_for("signups.sheet"), code=303)
+
+
+@bp.get("/")
+@launch_required
+def sheet() -> ResponseReturnValue:
+    return render_sheet(here())
+
+
+@bp.get("/sessions/<int:session_id>/")
+@launch_required
+def session_page(session_id: int) -> ResponseReturnValue:
+    return render_session(here(), session_id)
+
+
+def _back(session_id: int, back: str | None) -> ResponseReturnValue:
+    if back == "sheet":
+        return redirect(url_for("signups.sheet", **zone_arguments()), code=303)
+    return redirect(
+        url_for("signups.session_page", session_id=session_id, **zone_arguments()), code=303
+    )
+
+
+def _posted_session(form_value: str | None, session_id: int) -> None:
+    """The form names the session it was made for; a form replayed onto another URL is a
+    bad request, not a booking elsewhere."""
+    if form_value != str(session_id):
+        abort(400, description="The form does not belong to this session; reload the page.")
+
+
+def _flash_signup(decision: Decision, intent: Intent) -> None:
+    role = INTENT_LABELS[intent]
+    if decision.outcome is Outcome.CONFIRMED:
+        flash(f"You have a seat as {role}.", OK)
+    elif decision.outcome is Outcome.WAITLISTED:
+        flash(
+            f"The {role} places are taken: you are number {decision.position} on the waitlist "
+            f"for {role}s. You get a seat automatically if one frees up in time.",
+            OK,
+        )
+        if decision.alternative is not None:
+            other = INTENT_LABELS[decision.alternative]
+            flash(f"A {other} seat is still free: you can sign up as {other} instead.", OK)
+    else:
+        flash(decision.message, REFUSED)
+
+
+@bp.post("/sessions/<int:session_id>/book")
+@launch_required
+def book(session_id: int) -> ResponseReturnValue:
+    where = here()
+    form = forms.BookForm()
+    if not form.validate():
+        abort(400, description="The sign-up form was incomplete; reload the page and try again.")
+    _posted_session(form.session_id.data, session_id)
+    try:
+        intent = Intent(form.intent.data)
+    except ValueError:
+        abort(400, description="Choose whether you bring a case or consult.")
+    decision = signups.book(
+        where.scope,
+        sheet_id=where.sheet.id,
+        session_id=session_id,
+        user_id=where.user_id,
+        intent=intent,
+        now=datetime.now(UTC),
+    )
+    _flash_signup(decision, intent)
+    return _back(session_id, forms.request_back())
+
+
+@bp.post("/sessions/<int:session_id>/leave")
+@launch_required
+def leave(session_id: int) -> ResponseReturnValue:
+    where = here()
+    form = forms.CancelBookingForm()
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    _posted_session(form.session_id.data, session_id)
+    decision = signups.cancel_booking(
+        where.scope,
+        sheet_id=where.sheet.id,
+        session_id=session_id,
+        user_id=where.user_id,
+        now=datetime.now(UTC),
+    )
+    if decision.outcome is Outcome.CANCELLED:
+        flash("Your booking is cancelled.", OK)
+    else:
+        flash(decision.message, REFUSED)
+    return _back(session_id, forms.request_back())
