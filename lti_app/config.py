@@ -78,6 +78,47 @@ def validate_redis_url(url: str | None, variable: str = f"{ENV_PREFIX}REDIS_URL"
     return url
 
 
+SMTP_SCHEMES = {"smtp": 25, "smtps": 465}
+
+
+def validate_smtp_url(url: str | None, variable: str = f"{ENV_PREFIX}SMTP_URL") -> str | None:
+    """None (no email; in-tool notices only), or ``smtp://host:port`` (STARTTLS when the
+    server offers it, required with a user name) or ``smtps://user:pass@host:port`` (TLS)."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    problem = None
+    if parts.scheme not in SMTP_SCHEMES:
+        problem = f"the scheme is {parts.scheme or 'missing'!r}"
+    elif not parts.hostname:
+        problem = "it names no host"
+    else:
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number)
+        except ValueError:
+            problem = "its port is not a number"
+        if parts.path not in ("", "/") or parts.query or parts.fragment:
+            problem = "it has a path, query or fragment"
+    if problem:
+        raise ConfigError(
+            f"{variable} is not an SMTP URL ({problem}); use smtp://mail.example.org:25, "
+            "smtp://user:password@mail.example.org:587 (STARTTLS) or "
+            "smtps://user:password@mail.example.org:465 (TLS), or unset it to send no email."
+        )
+    return url
+
+
+def validate_sender(address: str, variable: str = f"{ENV_PREFIX}SMTP_FROM") -> str:
+    """The From address of emails: one plain address (no display name, no line breaks)."""
+    local, at, domain = address.rpartition("@")
+    if not at or not local or not domain or any(c in address for c in "\r\n<>,; "):
+        raise ConfigError(
+            f"{variable}={address!r} is not an email address; set it to the sender, "
+            "e.g. intervision@example.org."
+        )
+    return address
+
+
 def ensure_instance_dir(instance_path: Path) -> None:
     """Create the instance folder private to the service user (it holds secrets and data)."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -159,6 +200,9 @@ def settings_from_environment(
         # Lets several tools (or test runs) share one Redis without seeing each other's keys.
         "REDIS_KEY_PREFIX": text("REDIS_KEY_PREFIX") or "intervision:",
         "SECRET_KEY": text("SECRET_KEY"),
+        # Email about sign-ups (reminders, changes); unset: in-tool notices only.
+        "SMTP_URL": text("SMTP_URL"),
+        "SMTP_FROM": text("SMTP_FROM"),
         "PROXY_FIX": _int_setting(env, "PROXY_FIX", 0),
         "LAUNCH_LEEWAY_SECONDS": _int_setting(
             env, "LAUNCH_LEEWAY_SECONDS", DEFAULT_LAUNCH_LEEWAY_SECONDS
@@ -182,5 +226,9 @@ def finalise(config: dict[str, Any], instance_path: Path) -> None:
     """Fill derived values after overrides: validate BASE_URL, supply a persistent SECRET_KEY."""
     config["BASE_URL"] = validate_base_url(str(config["BASE_URL"]), "BASE_URL")
     config["REDIS_URL"] = validate_redis_url(config.get("REDIS_URL"), "REDIS_URL")
+    # The message names the variable but never repeats the URL: it may hold a password.
+    config["SMTP_URL"] = validate_smtp_url(config.get("SMTP_URL"))
+    sender = config.get("SMTP_FROM") or f"intervision@{urlsplit(config['BASE_URL']).hostname}"
+    config["SMTP_FROM"] = validate_sender(str(sender))
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)

@@ -1,0 +1,156 @@
+"""`intervision worker`: the tool's background work, in a loop or once (for cron).
+
+Each tick runs, in this order, every piece of due work, each in its own short transactions:
+
+1. minimum-size deadlines: sessions past their deadline with fewer seated than their minimum
+   are flagged (``services.signups.check_minimum_size``; logged). The sign-up model has no
+   "cancel automatically" choice yet, so the worker only flags (``AUTO_CANCEL_UNDER_MINIMUM``);
+2. notices: reminders a day before each confirmed booking, changed and cancelled sessions
+   (``services.notifications.schedule_due``), then their emails (``deliver_due``);
+3. the score outbox: attendance and completion scores not yet accepted by the LMS.
+
+Several workers may run at once, on one machine or many, against one database: every piece
+claims its rows (a lease, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
+SQLite) and the dedupe keys make each notice once, so each email goes out at most once and
+each session is judged once. SIGTERM or SIGINT ends the loop after the current tick.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import FrameType
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from lti_app.domain.signups.minimum import MinimumVerdict
+from lti_app.services import notifications, score_outbox, signups
+
+log = logging.getLogger(__name__)
+
+# No per-sheet or per-session "cancel under the minimum" setting exists in the model yet.
+AUTO_CANCEL_UNDER_MINIMUM = False
+
+
+@dataclass
+class TickReport:
+    flagged: list[int] = field(default_factory=list)  # session ids under their minimum
+    cancelled: list[int] = field(default_factory=list)
+    notices_made: int = 0
+    delivery: notifications.DeliveryReport = field(default_factory=notifications.DeliveryReport)
+    scores: score_outbox.FlushReport = field(default_factory=score_outbox.FlushReport)
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        d = self.delivery
+        return (
+            f"minimum: {len(self.flagged)} flagged, {len(self.cancelled)} cancelled; "
+            f"notices: {self.notices_made} made, {len(d.emailed)} emailed, "
+            f"{len(d.in_tool_only)} in the tool only, {len(d.retrying)} retrying, "
+            f"{len(d.failed)} failed; scores: {len(self.scores.delivered)} delivered, "
+            f"{len(self.scores.retrying)} retrying, {len(self.scores.failed)} given up"
+            + (f"; problems: {len(self.problems)}" if self.problems else "")
+        )
+
+
+def _minimum(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
+    for due in signups.sessions_due_for_minimum(now, limit):
+        check = signups.check_minimum_size(due, now=now, auto_cancel=AUTO_CANCEL_UNDER_MINIMUM)
+        if check is None:
+            continue  # another worker judged it first
+        if check.verdict is MinimumVerdict.FLAGGED:
+            log.warning(
+                "session %s under its minimum: %s seated of %s (deadline %s)",
+                due.session_id,
+                check.seated,
+                check.seats_min,
+                check.due_at.isoformat(),
+            )
+            report.flagged.append(due.session_id)
+        elif check.verdict is MinimumVerdict.CANCEL:
+            report.cancelled.append(due.session_id)
+
+
+Step = Callable[[Flask, datetime, int, "TickReport"], None]
+
+
+def run_due_work(app: Flask, now: datetime | None = None, *, limit: int = 200) -> TickReport:
+    """One tick: every piece of due work once. A failing piece is logged and does not stop
+    the others (the mail server being down must not hold up the gradebook)."""
+    moment = now or datetime.now(UTC)
+    report = TickReport()
+    with app.app_context():
+        steps: tuple[tuple[str, Step], ...] = (
+            ("minimum", _minimum),
+            ("notices", _notices),
+            ("scores", _scores),
+        )
+        for name, step in steps:
+            try:
+                step(app, moment, limit, report)
+            except Exception as problem:  # noqa: BLE001 - logged, the next tick retries
+                log.exception("worker step %s failed", name)
+                report.problems.append(f"{name}: {type(problem).__name__}")
+    return report
+
+
+def _notices(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
+    report.notices_made = notifications.schedule_due(now, limit=limit, app=app).total
+    report.delivery = notifications.deliver_due(now, limit=limit, app=app)
+
+
+def _scores(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
+    report.scores = score_outbox.flush(app, limit=limit, now=now)
+
+
+def run_loop(app: Flask, interval: float, stop: threading.Event, limit: int = 200) -> int:
+    """Tick until ``stop`` is set; waits ``interval`` seconds between ticks (woken at once by
+    ``stop``). Returns the number of ticks."""
+    ticks = 0
+    while not stop.is_set():
+        report = run_due_work(app, limit=limit)
+        ticks += 1
+        if report.problems or report.notices_made or report.delivery.handled:
+            log.info("worker tick: %s", report.summary())
+        stop.wait(interval)
+    return ticks
+
+
+@click.command("worker", help="Run due background work: reminders and other notices with "
+               "their emails, minimum-size deadlines, scores for the LMS gradebook.")  # fmt: skip
+@click.option("--once", is_flag=True, help="One tick, then exit (for cron).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds between ticks.",
+)
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True,
+              help="At most this many rows of each kind per tick.")  # fmt: skip
+@with_appcontext
+def worker(once: bool, interval: float, limit: int) -> None:
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        report = run_due_work(app, limit=limit)
+        click.echo(report.summary())
+        if report.problems:
+            raise click.ClickException("; ".join(report.problems) + " (see the log)")
+        return
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        click.echo(f"worker: {signal.Signals(signum).name} received, stopping after this tick")
+        stop.set()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
+    click.echo(f"worker: running every {interval:g} s (SIGTERM or Ctrl-C stops it)")
+    ticks = run_loop(app, interval, stop, limit)
+    click.echo(f"worker: stopped after {ticks} tick(s)")
