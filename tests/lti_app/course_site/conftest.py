@@ -1,9 +1,9 @@
 """The tool with the test course site, and an lti1p3platform platform registered in it: the
 setting of every test in this folder (course pages, deep linking, multi-launch, route fuzz).
 
-``app_config`` extends the default one from ``tests/conftest.py``; ``launch_as`` (from
-``tests/support/launches.py``) writes a launch through the tool's own storage for view tests
-that need a launched session, not the OIDC round trip.
+``app_config`` extends the default one from ``tests/conftest.py``; with ``platform`` here,
+``launch_as`` (from ``tests/lti_app/conftest.py``) writes a launch through the tool's own
+storage for view tests that need a launched session, not the OIDC round trip.
 """
 
 from __future__ import annotations
@@ -14,11 +14,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from tests.support.launches import TOOL, launch_as, registered_platform
+from tests.support.launches import TOOL, registered_platform
 from tests.support.platforms import KeySetServer, Platform
 from tests.support.sites import write_site
-
-__all__ = ["app_config", "launch_as", "platform"]
 
 
 @pytest.fixture
