@@ -227,3 +227,33 @@ def test_a_worker_that_died_while_sending_is_not_followed_by_a_second_email(
     assert smtp_server.inbox.messages == []
     (stored,) = notices(app, world)
     assert stored.email_status == EMAIL_INTERRUPTED and stored.sent_at is not None
+
+
+def test_a_promotion_is_told_once_when_the_view_hands_it_over(
+    db_app: Flask, smtp_server: SmtpServer
+) -> None:
+    world = build_world(db_app, count=2)
+    session_id = new_session(db_app, world, seats=1, starts_at=NOW + timedelta(days=4))
+    first, waiting = world.people
+    book(db_app, world, session_id, first.id)
+    assert book(db_app, world, session_id, waiting.id).outcome.value == "waitlisted"
+    with db_app.app_context():
+        decision = signups.cancel_booking(
+            world.course, sheet_id=world.sheet, session_id=session_id, user_id=first.id, now=NOW
+        )
+        promoted = [b.user_id for b in decision.promoted]
+        assert promoted == [waiting.id]
+        kind = notifications.PROMOTED
+        made = notifications.notify(
+            world.course, session_id=session_id, user_ids=promoted, kind=kind, now=NOW
+        )
+        again = notifications.notify(
+            world.course, session_id=session_id, user_ids=promoted, kind=kind, now=NOW
+        )
+    assert (made, again) == (1, 0)
+    report = run_due_work(db_app, NOW + timedelta(minutes=1))
+    assert len(report.delivery.emailed) == 1
+    (message,) = smtp_server.inbox.wait_for(1)
+    assert message.rcpt_tos == (waiting.email,)
+    assert str(message.message["Subject"]).startswith("You have a place: ")
+    assert_private(world, message.text, waiting.email)
