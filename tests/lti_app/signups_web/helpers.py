@@ -68,6 +68,7 @@ class Person:
     client: FlaskClient
     launched: Launched
     _token: str | None = None
+    last_page: str = ""
 
     def url(self, path: str) -> str:
         return self.launched.url("/signups" + path)
@@ -114,11 +115,16 @@ class Person:
 
     def create(self, **overrides: Any) -> int:
         """Plan one session through the form; its id."""
-        before = set(self.session_ids())
+        (new,) = self.create_series(**overrides)
+        return new
+
+    def create_series(self, **overrides: Any) -> list[int]:
+        """Plan sessions through the form; the new ones' ids, by start."""
+        before = self.session_ids()
         response = self.post("/sessions/new", session_fields(**overrides))
         assert response.status_code == 303, response.get_data(as_text=True)[:3000]
-        (new,) = set(self.session_ids()) - before
-        return new
+        self.last_page = self.follow(response)  # the sheet, with the flashed outcome
+        return [int(i) for i in SESSION_ROW.findall(self.last_page) if int(i) not in before]
 
     def session_ids(self) -> list[int]:
         return [int(i) for i in SESSION_ROW.findall(self.page("/"))]
