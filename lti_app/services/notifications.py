@@ -72,7 +72,11 @@ def when_text(record: SessionRecord) -> str:
 
 def _details(record: SessionRecord) -> list[str]:
     plan = record.plan
-    lines = [plan.title, f"When: {when_text(record)}", f"Length: {_minutes(plan.duration)}"]
+    lines = [
+        " ".join(plan.title.split()),
+        f"When: {when_text(record)}",
+        f"Length: {_minutes(plan.duration)}",
+    ]
     if plan.place:
         lines.append(f"Where: {plan.place}")
     if plan.online_url:
@@ -108,7 +112,7 @@ def compose(kind: str, record: SessionRecord) -> tuple[str, str]:
     else:
         raise ValueError(f"unknown notice kind {kind!r}")
     body = "\n".join([intro, "", *_details(record), "", FOOTER, ""])
-    return subject[:250], body
+    return " ".join(subject.split())[:250], body  # one line, whatever the title holds
 
 
 # --- step 1: making notices --------------------------------------------------------------------

@@ -10,6 +10,7 @@ from datetime import timedelta
 from flask import Flask
 
 from lti_app.cli_worker import run_due_work
+from lti_app.domain.scope import CourseScope
 from lti_app.services import notifications, signups
 from lti_app.storage import db, notifications_repo
 from lti_app.storage.notification_models import (
@@ -18,6 +19,7 @@ from lti_app.storage.notification_models import (
     EMAIL_NONE,
     EMAIL_SENT,
 )
+from lti_app.storage.signups_repo import SessionRecord
 from tests.lti_app.worker.conftest import (
     NOW,
     SENDER,
@@ -257,3 +259,17 @@ def test_a_promotion_is_told_once_when_the_view_hands_it_over(
     assert message.rcpt_tos == (waiting.email,)
     assert str(message.message["Subject"]).startswith("You have a place: ")
     assert_private(world, message.text, waiting.email)
+
+
+def test_a_title_with_line_breaks_cannot_add_mail_headers() -> None:
+    record = SessionRecord(1, 1, plan(title="Group A\r\nBcc: someone@example.test"), False, 3)
+    subject, body = notifications.compose(notifications.REMINDER, record)
+    assert "\n" not in subject and "\r" not in subject
+    assert "Group A Bcc: someone@example.test" in body.splitlines()
+    claimed = notifications_repo.ClaimedNotice(
+        1, CourseScope(1, 1), 1, 1, notifications.REMINDER, subject, body, "a@example.test", 0
+    )
+    settings = notifications.SmtpSettings("127.0.0.1", 25, False, None, None, SENDER)
+    message = notifications.message_for(claimed, settings)
+    assert message.get_all("Bcc") is None
+    assert message["To"] == "a@example.test"
