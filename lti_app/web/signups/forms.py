@@ -151,6 +151,10 @@ class CancelBookingForm(Form):
     session_id = HiddenField(validators=[InputRequired()])
 
 
+# Several forms share one page: their prefixes keep field names and ids apart.
+CANCEL_PREFIX, MOVE_PREFIX, OVERRIDE_PREFIX = "cancel", "move", "override"
+
+
 class CancelSessionForm(Form):
     reason = TextAreaField("Reason (shown to participants and in the log)", validators=_REASON)
     whole_series = BooleanField("Cancel every session of the series that has not started")

@@ -196,7 +196,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
 def cancel_session(session_id: int) -> ResponseReturnValue:
     where = here()
     record = _session_record(where, session_id)
-    form = forms.CancelSessionForm()
+    form = forms.CancelSessionForm(prefix=forms.CANCEL_PREFIX)
     if not form.validate():
         return render_session(where, session_id, SessionForms(cancel=form), status=400)
     now = datetime.now(UTC)
@@ -288,7 +288,7 @@ def remove(session_id: int) -> ResponseReturnValue:
 @instructor_required
 def move(session_id: int) -> ResponseReturnValue:
     where = here()
-    form = forms.MoveForm()
+    form = forms.MoveForm(prefix=forms.MOVE_PREFIX)
     if not form.validate() or form.user_id.data is None or form.to_session.data is None:
         return render_session(where, session_id, SessionForms(move=form), status=400)
     decision = signups.move(
@@ -319,7 +319,7 @@ def move(session_id: int) -> ResponseReturnValue:
 @instructor_required
 def override(session_id: int) -> ResponseReturnValue:
     where = here()
-    form = forms.OverrideForm()
+    form = forms.OverrideForm(prefix=forms.OVERRIDE_PREFIX)
     if not form.validate() or form.user_id.data is None:
         return render_session(where, session_id, SessionForms(override=form), status=400)
     try:

@@ -268,7 +268,7 @@ def render_session(
             for s in signups.sheet_sessions(where.scope, where.sheet.id)
             if s.session.id != session_id and not s.session.cancelled
         ]
-        move = given.move or forms.MoveForm(formdata=None)
+        move = given.move or forms.MoveForm(formdata=None, prefix=forms.MOVE_PREFIX)
         move.user_id.choices = forms.choices(
             (p.booking.user_id, p.name)
             for p in people
@@ -278,12 +278,13 @@ def render_session(
             (s.id, f"{s.plan.title} ({time_element(s.plan.starts_at, zone_name).striptags()})")
             for s in others
         )
-        override = given.override or forms.OverrideForm(formdata=None)
+        override = given.override or forms.OverrideForm(formdata=None, prefix=forms.OVERRIDE_PREFIX)
         override.user_id.choices = forms.choices(
             (p.booking.user_id, p.name) for p in people if not p.booking.status.holds_seat
         )
         page.update(
-            cancel_session_form=given.cancel or forms.CancelSessionForm(formdata=None),
+            cancel_session_form=given.cancel
+            or forms.CancelSessionForm(formdata=None, prefix=forms.CANCEL_PREFIX),
             remove_form=given.remove or forms.RemoveForm(formdata=None),
             move_form=move,
             override_form=override,

@@ -141,7 +141,7 @@ def test_learners_cannot_open_instructor_pages(
         assert learner.get(path).status_code == 403
     created = learner.post("/sessions/new", session_fields())
     assert created.status_code == 403
-    cancel = learner.post(f"/sessions/{session_id}/cancel", {"reason": "no"})
+    cancel = learner.post(f"/sessions/{session_id}/cancel", {"cancel-reason": "no"})
     assert cancel.status_code == 403
     assert trainer.session_ids() == [session_id]
     assert "Plan a session" not in learner.page("/")
@@ -193,13 +193,16 @@ def test_cancelling_a_session_and_a_series(trainer: Person) -> None:
     series_ids = trainer.create_series(
         title="Weekly", starts_at="2027-05-04T10:00", repeat="weekly", count="3"
     )
-    refused = trainer.post(f"/sessions/{single}/cancel", {"reason": ""})
+    refused = trainer.post(f"/sessions/{single}/cancel", {"cancel-reason": ""})
     assert refused.status_code == 400 and "a reason is required" in refused.get_data(as_text=True)
-    done = trainer.follow(trainer.post(f"/sessions/{single}/cancel", {"reason": "Trainer ill"}))
+    done = trainer.follow(
+        trainer.post(f"/sessions/{single}/cancel", {"cancel-reason": "Trainer ill"})
+    )
     assert "is cancelled" in done
     page = trainer.follow(
         trainer.post(
-            f"/sessions/{series_ids[0]}/cancel", {"reason": "Course moved", "whole_series": "y"}
+            f"/sessions/{series_ids[0]}/cancel",
+            {"cancel-reason": "Course moved", "cancel-whole_series": "y"},
         )
     )
     assert "3 sessions of the series are cancelled." in page
@@ -291,12 +294,16 @@ def test_override_beyond_capacity_is_logged_with_who_and_why(
     bob_id = str(bob.launched.launch.user.id)
     refused = trainer.post(
         f"/sessions/{session_id}/override",
-        {"user_id": bob_id, "intent": "consultant", "reason": ""},
+        {"override-user_id": bob_id, "override-intent": "consultant", "override-reason": ""},
     )
     assert refused.status_code == 400 and "a reason is required" in refused.get_data(as_text=True)
     given = trainer.post(
         f"/sessions/{session_id}/override",
-        {"user_id": bob_id, "intent": "consultant", "reason": "Needs it for certification"},
+        {
+            "override-user_id": bob_id,
+            "override-intent": "consultant",
+            "override-reason": "Needs it for certification",
+        },
     )
     assert "beyond the session" in trainer.follow(given)
     page = trainer.page(f"/sessions/{session_id}/")
@@ -315,8 +322,8 @@ def test_moving_someone_to_another_session(
     ann.book(here_id)
     moved = trainer.post(
         f"/sessions/{here_id}/move",
-        {"user_id": str(ann.launched.launch.user.id), "to_session": str(there_id),
-         "reason": "Swapped groups"},
+        {"move-user_id": str(ann.launched.launch.user.id), "move-to_session": str(there_id),
+         "move-reason": "Swapped groups"},
     )  # fmt: skip
     assert "Moved: the person has a seat there." in trainer.follow(moved)
     assert "You have a seat as consultant" in ann.page(f"/sessions/{there_id}/")
