@@ -230,3 +230,16 @@ def test_the_feed_page_refuses_a_post_without_csrf(client: FlaskClient, course: 
     )
     assert response.status_code == 400
     assert TOOL + "/calendar/" not in response.text
+
+
+def test_ones_own_booking_is_404_under_a_launch_from_another_course(
+    client: FlaskClient, course: Course, launch_as: LaunchAs
+) -> None:
+    elsewhere = launch_as("learner", context_id="course-99")
+    assert elsewhere.launch.user.id == course.me
+    response = client.get(elsewhere.url(f"/signups/bookings/{course.my_booking}.ics"))
+    assert response.status_code == 404
+    assert (
+        client.get(course.launched.url(f"/signups/bookings/{course.my_booking}.ics")).status_code
+        == 200
+    )
