@@ -152,7 +152,15 @@ class CancelBookingForm(Form):
 
 
 # Several forms share one page: their prefixes keep field names and ids apart.
-CANCEL_PREFIX, MOVE_PREFIX, OVERRIDE_PREFIX = "cancel", "move", "override"
+CANCEL_PREFIX, MOVE_PREFIX, OVERRIDE_PREFIX, ROLES_PREFIX = "cancel", "move", "override", "roles"
+FAIR = ""  # a role left to the fair rotation
+
+
+class RolesForm(Form):
+    """Moderator and timekeeper: a chosen person, or whoever is next in the fair rotation."""
+
+    moderator = SelectField("Moderator", validate_choice=False)
+    timekeeper = SelectField("Timekeeper", validate_choice=False)
 
 
 class CancelSessionForm(Form):

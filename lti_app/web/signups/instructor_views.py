@@ -345,6 +345,40 @@ def override(session_id: int) -> ResponseReturnValue:
     return _to_session(session_id)
 
 
+@bp.post("/sessions/<int:session_id>/roles")
+@instructor_required
+def roles(session_id: int) -> ResponseReturnValue:
+    """Moderator and timekeeper from the seated people: the instructor's picks, the rest by
+    the fair rotation over the sheet's sessions (``services.signups.rotate_roles``)."""
+    where = here()
+    form = forms.RolesForm(prefix=forms.ROLES_PREFIX)
+    if not form.validate():
+        abort(400, description="The roles form was incomplete; reload the page.")
+    fixed: dict[str, int] = {}
+    for role, value in (("moderator", form.moderator.data), ("timekeeper", form.timekeeper.data)):
+        if value:
+            fixed[role] = _user_id(value)
+    if len(fixed) == len(signups.ROLES):
+        # domain.signups.rotation.choose_roles fails when no role is left to rotate (see the
+        # report of 2026-12-03); until it takes that, one role is always the rotation's.
+        message = "Choose one of the two roles at most; the fair rotation picks the other."
+        given = SessionForms(roles=form, role_problems=(message,))
+        return render_session(where, session_id, given, status=400)
+    rotation = signups.rotate_roles(
+        where.scope,
+        sheet_id=where.sheet.id,
+        session_id=session_id,
+        now=datetime.now(UTC),
+        fixed=fixed,
+    )
+    if rotation.problems:
+        problems = tuple(problem.message for problem in rotation.problems)
+        given = SessionForms(roles=form, role_problems=problems)
+        return render_session(where, session_id, given, status=400)
+    flash("Moderator and timekeeper are set.", OK)
+    return _to_session(session_id)
+
+
 # --- export -------------------------------------------------------------------------------------
 
 

@@ -196,6 +196,8 @@ class SessionForms:
     remove: forms.RemoveForm | None = None
     move: forms.MoveForm | None = None
     override: forms.OverrideForm | None = None
+    roles: forms.RolesForm | None = None
+    role_problems: tuple[str, ...] = ()
     errors: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -239,6 +241,7 @@ def render_session(
     )
     named_ids = [b.user_id for b in visible]
     named_ids += [uid for e in log for uid in (e.actor_id, e.subject_user_id) if uid is not None]
+    named_ids += [uid for uid in (record.moderator_id, record.timekeeper_id) if uid is not None]
     names = display_names(where, named_ids)
     people = [Person(b, names[b.user_id], waitlist_position(state, b.user_id)) for b in visible]
     seated = [p for p in people if p.booking.status.holds_seat]
@@ -282,7 +285,23 @@ def render_session(
         override.user_id.choices = forms.choices(
             (p.booking.user_id, p.name) for p in people if not p.booking.status.holds_seat
         )
+        roles = given.roles or forms.RolesForm(formdata=None, prefix=forms.ROLES_PREFIX)
+        seated_choices = forms.choices(
+            [(forms.FAIR, "Next in the fair rotation")]
+            + [(p.booking.user_id, p.name) for p in seated]
+        )
+        roles.moderator.choices = seated_choices
+        roles.timekeeper.choices = seated_choices
+        if given.roles is None:
+            roles.moderator.data = str(record.moderator_id or "")
+            roles.timekeeper.data = str(record.timekeeper_id or "")
         page.update(
+            roles_form=roles,
+            role_problems=given.role_problems,
+            role_names={
+                "moderator": names.get(record.moderator_id) if record.moderator_id else None,
+                "timekeeper": names.get(record.timekeeper_id) if record.timekeeper_id else None,
+            },
             cancel_session_form=given.cancel
             or forms.CancelSessionForm(formdata=None, prefix=forms.CANCEL_PREFIX),
             remove_form=given.remove or forms.RemoveForm(formdata=None),

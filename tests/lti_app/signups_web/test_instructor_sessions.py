@@ -329,3 +329,33 @@ def test_moving_someone_to_another_session(
     assert "You have a seat as consultant" in ann.page(f"/sessions/{there_id}/")
     assert "Cancel my booking" not in ann.page(f"/sessions/{here_id}/")
     assert "Swapped groups" in trainer.page(f"/sessions/{here_id}/")
+
+
+def test_moderator_and_timekeeper_chosen_or_rotated_fairly(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    session_id = trainer.create(seats_max="3")
+    ann, bob = (person(app, launch_as, "learner", f"learner-{n}") for n in range(2))
+    ann.book(session_id)
+    bob.book(session_id)
+    rename(app, ann, "Ann Archer")
+    rename(app, bob, "Bob Baker")
+    ann_id = str(ann.launched.launch.user.id)
+    picked = trainer.post(
+        f"/sessions/{session_id}/roles", {"roles-moderator": ann_id, "roles-timekeeper": ""}
+    )
+    page = trainer.follow(picked)
+    assert "Moderator and timekeeper are set." in page
+    assert "moderator Ann Archer, timekeeper Bob Baker" in page
+    assert "Bob Baker · timekeeper" in page
+    both = trainer.post(
+        f"/sessions/{session_id}/roles", {"roles-moderator": ann_id, "roles-timekeeper": ann_id}
+    )
+    assert both.status_code == 400
+    assert "the fair rotation picks the other" in both.get_data(as_text=True)
+    rotated = trainer.follow(
+        trainer.post(
+            f"/sessions/{session_id}/roles", {"roles-moderator": "", "roles-timekeeper": ""}
+        )
+    )
+    assert "Moderator and timekeeper are set." in rotated
