@@ -4,6 +4,8 @@ Two steps, both safe to run on several machines at once:
 
 1. :func:`schedule_due` finds who should hear about what (a reminder a day before each
    confirmed booking, a session that changed after they booked, a session that was cancelled)
+   (what each person booked is kept as a silent ``booked`` record: a change is a version
+   above it)
    and makes one notification per (person, session, kind, session version): the dedupe key
    refuses a second one, however many workers find the same thing at the same moment.
 2. :func:`deliver_due` claims due notifications one at a time with a lease and emails them
@@ -44,6 +46,7 @@ from lti_app.storage.signups_repo import SessionRecord
 
 log = logging.getLogger(__name__)
 
+BOOKED = "booked"  # silent: the version a person booked, what a change is told against
 REMINDER = "reminder"
 CHANGED = "changed"
 CANCELLED = "cancelled"
@@ -106,6 +109,9 @@ def compose(kind: str, record: SessionRecord) -> tuple[str, str]:
     elif kind == CANCELLED:
         subject = f"Cancelled: {title}, {when}"
         intro = "A session you signed up for was cancelled. Choose another one on the sheet."
+    elif kind == BOOKED:
+        subject = f"Booked: {title}, {when}"
+        intro = "You signed up for this session."
     elif kind == PROMOTED:
         subject = f"You have a place: {title}, {when}"
         intro = "A place became free and it is yours now: you are no longer on the waitlist."
@@ -122,7 +128,11 @@ SessionLookup = Callable[[CourseScope, int], SessionRecord]
 
 
 def _notices(
-    lookup: SessionLookup, candidates: Iterable[Candidate], kind: str, now: datetime
+    lookup: SessionLookup,
+    candidates: Iterable[Candidate],
+    kind: str,
+    now: datetime,
+    silent: bool = False,
 ) -> list[NewNotice]:
     """The notices for these candidates, worded from each session's current record."""
     records: dict[tuple[CourseScope, int], SessionRecord] = {}
@@ -135,15 +145,16 @@ def _notices(
         subject, body = compose(kind, record)
         made.append(
             NewNotice(
-                candidate.scope,
-                candidate.user_id,
-                record.id,
-                kind,
-                record.version,
-                subject,
-                body,
-                now,
-            )  # fmt: skip
+                scope=candidate.scope,
+                user_id=candidate.user_id,
+                session_id=record.id,
+                kind=kind,
+                version=record.version,
+                subject=subject,
+                body=body,
+                scheduled_for=now,
+                silent=silent,
+            )
         )
     return made
 
@@ -163,20 +174,24 @@ def schedule_due(
     """Make the notices that are due now: reminders ``lead`` before each confirmed booking,
     changes after someone booked, cancellations. Each kind in its own short transaction."""
     report = ScheduleReport()
-    for kind in (REMINDER, CHANGED, CANCELLED):
+    for kind in (BOOKED, REMINDER, CHANGED, CANCELLED):
         with db.write_transaction(app) as session:
-            if kind == REMINDER:
+            if kind == BOOKED:
+                found = notifications_repo.unseen_bookings(session, BOOKED, now, limit)
+            elif kind == REMINDER:
                 found = notifications_repo.reminder_candidates(session, kind, now, lead, limit)
             elif kind == CHANGED:
-                found = notifications_repo.change_candidates(session, kind, now, limit)
+                found = notifications_repo.change_candidates(session, kind, BOOKED, now, limit)
             else:
                 found = notifications_repo.cancellation_candidates(session, kind, now, limit)
 
             def lookup(scope: CourseScope, session_id: int) -> SessionRecord:
                 return signups_repo.get_session(session, scope, session_id)
 
-            notices = _notices(lookup, found, kind, now)
-            report.made[kind] = notifications_repo.add_notices(session, notices, now)
+            notices = _notices(lookup, found, kind, now, silent=kind == BOOKED)
+            made = notifications_repo.add_notices(session, notices, now)
+            if kind != BOOKED:
+                report.made[kind] = made
     return report
 
 

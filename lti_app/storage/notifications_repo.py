@@ -10,7 +10,9 @@
   :func:`claim_next` closes it as ``interrupted`` instead of sending again (at most once).
 - The scans (:func:`reminder_candidates`, :func:`change_candidates`,
   :func:`cancellation_candidates`) list who should hear about what, across all courses, minus
-  the notices already made.
+  the notices already made. A change is told against a silent record of the version each
+  person booked (:func:`unseen_bookings`), not against timestamps: a session's ``updated_at``
+  also moves when roles are assigned, which is no change to tell.
 
 Rows stay here: callers get frozen records (and the ``EMAIL_*`` outcomes, re-exported).
 """
@@ -56,6 +58,8 @@ class NewNotice:
     subject: str
     body: str
     scheduled_for: datetime
+    # A record kept, not a message: closed and read when made (the version a person booked).
+    silent: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +139,9 @@ def add_notices(session: Session, notices: Iterable[NewNotice], now: datetime) -
             "created_at": now,
             "scheduled_for": n.scheduled_for,
             "attempts": 0,
-            "email_status": EMAIL_PENDING,
+            "email_status": EMAIL_NONE if n.silent else EMAIL_PENDING,
+            "sent_at": now if n.silent else None,
+            "read_at": now if n.silent else None,
         }
         for n in notices
     ]
@@ -348,15 +354,41 @@ def reminder_candidates(
     )
 
 
-def change_candidates(session: Session, kind: str, now: datetime, limit: int) -> list[Candidate]:
-    """Active bookings of upcoming sessions edited after the person booked (each version once)."""
+def unseen_bookings(session: Session, seen: str, now: datetime, limit: int) -> list[Candidate]:
+    """Active bookings of upcoming sessions the worker has not recorded yet: their current
+    version is what the person booked (the baseline a later change is told against)."""
+    recorded = exists().where(
+        Notification.user_id == SignupBooking.user_id,
+        Notification.session_id == SignupSession.id,
+        Notification.kind == seen,
+    )
     return _candidates(
         session,
         SignupSession.status == SESSION_SCHEDULED,
         SignupSession.starts_at > now,
-        SignupSession.version > 1,
-        SignupSession.updated_at > SignupBooking.created_at,
         SignupBooking.status.in_(ACTIVE),
+        ~recorded,
+        limit=limit,
+    )
+
+
+def change_candidates(
+    session: Session, kind: str, seen: str, now: datetime, limit: int
+) -> list[Candidate]:
+    """Active bookings of upcoming sessions whose version grew since the person booked (the
+    ``seen`` record), each version told once."""
+    booked_earlier = exists().where(
+        Notification.user_id == SignupBooking.user_id,
+        Notification.session_id == SignupSession.id,
+        Notification.kind == seen,
+        Notification.version < SignupSession.version,
+    )
+    return _candidates(
+        session,
+        SignupSession.status == SESSION_SCHEDULED,
+        SignupSession.starts_at > now,
+        SignupBooking.status.in_(ACTIVE),
+        booked_earlier,
         _not_notified(kind),
         limit=limit,
     )

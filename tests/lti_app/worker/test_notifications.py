@@ -37,8 +37,10 @@ DUE = NOW + timedelta(hours=7)  # the session starts 23 h later: its reminder is
 
 
 def notices(app: Flask, world: World) -> list[notifications_repo.NoticeRecord]:
+    """The notices of the course that are messages (not the silent "booked" records)."""
     with app.app_context(), db.transaction() as session:
-        return notifications_repo.all_notices(session, world.course)
+        stored = notifications_repo.all_notices(session, world.course)
+    return [n for n in stored if n.kind != notifications.BOOKED]
 
 
 def assert_private(world: World, text: str, recipient: str | None) -> None:
@@ -143,6 +145,14 @@ def test_changes_and_cancellations_are_told_to_who_was_booked(
     session_id = new_session(db_app, world, starts_at=NOW + timedelta(days=5))
     for person in world.people[:2]:
         book(db_app, world, session_id, person.id)
+    assert run_due_work(db_app, NOW + timedelta(minutes=30)).notices_made == 0  # noted only
+    with db_app.app_context():  # roles move updated_at but are no change to tell
+        rotation = signups.rotate_roles(
+            world.course, sheet_id=world.sheet, session_id=session_id,
+            now=NOW + timedelta(minutes=40),
+        )  # fmt: skip
+    assert not rotation.problems
+    assert run_due_work(db_app, NOW + timedelta(minutes=45)).notices_made == 0
     moved = NOW + timedelta(days=6)
     with db_app.app_context():
         saved = signups.edit_session(
@@ -152,6 +162,12 @@ def test_changes_and_cancellations_are_told_to_who_was_booked(
         )  # fmt: skip
     assert saved.session is not None
     book(db_app, world, session_id, world.people[2].id, now=NOW + timedelta(hours=2))
+    with db_app.app_context():  # roles assigned after the third booked: still no change
+        rotation = signups.rotate_roles(
+            world.course, sheet_id=world.sheet, session_id=session_id,
+            now=NOW + timedelta(hours=2, minutes=30),
+        )  # fmt: skip
+    assert not rotation.problems
     report = run_due_work(db_app, NOW + timedelta(hours=3))
     assert report.notices_made == 2  # the third booked after the change: nothing to tell
     changed = smtp_server.inbox.wait_for(2)
