@@ -33,7 +33,8 @@ def plan_from_form(
         return None, [unknown_zone_problem(tz)]
     problems: list[Problem] = []
     method = form.method.data or None
-    if method is not None and method not in methods:
+    kept_method = keep.method if keep is not None else None
+    if method is not None and method not in methods and method != kept_method:
         problems.append(Problem("method", "Choose the method from the list."))
     if form.starts_at.data is None:
         problems.append(Problem("starts_at", "Choose the date and time the session starts."))

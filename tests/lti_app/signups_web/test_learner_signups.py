@@ -236,3 +236,19 @@ def _plan(**overrides: object) -> SessionPlan:
     }
     values.update(overrides)
     return SessionPlan(**values)  # type: ignore[arg-type]
+
+
+def test_a_cancelled_session_no_longer_shows_a_seat(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    session_id = trainer.create()
+    (ann,) = learners(app, launch_as, 1)
+    assert "You have a seat" in ann.follow(ann.book(session_id))
+    cancelled = trainer.post(f"/sessions/{session_id}/cancel", {"cancel-reason": "Trainer ill"})
+    assert cancelled.status_code == 303
+    page = ann.page(f"/sessions/{session_id}/")
+    assert "This session is cancelled." in page and "will not take place" in page
+    assert "You have a seat" not in page and "Cancel my booking" not in page
+    assert "the session is cancelled" in ann.page("/")
+    late = person(app, launch_as, "learner", "learner-9")
+    assert "This session was cancelled" in late.follow(late.book(session_id))
