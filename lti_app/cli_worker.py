@@ -43,6 +43,7 @@ class TickReport:
     flagged: list[int] = field(default_factory=list)  # session ids under their minimum
     cancelled: list[int] = field(default_factory=list)
     notices_made: int = 0
+    notices_by_kind: dict[str, int] = field(default_factory=dict)
     delivery: notifications.DeliveryReport = field(default_factory=notifications.DeliveryReport)
     scores: score_outbox.FlushReport = field(default_factory=score_outbox.FlushReport)
     problems: list[str] = field(default_factory=list)
@@ -101,7 +102,8 @@ def run_due_work(app: Flask, now: datetime | None = None, *, limit: int = 200) -
 
 
 def _notices(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
-    report.notices_made = notifications.schedule_due(now, limit=limit, app=app).total
+    scheduled = notifications.schedule_due(now, limit=limit, app=app)
+    report.notices_made, report.notices_by_kind = scheduled.total, scheduled.made
     report.delivery = notifications.deliver_due(now, limit=limit, app=app)
 
 

@@ -5,7 +5,7 @@ Two steps, both safe to run on several machines at once:
 1. :func:`schedule_due` finds who should hear about what (a reminder a day before each
    confirmed booking, a session that changed after they booked, a session that was cancelled)
    (what each person booked is kept as a silent ``booked`` record: a change is a version
-   above it)
+   above it), and a seat for someone the worker saw waiting (``promoted``)
    and makes one notification per (person, session, kind, session version): the dedupe key
    refuses a second one, however many workers find the same thing at the same moment.
 2. :func:`deliver_due` claims due notifications one at a time with a lease and emails them
@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from flask import Flask, current_app
 
 from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.booking import BookingStatus
 from lti_app.domain.signups.timezones import zone
 from lti_app.storage import db, notifications_repo, signups_repo
 from lti_app.storage.notifications_repo import (
@@ -47,7 +48,9 @@ from lti_app.storage.signups_repo import SessionRecord
 log = logging.getLogger(__name__)
 
 BOOKED = "booked"  # silent: the version a person booked, what a change is told against
+WAITING = "waiting"  # silent: the person was seen on the waitlist (a later seat: PROMOTED)
 REMINDER = "reminder"
+SILENT = frozenset({BOOKED, WAITING})
 CHANGED = "changed"
 CANCELLED = "cancelled"
 PROMOTED = "promoted"
@@ -112,6 +115,9 @@ def compose(kind: str, record: SessionRecord) -> tuple[str, str]:
     elif kind == BOOKED:
         subject = f"Booked: {title}, {when}"
         intro = "You signed up for this session."
+    elif kind == WAITING:
+        subject = f"On the waitlist: {title}, {when}"
+        intro = "You are on the waitlist of this session."
     elif kind == PROMOTED:
         subject = f"You have a place: {title}, {when}"
         intro = "A place became free and it is yours now: you are no longer on the waitlist."
@@ -174,10 +180,16 @@ def schedule_due(
     """Make the notices that are due now: reminders ``lead`` before each confirmed booking,
     changes after someone booked, cancellations. Each kind in its own short transaction."""
     report = ScheduleReport()
-    for kind in (BOOKED, REMINDER, CHANGED, CANCELLED):
+    for kind in (BOOKED, WAITING, PROMOTED, REMINDER, CHANGED, CANCELLED):
         with db.write_transaction(app) as session:
             if kind == BOOKED:
                 found = notifications_repo.unseen_bookings(session, BOOKED, now, limit)
+            elif kind == WAITING:
+                found = notifications_repo.unseen_bookings(
+                    session, WAITING, now, limit, statuses=[BookingStatus.WAITLISTED.value]
+                )
+            elif kind == PROMOTED:
+                found = notifications_repo.promotion_candidates(session, kind, WAITING, now, limit)
             elif kind == REMINDER:
                 found = notifications_repo.reminder_candidates(session, kind, now, lead, limit)
             elif kind == CHANGED:
@@ -188,9 +200,10 @@ def schedule_due(
             def lookup(scope: CourseScope, session_id: int) -> SessionRecord:
                 return signups_repo.get_session(session, scope, session_id)
 
-            notices = _notices(lookup, found, kind, now, silent=kind == BOOKED)
+            silent = kind in SILENT
+            notices = _notices(lookup, found, kind, now, silent=silent)
             made = notifications_repo.add_notices(session, notices, now)
-            if kind != BOOKED:
+            if not silent:
                 report.made[kind] = made
     return report
 

@@ -300,6 +300,9 @@ def all_notices(session: Session, scope: CourseScope | None = None) -> list[Noti
 # --- who should hear about what ----------------------------------------------------------------
 
 
+ACTIVE = (BookingStatus.CONFIRMED.value, BookingStatus.WAITLISTED.value)
+
+
 def _not_notified(kind: str) -> Any:
     return ~exists().where(
         Notification.user_id == SignupBooking.user_id,
@@ -336,9 +339,6 @@ def _candidates(session: Session, *conditions: Any, limit: int) -> list[Candidat
     ]
 
 
-ACTIVE = (BookingStatus.CONFIRMED.value, BookingStatus.WAITLISTED.value)
-
-
 def reminder_candidates(
     session: Session, kind: str, now: datetime, lead: timedelta, limit: int
 ) -> list[Candidate]:
@@ -354,20 +354,47 @@ def reminder_candidates(
     )
 
 
-def unseen_bookings(session: Session, seen: str, now: datetime, limit: int) -> list[Candidate]:
-    """Active bookings of upcoming sessions the worker has not recorded yet: their current
-    version is what the person booked (the baseline a later change is told against)."""
-    recorded = exists().where(
+def _recorded(kind: str) -> Any:
+    """A notice of ``kind`` exists for this booking's person and session (any version)."""
+    return exists().where(
         Notification.user_id == SignupBooking.user_id,
         Notification.session_id == SignupSession.id,
-        Notification.kind == seen,
+        Notification.kind == kind,
     )
+
+
+def unseen_bookings(
+    session: Session,
+    seen: str,
+    now: datetime,
+    limit: int,
+    statuses: Sequence[str] = ACTIVE,
+) -> list[Candidate]:
+    """Bookings (in ``statuses``) of upcoming sessions with no ``seen`` record yet: their
+    current version is what the person booked (the baseline a later change is told against),
+    or, recorded for the waitlisted, that they waited (a later seat is a promotion)."""
     return _candidates(
         session,
         SignupSession.status == SESSION_SCHEDULED,
         SignupSession.starts_at > now,
-        SignupBooking.status.in_(ACTIVE),
-        ~recorded,
+        SignupBooking.status.in_(list(statuses)),
+        ~_recorded(seen),
+        limit=limit,
+    )
+
+
+def promotion_candidates(
+    session: Session, kind: str, waited: str, now: datetime, limit: int
+) -> list[Candidate]:
+    """Confirmed bookings of upcoming sessions whose person was recorded waiting and was not
+    told of a seat yet (once per booking, whatever the version)."""
+    return _candidates(
+        session,
+        SignupSession.status == SESSION_SCHEDULED,
+        SignupSession.starts_at > now,
+        SignupBooking.status == BookingStatus.CONFIRMED.value,
+        _recorded(waited),
+        ~_recorded(kind),
         limit=limit,
     )
 

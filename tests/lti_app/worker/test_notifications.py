@@ -37,10 +37,10 @@ DUE = NOW + timedelta(hours=7)  # the session starts 23 h later: its reminder is
 
 
 def notices(app: Flask, world: World) -> list[notifications_repo.NoticeRecord]:
-    """The notices of the course that are messages (not the silent "booked" records)."""
+    """The notices of the course that are messages (not the silent records of who booked)."""
     with app.app_context(), db.transaction() as session:
         stored = notifications_repo.all_notices(session, world.course)
-    return [n for n in stored if n.kind != notifications.BOOKED]
+    return [n for n in stored if n.kind not in notifications.SILENT]
 
 
 def assert_private(world: World, text: str, recipient: str | None) -> None:
@@ -289,3 +289,34 @@ def test_a_title_with_line_breaks_cannot_add_mail_headers() -> None:
     message = notifications.message_for(claimed, settings)
     assert message.get_all("Bcc") is None
     assert message["To"] == "a@example.test"
+
+
+def test_the_worker_tells_a_waiting_person_of_their_seat_once(
+    db_app: Flask, smtp_server: SmtpServer
+) -> None:
+    world = build_world(db_app, count=3)
+    session_id = new_session(db_app, world, seats=1, starts_at=NOW + timedelta(days=4))
+    first, waiting, later = world.people
+    book(db_app, world, session_id, first.id)
+    assert book(db_app, world, session_id, waiting.id).outcome.value == "waitlisted"
+    assert run_due_work(db_app, NOW + timedelta(minutes=1)).notices_made == 0  # seen waiting
+    with db_app.app_context():
+        decision = signups.cancel_booking(
+            world.course, sheet_id=world.sheet, session_id=session_id, user_id=first.id,
+            now=NOW + timedelta(minutes=2),
+        )  # fmt: skip
+    assert [b.user_id for b in decision.promoted] == [waiting.id]
+    book(db_app, world, session_id, later.id, now=NOW + timedelta(minutes=3))
+    report = run_due_work(db_app, NOW + timedelta(minutes=4))
+    assert report.notices_by_kind[notifications.PROMOTED] == 1 and report.notices_made == 1
+    (message,) = smtp_server.inbox.wait_for(1)
+    assert message.rcpt_tos == (waiting.email,)
+    assert str(message.message["Subject"]).startswith("You have a place: ")
+    assert_private(world, message.text, waiting.email)
+    with db_app.app_context():  # a view handing the same promotion over adds nothing
+        assert notifications.notify(
+            world.course, session_id=session_id, user_ids=[waiting.id],
+            kind=notifications.PROMOTED, now=NOW + timedelta(minutes=5),
+        ) == 0  # fmt: skip
+    assert run_due_work(db_app, NOW + timedelta(minutes=6)).notices_made == 0
+    assert len(smtp_server.inbox.messages) == 1
