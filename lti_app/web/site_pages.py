@@ -32,7 +32,18 @@ class NeedsSlash(Exception):
 
 
 def resolve_site_path(site_dir: Path, relative: str) -> Path:
-    """The file a URL path names inside ``site_dir`` (folders map to their index.html)."""
+    """The file a URL path names inside ``site_dir`` (folders map to their index.html).
+
+    A name the file system cannot even look up (too long, an invalid byte) names nothing in
+    the site: it is a 404, not an ``OSError`` that would become a 500.
+    """
+    try:
+        return _resolve(site_dir, relative)
+    except OSError as problem:
+        raise NotInSite(relative) from problem
+
+
+def _resolve(site_dir: Path, relative: str) -> Path:
     root = site_dir.resolve()
     joined = safe_join(str(root), relative) if relative else str(root)
     if joined is None:
