@@ -177,8 +177,10 @@ class ScheduleReport:
 def schedule_due(
     now: datetime, *, lead: timedelta = REMINDER_LEAD, limit: int = 500, app: Flask | None = None
 ) -> ScheduleReport:
-    """Make the notices that are due now: reminders ``lead`` before each confirmed booking,
-    changes after someone booked, cancellations. Each kind in its own short transaction."""
+    """Make the notices that are due now: first the silent records of who booked (and who
+    waits), then seats for those seen waiting, reminders ``lead`` before each confirmed
+    booking, changes since someone booked, cancellations. Each kind in its own short
+    transaction; the dedupe key makes a second worker's identical rows a no-op."""
     report = ScheduleReport()
     for kind in (BOOKED, WAITING, PROMOTED, REMINDER, CHANGED, CANCELLED):
         with db.write_transaction(app) as session:
