@@ -74,6 +74,11 @@ def _render_form(
     )
 
 
+def _promoted(count: int) -> str:
+    people = "1 person" if count == 1 else f"{count} people"
+    return f"{people} from the waitlist got a seat."
+
+
 def _session_record(where: Here, session_id: int) -> SessionRecord:
     record, _ = signups.session_roster(where.scope, sheet_id=where.sheet.id, session_id=session_id)
     return record
@@ -163,7 +168,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
             )
         flash("Session saved.", OK)
         if saved.promoted:
-            flash(f"{len(saved.promoted)} waitlisted people got a seat.", OK)
+            flash(_promoted(len(saved.promoted)), OK)
         return _to_session(session_id)
     if record.version != expected:
         raise StaleSession(f"session {session_id}: form had version {expected}")
@@ -278,7 +283,7 @@ def remove(session_id: int) -> ResponseReturnValue:
     if decision.outcome is Outcome.CANCELLED:
         flash("The booking is cancelled.", OK)
         if decision.promoted:
-            flash(f"{len(decision.promoted)} waitlisted people got a seat.", OK)
+            flash(_promoted(len(decision.promoted)), OK)
     else:
         flash(decision.message, REFUSED)
     return _to_session(session_id)

@@ -359,3 +359,21 @@ def test_moderator_and_timekeeper_chosen_or_rotated_fairly(
         )
     )
     assert "Moderator and timekeeper are set." in rotated
+
+
+def test_taking_someone_off_needs_a_reason_and_promotes_the_waitlist(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    session_id = trainer.create(seats_max="1")
+    ann, bob = (person(app, launch_as, "learner", f"learner-{n}") for n in range(2))
+    ann.book(session_id)
+    bob.book(session_id)
+    ann_id = str(ann.launched.launch.user.id)
+    refused = trainer.post(f"/sessions/{session_id}/remove", {"user_id": ann_id, "reason": ""})
+    assert refused.status_code == 400
+    assert "Nobody was taken off: Say why" in refused.get_data(as_text=True)
+    done = trainer.post(f"/sessions/{session_id}/remove", {"user_id": ann_id, "reason": "Ill"})
+    page = trainer.follow(done)
+    assert "The booking is cancelled." in page and "1 person from the waitlist got a seat." in page
+    assert "You have a seat as consultant" in bob.page(f"/sessions/{session_id}/")
+    assert "Taken off the session by an instructor" in page

@@ -252,3 +252,19 @@ def test_a_cancelled_session_no_longer_shows_a_seat(
     assert "the session is cancelled" in ann.page("/")
     late = person(app, launch_as, "learner", "learner-9")
     assert "This session was cancelled" in late.follow(late.book(session_id))
+
+
+def test_a_case_bringer_who_finds_the_places_taken_is_offered_a_consultant_seat(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    session_id = trainer.create(seats_max="3", case_bringer_places="1")
+    ann, bob = learners(app, launch_as, 2)
+    assert "You have a seat as case-bringer" in ann.follow(ann.book(session_id, "case_bringer"))
+    page = bob.follow(bob.book(session_id, "case_bringer"))
+    assert "number 1 on the waitlist for case-bringers" in page
+    assert "A consultant seat is still free: you can sign up as consultant instead." in page
+    assert "Take a consultant seat instead" in page
+    taken = bob.follow(bob.book(session_id, "consultant"))
+    assert "You have a seat as consultant" in taken
+    assert "Add to my calendar" in taken  # the calendar blueprint is installed
+    assert seats_left(bob.page("/"), session_id) == 1
