@@ -377,3 +377,27 @@ def test_taking_someone_off_needs_a_reason_and_promotes_the_waitlist(
     assert "The booking is cancelled." in page and "1 person from the waitlist got a seat." in page
     assert "You have a seat as consultant" in bob.page(f"/sessions/{session_id}/")
     assert "Taken off the session by an instructor" in page
+
+
+def test_editing_one_occurrence_leaves_it_out_of_later_series_moves(trainer: Person) -> None:
+    first, second, third = trainer.create_series(
+        starts_at="2027-05-04T10:00", repeat="weekly", count="3", timezone="UTC"
+    )
+
+    def edit(session_id: int, **fields: str) -> str:
+        form = trainer.page(f"/sessions/{session_id}/edit")
+        version = re.search(r'name="version" type="hidden" value="(\d+)"', form)
+        assert version is not None
+        return trainer.follow(
+            trainer.post(
+                f"/sessions/{session_id}/edit",
+                session_fields(version=version.group(1), **fields),
+            )
+        )
+
+    assert "Session saved." in edit(second, starts_at="2027-05-11T09:00", apply_to="this")
+    moved = edit(first, starts_at="2027-05-04T12:00", apply_to="series")
+    assert "2 sessions moved" in moved
+    assert times_in(trainer.page("/")) == ["12:00", "09:00", "12:00"]
+    assert "Apply the change to" not in trainer.page(f"/sessions/{second}/edit")
+    assert third
