@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.typing import ResponseReturnValue
 
-from lti_app.domain.activities import CATALOGUE_ACTIVITY_KINDS
+from lti_app.domain.activities import KINDS
 from lti_app.lti.dispatch import (
     launch_handler,
     register_fallback_handler,
@@ -15,6 +15,7 @@ from lti_app.lti.dispatch import (
 )
 from lti_app.lti.launch import Launch
 from lti_app.web import activity_placeholders, course_home, deep_linking, modules
+from lti_app.web.signups import learner_views as signups
 
 
 def open_signups(launch: Launch) -> ResponseReturnValue:
@@ -25,8 +26,11 @@ def test_the_app_routes_each_kind_to_its_feature(app: Flask) -> None:
     assert launch_handler(app, "resource") is course_home.open_course_home
     assert launch_handler(app, "module") is modules.open_module
     assert launch_handler(app, "deep_link") is deep_linking.open_deep_link
-    for kind in CATALOGUE_ACTIVITY_KINDS:  # no feature yet: the placeholder
-        assert launch_handler(app, kind.launch_kind) is activity_placeholders.open_activity
+    assert launch_handler(app, KINDS["signup"].launch_kind) is signups.open_sheet
+    # No screens yet: the placeholder.
+    assert launch_handler(app, KINDS["peer-feedback"].launch_kind) is (
+        activity_placeholders.open_activity
+    )
     assert launch_handler(app, "unknown-kind") is None  # the landing page
 
 
