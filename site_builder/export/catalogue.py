@@ -16,9 +16,7 @@ from site_builder.course.model import Activity, Course, Method, Module
 
 SCHEMA_ID = "https://intervision.example/schemas/catalogue"
 SCHEMA_VERSION = 1
-# The schema stays at site_builder/catalogue.schema.json for now: tests/lti_app and
-# docs/catalogue.md name that path.
-SCHEMA_FILE = Path(__file__).parents[1] / "catalogue.schema.json"
+SCHEMA_FILE = Path(__file__).with_name("catalogue.schema.json")
 
 UrlFor = Callable[[str], str]
 

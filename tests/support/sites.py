@@ -15,7 +15,9 @@ import jsonschema
 import jsonschema.exceptions
 import jsonschema.validators
 
-SCHEMA_FILE = Path(__file__).resolve().parents[2] / "site_builder" / "catalogue.schema.json"
+SCHEMA_FILE = (
+    Path(__file__).resolve().parents[2] / "site_builder" / "export" / "catalogue.schema.json"
+)
 
 
 def catalogue_data() -> dict[str, Any]:
