@@ -3,7 +3,8 @@
 For each role, the next person is who took it fewest times, then longest ago (never counts as
 longest), then whoever comes first in the members list (the caller's stable order, e.g. the
 roster); ``choose_roles`` weighs whole assignments so that this comes out even over a term (see
-``_best``). One person takes one role per session unless there are more roles than people.
+``_best``). One person takes one role per session unless there are more roles than people,
+also when the instructor fixes roles by hand (that is a Problem, never an exception).
 Role names are the catalogue's role ids (``case-bringer``, ``moderator``, ``timekeeper``).
 """
 
@@ -71,7 +72,11 @@ def choose_roles(
     history: Sequence[RoleTaken],
     fixed: Mapping[str, int] | None = None,
 ) -> Rotation:
-    """Who takes each of ``roles`` next; ``fixed`` are the instructor's own assignments."""
+    """Who takes each of ``roles`` next; ``fixed`` are the instructor's own assignments.
+
+    Every role may be fixed (nothing is left to rotate). What cannot be done comes back as
+    ``problems`` with nothing assigned, never as an exception.
+    """
     fixed = dict(fixed or {})
     if not members:
         return Rotation({}, (Problem("members", "Nobody is in this session to take a role."),))
@@ -88,6 +93,11 @@ def choose_roles(
     free = [user for user in members if user not in fixed.values()]
     if len(members) < len(roles):
         return _doubled(members, roles, history, fixed)
+    doubled = _fixed_twice(roles, fixed)
+    if doubled:
+        return Rotation({}, doubled)
+    if not open_roles:
+        return Rotation({role: fixed[role] for role in roles} | fixed)
     if len(free) < len(open_roles):
         role = open_roles[len(free)]
         return Rotation(
@@ -103,6 +113,28 @@ def choose_roles(
 
 MAX_CANDIDATES = 20_000
 """Above this many ways to fill the roles (big groups), pick greedily role by role."""
+
+
+def _fixed_twice(roles: Sequence[str], fixed: Mapping[str, int]) -> tuple[Problem, ...]:
+    """With enough people nobody is given two roles by hand either: one problem per role
+    given to someone who already has an earlier one."""
+    seen: dict[int, str] = {}
+    problems = []
+    for role in [*roles, *(r for r in fixed if r not in roles)]:
+        if role not in fixed:
+            continue
+        user = fixed[role]
+        if user in seen:
+            problems.append(
+                Problem(
+                    role,
+                    f"The person chosen as {role} is already {seen[user]}; there are enough "
+                    "people in this session for one role each. Choose someone else.",
+                )
+            )
+        else:
+            seen[user] = role
+    return tuple(problems)
 
 
 def _best(
@@ -133,7 +165,7 @@ def _best(
         over = [times[u, r] - fewest[r] for u, r in zip(picks, roles, strict=True)]
         left_out = sum(owed[u] for u in free if u not in picks)
         when = sum(last.get((u, r), -1e12) for u, r in zip(picks, roles, strict=True))
-        return (max(over), sum(over), left_out, when, tuple(order[u] for u in picks))
+        return (max(over, default=0), sum(over), left_out, when, tuple(order[u] for u in picks))
 
     return min(itertools.permutations(free, len(roles)), key=unfairness)
 

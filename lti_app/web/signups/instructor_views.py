@@ -363,12 +363,6 @@ def roles(session_id: int) -> ResponseReturnValue:
     for role, value in (("moderator", form.moderator.data), ("timekeeper", form.timekeeper.data)):
         if value:
             fixed[role] = _user_id(value)
-    if len(fixed) == len(signups.ROLES):
-        # domain.signups.rotation.choose_roles fails when no role is left to rotate (see the
-        # report of 2026-12-03); until it takes that, one role is always the rotation's.
-        message = "Choose one of the two roles at most; the fair rotation picks the other."
-        given = SessionForms(roles=form, role_problems=(message,))
-        return render_session(where, session_id, given, status=400)
     rotation = signups.rotate_roles(
         where.scope,
         sheet_id=where.sheet.id,

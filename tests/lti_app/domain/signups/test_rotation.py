@@ -102,3 +102,25 @@ def test_big_groups_are_filled_role_by_role_and_still_one_role_each() -> None:
 def test_not_yet_lists_who_never_took_the_role() -> None:
     history = [RoleTaken(2, "moderator", _at(1)), RoleTaken(3, "timekeeper", _at(1))]
     assert not_yet([1, 2, 3], history, "moderator") == (1, 3)
+
+
+def test_every_role_fixed_by_hand_is_kept_without_rotating() -> None:
+    rotation = choose_roles([1, 2, 3], ("moderator", "timekeeper"), [], fixed={
+        "moderator": 3, "timekeeper": 1})  # fmt: skip
+    assert rotation.problems == ()
+    assert rotation.assigned == {"moderator": 3, "timekeeper": 1}
+
+
+def test_one_person_fixed_for_two_roles_is_a_problem_when_enough_people() -> None:
+    rotation = choose_roles([1, 2, 3], ("moderator", "timekeeper"), [], fixed={
+        "moderator": 2, "timekeeper": 2})  # fmt: skip
+    assert rotation.assigned == {}
+    assert rotation.problems[0].field == "timekeeper"
+    assert "already moderator" in rotation.problems[0].message
+
+
+def test_one_person_fixed_for_two_roles_is_fine_when_the_group_is_too_small() -> None:
+    rotation = choose_roles([2], ("moderator", "timekeeper"), [], fixed={
+        "moderator": 2, "timekeeper": 2})  # fmt: skip
+    assert rotation.problems == ()
+    assert rotation.assigned == {"moderator": 2, "timekeeper": 2}
