@@ -18,7 +18,8 @@ read under the lock is the whole truth, the rules below hold under any concurren
 - Promotion happens only before the promotion deadline: the cancellation deadline, or the
   start when there is none (research invariant 2; mod_booking #937). After it a freed seat
   stays free: nobody is pulled into a session they can no longer cancel without warning.
-- A repeated sign-up returns the existing booking's outcome and changes nothing.
+- A repeated sign-up returns the existing booking's outcome and changes nothing, except in a
+  cancelled or started session, which is refused as such (never "You have a seat").
 
 Instructors' decisions (override, move, capacity, attendance) are in ``instructor``.
 """
@@ -242,11 +243,19 @@ def current_outcome(state: SessionState, booking: Booking) -> Decision:
     return Decision(Outcome.CONFIRMED, booking)
 
 
-def window_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
+def _over_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
+    """The session is cancelled or under way: no booking of it changes or is confirmed."""
     if rules.cancelled:
         return Refusal.SESSION_CANCELLED
     if now >= rules.starts_at:
         return Refusal.STARTED
+    return None
+
+
+def window_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
+    over = _over_refusal(rules, now)
+    if over is not None:
+        return over
     if rules.signup_opens_at is not None and now < rules.signup_opens_at:
         return Refusal.NOT_OPEN_YET
     if rules.signup_closes_at is not None and now >= rules.signup_closes_at:
@@ -259,11 +268,18 @@ def decide_signup(
 ) -> Decision:
     """A learner signs up: confirmed if a seat for ``intent`` is free, else waitlisted.
 
-    Repeating a sign-up (double click, resubmitted form) returns the existing outcome and no
-    changes. A waitlisted person who signs up in the other role keeps their arrival and is
-    confirmed if that role has a seat (how they take up an offered ``alternative``).
+    Order matters. A cancelled or started session is refused first, even to someone who has a
+    booking: a replayed form must not answer "You have a seat" for a session that will not take
+    place or is under way (the booking stays, for notices and attendance). Then a repeated
+    sign-up (double click, resubmitted form) returns the existing outcome and no changes, also
+    after sign-up closed, since that seat still holds. A waitlisted person who signs up in the
+    other role keeps their arrival and is confirmed if that role has a seat (how they take up
+    an offered ``alternative``).
     """
     existing = state.of(user_id)
+    over = _over_refusal(rules, now)
+    if over is not None:
+        return refuse(over, existing)
     active = existing is not None and existing.status is not BookingStatus.CANCELLED
     if existing is not None and active and existing.intent is intent:
         return current_outcome(state, existing)

@@ -142,6 +142,35 @@ def test_a_repeat_is_idempotent_even_after_signup_closed() -> None:
     assert late.outcome is Outcome.CONFIRMED and late.changes == ()
 
 
+def test_a_double_click_in_the_open_window_books_once() -> None:
+    rules = _rules()
+    first = decide_signup(rules, SessionState(), 1, CO, NOW)
+    state = _apply(SessionState(), first)
+    again = decide_signup(rules, state, 1, CO, NOW + timedelta(seconds=1))
+    assert again.outcome is Outcome.CONFIRMED and again.changes == ()
+    assert again.booking == Booking(1001, 1, CO, BookingStatus.CONFIRMED, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "at", "refusal"),
+    [
+        ({"cancelled": True}, NOW, Refusal.SESSION_CANCELLED),
+        ({}, START, Refusal.STARTED),
+        ({}, START + timedelta(minutes=5), Refusal.STARTED),
+    ],
+)
+def test_a_replayed_signup_on_a_cancelled_or_started_session_says_so(
+    changes: dict[str, object], at: datetime, refusal: Refusal
+) -> None:
+    state = _signups(_rules(), (1, CO), (2, CO), (3, CO), (4, CO))
+    rules = _rules(**changes)
+    for user_id in (1, 4):  # seated, waitlisted
+        replayed = decide_signup(rules, state, user_id, CO, at)
+        assert replayed.outcome is Outcome.REFUSED and replayed.refusal is refusal
+        assert replayed.changes == () and replayed.booking == state.of(user_id)
+        assert replayed.message == REFUSAL_MESSAGES[refusal]
+
+
 def test_a_seated_person_cannot_sign_up_again_in_the_other_role() -> None:
     rules = _rules()
     state = _signups(rules, (1, CO))
