@@ -414,7 +414,9 @@ def book(
     now: datetime,
 ) -> Decision:
     """A learner signs up: a seat, else the waitlist (with position), or a refusal. A
-    repeated sign-up returns the existing booking and writes nothing."""
+    repeated sign-up returns the existing booking and writes nothing. A stable group's session
+    takes its members only, read under the session's lock (``LockedSession.members_only``);
+    ``override`` may still seat anyone, logged."""
     return _decide_locked(
         scope,
         sheet_id,

@@ -141,14 +141,16 @@ class SessionSummary:
 
 @dataclass(frozen=True, slots=True)
 class LockedSession:
-    """One session and all its bookings, read under the session's lock."""
+    """One session and all its bookings, read under the session's lock; for a stable group's
+    session also the group's members (``members_only``), read in the same transaction."""
 
     record: SessionRecord
     state: SessionState
+    members_only: frozenset[int] | None = None
 
     @property
     def rules(self) -> SeatRules:
-        return self.record.rules
+        return replace(self.record.rules, members_only=self.members_only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -709,7 +711,8 @@ def lock_session(
     row = session.scalar(query.execution_options(populate_existing=True))
     if row is None:
         raise SessionNotFound(f"session {session_id} not in {scope} (sheet {sheet_id})")
-    return LockedSession(_session_record(row), _read_state(session, scope, session_id))
+    members = group_members(session, scope, row.group_id) if row.group_id is not None else None
+    return LockedSession(_session_record(row), _read_state(session, scope, session_id), members)
 
 
 def lock_sessions(
@@ -1140,6 +1143,17 @@ def sheet_groups(session: Session, scope: CourseScope, sheet_id: int) -> tuple[G
     return tuple(
         GroupRecord(group.id, group.sheet_id, group.name, tuple(members[group.id]))
         for group in groups
+    )
+
+
+def group_members(session: Session, scope: CourseScope, group_id: int) -> frozenset[int]:
+    """The user ids of one stable group of this course."""
+    return frozenset(
+        session.scalars(
+            select(SignupGroupMember.user_id).where(
+                *_in_course(SignupGroupMember, scope), SignupGroupMember.group_id == group_id
+            )
+        )
     )
 
 

@@ -18,6 +18,9 @@ read under the lock is the whole truth, the rules below hold under any concurren
 - Promotion happens only before the promotion deadline: the cancellation deadline, or the
   start when there is none (research invariant 2; mod_booking #937). After it a freed seat
   stays free: nobody is pulled into a session they can no longer cancel without warning.
+- A stable group attends its own sessions: with ``SeatRules.members_only`` a learner outside
+  the group is refused (``NOT_IN_GROUP``); an instructor's override or move may seat anyone,
+  logged as every override is.
 - A repeated sign-up returns the existing booking's outcome and changes nothing, except in a
   cancelled or started session, which is refused as such (never "You have a seat").
 
@@ -78,6 +81,8 @@ class SeatRules:
     signup_closes_at: datetime | None = None
     cancel_deadline: datetime | None = None
     cancelled: bool = False
+    members_only: frozenset[int] | None = None
+    """A stable group's session: only these people sign up (an instructor may seat anyone)."""
 
     @classmethod
     def from_plan(cls, plan: SessionPlan, cancelled: bool = False) -> SeatRules:
@@ -180,6 +185,7 @@ class Refusal(enum.StrEnum):
     REASON_REQUIRED = "reason_required"
     SAME_SESSION = "same_session"
     NOT_STARTED = "not_started"
+    NOT_IN_GROUP = "not_in_group"
 
 
 REFUSAL_MESSAGES: dict[Refusal, str] = {
@@ -198,6 +204,8 @@ REFUSAL_MESSAGES: dict[Refusal, str] = {
     Refusal.REASON_REQUIRED: "Say why, so the log shows it: a reason is required.",
     Refusal.SAME_SESSION: "The person is already in that session; choose another one.",
     Refusal.NOT_STARTED: "Attendance can be marked once the session has started.",
+    Refusal.NOT_IN_GROUP: "This session is for the members of its intervision group. Choose a "
+    "session of your own group, or ask your trainer.",
 }
 
 
@@ -288,6 +296,8 @@ def decide_signup(
     refusal = window_refusal(rules, now)
     if refusal is not None:
         return refuse(refusal, existing)
+    if rules.members_only is not None and user_id not in rules.members_only:
+        return refuse(Refusal.NOT_IN_GROUP, existing)
     if rules.places_for(intent) == 0:
         return refuse(Refusal.NO_PLACES_FOR_INTENT, existing)
     arrival = existing.arrival if existing is not None and active else state.next_arrival

@@ -652,3 +652,49 @@ def test_a_waitlist_place_and_the_private_feed_show_only_ones_own_bookings(
         assert signups.open_feed(renewed, NOW) is not None
         assert signups.revoke_feed(world.course, user_id=c, now=NOW) == 1
         assert signups.open_feed(renewed, NOW) is None
+
+
+def test_a_group_attends_its_own_sessions_and_an_override_may_seat_anyone(
+    db_app: Flask, world: World
+) -> None:
+    with db_app.app_context():
+        formed = signups.form_sheet_groups(
+            world.course, sheet_id=world.sheet, roster=world.learners[:6], size_min=3,
+            size_max=3, now=NOW,
+        )  # fmt: skip
+        first, second = formed.groups
+        saved = signups.create_session(
+            world.course, sheet_id=world.sheet, plan=plan(), now=NOW, group_id=first.id
+        )
+        assert saved.session is not None
+        session_id = saved.session.id
+        member, stranger = first.members[0], second.members[0]
+        assert _book(world, session_id, member).outcome is Outcome.CONFIRMED
+        refused = _book(world, session_id, stranger)
+        assert refused.refusal is Refusal.NOT_IN_GROUP and refused.booking is None
+        outsider = _book(world, session_id, world.learners[10])  # in no group at all
+        assert outsider.refusal is Refusal.NOT_IN_GROUP
+        # Membership is read when booking: moved into the group, the stranger may sign up.
+        signups.move_group_member(
+            world.course, sheet_id=world.sheet, user_id=stranger, to_group_id=first.id,
+            size_min=2, size_max=4, now=NOW,
+        )  # fmt: skip
+        assert _book(world, session_id, stranger).outcome is Outcome.CONFIRMED
+        seated = signups.override(
+            world.course,
+            sheet_id=world.sheet,
+            session_id=session_id,
+            user_id=world.learners[10],
+            intent=Intent.CONSULTANT,
+            instructor_id=world.instructor,
+            reason="visiting from another group",
+            now=NOW,
+        )
+        log = signups.session_log(world.course, sheet_id=world.sheet, session_id=session_id)
+        open_session = new_session(db_app, world)
+        assert _book(world, open_session, world.learners[10]).outcome is Outcome.CONFIRMED
+    assert seated.outcome is Outcome.CONFIRMED
+    assert [(e.action, e.subject_user_id, e.reason) for e in log] == [
+        (signups.OVERRIDE, world.learners[10], "visiting from another group")
+    ]
+    assert _booking_rows(db_app, session_id) == 3

@@ -531,3 +531,22 @@ def test_attendance_only_for_seated_people_in_a_running_session() -> None:
     assert decide_attendance(cancelled, state, 1, True, START).refusal is (
         Refusal.SESSION_CANCELLED
     )
+
+
+def test_a_group_session_takes_its_members_and_refuses_anyone_else() -> None:
+    rules = _rules(members_only=frozenset({1, 2}))
+    member = decide_signup(rules, SessionState(), 1, CO, NOW)
+    assert member.outcome is Outcome.CONFIRMED
+    stranger = decide_signup(rules, _apply(SessionState(), member), 7, CO, NOW)
+    assert stranger.outcome is Outcome.REFUSED and stranger.refusal is Refusal.NOT_IN_GROUP
+    assert stranger.changes == () and stranger.booking is None
+    assert "members of its intervision group" in stranger.message
+    open_to_all = decide_signup(_rules(), SessionState(), 7, CO, NOW)
+    assert open_to_all.outcome is Outcome.CONFIRMED
+
+
+def test_an_instructor_may_seat_someone_outside_the_group_logged() -> None:
+    rules = _rules(members_only=frozenset({1, 2}))
+    seated = decide_override(rules, SessionState(), 7, CO, NOW, INSTRUCTOR, "visiting trainee")
+    assert seated.outcome is Outcome.CONFIRMED and seated.booking is not None
+    assert seated.booking.override_by == INSTRUCTOR and seated.reason == "visiting trainee"
