@@ -3,8 +3,9 @@
 Each tick runs, in this order, every piece of due work, each in its own short transactions:
 
 1. minimum-size deadlines: sessions past their deadline with fewer seated than their minimum
-   are flagged (``services.signups.check_minimum_size``; logged). The sign-up model has no
-   "cancel automatically" choice yet, so the worker only flags (``AUTO_CANCEL_UNDER_MINIMUM``);
+   are flagged (``services.signups.check_minimum_size``; logged), or cancelled with every
+   booking when their sheet chose so (``signup_sheet.cancel_under_minimum``, the sheet's
+   settings page); the cancellation notices of step 2 then tell everyone who was booked;
 2. notices: reminders a day before each confirmed booking, changed and cancelled sessions
    (``services.notifications.schedule_due``), then their emails (``deliver_due``);
 3. the score outbox: attendance and completion scores not yet accepted by the LMS.
@@ -30,12 +31,9 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from lti_app.domain.signups.minimum import MinimumVerdict
-from lti_app.services import notifications, score_outbox, signups
+from lti_app.services import notifications, score_outbox, sheet_settings, signups
 
 log = logging.getLogger(__name__)
-
-# No per-sheet or per-session "cancel under the minimum" setting exists in the model yet.
-AUTO_CANCEL_UNDER_MINIMUM = False
 
 
 @dataclass
@@ -62,7 +60,8 @@ class TickReport:
 
 def _minimum(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
     for due in signups.sessions_due_for_minimum(now, limit):
-        check = signups.check_minimum_size(due, now=now, auto_cancel=AUTO_CANCEL_UNDER_MINIMUM)
+        auto_cancel = sheet_settings.cancels_under_minimum(due.scope, sheet_id=due.sheet_id)
+        check = signups.check_minimum_size(due, now=now, auto_cancel=auto_cancel)
         if check is None:
             continue  # another worker judged it first
         if check.verdict is MinimumVerdict.FLAGGED:

@@ -71,6 +71,9 @@ class SignupSheet(Base):
     title: Mapped[str] = mapped_column(String(ID_LENGTH), default="")
     lineitem_url: Mapped[str | None] = mapped_column(String(URL_LENGTH), default=None)
     timezone: Mapped[str] = mapped_column(String(ZONE_LENGTH), default="UTC")
+    # The instructor's choice: the worker cancels a session still under its minimum size at
+    # its deadline (everyone informed), instead of only flagging it (``domain.signups.minimum``).
+    cancel_under_minimum: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
 
