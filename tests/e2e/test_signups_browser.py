@@ -269,6 +269,11 @@ def test_a_weekly_series_from_deep_link_to_gradebook(
     expect(frame.locator("#roster-waitlist tbody tr")).to_have_text(re.compile(rf"{DAAN}.*1"))
     axe.check(frame, "roster with a waitlist (instructor)")
     shots.frame(instructor, "instructor-roster-waitlist")
+    frame.get_by_role("link", name="Edit the session").click()
+    frame.wait_for_url(re.compile(rf".*/signups/sessions/{first}/edit$"))
+    expect(frame.get_by_role("group", name="Apply the change to")).to_be_visible()
+    axe.check(frame, "edit form of a series session (instructor)")
+    frame.get_by_role("link", name="Back to the session").click()
 
     # --- a learner's open page goes stale: the instructor cancels that session first ---
     lframe = open_link(learner, demo, SHEET, "learner", ELIF)
@@ -320,6 +325,8 @@ def test_a_weekly_series_from_deep_link_to_gradebook(
         assert other not in text, f"{other!r} is in the .ics"
 
     lframe.get_by_role("link", name="Back to all sessions").click()
+    expect(lframe.locator("#my-bookings")).to_contain_text("seat as consultant")
+    axe.check(lframe, "sheet with my bookings (learner)")
     lframe.get_by_role("link", name="Your calendar feed").click()
     lframe.wait_for_url("**/calendar/feed")
     axe.check(lframe, "calendar feed page (learner)")
