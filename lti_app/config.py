@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ENV_PREFIX = "INTERVISION_"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 (a file name, not a secret)
@@ -119,6 +120,30 @@ def validate_sender(address: str, variable: str = f"{ENV_PREFIX}SMTP_FROM") -> s
     return address
 
 
+DEFAULT_SIGNUPS_TIMEZONE = "UTC"
+
+
+def validate_timezone(
+    name: str | None, variable: str = f"{ENV_PREFIX}SIGNUPS_DEFAULT_TIMEZONE"
+) -> str:
+    """An IANA time zone name (``Europe/Amsterdam``); empty or unset is UTC. A wrong name stops
+    the start, rather than every sheet quietly falling back to UTC."""
+    if name is None or not str(name).strip():
+        return DEFAULT_SIGNUPS_TIMEZONE
+    value = str(name).strip()
+    try:
+        # "/" first: ZoneInfo reads files, and an absolute path is not a zone's name.
+        if value.startswith("/") or len(value) > 64:
+            raise ValueError(value)
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder such as "Europe"
+        raise ConfigError(
+            f"{variable}={value!r} is not an IANA time zone; use a name from the tz database, "
+            "e.g. Europe/Amsterdam, America/Chicago or UTC (the default when unset)."
+        ) from None
+    return value
+
+
 def ensure_instance_dir(instance_path: Path) -> None:
     """Create the instance folder private to the service user (it holds secrets and data)."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -203,6 +228,8 @@ def settings_from_environment(
         # Email about sign-ups (reminders, changes); unset: in-tool notices only.
         "SMTP_URL": text("SMTP_URL"),
         "SMTP_FROM": text("SMTP_FROM"),
+        # The course's zone for sign-up sheets when the launch sends no ``timezone`` parameter.
+        "SIGNUPS_DEFAULT_TIMEZONE": text("SIGNUPS_DEFAULT_TIMEZONE"),
         "PROXY_FIX": _int_setting(env, "PROXY_FIX", 0),
         "LAUNCH_LEEWAY_SECONDS": _int_setting(
             env, "LAUNCH_LEEWAY_SECONDS", DEFAULT_LAUNCH_LEEWAY_SECONDS
@@ -230,5 +257,6 @@ def finalise(config: dict[str, Any], instance_path: Path) -> None:
     config["SMTP_URL"] = validate_smtp_url(config.get("SMTP_URL"))
     sender = config.get("SMTP_FROM") or f"intervision@{urlsplit(config['BASE_URL']).hostname}"
     config["SMTP_FROM"] = validate_sender(str(sender))
+    config["SIGNUPS_DEFAULT_TIMEZONE"] = validate_timezone(config.get("SIGNUPS_DEFAULT_TIMEZONE"))
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
