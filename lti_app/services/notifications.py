@@ -5,9 +5,11 @@ Two steps, both safe to run on several machines at once:
 1. :func:`schedule_due` finds who should hear about what (a reminder a day before each
    confirmed booking, a session that changed after they booked, a session that was cancelled)
    (what each person booked is kept as a silent ``booked`` record: a change is a version
-   above it), and a seat for someone the worker saw waiting (``promoted``)
-   and makes one notification per (person, session, kind, session version): the dedupe key
-   refuses a second one, however many workers find the same thing at the same moment.
+   above it), and a seat for someone recorded waiting (``promoted``: the views record each
+   sign-up that ends on a waitlist at once, :func:`record_waiting`, and a tick records any it
+   finds, so every promotion is told, whatever freed the seat), and makes one notification
+   per (person, session, kind, session version): the dedupe key refuses a second one,
+   however many workers find the same thing at the same moment.
 2. :func:`deliver_due` claims due notifications one at a time with a lease and emails them
    when the platform shared an address and ``INTERVISION_SMTP_URL`` is set; otherwise the
    in-tool notice is all there is. ``sent_at`` closes the row, so nothing is emailed twice: a
@@ -41,8 +43,10 @@ from lti_app.storage.notifications_repo import (
     EMAIL_SENT,
     Candidate,
     NewNotice,
-    NoticeRecord,
 )
+
+# What the in-tool notices pages get back: re-exported, so views import this module only.
+from lti_app.storage.notifications_repo import NoticeRecord as NoticeRecord
 from lti_app.storage.signups_repo import SessionRecord
 
 log = logging.getLogger(__name__)
@@ -220,7 +224,11 @@ def notify(
     app: Flask | None = None,
 ) -> int:
     """Tell these people about this session now (e.g. ``PROMOTED`` for ``Decision.promoted``
-    after a cancellation); made once per person, session version and kind."""
+    after a cancellation); made once per person, session version and kind.
+
+    A ``PROMOTED`` notice made here stops :func:`schedule_due` from making its own for that
+    person and session; promotions themselves are found by :func:`schedule_due` (see
+    :func:`record_waiting`)."""
     with db.write_transaction(app) as session:
 
         def lookup(scope: CourseScope, session_id: int) -> SessionRecord:
@@ -228,6 +236,34 @@ def notify(
 
         candidates = [Candidate(scope, user_id, session_id, 0) for user_id in user_ids]
         notices = _notices(lookup, candidates, kind, now)
+        return notifications_repo.add_notices(session, notices, now)
+
+
+def record_waiting(
+    scope: CourseScope,
+    *,
+    session_id: int,
+    user_ids: Iterable[int],
+    now: datetime,
+    app: Flask | None = None,
+) -> int:
+    """Record, silently, that these people joined this session's waitlist (the views call it
+    right after a sign-up or a move ended on the waitlist).
+
+    This is what makes :func:`schedule_due` see *every* promotion: a seat for someone is told
+    when a ``waiting`` record of theirs exists for the session, whatever freed the seat (a
+    learner leaving, an instructor taking someone off, moving them, changing their role,
+    raising the seats of a session or a series, or anything added later). Without this record
+    a tick had to see them waiting, so a seat that freed up before the next tick went untold.
+    Made once per person, session and version (the dedupe key); a tick that got there first
+    made the same record."""
+    with db.write_transaction(app) as session:
+
+        def lookup(scope: CourseScope, session_id: int) -> SessionRecord:
+            return signups_repo.get_session(session, scope, session_id)
+
+        candidates = [Candidate(scope, user_id, session_id, 0) for user_id in user_ids]
+        notices = _notices(lookup, candidates, WAITING, now, silent=True)
         return notifications_repo.add_notices(session, notices, now)
 
 
