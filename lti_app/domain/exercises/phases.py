@@ -151,7 +151,10 @@ def first_phase_of(method: MethodSpec, contributions: frozenset[Contribution]) -
 
 
 def _index(method: MethodSpec, phase: PhaseSpec) -> int:
-    return next(i for i, p in enumerate(method.phases) if p.id == phase.id)
+    for index, candidate in enumerate(method.phases):
+        if candidate.id == phase.id:
+            return index
+    raise ValueError(f"phase {phase.id!r} is not a phase of {method.slug!r} as adapted")
 
 
 def _wrong_phase(method: MethodSpec, phase: PhaseSpec, kind: PostType) -> str:

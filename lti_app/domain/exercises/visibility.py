@@ -13,7 +13,8 @@
    when the case access setting lets them: WITH_CONSENT after the case-bringer consented,
    ALWAYS_ANNOUNCED when it was announced before the first learner access, NEVER not at all.
    Reflections and answers count as case text here (they retell the case); ratings and marks
-   carry no text and are metadata.
+   carry no text and are metadata. Consent is the case-bringer's alone (``decide_consent``),
+   given or taken back at any time; taking it back hides the text from instructors again.
 
 Pseudonyms (:func:`pseudonyms`) are stable per exercise and distinct within a group: members
 get names from :data:`PSEUDONYMS` at a place a keyed hash of (exercise key, user id) picks,
@@ -28,12 +29,14 @@ import hashlib
 import hmac
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from lti_app.domain.exercises.outcomes import Actor
+from lti_app.domain.exercises.outcomes import Actor, Reason, Refused
 from lti_app.domain.exercises.phases import PostType
 from lti_app.domain.exercises.roles import moderator_role
 from lti_app.domain.exercises.settings import Anonymity, CaseAccess, ExerciseSettings
 from lti_app.domain.exercises.validation import CaseStatus, Posted, Round
+from lti_app.domain.methods import CASE_BRINGER
 
 NO_TEXT_TYPES = frozenset({PostType.MARK, PostType.RATING})
 
@@ -71,6 +74,29 @@ class Access:
         if self.case_access is CaseAccess.ALWAYS_ANNOUNCED:
             return self.announced_in_time
         return False
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentChange:
+    """The case-bringer gives or takes back consent; storage logs it (audit) and applies it."""
+
+    consent: bool
+    by_user: int
+    at: datetime
+
+
+def decide_consent(
+    round_: Round, actor: Actor, case_access: CaseAccess, consent: bool, now: datetime
+) -> ConsentChange | Refused:
+    """Only the case-bringer decides, only under WITH_CONSENT, and may take it back any time."""
+    if actor.instructor or round_.assignment.role_of(actor.user_id) != CASE_BRINGER:
+        return Refused(Reason.NOT_ALLOWED, "Only the case-bringer decides who reads their case.")
+    if case_access is not CaseAccess.WITH_CONSENT:
+        return Refused(
+            Reason.NOT_ALLOWED,
+            "In this exercise instructors' access to case text does not depend on consent.",
+        )
+    return ConsentChange(consent, actor.user_id, now)
 
 
 def sight(round_: Round, viewer: Actor, post: Posted, access: Access) -> Sight:

@@ -155,3 +155,24 @@ def test_display_names_follow_anonymity() -> None:
     assert display_name(anna, ANNA, Anonymity.PSEUDONYMOUS, real, fake) == "You"
     assert display_name(teacher, BEN, Anonymity.PSEUDONYMOUS, real, fake) == "Ben Bakker"
     assert "Bakker" not in display_name(anna, BEN, Anonymity.PSEUDONYMOUS, real, fake)
+
+
+def test_only_the_case_bringer_gives_or_takes_back_consent_and_only_when_it_matters() -> None:
+    from lti_app.domain.exercises.outcomes import Reason, Refused
+    from lti_app.domain.exercises.visibility import ConsentChange, decide_consent
+    from tests.lti_app.domain.exercises.rounds import T0
+
+    at = round_at("closing", POSTS)
+    given_ = decide_consent(at, member(CASE_BRINGER), CaseAccess.WITH_CONSENT, True, T0)
+    assert given_ == ConsentChange(True, CASE_BRINGER, T0)
+    taken_back = decide_consent(at, member(CASE_BRINGER), CaseAccess.WITH_CONSENT, False, T0)
+    assert isinstance(taken_back, ConsentChange) and not taken_back.consent
+    for actor in (member(MODERATOR), member(ANNA), instructor()):
+        refused = decide_consent(at, actor, CaseAccess.WITH_CONSENT, True, T0)
+        assert isinstance(refused, Refused) and refused.reason is Reason.NOT_ALLOWED
+    for access in (CaseAccess.NEVER, CaseAccess.ALWAYS_ANNOUNCED):
+        refused = decide_consent(at, member(CASE_BRINGER), access, True, T0)
+        assert isinstance(refused, Refused)
+    # Taking consent back hides the text again.
+    after = Access(CaseAccess.WITH_CONSENT, consent=taken_back.consent)
+    assert sight(at, instructor(), CASE_POST, after) == METADATA
