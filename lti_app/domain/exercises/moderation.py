@@ -1,7 +1,7 @@
 """Flags, hiding and restoring, and withdrawing the case: decisions storage logs and applies.
 
 - Flag: any group member, once per person per contribution (a second flag changes nothing and
-  says so); a short optional reason. Instructors do not flag: they hide.
+  says so); a short optional reason. Instructors outside the group do not flag: they hide.
 - Hide / restore: the group's moderator or an instructor, always with a reason; each is a
   :class:`ModerationAction` that storage appends to the log (the resolution log of the flags).
   In a method without a moderator role (Troika), only instructors hide.
@@ -51,7 +51,7 @@ class ModerationAction:
 def decide_flag(
     round_: Round, flags: tuple[Flag, ...], actor: Actor, post_id: int, reason: str, now: datetime
 ) -> Flag | Refused:
-    if round_.assignment.role_of(actor.user_id) is None or actor.instructor:
+    if round_.assignment.role_of(actor.user_id) is None:
         return Refused(
             Reason.NOT_IN_GROUP,
             "Members of the group flag contributions; instructors can hide them directly.",
@@ -124,7 +124,7 @@ def decide_withdraw(
     round_: Round, actor: Actor, now: datetime, reason: str = ""
 ) -> ModerationAction | Refused:
     """The case-bringer withdraws the case; no reason is required (it is their case)."""
-    if actor.instructor or round_.assignment.role_of(actor.user_id) != CASE_BRINGER:
+    if round_.assignment.role_of(actor.user_id) != CASE_BRINGER:
         return Refused(Reason.NOT_ALLOWED, "Only the case-bringer can withdraw their case.")
     if round_.case_status is CaseStatus.WITHDRAWN:
         return Refused(Reason.ALREADY_DONE, "This case has already been withdrawn.")

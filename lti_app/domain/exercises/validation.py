@@ -5,6 +5,10 @@ nothing). The order of checks gives the most useful message first: not your grou
 not open yet, case withdrawn, the phase rules of :func:`phases.may_post`, no case yet, then the
 text and the thing reacted to.
 
+Membership comes from the :class:`RoleAssignment`, never from the actor's claim. An instructor
+who is also in the group (say, a trained Balint leader) posts in that role; an instructor
+outside the group posts nothing.
+
 Text limits (characters, after trimming whitespace) are per type, in :data:`LIMITS`; the case
 has three fields (situation, own role, key question) and an anonymisation checklist that must be
 ticked whole. The key question may stay empty in the case when the method has a key-question
@@ -110,8 +114,8 @@ class Draft:
 
 
 def check_post(round_: Round, actor: Actor, draft: Draft) -> Verdict:
-    role = round_.assignment.role_of(actor.user_id) if not actor.instructor else None
-    if not actor.instructor and role is None:
+    role = round_.assignment.role_of(actor.user_id)
+    if role is None and not actor.instructor:
         return Refused(Reason.NOT_IN_GROUP, "You are not a member of this group.")
     clock = round_.clock
     if clock.closed:

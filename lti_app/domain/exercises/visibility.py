@@ -9,12 +9,14 @@
    author; this also holds for drafts storage keeps for a later phase.
 4. A post hidden by moderation shows only to the group's moderator and to instructors, marked
    hidden (instructors see its text only under rule 5); its author and the others see nothing.
-5. Instructors see process metadata (type, phase, time, author) of every post; its text only
-   when the case access setting lets them: WITH_CONSENT after the case-bringer consented,
-   ALWAYS_ANNOUNCED when it was announced before the first learner access, NEVER not at all.
+5. Instructors outside the group see process metadata (type, phase, time, author) of every
+   post; its text only when the case access setting lets them: WITH_CONSENT after the
+   case-bringer consented, ALWAYS_ANNOUNCED when it was announced before the first learner
+   access, NEVER not at all.
    Reflections and answers count as case text here (they retell the case); ratings and marks
    carry no text and are metadata. Consent is the case-bringer's alone (``decide_consent``),
    given or taken back at any time; taking it back hides the text from instructors again.
+   An instructor who is a member of the group (a Balint leader) sees it as a member does.
 
 Pseudonyms (:func:`pseudonyms`) are stable per exercise and distinct within a group: members
 get names from :data:`PSEUDONYMS` at a place a keyed hash of (exercise key, user id) picks,
@@ -89,7 +91,7 @@ def decide_consent(
     round_: Round, actor: Actor, case_access: CaseAccess, consent: bool, now: datetime
 ) -> ConsentChange | Refused:
     """Only the case-bringer decides, only under WITH_CONSENT, and may take it back any time."""
-    if actor.instructor or round_.assignment.role_of(actor.user_id) != CASE_BRINGER:
+    if round_.assignment.role_of(actor.user_id) != CASE_BRINGER:
         return Refused(Reason.NOT_ALLOWED, "Only the case-bringer decides who reads their case.")
     if case_access is not CaseAccess.WITH_CONSENT:
         return Refused(
@@ -105,14 +107,14 @@ def sight(round_: Round, viewer: Actor, post: Posted, access: Access) -> Sight:
         return NOTHING
     if round_.case_status is CaseStatus.WITHDRAWN:
         return TOMBSTONE if post.kind is PostType.CASE else NOTHING
-    own = post.author == viewer.user_id and not viewer.instructor
+    own = post.author == viewer.user_id
     if not own and not _phase_open(round_, post):
         return NOTHING
-    if viewer.instructor:
+    if role is None:  # an instructor outside the group
         text = access.instructor_reads_text and post.kind not in NO_TEXT_TYPES
         return Sight(True, text=text, marked_hidden=post.hidden)
     if post.hidden:
-        if role is not None and role == moderator_role(round_.method):
+        if viewer.instructor or role == moderator_role(round_.method):
             return Sight(True, text=True, marked_hidden=True)
         return NOTHING
     return FULL
@@ -181,7 +183,7 @@ def display_name(
     pseudonym_of: Mapping[int, str],
 ) -> str:
     """The name ``viewer`` sees for ``author``."""
-    if author == viewer.user_id and not viewer.instructor:
+    if author == viewer.user_id:
         return "You"
     if anonymity is Anonymity.NAMED or viewer.instructor:
         return real_names.get(author, "A former member")

@@ -176,3 +176,18 @@ def test_only_the_case_bringer_gives_or_takes_back_consent_and_only_when_it_matt
     # Taking consent back hides the text again.
     after = Access(CaseAccess.WITH_CONSENT, consent=taken_back.consent)
     assert sight(at, instructor(), CASE_POST, after) == METADATA
+
+
+def test_an_instructor_in_the_group_sees_and_posts_as_a_member() -> None:
+    from lti_app.domain.exercises.roles import RoleAssignment, assign_roles
+    from lti_app.domain.exercises.validation import Draft, Round, check_post
+    from tests.lti_app.domain.exercises.rounds import CC, TEACHER, clock_at
+
+    group = assign_roles(CC, [CASE_BRINGER, TEACHER, ANNA, BEN, CARL], CASE_BRINGER, TEACHER)
+    assert isinstance(group, RoleAssignment)
+    hidden = replace(QUESTION, hidden=True)
+    at = Round(CC, group, clock_at("consultation"), CaseStatus.SUBMITTED, (CASE_POST, hidden))
+    leader = Actor(TEACHER, "moderator", instructor=True)
+    assert sight(at, leader, CASE_POST, NEVER) == FULL  # a member reads the case
+    assert sight(at, leader, hidden, NEVER).marked_hidden
+    assert check_post(at, leader, Draft(PostType.ADVICE, "Could it be that ...?"))
