@@ -13,12 +13,29 @@ from flask import Flask
 
 from lti_app.domain.activities import KINDS
 from lti_app.lti.dispatch import register_launch_handler
-from lti_app.web.signups import instructor_views, learner_views
+from lti_app.web.signups import (  # routes on bp
+    groups_views,
+    instructor_views,
+    learner_views,
+    notices_views,
+    rotation_views,
+    settings_views,
+)
 from lti_app.web.signups.context import bp
 
 SIGNUP_KIND = KINDS["signup"].launch_kind
 
-__all__ = ["SIGNUP_KIND", "bp", "init_app", "instructor_views", "learner_views"]
+__all__ = [
+    "SIGNUP_KIND",
+    "bp",
+    "groups_views",
+    "init_app",
+    "instructor_views",
+    "learner_views",
+    "notices_views",
+    "rotation_views",
+    "settings_views",
+]
 
 
 def init_app(app: Flask) -> None:

@@ -1,0 +1,43 @@
+"""Forms of the instructor's sheet pages: stable groups, rotation, sheet settings (Flask-WTF:
+each carries its CSRF token). Kept apart from ``forms`` (the session forms), as parsing only:
+the rules are the domain's, whose :class:`Problem` ``field`` names a field here."""
+
+from __future__ import annotations
+
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from lti_app.web.signups.forms import Form
+
+MOVE_PREFIX, ASSIGN_PREFIX = "move", "assign"
+OPEN_TO_ALL = ""  # a session that belongs to no group
+
+_SIZE = [InputRequired("Give a number of people."), NumberRange(min=1, max=500)]
+
+
+class FormGroupsForm(Form):
+    size_min = IntegerField("Smallest group", default=4, validators=_SIZE)
+    size_max = IntegerField("Largest group", default=6, validators=_SIZE)
+
+
+class MoveMemberForm(Form):
+    user_id = SelectField("Person", coerce=int, validate_choice=False)
+    to_group = SelectField("Move to group", coerce=int, validate_choice=False)
+    size_min = IntegerField("Smallest group allowed", validators=_SIZE)
+    size_max = IntegerField("Largest group allowed", validators=_SIZE)
+
+
+class AssignGroupForm(Form):
+    session_id = SelectField("Session", coerce=int, validate_choice=False)
+    group_id = SelectField("Group", validate_choice=False)
+
+
+class RotateForm(Form):
+    """The button only: its CSRF token."""
+
+
+class SettingsForm(Form):
+    timezone = SelectField("Default time zone of the sheet", validate_choice=False)
+    cancel_under_minimum = BooleanField(
+        "Cancel sessions still under their minimum size at their deadline"
+    )
