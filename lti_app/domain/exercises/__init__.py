@@ -17,6 +17,9 @@ parameter), no framework. Everything about a method comes from its catalogue dat
 - ``moderation``: flag, hide, restore, withdraw the case (logged actions).
 - ``retention``: the purge date and what a purge blanks.
 - ``completion``: who completed, for the AGS completion grade.
+- ``process``: the instructor's dashboard counts (participation, questions before advice,
+  helpfulness received, reflections, groups at risk).
+- ``ground_rules``: the versioned pledge, accepted before first access, re-asked on change.
 
 Invariants (each has a test): the case-bringer never posts in a silent phase (research
 invariant 4); a refusal is a value, and storage saves nothing then; completion and retention

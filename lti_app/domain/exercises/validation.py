@@ -81,6 +81,8 @@ class Posted:
     hidden: bool = False
     target_id: int | None = None
     """What a MARK, ANSWER or RATING reacts to."""
+    score: int | None = None
+    """A RATING's 1–5 (a number, not text: process data for helpfulness received)."""
 
 
 @dataclass(frozen=True, slots=True)
