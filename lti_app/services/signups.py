@@ -49,7 +49,7 @@ from lti_app.domain.signups.recurrence import (
 )
 from lti_app.domain.signups.rotation import Rotation, choose_roles
 from lti_app.storage import db, signups_repo
-from lti_app.storage.signups_repo import AuditEntry, BookingConflict, LockedSession
+from lti_app.storage.signups_repo import AuditEntry, BookingConflict, DbSession, LockedSession
 
 # What views and the worker get back or hand in, and the refusals they may meet: re-exported,
 # so that callers import this module only.
@@ -99,6 +99,8 @@ class SeriesSaved:
     created: tuple[SessionRecord, ...] = ()
     moved: tuple[SessionRecord, ...] = ()
     cancelled: tuple[SessionRecord, ...] = ()
+    updated: tuple[SessionRecord, ...] = ()  # given the edited plan at their own time
+    promoted: tuple[Booking, ...] = ()  # from the waitlists, by raised seats
 
 
 # --- sheets and sessions ------------------------------------------------------------------------
@@ -152,51 +154,72 @@ def edit_session(
         target = signups_repo.lock_session(session, scope, session_id, sheet_id)
         if target.record.version != expected_version:
             raise StaleSession(f"session {session_id}: form had version {expected_version}")
-        before = target.record.plan
-        # Judged on the new plan's times too: a moved deadline decides whether to promote.
-        change = decide_capacity_change(
-            SeatRules.from_plan(plan, cancelled=target.record.cancelled),
-            target.state,
-            plan.seats_max,
-            plan.case_bringer_places,
+        return _save_locked_plan(
+            session, scope, target, plan, editor_id, reason, now, expected_version, detach=True
+        )
+
+
+def _save_locked_plan(
+    session: DbSession,
+    scope: CourseScope,
+    target: LockedSession,
+    plan: SessionPlan,
+    editor_id: int | None,
+    reason: str,
+    now: datetime,
+    expected_version: int | None = None,
+    *,
+    detach: bool = False,
+) -> SessionSaved:
+    """Give a locked session a new plan (its version rises), through the capacity rule:
+    raising seats promotes FIFO in this transaction, lowering them keeps everyone seated
+    (logged with how far over capacity it leaves it)."""
+    session_id = target.record.id
+    before = target.record.plan
+    # Judged on the new plan's times too: a moved deadline decides whether to promote.
+    change = decide_capacity_change(
+        SeatRules.from_plan(plan, cancelled=target.record.cancelled),
+        target.state,
+        plan.seats_max,
+        plan.case_bringer_places,
+        now,
+    )
+    saved = signups_repo.save_plan(
+        session, scope, session_id, plan, expected_version, now, detach=detach
+    )
+    promoted: tuple[Booking, ...] = ()
+    if change.promoted:
+        applied = signups_repo.apply_decision(
+            session,
+            scope,
+            target,
+            Decision(Outcome.CONFIRMED, changes=change.promoted, promoted=change.promoted),
             now,
         )
-        saved = signups_repo.save_plan(
-            session, scope, session_id, plan, expected_version, now, detach=True
+        promoted = applied.promoted
+    limits = (before.seats_max, before.case_bringer_places)
+    if limits != (plan.seats_max, plan.case_bringer_places):
+        signups_repo.record_audit(
+            session,
+            scope,
+            AuditEntry(
+                CAPACITY_CHANGE,
+                session_id,
+                editor_id,
+                reason=reason.strip(),
+                detail={
+                    "seats_max": [before.seats_max, plan.seats_max],
+                    "case_bringer_places": [
+                        before.case_bringer_places,
+                        plan.case_bringer_places,
+                    ],
+                    "over_capacity_by": change.over_capacity_by,
+                    "promoted": [b.user_id for b in promoted],
+                },
+            ),
+            now,
         )
-        promoted: tuple[Booking, ...] = ()
-        if change.promoted:
-            applied = signups_repo.apply_decision(
-                session,
-                scope,
-                target,
-                Decision(Outcome.CONFIRMED, changes=change.promoted, promoted=change.promoted),
-                now,
-            )
-            promoted = applied.promoted
-        limits = (before.seats_max, before.case_bringer_places)
-        if limits != (plan.seats_max, plan.case_bringer_places):
-            signups_repo.record_audit(
-                session,
-                scope,
-                AuditEntry(
-                    CAPACITY_CHANGE,
-                    session_id,
-                    editor_id,
-                    reason=reason.strip(),
-                    detail={
-                        "seats_max": [before.seats_max, plan.seats_max],
-                        "case_bringer_places": [
-                            before.case_bringer_places,
-                            plan.case_bringer_places,
-                        ],
-                        "over_capacity_by": change.over_capacity_by,
-                        "promoted": [b.user_id for b in promoted],
-                    },
-                ),
-                now,
-            )
-        return SessionSaved(saved, promoted=promoted)
+    return SessionSaved(saved, promoted=promoted)
 
 
 def cancel_session(
@@ -291,15 +314,30 @@ def edit_series(
     now: datetime,
     edit_scope: EditScope = EditScope.SERIES,
     from_key: str | None = None,
+    editor_id: int | None = None,
+    reason: str = "",
 ) -> SeriesSaved:
     """Apply an edited series: ``recurrence.replan`` says which occurrences to create, move
-    (bookings stay, version rises) or cancel; past and detached ones are left alone."""
+    (bookings stay) or cancel; past and detached ones are left alone.
+
+    ``template`` is the edited plan (the occurrence the instructor edited, as saved): every
+    occurrence in play that has not started and was not edited on its own gets its title,
+    place, online link, seats, duration and deadlines (kept at the same distance to its own
+    start), each through the same capacity rule as a single edit (raising seats promotes from
+    the waitlist, lowering keeps everyone seated), its version rising for calendars. All in one
+    transaction: the series locked, then its sessions in id order, then decided on what was
+    read under those locks.
+    """
     expansion = expand(series)
     if expansion.problems:
         return SeriesSaved(None, expansion.problems)
     with db.write_transaction() as session:
         signups_repo.lock_series(session, scope, series_id, sheet_id)
-        existing = signups_repo.series_sessions(session, scope, series_id)
+        # Lock what may change in id order, as every multi-session writer does (no deadlock),
+        # before reading it: a session edited on its own meanwhile is seen as detached.
+        ids = [record.id for record in signups_repo.series_sessions(session, scope, series_id)]
+        locked_sessions = signups_repo.lock_sessions(session, scope, ids, sheet_id)
+        existing = [target.record for target in locked_sessions.values()]
         by_key = {s.occurrence_key: s for s in existing}
         edit = replan(
             signups_repo.stored_occurrences(existing),
@@ -309,8 +347,15 @@ def edit_series(
             from_key,
         )
         new_plans = [(o.key, _plan_at(template, o.starts_at)) for o in edit.create]
-        moves = [(by_key[o.key], _plan_at(by_key[o.key].plan, o.starts_at)) for o in edit.move]
-        problems = _all_problems([p for _, p in new_plans] + [p for _, p in moves], now)
+        starts = [(by_key[o.key], o.starts_at) for o in edit.move] + [
+            (by_key[key], by_key[key].plan.starts_at) for key in edit.unmoved
+        ]
+        updates = [
+            (record, plan)
+            for record, plan in ((r, _plan_at(template, at)) for r, at in starts)
+            if plan != record.plan
+        ]
+        problems = _all_problems([p for _, p in new_plans] + [p for _, p in updates], now)
         if problems:
             return SeriesSaved(None, problems)
         stored = signups_repo.update_series(
@@ -322,21 +367,23 @@ def edit_series(
             )
             for key, plan in new_plans
         )
-        # Lock what changes in id order, as every multi-session writer does (no deadlock).
-        signups_repo.lock_sessions(
-            session,
-            scope,
-            [record.id for record, _ in moves] + [by_key[key].id for key in edit.cancel],
-            sheet_id,
-        )
-        moved = tuple(
-            signups_repo.save_plan(session, scope, record.id, plan, None, now)
-            for record, plan in moves
-        )
+        saved = [
+            _save_locked_plan(session, scope, locked_sessions[r.id], plan, editor_id, reason, now)
+            for r, plan in sorted(updates, key=lambda update: update[0].id)
+        ]
+        moved_keys = {o.key for o in edit.move}
+        changed = tuple(s.session for s in saved if s.session is not None)
         cancelled = tuple(
             signups_repo.cancel_session(session, scope, by_key[key].id, now) for key in edit.cancel
         )
-    return SeriesSaved(stored, created=created, moved=moved, cancelled=cancelled)
+    return SeriesSaved(
+        stored,
+        created=created,
+        moved=tuple(r for r in changed if r.occurrence_key in moved_keys),
+        cancelled=cancelled,
+        updated=tuple(r for r in changed if r.occurrence_key not in moved_keys),
+        promoted=tuple(b for s in saved for b in s.promoted),
+    )
 
 
 def cancel_series(

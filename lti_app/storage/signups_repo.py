@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import ColumnElement, Select, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -137,6 +137,11 @@ class SessionSummary:
     session: SessionRecord
     seated: int
     waitlisted: int
+
+
+DbSession: TypeAlias = Session
+"""The transaction every function here takes, named for services' type hints (services do not
+import SQLAlchemy)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,12 +204,18 @@ class EditScope(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class SeriesEdit:
-    """What storage does to apply a new series plan: each list by occurrence key."""
+    """What storage does to apply a new series plan: each list by occurrence key.
+
+    A series edit gives the edited plan (title, place, seats, duration, deadlines) to every
+    occurrence in ``move`` (at its new start) and in ``unmoved``: the part of ``keep`` that is
+    in play, not started and not detached, so stays at its time but follows the series.
+    """
 
     create: tuple[Occurrence, ...] = ()
     move: tuple[Occurrence, ...] = ()
     cancel: tuple[str, ...] = ()
     keep: tuple[str, ...] = ()
+    unmoved: tuple[str, ...] = ()
 
 
 def replan(
@@ -224,6 +230,7 @@ def replan(
     With ``THIS_AND_FOLLOWING`` only keys from ``from_key`` on are in play. A stored occurrence
     whose key the new plan still has is moved (its bookings stay); one it lacks is cancelled
     (storage informs its people); a new key is created. Started occurrences are kept as they are.
+    In-play occurrences that keep their start are ``unmoved`` (they take the edited plan).
     """
     if scope is EditScope.THIS_AND_FOLLOWING and from_key is None:
         raise ValueError("THIS_AND_FOLLOWING needs from_key")
@@ -238,6 +245,7 @@ def replan(
     move: list[Occurrence] = []
     cancel: list[str] = []
     keep: list[str] = []
+    unmoved: list[str] = []
     for old in sorted(stored, key=lambda o: o.key):
         new = new_by_key.get(old.key)
         if not in_play(old.key) or old.detached or old.starts_at <= now:
@@ -248,7 +256,8 @@ def replan(
             move.append(new)
         else:
             keep.append(old.key)
+            unmoved.append(old.key)
     for key, new in sorted(new_by_key.items()):
         if key not in old_by_key and new.starts_at > now:
             create.append(new)
-    return SeriesEdit(tuple(create), tuple(move), tuple(cancel), tuple(keep))
+    return SeriesEdit(tuple(create), tuple(move), tuple(cancel), tuple(keep), tuple(unmoved))

@@ -185,14 +185,19 @@ def edit_session(session_id: int) -> ResponseReturnValue:
         now=now,
         edit_scope=EditScope(apply_to),
         from_key=record.occurrence_key,
+        editor_id=where.user_id,
+        reason=form.reason.data or "",
     )
     if result.problems:
         return _render_form(where, form, record=record, problems=list(result.problems), status=400)
     flash(
-        f"Series saved: {len(result.moved)} sessions moved, {len(result.created)} added, "
-        f"{len(result.cancelled)} cancelled.",
+        f"Series saved: {len(result.moved)} sessions moved, {len(result.updated)} changed at "
+        f"{'its' if len(result.updated) == 1 else 'their'} own time, {len(result.created)} "
+        f"added, {len(result.cancelled)} cancelled.",
         OK,
     )
+    if result.promoted:
+        flash(_promoted(len(result.promoted)), OK)
     return redirect(url_for("signups.sheet", **zone_arguments()), code=303)
 
 

@@ -134,38 +134,13 @@ def get_series(scope: CourseScope, sheet_id: int, series_id: int) -> SeriesRecor
         return signups_repo.get_series(session, scope, series_id, sheet_id)
 
 
-def moved_plan(plan: SessionPlan, starts_at: datetime) -> SessionPlan:
-    """``plan`` at another start, every deadline keeping its distance to it (as a series edit
-    moves its sessions)."""
-    shift = starts_at - plan.starts_at
-
-    def moved(instant: datetime | None) -> datetime | None:
-        return instant + shift if instant is not None else None
-
-    return replace(
-        plan,
-        starts_at=starts_at,
-        signup_opens_at=moved(plan.signup_opens_at),
-        signup_closes_at=moved(plan.signup_closes_at),
-        cancel_deadline=moved(plan.cancel_deadline),
-        min_size_deadline=moved(plan.min_size_deadline),
-    )
-
-
 def series_edit(
     record: SessionRecord, series: SeriesRecord, plan: SessionPlan
 ) -> tuple[SeriesPlan | None, list[Problem]]:
     """The edited series when this occurrence's edit is applied to the series: the start moves
-    by as much as this occurrence's wall-clock start moved. A series edit moves sessions (their
-    bookings stay); anything else about them is changed one session at a time."""
-    if moved_plan(record.plan, plan.starts_at) != plan:
-        return None, [
-            Problem(
-                "apply_to",
-                "Several sessions at once can only be moved to another time. To change the "
-                "title, place, seats, duration or deadlines, choose “This session only”.",
-            )
-        ]
+    by as much as this occurrence's wall-clock start moved. The rest of the edit (title, place,
+    online link, seats, duration, deadlines) ``services.signups.edit_series`` gives to every
+    session it applies to that has not started and was not edited on its own; bookings stay."""
     old_local = utc_to_local(record.plan.starts_at, record.plan.timezone)
     new_local = utc_to_local(plan.starts_at, plan.timezone)
     first = series.plan.first_local + (new_local - old_local)

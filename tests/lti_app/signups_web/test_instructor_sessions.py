@@ -168,7 +168,7 @@ def test_editing_a_session_and_a_stale_edit(trainer: Person) -> None:
 
 
 def test_moving_this_and_the_following_sessions_of_a_series(trainer: Person) -> None:
-    _, second, third = trainer.create_series(
+    first, second, third = trainer.create_series(
         starts_at="2027-05-04T10:00", repeat="weekly", count="3", timezone="UTC"
     )
     form = trainer.page(f"/sessions/{second}/edit")
@@ -181,11 +181,18 @@ def test_moving_this_and_the_following_sessions_of_a_series(trainer: Person) -> 
     response = trainer.post(f"/sessions/{second}/edit", fields)
     assert "2 sessions moved" in trainer.follow(response)
     assert times_in(trainer.page("/")) == ["10:00", "11:00", "11:00"]
-    changed = trainer.post(
-        f"/sessions/{third}/edit", {**fields, "title": "Renamed", "version": "2"}
-    )
-    assert changed.status_code == 400
-    assert "can only be moved to another time" in changed.get_data(as_text=True)
+    renamed = {**fields, "starts_at": "2027-05-18T11:00", "title": "Renamed", "seats_max": "5"}
+    changed = trainer.post(f"/sessions/{third}/edit", {**renamed, "version": "2"})
+    assert "0 sessions moved, 1 changed at its own time" in trainer.follow(changed)
+    assert "Renamed" in trainer.page(f"/sessions/{third}/")
+    assert "Renamed" not in trainer.page(f"/sessions/{second}/")
+    whole = {**renamed, "starts_at": "2027-05-11T11:00", "title": "Everyone", "version": "2"}
+    every = trainer.post(f"/sessions/{second}/edit", {**whole, "apply_to": "series"})
+    # The whole series follows the series' time again (the first moves) and takes the title.
+    assert "1 sessions moved, 2 changed at their own time" in trainer.follow(every)
+    assert times_in(trainer.page("/")) == ["11:00", "11:00", "11:00"]
+    assert "Renamed" not in trainer.page("/")
+    assert all("Everyone" in trainer.page(f"/sessions/{i}/") for i in (first, second, third))
 
 
 def test_cancelling_a_session_and_a_series(trainer: Person) -> None:

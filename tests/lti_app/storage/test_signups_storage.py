@@ -21,7 +21,8 @@ from lti_app.domain.signups.booking import (
     SessionState,
     decide_signup,
 )
-from lti_app.domain.signups.recurrence import Repeat, SeriesPlan
+from lti_app.domain.signups.plan import SessionPlan
+from lti_app.domain.signups.recurrence import EditScope, Repeat, SeriesPlan
 from lti_app.services import signups
 from lti_app.storage import db, signups_repo
 from lti_app.storage.models import LtiUser
@@ -698,3 +699,107 @@ def test_a_group_attends_its_own_sessions_and_an_override_may_seat_anyone(
         (signups.OVERRIDE, world.learners[10], "visiting from another group")
     ]
     assert _booking_rows(db_app, session_id) == 3
+
+
+def _series_world(db_app: Flask, world: World) -> tuple[int, list[signups.SessionRecord]]:
+    """A weekly series of four, seats 1: the first started an hour ago (booked before), the
+    second and fourth have one seated and one waiting, the third was edited on its own."""
+    earlier = NOW - timedelta(days=2)
+    first = NOW - timedelta(hours=1)
+    series = SeriesPlan(first.replace(tzinfo=None), "UTC", repeat=Repeat.WEEKLY, count=4)
+    with db_app.app_context():
+        saved = signups.create_series(
+            world.course, sheet_id=world.sheet, series=series,
+            template=plan(seats=1, starts_at=first), now=earlier,
+        )  # fmt: skip
+        assert saved.series is not None, saved.problems
+        one, two, three, four = saved.created
+        _book(world, one.id, world.learners[0], now=earlier)
+        for session_id, people in ((two.id, world.learners[:2]), (four.id, world.learners[2:4])):
+            for user in people:
+                _book(world, session_id, user)
+        own = signups.edit_session(
+            world.course, sheet_id=world.sheet, session_id=three.id,
+            plan=replace(three.plan, title="Our own"), expected_version=three.version,
+            editor_id=world.instructor, now=NOW,
+        )  # fmt: skip
+        assert own.session is not None and own.session.detached
+        return saved.series.id, [one, two, own.session, four]
+
+
+def _series_edit(
+    db_app: Flask, world: World, series_id: int, template: SessionPlan, **how: object
+) -> signups.SeriesSaved:
+    with db_app.app_context():
+        with db.transaction() as session:
+            series = signups_repo.get_series(session, world.course, series_id, world.sheet).plan
+        return signups.edit_series(
+            world.course, sheet_id=world.sheet, series_id=series_id, series=series,
+            template=template, now=NOW, editor_id=world.instructor, **how,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+
+def _now_of(
+    db_app: Flask, world: World, session_id: int
+) -> tuple[signups.SessionRecord, list[tuple[int, BookingStatus]]]:
+    with db_app.app_context():
+        record, roster = signups.session_roster(
+            world.course, sheet_id=world.sheet, session_id=session_id
+        )
+    return record, [(b.user_id, b.status) for b in roster]
+
+
+def test_a_series_edit_gives_title_place_seats_and_duration_to_the_following_sessions(
+    db_app: Flask, world: World
+) -> None:
+    series_id, (one, two, three, four) = _series_world(db_app, world)
+    template = replace(
+        two.plan, title="Renamed", place="Room 2.01", online_url="https://meet.test/x",
+        seats_max=3, seats_min=1, case_bringer_places=1, duration=timedelta(minutes=120),
+        cancel_deadline=two.plan.starts_at - timedelta(hours=12),
+    )  # fmt: skip
+    edited = _series_edit(db_app, world, series_id, template)
+    assert edited.problems == () and edited.moved == edited.created == edited.cancelled == ()
+    assert sorted(r.id for r in edited.updated) == [two.id, four.id]
+    assert sorted(b.user_id for b in edited.promoted) == [world.learners[1], world.learners[3]]
+    for before, waiting in ((two, world.learners[1]), (four, world.learners[3])):
+        after, roster = _now_of(db_app, world, before.id)
+        assert after.version == before.version + 1  # calendars see the change
+        assert after.plan == replace(
+            template,
+            starts_at=before.plan.starts_at,
+            cancel_deadline=before.plan.starts_at - timedelta(hours=12),
+        )
+        assert (waiting, BookingStatus.CONFIRMED) in roster  # raised seats promote FIFO
+        with db_app.app_context():
+            log = signups.session_log(world.course, sheet_id=world.sheet, session_id=before.id)
+        assert [(e.action, e.actor_id) for e in log] == [
+            (signups.CAPACITY_CHANGE, world.instructor)
+        ]
+    for untouched in (one, three):  # started; edited on its own
+        after, _ = _now_of(db_app, world, untouched.id)
+        assert after == untouched
+
+
+def test_this_and_following_leaves_earlier_sessions_and_lowering_seats_unseats_nobody(
+    db_app: Flask, world: World
+) -> None:
+    series_id, (one, two, three, four) = _series_world(db_app, world)
+    raised = _series_edit(
+        db_app, world, series_id, replace(four.plan, seats_max=2),
+        edit_scope=EditScope.THIS_AND_FOLLOWING, from_key=four.occurrence_key,
+    )  # fmt: skip
+    assert [r.id for r in raised.updated] == [four.id]
+    assert _now_of(db_app, world, two.id)[0] == two
+    lowered = _series_edit(
+        db_app, world, series_id, replace(four.plan, title="Smaller", seats_max=1),
+        edit_scope=EditScope.THIS_AND_FOLLOWING, from_key=four.occurrence_key,
+    )  # fmt: skip
+    assert lowered.promoted == ()
+    after, roster = _now_of(db_app, world, four.id)
+    assert after.plan.title == "Smaller" and after.plan.seats_max == 1
+    assert after.version == four.version + 2
+    assert sorted(roster) == [
+        (world.learners[2], BookingStatus.CONFIRMED),
+        (world.learners[3], BookingStatus.CONFIRMED),
+    ]

@@ -276,3 +276,13 @@ def test_every_preset_series_keeps_its_wall_clock_time_in_any_zone(
     assert all(o.starts_at.astimezone(ZoneInfo(tz)).hour == hour for o in occurrences)
     assert [o.starts_at for o in occurrences] == sorted(o.starts_at for o in occurrences)
     assert len({o.key for o in occurrences}) == 30
+
+
+def test_occurrences_in_play_at_the_same_time_are_unmoved_and_take_the_edit() -> None:
+    stored = _stored(_series(19), detached="2026-03-17")  # 3 March is past
+    same_time = replan(stored, _series(19), NOW)
+    assert same_time.unmoved == ("2026-03-10", "2026-03-24") and same_time.move == ()
+    following = replan(stored, _series(19), NOW, EditScope.THIS_AND_FOLLOWING, "2026-03-24")
+    assert following.unmoved == ("2026-03-24",)
+    moved = replan(stored, _series(20), NOW)
+    assert moved.unmoved == () and [o.key for o in moved.move] == ["2026-03-10", "2026-03-24"]
