@@ -57,6 +57,21 @@ def open_link(page: Page, demo: RunningDemo, title: str, role: str, learner: str
     return frame
 
 
+def place_sheet(page: Page, demo: RunningDemo, title: str) -> None:
+    """The instructor adds the catalogue's sign-up activity ``title`` by deep linking, with
+    its gradebook column (the picker's default)."""
+    page.goto(demo.urls.course)
+    page.get_by_role("button", name=re.compile("deep linking")).click()
+    frame = tool_frame(page)
+    frame.wait_for_url("**/deep-linking/")
+    frame.get_by_label(title, exact=True).check()
+    expect(frame.get_by_label("Add a gradebook column for each chosen item")).to_be_checked()
+    frame.get_by_role("button", name="Add to course").click()
+    expect(frame.locator("h1")).to_contain_text("Added 1 item")
+    page.goto(demo.urls.course)
+    expect(page.locator(".lms-link-list")).to_contain_text(title)
+
+
 def flashed(frame: Frame) -> Any:
     """The page's status region (flashed outcomes)."""
     return frame.locator("#iv-status")
@@ -70,6 +85,15 @@ WIDER_THAN_THE_PAGE = """() => [...document.body.querySelectorAll('*')]
     .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
         + (el.className ? '.' + String(el.className).replace(/ +/g, '.') : '')
         + ' right=' + Math.round(el.getBoundingClientRect().right))"""
+
+
+# Why the learner's sheet scrolls sideways at 390 px today (an app bug, reported): allow-lists
+# in the tests name it, and an entry that no longer happens fails.
+HIDDEN_SPANS_ESCAPE_TABLE_WRAP = (
+    "the .visually-hidden spans of the row buttons and links are position: absolute and "
+    "escape .table-wrap's overflow (it is not their containing block); tool.css "
+    "`.table-wrap { position: relative; }` would keep them in"
+)
 
 
 @dataclass
