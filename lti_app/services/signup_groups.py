@@ -29,7 +29,7 @@ from lti_app.storage.roster_repo import GroupNotFound as GroupNotFound
 from lti_app.storage.roster_repo import RosterPerson
 
 ROSTER_SECONDS = 15.0  # the whole roster (token and every page) on a request path
-INACTIVE = "Inactive"
+ACTIVE = "active"  # NRPS member status; Inactive and Deleted members are not grouped
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +64,13 @@ NO_ENDPOINT = Problem(
 )
 
 
+NO_LEARNERS = Problem(
+    "roster",
+    "The course roster has no active learners yet, so there is nobody to put in groups. "
+    "The groups were left as they were.",
+)
+
+
 def _fetch_failed(detail: str) -> Problem:
     return Problem(
         "roster",
@@ -86,7 +93,7 @@ def learners_of(roster: nrps.Roster) -> list[RosterPerson]:
     return [
         RosterPerson(member.user_id, member.name, member.email)
         for member in roster.members
-        if member.status != INACTIVE and map_roles(member.roles) is Role.LEARNER
+        if member.status.lower() == ACTIVE and map_roles(member.roles) is Role.LEARNER
     ]
 
 
@@ -113,6 +120,8 @@ def form_groups_from_roster(
         detail = f"the platform answered {problem.status}" if problem.status else "no answer"
         return RosterGroups(None, problems=(_fetch_failed(detail),))
     people = learners_of(roster)
+    if not people:
+        return RosterGroups(None, problems=(NO_LEARNERS,))
     with db.write_transaction(app) as session:
         ids = roster_repo.upsert_people(session, source.issuer, people, now)
     saved = signups.form_sheet_groups(

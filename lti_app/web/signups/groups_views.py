@@ -27,7 +27,7 @@ from lti_app.web.signups.context import (
     here,
     time_element,
 )
-from lti_app.web.signups.instructor_views import OK, REFUSED
+from lti_app.web.signups.instructor_views import OK
 
 RANGE_KEY = "iv_group_ranges"  # session: {sheet id: [min, max]}, the range last formed with
 
@@ -153,10 +153,7 @@ def form_groups() -> ResponseReturnValue:
         return _render(where, form_groups=form, problems=_sorted(result.problems, form), status=400)
     _remember_range(where, size_min, size_max)
     count = len(result.saved.groups)
-    if result.learners == 0:
-        flash("The course roster has no learners yet: there is nobody to put in groups.", REFUSED)
-    else:
-        flash(f"{result.learners} learners are now in {count} groups of {size_min}–{size_max}.", OK)
+    flash(f"{result.learners} learners are now in {count} groups of {size_min}–{size_max}.", OK)
     return redirect(url_for("signups.groups"), code=303)
 
 

@@ -252,3 +252,22 @@ def test_learners_get_the_403_page_and_a_post_without_csrf_token_is_refused(
     refused = trainer.post("/groups/form", {"size_min": "4", "size_max": "5"}, token=False)
     assert refused.status_code == 400
     assert 'id="no-groups"' in trainer.page("/groups")
+
+
+def test_a_roster_without_learners_leaves_the_groups_as_they_were(
+    app: Flask,
+    launch_as: LaunchAs,
+    trainer: Person,
+    settings: DemoLmsSettings,
+    key_server: KeySetServer,
+) -> None:
+    formed = _groups(trainer.follow(_form(trainer, 4, 5)))
+    # The same course's link, its roster endpoint asking the platform for instructors only.
+    platform = _platform(app, settings, key_server, settings.memberships_url + "?role=Instructor")
+    client = app.test_client()
+    colleague = Person(app, client, launch_as("instructor", client=client, platform=platform))
+    response = _form(colleague, 4, 5)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "The course roster has no active learners yet" in page
+    assert _groups(page) == formed
