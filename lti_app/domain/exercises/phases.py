@@ -46,7 +46,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from lti_app.domain.exercises.outcomes import ALLOWED, Actor, Reason, Refused, Verdict
-from lti_app.domain.exercises.roles import moderator_role
+from lti_app.domain.exercises.roles import RoleAssignment, moderator_role
 from lti_app.domain.exercises.settings import Mode
 from lti_app.domain.methods import CASE_BRINGER, Contribution, MethodSpec, PhaseSpec
 from lti_app.domain.signups.problems import Problem
@@ -288,8 +288,7 @@ def phase_now(
     if planned.index is None:
         return NOT_OPEN
     if live.index is not None and live.index > planned.index:
-        # moved on early: the phase's time runs to the later of its timer and nothing else;
-        # the schedule's next deadline still closes it.
+        # Moved on early: the phase's own timer runs, but its deadline still closes it.
         deadline = schedule.deadlines[live.index]
         return replace(live, ends_at=min(live.ends_at or deadline, deadline))
     return planned
@@ -316,21 +315,26 @@ class Advanced:
     state: RunState
 
 
-def may_advance(method: MethodSpec, actor: Actor) -> Verdict:
+def may_advance(method: MethodSpec, assignment: RoleAssignment, actor: Actor) -> Verdict:
+    """Instructors, and the moderator (any member when the method has no moderator role).
+    The role comes from ``assignment``, not from the actor's claim."""
     mod = moderator_role(method)
     if actor.instructor:
         return ALLOWED
-    if not actor.in_group:
+    role = assignment.role_of(actor.user_id)
+    if role is None:
         return Refused(Reason.NOT_IN_GROUP, "Only members of this group can move it on.")
-    if mod is not None and actor.role != mod:
+    if mod is not None and role != mod:
         name = method.role(mod).name  # type: ignore[union-attr]
         return Refused(Reason.NOT_ALLOWED, f"The {name} moves the group to the next phase.")
     return ALLOWED
 
 
-def start(method: MethodSpec, state: RunState, actor: Actor, now: datetime) -> Advanced | Refused:
+def start(
+    method: MethodSpec, assignment: RoleAssignment, state: RunState, actor: Actor, now: datetime
+) -> Advanced | Refused:
     """Open the first phase of a live round."""
-    verdict = may_advance(method, actor)
+    verdict = may_advance(method, assignment, actor)
     if isinstance(verdict, Refused):
         return verdict
     if state.closed:
@@ -342,6 +346,7 @@ def start(method: MethodSpec, state: RunState, actor: Actor, now: datetime) -> A
 
 def advance(
     method: MethodSpec,
+    assignment: RoleAssignment,
     state: RunState,
     actor: Actor,
     now: datetime,
@@ -359,13 +364,13 @@ def advance(
         return Refused(
             Reason.LIVE_ONLY, "An asynchronous round moves on by its deadlines, not by hand."
         )
-    verdict = may_advance(method, actor)
+    verdict = may_advance(method, assignment, actor)
     if isinstance(verdict, Refused):
         return verdict
     if state.closed:
         return Refused(Reason.CLOSED, "This round is closed.")
     if state.phase_index is None:
-        return start(method, state, actor, now)
+        return start(method, assignment, state, actor, now)
     if from_index is not None and from_index != state.phase_index:
         return Refused(Reason.ALREADY_DONE, "The group has already moved on to the next phase.")
     following = state.phase_index + 1
