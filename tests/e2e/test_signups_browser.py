@@ -333,6 +333,11 @@ def test_a_weekly_series_from_deep_link_to_gradebook(
 
     # --- a week later: attendance, and the scores in the LMS gradebook ---
     start_session_an_hour_ago(demo.tool_app, int(first), INSTRUCTOR_SUB)
+    moved = learner.context.request.get(feed_url)  # the calendar app's next poll
+    assert moved.ok, moved.status
+    moved_event = {str(e["UID"]): e for e in _ics_events(moved.body())}[uid]
+    assert int(str(moved_event["SEQUENCE"])) > sequence, "a moved session needs a new SEQUENCE"
+    assert moved_event.decoded("DTSTART") < datetime.now(UTC) < expected_start
     frame.get_by_role("link", name="Back to all sessions").click()
     _open_session(frame, first)
     for name, button in ((DAAN, "Attended"), (CHLOE, "No-show")):
