@@ -53,6 +53,19 @@ class Completion:
             return None
         return (1.0 if self.status is Status.COMPLETE else 0.0, 1.0)
 
+    @property
+    def ags_progress(self) -> tuple[str, str] | None:
+        """(activityProgress, gradingProgress) for the AGS score; None when excused.
+
+        Only a complete round is ``FullyGraded`` (final); an incomplete one is ``Pending``, so
+        the gradebook does not show a final zero while the learner can still finish.
+        """
+        if self.status is Status.EXCUSED:
+            return None
+        if self.status is Status.COMPLETE:
+            return ("Completed", "FullyGraded")
+        return ("InProgress", "Pending")
+
 
 def requirements(method: MethodSpec, role: str) -> tuple[Requirement, ...]:
     if role == CASE_BRINGER:

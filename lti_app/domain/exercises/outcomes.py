@@ -62,16 +62,13 @@ Verdict = Allowed | Refused
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts or looks: a group member with their method role id, or an instructor.
+    """Who acts or looks: a user, and whether the course makes them an instructor.
 
-    ``role`` is a catalogue role id (``case-bringer``, ``moderator``, ``member`` ...) for a group
-    member and None for an instructor (``instructor`` True) or for a stranger to the group.
+    ``role`` is what the page thinks the person's method role is (for display); every rule
+    that decides reads the role from the group's :class:`roles.RoleAssignment` instead, so a
+    claimed role counts for nothing.
     """
 
     user_id: int
     role: str | None = None
     instructor: bool = False
-
-    @property
-    def in_group(self) -> bool:
-        return self.role is not None

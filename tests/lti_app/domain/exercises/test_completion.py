@@ -40,6 +40,7 @@ def test_posting_whatever_the_phases_allow_completes_everyone(slug: str) -> None
     assert [r.user_id for r in results] == list(group.roles)
     assert all(r.status is Status.COMPLETE for r in results), results
     assert all(r.score == (1.0, 1.0) for r in results)
+    assert {r.ags_progress for r in results} == {("Completed", "FullyGraded")}
 
 
 @pytest.mark.parametrize("slug", SLUGS)
@@ -47,6 +48,7 @@ def test_nothing_posted_completes_nobody(slug: str) -> None:
     method = METHODS[slug]
     results = completion(method, _group(method), ())
     assert all(r.status is Status.INCOMPLETE and r.score == (0.0, 1.0) for r in results)
+    assert {r.ags_progress for r in results} == {("InProgress", "Pending")}
     case_bringer = next(r for r in results if r.role == "case-bringer")
     assert case_bringer.missing == (Requirement(PostType.CASE), Requirement(PostType.ACTION_PLAN))
 
@@ -105,6 +107,7 @@ def test_a_withdrawn_case_excuses_the_group_and_sends_no_score() -> None:
     results = completion(method, _group(method), (), withdrawn=True)
     assert {r.status for r in results} == {Status.EXCUSED}
     assert {r.score for r in results} == {None}
+    assert {r.ags_progress for r in results} == {None}
 
 
 def test_completion_has_no_field_that_could_carry_text() -> None:
