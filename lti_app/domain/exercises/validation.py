@@ -13,6 +13,11 @@ Text limits (characters, after trimming whitespace) are per type, in :data:`LIMI
 has three fields (situation, own role, key question) and an anonymisation checklist that must be
 ticked whole. The key question may stay empty in the case when the method has a key-question
 phase of its own (Tietze formulates it in phase 3); otherwise it is required.
+
+Reactions name their target (``target_id``), which must be a visible post of this round of the
+right type: a question for a MARK or an ANSWER, a hypothesis or advice for a RATING. Marking is
+not a precondition of answering (which questions count as "chosen" is the case-bringer's
+call); a repeated mark or rating replaces the earlier one (storage upserts per target).
 """
 
 from __future__ import annotations
