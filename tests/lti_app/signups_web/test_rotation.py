@@ -34,6 +34,7 @@ def test_rotating_fairly_gives_the_next_sessions_their_roles_and_shows_who_has_n
     learners = [person(app, launch_as, "learner", f"learner-{n}") for n in range(3)]
     first = trainer.create(title="Week 1", seats_max="3", starts_at=wall(soon(days=7)))
     second = trainer.create(title="Week 2", seats_max="3", starts_at=wall(soon(days=14)))
+    trainer.create(title="Week 3, nobody yet", seats_max="3", starts_at=wall(soon(days=21)))
     for learner in learners:
         for session_id in (first, second):
             assert learner.book(session_id).status_code == 303
@@ -41,7 +42,7 @@ def test_rotating_fairly_gives_the_next_sessions_their_roles_and_shows_who_has_n
 
     page = trainer.page("/rotation")
     check(page)
-    assert "2 upcoming sessions are" in page
+    assert "3 upcoming sessions are" in page
     assert all(times == 0 for times in _tallies(page)["moderator"].values())
     assert set(_tallies(page)["moderator"]) == ids
     assert _not_yet(page, "moderator").count(",") == 2  # all three, by name
@@ -49,7 +50,8 @@ def test_rotating_fairly_gives_the_next_sessions_their_roles_and_shows_who_has_n
     after = trainer.follow(trainer.post("/rotation/rotate", {}))
     check(after)
     assert "2 sessions have their roles now." in after
-    assert 'id="nothing-to-rotate"' in after
+    assert "1 could not be given roles yet: Nobody is in this session to take a role." in after
+    assert "1 upcoming session is" in after  # the empty one, still open
     tallies = _tallies(after)
     # Two sessions, three people: two different moderators, two different timekeepers, and
     # nobody takes both roles in one session (so someone moderates and someone keeps time).
