@@ -105,10 +105,12 @@ def form_groups_from_roster(
     size_min: int,
     size_max: int,
     now: datetime,
+    seed: int | None = None,
     app: Flask | None = None,
 ) -> RosterGroups:
     """Fetch the course's learners, make them users, and replace the sheet's groups with
-    balanced ones in the size range (``services.signups.form_sheet_groups``)."""
+    balanced ones in the size range (``services.signups.form_sheet_groups``); ``seed`` mixes
+    the roster's order reproducibly first."""
     if not source.memberships_url:
         return RosterGroups(None, problems=(NO_ENDPOINT,))
     try:
@@ -131,6 +133,7 @@ def form_groups_from_roster(
         size_min=size_min,
         size_max=size_max,
         now=now,
+        seed=seed,
     )
     return RosterGroups(saved, learners=len(people), problems=saved.problems)
 

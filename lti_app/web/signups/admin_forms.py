@@ -18,6 +18,7 @@ _SIZE = [InputRequired("Give a number of people."), NumberRange(min=1, max=500)]
 class FormGroupsForm(Form):
     size_min = IntegerField("Smallest group", default=4, validators=_SIZE)
     size_max = IntegerField("Largest group", default=6, validators=_SIZE)
+    mix = BooleanField("Mix people at random (else in the roster's order)")
 
 
 class MoveMemberForm(Form):

@@ -9,6 +9,7 @@ message on the page, not an error page. People are named as everywhere on the sh
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, session, url_for
@@ -148,6 +149,7 @@ def form_groups() -> ResponseReturnValue:
         size_min=size_min,
         size_max=size_max,
         now=datetime.now(UTC),
+        seed=secrets.randbelow(2**31) if form.mix.data else None,
     )
     if result.problems or result.saved is None:
         return _render(where, form_groups=form, problems=_sorted(result.problems, form), status=400)

@@ -123,8 +123,10 @@ def test_groups_are_formed_from_the_roster_balanced_and_named_as_on_the_sheet(
     assert members[withheld.id] == expected
     assert "demo-learner" not in page
 
-    # Forming again with the same roster keeps the same people, in two new balanced groups.
-    again = trainer.follow(_form(trainer, 4, 5))
+    # Forming again, mixed at random, keeps the same people in two balanced groups.
+    mixed = trainer.post("/groups/form", {"size_min": "4", "size_max": "5", "mix": "y"})
+    again = trainer.follow(mixed)
+    assert sorted(len(g) for g in _groups(again)) == [4, 5]
     assert sorted(u for g in _groups(again) for u in g) == sorted(members)
 
 
