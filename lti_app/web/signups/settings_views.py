@@ -89,7 +89,15 @@ def settings() -> ResponseReturnValue:
     # The launch's remembered sheet shows the new zone from the next page on.
     remember_sheet(
         where.launch,
-        SheetRecord(where.sheet.id, "", None, where.sheet.title, None, saved.settings.timezone),
+        # (remember_sheet keeps only the id, title and zone of the record)
+        SheetRecord(
+            id=where.sheet.id,
+            resource_link_id="",
+            activity_id=None,
+            title=where.sheet.title,
+            lineitem_url=None,
+            timezone=saved.settings.timezone,
+        ),
     )
     flash("Settings saved.", OK)
     return redirect(url_for("signups.settings"), code=303)
