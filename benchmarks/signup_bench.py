@@ -1,0 +1,521 @@
+"""Sign-ups per second under ``intervision serve``, against a bare Flask endpoint doing one insert.
+
+    python -m benchmarks.signup_bench [--clients 200] [--requests 2000] [--cap 90]
+                                      [--databases sqlite postgres] [--workers 2] [--threads 8]
+
+For each database (a temporary SQLite file; a database in a throwaway PostgreSQL cluster,
+``benchmarks/pg_cluster.py``), in the same run:
+
+* **ours**: ``intervision serve`` (gunicorn gthread, ``--workers`` x ``--threads``). An instructor
+  launches (real OIDC login + launch, id_token signed by the platform key, as in
+  ``serve_bench``) and plans ``--sessions`` sessions through the session form; then
+  ``--clients`` learners each launch, GET the sheet (CSRF token) and, timed, each posts
+  ``requests / clients`` sign-ups one after the other (``POST .../sessions/<id>/book``, the
+  303 is the answer; the redirect is not followed), client k booking sessions k, k+1, ... in
+  turn (``--hot``: every client books session 1, then 2, ..., so all of them queue on one
+  session's lock, as a class does when a sheet opens). Each sign-up locks its session,
+  decides, inserts the booking (a seat or the waitlist), commits.
+* **bare**: a Flask app with one route that INSERTs one row (in its own transaction; SQLite in
+  WAL with the same busy timeout), served by gunicorn with the options ``run_gunicorn`` uses,
+  driven by the same number of client threads and requests.
+
+Clients are threads on keep-alive ``http.client`` connections on the same machine (loopback
+only), so the client's CPU is taken from the servers: the figures are lower bounds, and on a
+machine shared with other jobs they move with its load. Each case stops at ``--cap`` seconds.
+Latency is per request (send to last byte); p50 and p99 over the requests that succeeded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import logging
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+from benchmarks.lti_bench import CLIENT_ID, DEPLOYMENT_ID, ISSUER, percentile
+from benchmarks.lti_platform import PlatformKey, id_token_claims, running_jwks_server
+from benchmarks.pg_cluster import throwaway_cluster
+from benchmarks.serve_bench import _free_port, _wait_until_ready
+
+SECRET_KEY = "signup-bench-" + "s" * 40
+CLAIM = "https://purl.imsglobal.org/spec/lti/claim/"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LAUNCH_IN_URL = re.compile(r"/launch/([A-Za-z0-9_-]+)/")
+SESSION_ROW = re.compile(r'<tr data-session="(\d+)"')
+GOAL_P99_MS = 100.0
+GOAL_RATE_RATIO = 0.5
+# wsgi_server.run_gunicorn's options; the bare app is served with exactly these.
+GUNICORN_OPTIONS: dict[str, Any] = {
+    "worker_class": "gthread",
+    "timeout": 30,
+    "graceful_timeout": 20,
+    "accesslog": "-",
+    "forwarded_allow_ips": "127.0.0.1",
+}
+
+
+# --- measuring ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    failures: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    seconds: float = 0.0
+
+    def ok(self, seconds: float) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
+
+    def failed(self, reason: str) -> None:
+        with self.lock:
+            self.failures[reason] = self.failures.get(reason, 0) + 1
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+    def ms(self, fraction: float) -> float:
+        return percentile(self.latencies, fraction) * 1000 if self.latencies else float("nan")
+
+
+class Connection:
+    """One client's keep-alive connection; reconnects after an error."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[http.client.HTTPResponse, bytes]:
+        try:
+            self.http.request(method, path, body=body, headers=headers or {})
+            response = self.http.getresponse()
+            return response, response.read()
+        except (OSError, http.client.HTTPException):
+            self.http.close()
+            raise
+
+
+def drive(
+    clients: list[Any], work: Callable[[Any, int], str | None], per_client: int, cap: float
+) -> Tally:
+    """Every client thread runs ``work(client, j)`` for j in 0..per_client-1, all released
+    together; stops at the cap. ``work`` returns None on success, else what went wrong."""
+    tally = Tally()
+    barrier = threading.Barrier(len(clients) + 1)
+    deadline: list[float] = []
+
+    def loop(client: Any) -> None:
+        # A connection idle since the last phase may be one gunicorn is closing (keep-alive
+        # 2 s): start each phase on a new one, so no post meets a closing connection.
+        getattr(client, "connection", client).http.close()
+        barrier.wait()
+        for j in range(per_client):
+            if time.monotonic() > deadline[0]:
+                tally.failed("time cap")
+                return
+            started = time.perf_counter()
+            try:
+                problem = work(client, j)
+            except (OSError, http.client.HTTPException) as error:
+                problem = type(error).__name__
+            if problem is None:
+                tally.ok(time.perf_counter() - started)
+            else:
+                tally.failed(problem)
+
+    threads = [threading.Thread(target=loop, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    deadline.append(time.monotonic() + cap)
+    started = time.perf_counter()
+    barrier.wait()
+    for thread in threads:
+        thread.join()
+    tally.seconds = time.perf_counter() - started
+    return tally
+
+
+# --- servers -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def running(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[None]:
+    """A server subprocess until the block ends; ready when /healthz answers (serve_bench)."""
+    with log.open("wb") as log_file:
+        server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
+        try:
+            _wait_until_ready(server, port, log)
+            yield
+        finally:
+            server.send_signal(signal.SIGTERM)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
+            _report_errors(log)
+
+
+def _report_errors(log: Path) -> None:
+    """A server error is part of the result: each kind of traceback (where in lti_app it was
+    raised, and its exception), how often; the first one in full on stderr."""
+    text = log.read_text(errors="replace")
+    marker = "Traceback (most recent call last)"
+    chunks = text.split(marker)[1:]
+    if not chunks:
+        return
+    kinds: dict[str, int] = {}
+    for chunk in chunks:
+        lines = [line for line in chunk.splitlines()[1:] if line.strip()]
+        frames = [line.strip() for line in lines if 'File "' in line and "/lti_app/" in line]
+        views = [f for f in frames if "/lti_app/web/" in f or "/lti_app/services/" in f]
+        ending = next((line for line in lines if not line.startswith(" ")), "?")
+        where = (views or frames or ["(library frames only)"])[0].split("/lti_app/", 1)[-1]
+        kind = f"{where} -> {ending[:160]}"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    print(f"{log.name}: {len(chunks)} tracebacks", file=sys.stderr)
+    for kind, count in sorted(kinds.items(), key=lambda item: -item[1]):
+        print(f"  {count:4d} x {kind}", file=sys.stderr)
+    print(marker + chunks[0][:3000], file=sys.stderr)
+
+
+def tool_env(workdir: Path, database_url: str, port: int) -> dict[str, str]:
+    return {
+        **os.environ,
+        "INTERVISION_INSTANCE_PATH": str(workdir / "instance"),
+        "INTERVISION_DATABASE_URL": database_url,
+        "INTERVISION_BASE_URL": f"http://127.0.0.1:{port}",
+        "INTERVISION_SECRET_KEY": SECRET_KEY,
+        # Every launch comes from 127.0.0.1; the limiter only guards /lti/login and /lti/launch.
+        "INTERVISION_LTI_RATE_LIMIT": "1000000 per minute",
+    }
+
+
+def prepare_tool(workdir: Path, database_url: str, port: int, jwks_url: str) -> None:
+    """Schema, signing key and the platform registration, before the server starts."""
+    from lti_app import create_app
+    from lti_app.cli_commands import apply_migrations
+    from lti_app.storage import db, registrations_repo
+
+    app = create_app(
+        {
+            "INSTANCE_PATH": str(workdir / "prepare"),
+            "DATABASE_URL": database_url,
+            "BASE_URL": f"http://127.0.0.1:{port}",
+            "SECRET_KEY": SECRET_KEY,
+        }
+    )
+    with app.app_context():
+        apply_migrations(app)
+        with db.transaction() as session:
+            registrations_repo.add_registration(
+                session, issuer=ISSUER, client_id=CLIENT_ID,
+                auth_login_url=f"{ISSUER}/auth", auth_token_url=f"{ISSUER}/token",
+                jwks_url=jwks_url, deployment_ids=[DEPLOYMENT_ID], frame_origins=[ISSUER],
+            )  # fmt: skip
+    db.get_engine(app).dispose()
+
+
+# --- our tool's clients ------------------------------------------------------------------------
+
+
+class Learner:
+    """A browser that launched into the sheet: its session cookie, launch id, CSRF token."""
+
+    def __init__(
+        self, port: int, platform: PlatformKey, subject: str, roles: list[str], form_page: str
+    ) -> None:
+        self.connection = Connection(port)
+        self.base = f"http://127.0.0.1:{port}"
+        self.number = int(subject.rsplit("-", 1)[-1]) if subject[-1].isdigit() else 0
+        self.cookie = ""
+        self.launch_id = ""
+        self._launch(platform, subject, roles)
+        self.get("/signups/")  # the sheet: made on the first launch, then held in the cookie
+        token = CSRF_FIELD.search(self.get(form_page))
+        assert token, f"no CSRF token on {form_page}"
+        self.token = token.group(1)
+
+    def _launch(self, platform: PlatformKey, subject: str, roles: list[str]) -> None:
+        query = urlencode({
+            "iss": ISSUER, "login_hint": subject, "target_link_uri": f"{self.base}/lti/launch",
+            "client_id": CLIENT_ID, "lti_deployment_id": DEPLOYMENT_ID, "lti1p3_new_window": "1",
+        })  # fmt: skip
+        login, _ = self.connection.request("GET", f"/lti/login?{query}")
+        assert login.status == 302, f"login {login.status}"
+        auth = dict(parse_qsl(urlsplit(login.getheader("Location", "")).query))
+        cookies = [c.split(";", 1)[0] for c in login.msg.get_all("Set-Cookie") or []]
+        claims = id_token_claims(
+            ISSUER, CLIENT_ID, DEPLOYMENT_ID, auth["nonce"], f"{self.base}/lti/launch", subject
+        )
+        claims[CLAIM + "roles"] = roles
+        claims[CLAIM + "custom"] = {"kind": "signup"}  # deep linking puts it on a sheet's link
+        form = urlencode({"id_token": platform.sign(claims), "state": auth["state"]})
+        launch, _ = self.connection.request(
+            "POST", "/lti/launch", body=form,
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Cookie": "; ".join(cookies)},
+        )  # fmt: skip
+        assert launch.status == 303, f"launch {launch.status}"
+        found = LAUNCH_IN_URL.search(launch.getheader("Location", ""))
+        assert found, launch.getheader("Location")
+        self.launch_id = found.group(1)
+        self._keep_cookie(launch)
+
+    def _keep_cookie(self, response: http.client.HTTPResponse) -> None:
+        for header in response.msg.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            if name == "__Host-intervision":
+                self.cookie = f"{name}={rest.split(';', 1)[0]}"
+
+    def get(self, path: str) -> str:
+        response, body = self.connection.request(
+            "GET", f"/launch/{self.launch_id}{path}", headers={"Cookie": self.cookie}
+        )
+        assert response.status == 200, f"GET {path}: {response.status}"
+        self._keep_cookie(response)
+        return body.decode()
+
+    def post(self, path: str, fields: dict[str, str]) -> http.client.HTTPResponse:
+        response, _ = self.connection.request(
+            "POST", f"/launch/{self.launch_id}{path}",
+            body=urlencode({"csrf_token": self.token, **fields}),
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Cookie": self.cookie},
+        )  # fmt: skip
+        return response  # the post's cookie only adds the flashed message: not kept
+
+    def book(self, session_id: int) -> str | None:
+        response = self.post(
+            f"/signups/sessions/{session_id}/book",
+            {"session_id": str(session_id), "intent": "consultant", "back": "session"},
+        )
+        return None if response.status == 303 else f"book {response.status}"
+
+
+def plan_sessions(instructor: Learner, count: int, seats: int) -> list[int]:
+    """Sessions planned through the instructor's form, a week ahead; their ids."""
+    start = (datetime.now(UTC) + timedelta(days=7)).replace(minute=0, second=0, microsecond=0)
+    for n in range(count):
+        wall = (start + timedelta(hours=n)).strftime("%Y-%m-%dT%H:%M")
+        response = instructor.post(
+            "/signups/sessions/new",
+            {"title": f"Intervision {n + 1}", "method": "", "starts_at": wall, "timezone": "UTC",
+             "duration": "90", "place": "Room 1", "online_url": "", "seats_max": str(seats),
+             "seats_min": "0", "case_bringer_places": "0", "signup_opens_at": "",
+             "signup_closes_at": "", "cancel_deadline": "", "repeat": "", "rrule": "",
+             "count": "", "until": ""},
+        )  # fmt: skip
+        assert response.status == 303, f"new session: {response.status}"
+    ids = [int(i) for i in SESSION_ROW.findall(instructor.get("/signups/"))]
+    assert len(ids) == count, ids
+    return ids
+
+
+def run_ours(
+    workdir: Path, database_url: str, args: argparse.Namespace, platform: PlatformKey, jwks: str
+) -> Tally:
+    port = _free_port()
+    prepare_tool(workdir, database_url, port, jwks)
+    command = [str(Path(sys.executable).parent / "intervision"), "serve", "--port", str(port),
+               "--workers", str(args.workers), "--threads", str(args.threads)]  # fmt: skip
+    with running(command, tool_env(workdir, database_url, port), port, workdir / "ours.log"):
+        instructor = Learner(port, platform, "trainer", [INSTRUCTOR], "/signups/sessions/new")
+        warm_up, *sessions = plan_sessions(instructor, args.sessions + 1, args.seats)
+        learners = [
+            Learner(port, platform, f"learner-{n}", [LEARNER], "/signups/")
+            for n in range(args.clients)
+        ]
+        drive(learners, lambda learner, _j: learner.book(warm_up), 1, args.cap)  # untimed
+
+        def work(learner: Learner, j: int) -> str | None:
+            offset = 0 if args.hot else learner.number
+            return learner.book(sessions[(offset + j) % len(sessions)])
+
+        return drive(learners, work, args.requests // args.clients, args.cap)
+
+
+# --- the bare endpoint -------------------------------------------------------------------------
+
+
+def bare_app(database_url: str) -> Any:
+    """One route, one INSERT in its own transaction; SQLite as ours sets it up (WAL, busy
+    timeout, BEGIN IMMEDIATE)."""
+    from flask import Flask, request
+    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, event
+
+    from lti_app.storage.db import SQLITE_BUSY_TIMEOUT_MS
+
+    metadata = MetaData()
+    table = Table(
+        "bare_signup", metadata,
+        Column("id", Integer, primary_key=True), Column("user_id", String(64)),
+        Column("session_id", Integer), Column("created_at", DateTime(timezone=True)),
+    )  # fmt: skip
+    sqlite = database_url.startswith("sqlite")
+    engine = create_engine(database_url, **({} if sqlite else {"pool_size": 5, "max_overflow": 10}))
+    if sqlite:
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    app = Flask("bare_signup")
+
+    @app.get("/healthz")
+    def healthz() -> str:
+        return "ok"
+
+    @app.post("/signup")
+    def signup() -> tuple[str, int]:
+        with engine.begin() as connection:
+            connection.execute(
+                table.insert().values(
+                    user_id=request.form["user"], session_id=int(request.form["session"]),
+                    created_at=datetime.now(UTC),
+                )
+            )  # fmt: skip
+        return "", 204
+
+    app.extensions["bare_engine"] = (engine, metadata)
+    return app
+
+
+def serve_bare(database_url: str, port: int, workers: int, threads: int) -> None:
+    """``python -m benchmarks.signup_bench --serve-bare ...``: gunicorn with ours' options."""
+    from lti_app.wsgi_server import _GunicornApp
+
+    app = bare_app(database_url)
+    engine, metadata = app.extensions["bare_engine"]
+    metadata.create_all(engine)
+    engine.dispose()  # no connection across the fork
+    options = {"bind": f"127.0.0.1:{port}", "workers": workers, "threads": threads}
+    _GunicornApp(app, {**options, **GUNICORN_OPTIONS}).run()
+
+
+def run_bare(workdir: Path, database_url: str, args: argparse.Namespace) -> Tally:
+    port = _free_port()
+    command = [sys.executable, "-m", "benchmarks.signup_bench", "--serve-bare", database_url,
+               "--port", str(port), "--workers", str(args.workers),
+               "--threads", str(args.threads)]  # fmt: skip
+    with running(command, dict(os.environ), port, workdir / "bare.log"):
+        clients = [Connection(port) for _ in range(args.clients)]
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+
+        def work(client: Connection, j: int) -> str | None:
+            body = urlencode({"user": f"learner-{id(client)}", "session": str(j)})
+            response, _ = client.request("POST", "/signup", body=body, headers=headers)
+            return None if response.status == 204 else f"bare {response.status}"
+
+        drive(clients, lambda client, _j: work(client, -1), 1, args.cap)  # untimed warm-up
+        return drive(clients, work, args.requests // args.clients, args.cap)
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _row(label: str, tally: Tally) -> str:
+    failed = sum(tally.failures.values())
+    return (
+        f"| {label:<18} | {tally.rate:8.1f} | {tally.ms(0.5):7.1f} | {tally.ms(0.99):7.1f} | "
+        f"{len(tally.latencies):5d} | {failed:4d}{' ' + str(tally.failures) if failed else ''} |"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=200)
+    parser.add_argument("--requests", type=int, default=2000, help="sign-ups per case")
+    parser.add_argument("--cap", type=float, default=90.0, help="seconds per case at most")
+    parser.add_argument("--sessions", type=int, default=10)
+    parser.add_argument("--seats", type=int, default=20)
+    parser.add_argument(
+        "--hot", action="store_true", help="every client books the sessions in the same order"
+    )
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
+    parser.add_argument("--serve-bare", metavar="DATABASE_URL", help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_bare:
+        serve_bare(args.serve_bare, args.port, args.workers, args.threads)
+        return
+    logging.basicConfig(level=logging.ERROR)
+    platform = PlatformKey.generate(kid="signup-bench")
+    results: dict[str, tuple[Tally, Tally]] = {}
+    with ExitStack() as stack:
+        tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="signup-bench-")))
+        jwks = stack.enter_context(running_jwks_server(platform.jwks))
+        for database in args.databases:
+            workdir = tmp / database
+            workdir.mkdir()
+            if database == "sqlite":
+                ours_url = f"sqlite:///{workdir / 'ours.sqlite3'}"
+                bare_url = f"sqlite:///{workdir / 'bare.sqlite3'}"
+            else:
+                cluster = stack.enter_context(throwaway_cluster())
+                ours_url = cluster.create_database(f"ours_{uuid.uuid4().hex[:8]}")
+                bare_url = cluster.create_database(f"bare_{uuid.uuid4().hex[:8]}")
+            bare = run_bare(workdir, bare_url, args)
+            ours = run_ours(workdir, ours_url, args, platform, jwks)
+            results[database] = (ours, bare)
+    print(
+        f"\nSign-ups{' (hot: one session at a time)' if args.hot else ''}, "
+        f"{args.clients} concurrent clients, {args.requests} requests per case, "
+        f"gunicorn {args.workers} workers x {args.threads} threads, loopback, "
+        f"{os.cpu_count()} cores (client on the same machine); "
+        f"load average before the run's end {os.getloadavg()[0]:.1f}\n"
+    )
+    print("| case               |  per s   | p50 ms  | p99 ms  |   ok  | fail |")
+    print("|---|---|---|---|---|---|")
+    met = True
+    for database, (ours, bare) in results.items():
+        print(_row(f"{database} ours", ours))
+        print(_row(f"{database} bare", bare))
+    print()
+    for database, (ours, bare) in results.items():
+        ratio = ours.rate / bare.rate if bare.rate else 0.0
+        ok = ours.ms(0.99) < GOAL_P99_MS and ratio >= GOAL_RATE_RATIO and not ours.failures
+        met = met and ok
+        print(
+            f"{database}: ours/bare rate {ratio:.2f}, p99 ours {ours.ms(0.99):.0f} ms vs bare "
+            f"{bare.ms(0.99):.0f} ms ({ours.ms(0.99) / bare.ms(0.99):.2f}x)"
+        )
+    print(
+        f"goal: p99 under {GOAL_P99_MS:.0f} ms, at least half the bare endpoint's rate: "
+        + ("met" if met else "NOT met")
+    )
+
+
+if __name__ == "__main__":
+    main()
