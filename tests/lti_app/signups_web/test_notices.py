@@ -252,3 +252,30 @@ def test_someone_moved_onto_a_waitlist_is_told_of_a_seat_before_any_tick(
     assert kind == notifications.PROMOTED
     assert "You have a place: Full" in bob.page("/notices/")
     assert on_sheet(ann) == []
+
+
+def test_raising_the_seats_of_a_whole_series_tells_each_promoted_learner(
+    app: Flask, trainer: Person, people: list[Person]
+) -> None:
+    """No view hands this promotion over: the worker finds it from the waitlist record."""
+    ann, bob, cat = people
+    first, second = trainer.create_series(
+        starts_at="2027-05-04T10:00", repeat="weekly", count="2", timezone="UTC", seats_max="1"
+    )
+    ann.book(first)
+    bob.book(first)  # waiting in the first session
+    ann.book(second)
+    cat.book(second)  # waiting in the second
+    form = trainer.page(f"/sessions/{first}/edit")
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form)
+    assert version is not None
+    saved = trainer.post(
+        f"/sessions/{first}/edit",
+        session_fields(version=version.group(1), starts_at="2027-05-04T10:00", seats_max="2",
+                       apply_to="series", reason="Bigger rooms"),
+    )  # fmt: skip
+    assert "2 people from the waitlist got a seat." in trainer.follow(saved)
+    tick(app)
+    assert [k for _, k in on_sheet(bob)] == [notifications.PROMOTED]
+    assert [k for _, k in on_sheet(cat)] == [notifications.PROMOTED]
+    assert on_sheet(ann) == []
