@@ -1,0 +1,193 @@
+"""The seat rule's storage half: lock a session and read all its bookings (the snapshot the
+domain decides on), then write that decision in the same transaction. Nothing is decided here;
+``UNIQUE(session, user)`` and ``UNIQUE(session, arrival)`` catch a writer that skipped the lock
+(:class:`BookingConflict`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.booking import Booking, BookingStatus, Decision, SessionState
+from lti_app.storage.locking import locked
+from lti_app.storage.signup_models import SignupBooking
+from lti_app.storage.signups_repo._common import (
+    _domain_booking,
+    _in_course,
+    _session_query,
+    _session_record,
+)
+from lti_app.storage.signups_repo.groups import group_members
+from lti_app.storage.signups_repo.records import BookingConflict, LockedSession, SessionNotFound
+
+
+def _read_state(session: Session, scope: CourseScope, session_id: int) -> SessionState:
+    rows = session.execute(
+        select(
+            SignupBooking.id,
+            SignupBooking.user_id,
+            SignupBooking.intent,
+            SignupBooking.status,
+            SignupBooking.arrival,
+            SignupBooking.override_by,
+        )
+        .where(*_in_course(SignupBooking, scope), SignupBooking.session_id == session_id)
+        .order_by(SignupBooking.arrival)
+    )
+    return SessionState(tuple(_domain_booking(row) for row in rows))
+
+
+def lock_session(
+    session: Session, scope: CourseScope, session_id: int, sheet_id: int | None = None
+) -> LockedSession:
+    """Lock the session row and read it with all its bookings: the snapshot to decide on.
+
+    Must run inside ``db.write_transaction()`` (``locking.locked`` refuses otherwise on
+    SQLite). :class:`SessionNotFound` when the session is not in this course, or not on
+    ``sheet_id`` when given; nothing is locked then.
+    """
+    query = locked(session, _session_query(scope, session_id, sheet_id))
+    row = session.scalar(query.execution_options(populate_existing=True))
+    if row is None:
+        raise SessionNotFound(f"session {session_id} not in {scope} (sheet {sheet_id})")
+    members = group_members(session, scope, row.group_id) if row.group_id is not None else None
+    return LockedSession(_session_record(row), _read_state(session, scope, session_id), members)
+
+
+def lock_sessions(
+    session: Session, scope: CourseScope, session_ids: Sequence[int], sheet_id: int | None = None
+) -> dict[int, LockedSession]:
+    """Several sessions locked in id order (so two moves in opposite directions cannot
+    deadlock), by id."""
+    return {
+        session_id: lock_session(session, scope, session_id, sheet_id)
+        for session_id in sorted(set(session_ids))
+    }
+
+
+def apply_decision(
+    session: Session,
+    scope: CourseScope,
+    target: LockedSession,
+    decision: Decision,
+    now: datetime,
+) -> Decision:
+    """Write ``decision.changes`` to the session ``target`` (locked in this transaction); the
+    decision comes back with the new bookings' ids filled in. Nothing decided here.
+
+    A change with ``booking_id`` None is inserted in a savepoint: meeting the unique
+    constraints raises :class:`BookingConflict` with the transaction still usable.
+    """
+    session_id = target.record.id
+    written: dict[int, Booking] = {}
+    for change in decision.changes:
+        if change.booking_id is None:
+            written[change.user_id] = _insert_booking(
+                session, scope, session_id, change, decision, now
+            )
+        else:
+            _update_booking(session, scope, session_id, change, decision, now)
+
+    def filled(booking: Booking) -> Booking:
+        return written.get(booking.user_id, booking) if booking.booking_id is None else booking
+
+    if not written:
+        return decision
+    return replace(
+        decision,
+        booking=filled(decision.booking) if decision.booking is not None else None,
+        changes=tuple(filled(b) for b in decision.changes),
+        promoted=tuple(filled(b) for b in decision.promoted),
+    )
+
+
+def _override_reason(change: Booking, decision: Decision) -> str | None:
+    """The instructor's reason, on the booking they just placed; None leaves it as it was
+    (a promotion, an attendance mark or a cancellation does not replace why it was placed)."""
+    placed = (
+        decision.by is not None
+        and change.override_by == decision.by
+        and change.status is not BookingStatus.CANCELLED
+        and decision.booking is not None
+        and decision.booking.user_id == change.user_id
+    )
+    return decision.reason if placed else None
+
+
+def _insert_booking(
+    session: Session,
+    scope: CourseScope,
+    session_id: int,
+    change: Booking,
+    decision: Decision,
+    now: datetime,
+) -> Booking:
+    cancelled = change.status is BookingStatus.CANCELLED
+    row = SignupBooking(
+        tenant_id=scope.tenant_id,
+        course_id=scope.course_id,
+        session_id=session_id,
+        user_id=change.user_id,
+        intent=change.intent.value,
+        status=change.status.value,
+        arrival=change.arrival,
+        override_by=change.override_by,
+        override_reason=_override_reason(change, decision),
+        created_at=now,
+        updated_at=now,
+        cancelled_at=now if cancelled else None,
+        cancelled_by=decision.by if cancelled else None,
+    )
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError as error:
+        raise BookingConflict(
+            f"user {change.user_id} or arrival {change.arrival} already in session {session_id}"
+        ) from error
+    return replace(change, booking_id=row.id)
+
+
+def _update_booking(
+    session: Session,
+    scope: CourseScope,
+    session_id: int,
+    change: Booking,
+    decision: Decision,
+    now: datetime,
+) -> None:
+    cancelled = change.status is BookingStatus.CANCELLED
+    values: dict[str, Any] = {
+        "intent": change.intent.value,
+        "status": change.status.value,
+        "arrival": change.arrival,
+        "override_by": change.override_by,
+        "updated_at": now,
+        "cancelled_at": now if cancelled else None,
+        "cancelled_by": decision.by if cancelled else None,
+    }
+    reason = _override_reason(change, decision)
+    if reason is not None:
+        values["override_reason"] = reason
+    elif change.override_by is None:
+        values["override_reason"] = None
+    result = session.execute(
+        update(SignupBooking)
+        .where(
+            *_in_course(SignupBooking, scope),
+            SignupBooking.session_id == session_id,
+            SignupBooking.id == change.booking_id,
+            SignupBooking.user_id == change.user_id,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise BookingConflict(f"booking {change.booking_id} is not in session {session_id}")

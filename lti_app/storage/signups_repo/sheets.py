@@ -1,0 +1,79 @@
+"""Sign-up sheets: one per launched resource link, made on its first launch, and locked when its
+stable groups are edited."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lti_app.domain.scope import CourseScope
+from lti_app.storage.locking import locked
+from lti_app.storage.signup_models import SignupSheet
+from lti_app.storage.signups_repo._common import _in_course, _sheet_record
+from lti_app.storage.signups_repo.records import SheetLink, SheetNotFound, SheetRecord
+
+
+def _find_sheet_row(session: Session, scope: CourseScope, resource_link_id: str) -> Any:
+    return session.scalar(
+        select(SignupSheet).where(
+            *_in_course(SignupSheet, scope), SignupSheet.resource_link_id == resource_link_id
+        )
+    )
+
+
+def ensure_sheet(
+    session: Session, scope: CourseScope, link: SheetLink, now: datetime
+) -> SheetRecord:
+    """The sheet of this resource link, created on its first launch; what the platform sends
+    later (title, line item) replaces what it sent before. Two first launches at once make one
+    sheet: the unique constraint decides inside a savepoint."""
+    row: SignupSheet | None = _find_sheet_row(session, scope, link.resource_link_id)
+    if row is None:
+        row = SignupSheet(
+            tenant_id=scope.tenant_id,
+            course_id=scope.course_id,
+            resource_link_id=link.resource_link_id,
+            activity_id=link.activity_id,
+            title=link.title,
+            lineitem_url=link.lineitem_url,
+            timezone=link.timezone,
+            created_at=now,
+            updated_at=now,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+            return _sheet_record(row)
+        except IntegrityError:
+            row = _find_sheet_row(session, scope, link.resource_link_id)
+            assert row is not None
+    wanted = (link.title, link.activity_id, link.lineitem_url, link.timezone)
+    if (row.title, row.activity_id, row.lineitem_url, row.timezone) != wanted:
+        row.title, row.activity_id, row.lineitem_url, row.timezone = wanted
+        row.updated_at = now
+        session.flush()
+    return _sheet_record(row)
+
+
+def get_sheet(session: Session, scope: CourseScope, sheet_id: int) -> SheetRecord | None:
+    row = session.scalar(
+        select(SignupSheet).where(*_in_course(SignupSheet, scope), SignupSheet.id == sheet_id)
+    )
+    return _sheet_record(row) if row is not None else None
+
+
+def lock_sheet(session: Session, scope: CourseScope, sheet_id: int) -> SheetRecord:
+    """The sheet row under lock: edits of its groups run one after the other."""
+    row = session.scalar(
+        locked(
+            session,
+            select(SignupSheet).where(*_in_course(SignupSheet, scope), SignupSheet.id == sheet_id),
+        ).execution_options(populate_existing=True)
+    )
+    if row is None:
+        raise SheetNotFound(f"sheet {sheet_id} not in {scope}")
+    return _sheet_record(row)
