@@ -16,11 +16,13 @@ def init_app(app: Flask) -> None:
         deep_linking,
         errors,
         install,
+        learner_text,
         modules,
         signups,
     )
 
     errors.init_app(app)
+    learner_text.init_app(app)  # the `learner_markdown` filter for text learners write
     catalogue.init_app(app)
     app.register_blueprint(install.bp)
     deep_linking.init_app(app)  # kind deep_link
