@@ -1,0 +1,45 @@
+"""Lock, decide, write, log: the one transaction every single-session booking change runs in,
+with one retry on a fresh snapshot after a :class:`BookingConflict`. Private to the package."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.booking import Decision
+from lti_app.storage import db, signups_repo
+from lti_app.storage.signups_repo import AuditEntry, BookingConflict, LockedSession
+
+_ATTEMPTS = 2  # a BookingConflict is decided once more on a fresh snapshot
+
+_Decide = Callable[[LockedSession], Decision]
+_Audit = Callable[[Decision], AuditEntry | None]
+
+
+def _decide_locked(
+    scope: CourseScope,
+    sheet_id: int,
+    session_id: int,
+    now: datetime,
+    decide: _Decide,
+    audit: _Audit | None = None,
+) -> Decision:
+    """Lock, decide, write, log, in one transaction; once more on a fresh snapshot after a
+    :class:`BookingConflict` (which only a writer that skipped the lock can cause)."""
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with db.write_transaction() as session:
+                target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+                decision = decide(target)
+                if not decision.changes:
+                    return decision
+                decision = signups_repo.apply_decision(session, scope, target, decision, now)
+                entry = audit(decision) if audit is not None else None
+                if entry is not None:
+                    signups_repo.record_audit(session, scope, entry, now)
+                return decision
+        except BookingConflict:
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")

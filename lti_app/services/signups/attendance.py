@@ -1,0 +1,60 @@
+"""Attendance: marked per seated person, logged, and its grade queued in the score outbox in the
+same transaction so it is never lost."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.booking import Decision
+from lti_app.domain.signups.instructor import decide_attendance
+from lti_app.services.signups.audit_actions import ATTENDANCE
+from lti_app.storage import db, signups_repo
+from lti_app.storage.signups_repo import AuditEntry
+
+ATTENDED_COMMENT = "Attended the intervision session"
+ABSENT_COMMENT = "Did not attend the intervision session"
+
+
+def attendance_score(attended: bool) -> tuple[float, float, str]:
+    """(given, maximum, comment) for the sheet's grade column: completion, never content or
+    names (a minimal adapter: the domain has no attendance grading rule yet)."""
+    return (1.0, 1.0, ATTENDED_COMMENT) if attended else (0.0, 1.0, ABSENT_COMMENT)
+
+
+def mark_attendance(
+    scope: CourseScope,
+    *,
+    sheet_id: int,
+    session_id: int,
+    user_id: int,
+    attended: bool,
+    instructor_id: int,
+    now: datetime,
+) -> Decision:
+    """Mark a seated person attended or absent (from the start on; correctable), logged, and
+    put the grade for the sheet's line item into the score outbox in the same transaction, so
+    it is never lost (``score_outbox`` delivers it, retrying until the LMS accepts)."""
+    with db.write_transaction() as session:
+        target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+        decision = decide_attendance(target.rules, target.state, user_id, attended, now)
+        if not decision.changes:
+            return decision
+        decision = signups_repo.apply_decision(session, scope, target, decision, now)
+        signups_repo.record_audit(
+            session,
+            scope,
+            AuditEntry(
+                ATTENDANCE,
+                session_id,
+                instructor_id,
+                subject_user_id=user_id,
+                detail={"attended": attended},
+            ),
+            now,
+        )
+        given, maximum, comment = attendance_score(attended)
+        signups_repo.enqueue_attendance_score(
+            session, scope, sheet_id, user_id, given, maximum, comment, now
+        )
+        return decision
