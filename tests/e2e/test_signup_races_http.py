@@ -38,7 +38,6 @@ from lti_app.domain.signups.booking import BookingStatus
 from lti_app.services import signups
 from lti_app.services.signups import BookingRecord
 from lti_app.web.signups.context import sheet_link
-from tests.lti_app.storage.signup_world import plan
 from tests.support.databases import PostgresServer
 from tests.support.launches import registered_platform
 from tests.support.platforms import running_key_server
@@ -49,6 +48,7 @@ from tests.support.signup_clients import (
     serving,
     tool_app,
 )
+from tests.support.signup_world import plan
 
 pytestmark = pytest.mark.e2e
 
@@ -146,12 +146,12 @@ def deployment(
             Browser(app, person, servers[n % server_count].base_url)
             for n, person in enumerate(learners)
         ]
+        instructor = Browser(app, trainer, servers[0].base_url)
         pool = stack.enter_context(ThreadPoolExecutor(max_workers=CLIENTS + 1))
         yield Deployment(
-            request.param, app, servers, launch.scope, sheet.id, browsers,
-            Browser(app, trainer, servers[0].base_url), pool,
-        )  # fmt: skip
-        for browser in browsers:
+            request.param, app, servers, launch.scope, sheet.id, browsers, instructor, pool
+        )
+        for browser in [*browsers, instructor]:
             browser.close()
 
 
