@@ -23,7 +23,7 @@ from lti_app.domain.scope import CourseScope
 from lti_app.services import exercises
 from lti_app.storage import db, exercise_models
 from lti_app.storage.models import CourseContext, LtiUser, Tenant
-from tests.lti_app.domain.exercises.shipped import METHODS
+from tests.support.shipped_methods import METHODS
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 METHOD: MethodSpec = METHODS["collegial-counselling"]

@@ -3,28 +3,20 @@ whose sessions and bookings are made through ``services.signups`` as the sign-up
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Intent
-from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import signups
-from lti_app.storage import db
-from lti_app.storage.models import LtiUser
 from lti_app.storage.signups_repo import SheetLink
-from tests.support.launches import TOOL, LaunchAs, Launched, launch_as, registered_platform
+from tests.support.calendar_course import CO_EMAIL, CO_PARTICIPANT, CO_SUB, Course, add_person, plan
+from tests.support.launches import TOOL, LaunchAs, launch_as, registered_platform
 from tests.support.platforms import KeySetServer, Platform
 
 __all__ = ["app_config", "launch_as", "platform"]
-
-CO_PARTICIPANT = "Grace Hopper"
-CO_EMAIL = "grace@example.test"
-CO_SUB = "co-participant-7"
 
 
 @pytest.fixture
@@ -35,42 +27,6 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 def platform(app: Flask, key_server: KeySetServer) -> Platform:
     return registered_platform(app, key_server)
-
-
-def plan(starts_at: datetime, **changes: Any) -> SessionPlan:
-    values: dict[str, Any] = {
-        "title": "Intervision, group A",
-        "method": "tietze",
-        "starts_at": starts_at,
-        "duration": timedelta(minutes=90),
-        "timezone": "Europe/Amsterdam",
-        "place": "Room 2.14",
-        "seats_max": 2,
-        "case_bringer_places": 0,
-    }
-    values.update(changes)
-    return SessionPlan(**values)
-
-
-@dataclass(frozen=True)
-class Course:
-    launched: Launched
-    scope: CourseScope
-    me: int
-    other: int  # a co-participant with a name and email the platform shared
-    sheet: int
-    session: int
-    my_booking: int
-    other_booking: int
-    starts_at: datetime
-
-
-def add_person(app: Flask, sub: str, name: str | None = None, email: str | None = None) -> int:
-    with app.app_context(), db.transaction() as session:
-        person = LtiUser(issuer="https://elsewhere.test", sub=sub, name=name, email=email)
-        session.add(person)
-        session.flush()
-        return person.id
 
 
 @pytest.fixture

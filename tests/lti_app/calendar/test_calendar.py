@@ -13,7 +13,7 @@ from icalendar import Calendar, Event
 from lti_app.domain.signups.booking import Intent
 from lti_app.services import signups
 from lti_app.storage.signups_repo import SheetLink
-from tests.lti_app.calendar.conftest import CO_EMAIL, CO_PARTICIPANT, CO_SUB, Course, plan
+from tests.support.calendar_course import CO_EMAIL, CO_PARTICIPANT, CO_SUB, Course, plan
 from tests.support.launches import FORM_HEADERS, TOOL, LaunchAs, csrf_token
 
 HOST = "tool.test"

@@ -14,7 +14,6 @@ from lti_app.domain.exercises.settings import Mode
 from lti_app.domain.exercises.validation import Draft, Mark
 from lti_app.services import exercises
 from lti_app.storage import db, outbox_repo
-from tests.lti_app.storage.signup_world import race
 from tests.support.exercise_world import (
     AFTER_ROUND,
     CASE_TEXT,
@@ -28,6 +27,7 @@ from tests.support.exercise_world import (
     during,
     row_counts,
 )
+from tests.support.signup_world import race
 
 CASE = Draft(PostType.CASE, case=CASE_TEXT, checklist=CHECKLIST)
 METHOD_MINUTES = [p.minutes for p in METHOD.phases]

@@ -19,11 +19,11 @@ from lti_app.services import signup_groups
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
 from lti_app.web.signups.context import SHEETS_KEY, pseudonym
-from tests.lti_app.signups_web.helpers import Person, person
-from tests.lti_app.signups_web.test_page_structure import check
 from tests.support.launches import TOOL, LaunchAs
+from tests.support.page_structure import check
 from tests.support.platforms import KeySetServer, Platform
 from tests.support.servers import FailFirst, LoopbackServer
+from tests.support.signup_people import Person, person
 
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 MEMBER = re.compile(r'data-member="(\d+)">([^<]*)<')

@@ -17,8 +17,8 @@ from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import signups
 from lti_app.services.signups import SheetLink
 from lti_app.web.signups.instructor_views import csv_cell
-from tests.lti_app.signups_web.helpers import Person, person, rename, session_fields, soon, wall
 from tests.support.launches import LaunchAs
+from tests.support.signup_people import Person, person, rename, session_fields, soon, wall
 
 
 @pytest.fixture

@@ -17,11 +17,11 @@ from lti_app.cli_worker import run_due_work
 from lti_app.services import notifications
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
-from tests.lti_app.signups_web.helpers import Person, person, rename, session_fields
-from tests.lti_app.signups_web.test_page_structure import check
-from tests.lti_app.worker.conftest import SENDER, SmtpServer
-from tests.lti_app.worker.conftest import smtp_server as smtp_server  # the loopback server
 from tests.support.launches import LaunchAs
+from tests.support.mail_course import SENDER, SmtpServer
+from tests.support.mail_course import smtp_server as smtp_server  # the loopback server
+from tests.support.page_structure import check
+from tests.support.signup_people import Person, person, rename, session_fields
 
 NOTICE = re.compile(r'<li data-notice="(\d+)" data-kind="([a-z]+)">')
 NAMES = ("Ann Arbor", "Bob Bristol", "Cat Cardiff")

@@ -9,9 +9,9 @@ import re
 
 from flask import Flask
 
-from tests.lti_app.signups_web.helpers import person, soon, wall
-from tests.lti_app.signups_web.test_page_structure import check
 from tests.support.launches import LaunchAs
+from tests.support.page_structure import check
+from tests.support.signup_people import person, soon, wall
 
 TALLY = re.compile(r'data-tally="([a-z-]+):(\d+):(\d+)"')
 

@@ -14,9 +14,9 @@ from flask import Flask
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import sheet_settings, signups
 from lti_app.web.signups.context import SHEETS_KEY
-from tests.lti_app.signups_web.helpers import Person, person
-from tests.lti_app.signups_web.test_page_structure import check
 from tests.support.launches import TOOL, LaunchAs
+from tests.support.page_structure import check
+from tests.support.signup_people import Person, person
 
 CHECKBOX = re.compile(r'<input[^>]*id="cancel_under_minimum"[^>]*>')
 

@@ -12,7 +12,7 @@ from lti_app.services import signup_groups, signups
 from lti_app.storage import db, roster_repo
 from lti_app.storage.models import LtiUser
 from lti_app.storage.roster_repo import GroupNotFound, RosterPerson
-from tests.lti_app.storage.signup_world import NOW, build_world, new_session, race
+from tests.support.signup_world import NOW, build_world, new_session, race
 
 ISSUER = "https://lms1.test"
 

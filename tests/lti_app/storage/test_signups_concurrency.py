@@ -15,7 +15,7 @@ from flask import Flask
 from lti_app.domain.signups.booking import BookingStatus, Decision, Intent, Outcome
 from lti_app.services import signups
 from lti_app.storage.signups_repo import BookingRecord
-from tests.lti_app.storage.signup_world import NOW, World, build_world, new_session, race
+from tests.support.signup_world import NOW, World, build_world, new_session, race
 
 SEATS = 8
 # The app's pool holds 5 + 10 connections: 15 racing threads each get their own.

@@ -29,7 +29,7 @@ from lti_app.storage.models import LtiUser
 from lti_app.storage.outbox_models import ScoreOutboxEntry
 from lti_app.storage.signup_models import SignupBooking
 from lti_app.storage.signups_repo import BookingConflict, SessionNotFound, SheetLink
-from tests.lti_app.storage.signup_world import (
+from tests.support.signup_world import (
     NOW,
     STARTS,
     World,

@@ -18,7 +18,7 @@ from lti_app.services import signups
 from lti_app.storage import db
 from lti_app.storage.models import CourseContext, LtiUser, Tenant
 from lti_app.storage.signups_repo import SheetLink
-from tests.lti_app.worker.conftest import NOW, plan
+from tests.support.mail_course import NOW, plan
 from tests.support.servers import FailFirst, LoopbackServer, create_line_item, recorded_scores
 
 BRAM, CHLOE = "demo-learner-bram", "demo-learner-chloe"

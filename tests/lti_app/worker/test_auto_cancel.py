@@ -14,7 +14,7 @@ from lti_app.domain.signups.booking import BookingStatus
 from lti_app.services import notifications, sheet_settings, signups
 from lti_app.storage import db, notifications_repo
 from lti_app.storage.signups_repo import SheetLink
-from tests.lti_app.worker.conftest import (
+from tests.support.mail_course import (
     NOW,
     STARTS,
     SmtpServer,

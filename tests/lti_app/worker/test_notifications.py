@@ -20,7 +20,7 @@ from lti_app.storage.notification_models import (
     EMAIL_SENT,
 )
 from lti_app.storage.signups_repo import SessionRecord
-from tests.lti_app.worker.conftest import (
+from tests.support.mail_course import (
     NOW,
     SENDER,
     STARTS,

@@ -20,7 +20,7 @@ from flask import Flask
 from lti_app import create_app
 from lti_app.cli_worker import worker
 from lti_app.config import ConfigError
-from tests.lti_app.worker.conftest import NOW, WAIT, SmtpServer, book, build_world, new_session
+from tests.support.mail_course import NOW, WAIT, SmtpServer, book, build_world, new_session
 
 INTERVISION = Path(sys.executable).parent / "intervision"
 

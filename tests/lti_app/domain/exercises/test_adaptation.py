@@ -14,7 +14,7 @@ from lti_app.domain.exercises.adaptation import (
 )
 from lti_app.domain.methods import Contribution
 from lti_app.domain.signups.problems import Problem
-from tests.lti_app.domain.exercises.shipped import METHODS, SLUGS
+from tests.support.shipped_methods import METHODS, SLUGS
 
 CC = METHODS["collegial-counselling"]
 

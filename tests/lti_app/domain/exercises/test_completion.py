@@ -11,7 +11,7 @@ from lti_app.domain.exercises.phases import REACTION_FROM, PostType, postable
 from lti_app.domain.exercises.roles import RoleAssignment, assign_roles, moderator_role
 from lti_app.domain.exercises.validation import Posted
 from lti_app.domain.methods import MethodSpec
-from tests.lti_app.domain.exercises.shipped import METHODS, SLUGS
+from tests.support.shipped_methods import METHODS, SLUGS
 
 
 def _group(method: MethodSpec) -> RoleAssignment:

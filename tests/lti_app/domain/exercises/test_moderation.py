@@ -17,7 +17,7 @@ from lti_app.domain.exercises.moderation import (
 from lti_app.domain.exercises.outcomes import Actor, Reason, Refused
 from lti_app.domain.exercises.roles import RoleAssignment, assign_roles
 from lti_app.domain.exercises.validation import CaseStatus, Round
-from tests.lti_app.domain.exercises.rounds import (
+from tests.support.exercise_rounds import (
     ANNA,
     BEN,
     CASE_BRINGER,
@@ -29,7 +29,7 @@ from tests.lti_app.domain.exercises.rounds import (
     member,
     round_at,
 )
-from tests.lti_app.domain.exercises.shipped import METHODS
+from tests.support.shipped_methods import METHODS
 
 
 def _refused(result: object, reason: Reason) -> None:

@@ -13,7 +13,7 @@ import pytest
 
 from lti_app.domain.exercises.outcomes import Reason, Refused
 from lti_app.domain.exercises.phases import PostType, may_post, postable
-from tests.lti_app.domain.exercises.shipped import METHODS, RAW, SLUGS
+from tests.support.shipped_methods import METHODS, RAW, SLUGS
 
 CB = "case-bringer"
 

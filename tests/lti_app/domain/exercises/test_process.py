@@ -9,7 +9,7 @@ from lti_app.domain.exercises.outcomes import Reason, Refused
 from lti_app.domain.exercises.phases import CLOSED, PostType
 from lti_app.domain.exercises.process import GroupProcess, Risk, group_process
 from lti_app.domain.exercises.validation import CaseStatus, Posted
-from tests.lti_app.domain.exercises.rounds import (
+from tests.support.exercise_rounds import (
     ADVICE,
     ANNA,
     BEN,

@@ -17,7 +17,7 @@ from lti_app.domain.exercises.retention import (
     round_end,
 )
 from lti_app.domain.exercises.validation import Posted
-from tests.lti_app.domain.exercises.rounds import T0
+from tests.support.exercise_rounds import T0
 
 DAY = timedelta(days=1)
 POSTS = tuple(Posted(i, 1, kind, 0) for i, kind in enumerate(PostType))

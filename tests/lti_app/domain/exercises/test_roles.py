@@ -12,7 +12,7 @@ from lti_app.domain.exercises.roles import (
     optional_roles,
 )
 from lti_app.domain.signups.problems import Problem
-from tests.lti_app.domain.exercises.shipped import METHODS, RAW, SLUGS
+from tests.support.shipped_methods import METHODS, RAW, SLUGS
 
 EXPECTED_MODERATOR = {
     "balint-group": "leader",

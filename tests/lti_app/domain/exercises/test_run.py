@@ -24,7 +24,7 @@ from lti_app.domain.exercises.phases import (
 )
 from lti_app.domain.exercises.roles import RoleAssignment, assign_roles, moderator_role
 from lti_app.domain.exercises.settings import Mode
-from tests.lti_app.domain.exercises.rounds import (
+from tests.support.exercise_rounds import (
     ANNA,
     CC,
     MODERATOR,
@@ -33,7 +33,7 @@ from tests.lti_app.domain.exercises.rounds import (
     instructor,
     member,
 )
-from tests.lti_app.domain.exercises.shipped import METHODS, SLUGS
+from tests.support.shipped_methods import METHODS, SLUGS
 
 MIN = timedelta(minutes=1)
 CCG = assignment()

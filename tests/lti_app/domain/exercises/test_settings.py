@@ -14,7 +14,7 @@ from lti_app.domain.exercises.settings import (
     announced_in_time,
     check_settings,
 )
-from tests.lti_app.domain.exercises.shipped import METHODS
+from tests.support.shipped_methods import METHODS
 
 TROIKA = METHODS["troika-consulting"]
 DAY = datetime(2026, 3, 2, 9, tzinfo=UTC)

@@ -18,7 +18,7 @@ from lti_app.domain.exercises.validation import (
     Round,
     check_post,
 )
-from tests.lti_app.domain.exercises.rounds import (
+from tests.support.exercise_rounds import (
     ADVICE,
     ANNA,
     CASE_BRINGER,
@@ -32,7 +32,7 @@ from tests.lti_app.domain.exercises.rounds import (
     member,
     round_at,
 )
-from tests.lti_app.domain.exercises.shipped import METHODS
+from tests.support.shipped_methods import METHODS
 
 GOOD_CASE = Draft(
     PostType.CASE,

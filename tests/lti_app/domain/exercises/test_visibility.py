@@ -22,7 +22,7 @@ from lti_app.domain.exercises.visibility import (
     sight,
     visible_posts,
 )
-from tests.lti_app.domain.exercises.rounds import (
+from tests.support.exercise_rounds import (
     ADVICE,
     ANNA,
     BEN,
@@ -160,7 +160,7 @@ def test_display_names_follow_anonymity() -> None:
 def test_only_the_case_bringer_gives_or_takes_back_consent_and_only_when_it_matters() -> None:
     from lti_app.domain.exercises.outcomes import Reason, Refused
     from lti_app.domain.exercises.visibility import ConsentChange, decide_consent
-    from tests.lti_app.domain.exercises.rounds import T0
+    from tests.support.exercise_rounds import T0
 
     at = round_at("closing", POSTS)
     given_ = decide_consent(at, member(CASE_BRINGER), CaseAccess.WITH_CONSENT, True, T0)
@@ -181,7 +181,7 @@ def test_only_the_case_bringer_gives_or_takes_back_consent_and_only_when_it_matt
 def test_an_instructor_in_the_group_sees_and_posts_as_a_member() -> None:
     from lti_app.domain.exercises.roles import RoleAssignment, assign_roles
     from lti_app.domain.exercises.validation import Draft, Round, check_post
-    from tests.lti_app.domain.exercises.rounds import CC, TEACHER, clock_at
+    from tests.support.exercise_rounds import CC, TEACHER, clock_at
 
     group = assign_roles(CC, [CASE_BRINGER, TEACHER, ANNA, BEN, CARL], CASE_BRINGER, TEACHER)
     assert isinstance(group, RoleAssignment)

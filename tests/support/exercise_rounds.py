@@ -9,7 +9,7 @@ from lti_app.domain.exercises.phases import PhaseClock, PostType
 from lti_app.domain.exercises.roles import RoleAssignment, assign_roles
 from lti_app.domain.exercises.validation import CaseStatus, Posted, Round
 from lti_app.domain.methods import MethodSpec
-from tests.lti_app.domain.exercises.shipped import METHODS
+from tests.support.shipped_methods import METHODS
 
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
 CC = METHODS["collegial-counselling"]

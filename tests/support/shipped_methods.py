@@ -19,7 +19,7 @@ from lti_app.domain.methods import (
     RoleSpec,
 )
 
-CONTENT = Path(__file__).resolve().parents[4] / "content" / "methods"
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "methods"
 FILES = sorted(CONTENT.glob("*.yml"))
 
 
