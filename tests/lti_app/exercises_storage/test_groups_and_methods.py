@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 
 from lti_app.domain.exercises.adaptation import PhaseChange
-from lti_app.domain.exercises.outcomes import Allowed, Reason, Refused
+from lti_app.domain.exercises.outcomes import Actor, Allowed, Reason, Refused
 from lti_app.domain.exercises.settings import GroupSource, Mode
 from lti_app.domain.methods import CASE_BRINGER
 from lti_app.domain.signups.booking import Intent
@@ -152,7 +152,7 @@ def test_self_formed_groups_fill_up_to_the_size_range_then_get_roles(db_app: Fla
         assert isinstance(full, Refused) and "full" in full.message
         again = exercises.join_group(world.course, world.exercise, group, founder, now=NOW)
         assert isinstance(again, Refused) and again.reason is Reason.ALREADY_DONE
-        before = exercises.page_view(world.course, group, exercises.Actor(founder), NOW)
+        before = exercises.page_view(world.course, group, Actor(founder), NOW)
         assert before.my_role is None and before.may_post == ()
         bad = exercises.assign_group_roles(
             world.course,
@@ -168,9 +168,7 @@ def test_self_formed_groups_fill_up_to_the_size_range_then_get_roles(db_app: Fla
         )
         assert given.group is not None
         assert given.group.assignment.role_of(founder) == CASE_BRINGER
-        assert isinstance(
-            exercises.start(world.course, group, exercises.Actor(others[0]), now=NOW), Allowed
-        )
+        assert isinstance(exercises.start(world.course, group, Actor(others[0]), now=NOW), Allowed)
         late = exercises.assign_group_roles(
             world.course,
             world.exercise,
