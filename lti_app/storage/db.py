@@ -17,14 +17,25 @@ from typing import Any
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lti_app.domain.errors import IntervisionError
 from lti_app.storage.platform_cache import RegistrationCache
 from lti_app.storage.throttle import Throttle
 
 EXTENSION_KEY = "intervision_storage"
 SQLITE_BEGIN_OPTION = "intervision_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# What SQLite and PostgreSQL say when a transaction lost a race for a lock and was given up on:
+# nothing was written, and the same request a moment later will go through.
+_CONTENTION_MESSAGES = (
+    "database is locked",
+    "database table is locked",
+    "deadlock detected",
+    "could not serialize access",
+    "lock timeout",
+)
 _SESSION_ATTRIBUTE = "intervision_db_session"
 # Set in ``session.info`` by code that changes registrations; clears the cache at commit.
 REGISTRATIONS_CHANGED = "intervision_registrations_changed"
@@ -51,7 +62,34 @@ def normalise_database_url(raw_url: str) -> URL:
     return url
 
 
-def _configure_sqlite(engine: Engine) -> None:
+class StorageBusy(IntervisionError):
+    """Too many writers at once (SQLite's busy timeout ran out, a PostgreSQL deadlock): a 503
+    page that says nothing was saved, instead of a 500 with a stack trace in the log."""
+
+    status = 503
+    title = "The tool is busy right now"
+    message = (
+        "Many people are doing the same thing at this moment, so your request could not be "
+        "finished. Nothing was saved. Please try again in a few seconds."
+    )
+
+
+def _is_contention(problem: OperationalError) -> bool:
+    text_of_problem = str(problem.orig).lower()
+    return any(message in text_of_problem for message in _CONTENTION_MESSAGES)
+
+
+@contextmanager
+def _busy_as_refusal() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as problem:
+        if _is_contention(problem):
+            raise StorageBusy(f"lock contention: {problem.orig}") from problem
+        raise
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> None:
     database_path = engine.url.database
 
     @event.listens_for(engine, "connect")
@@ -60,7 +98,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -85,12 +123,12 @@ def _restrict_file_mode(database_path: str | None) -> None:
             os.chmod(path, 0o600)
 
 
-def create_storage(raw_url: str) -> Storage:
+def create_storage(raw_url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS) -> Storage:
     """Build the engine (no connection is made here) and its session factory."""
     url = normalise_database_url(raw_url)
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite_busy_timeout_ms)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
     storage = Storage(engine, sessionmaker(engine, expire_on_commit=False))
@@ -111,7 +149,10 @@ def _invalidate_registrations_on_commit(storage: Storage) -> None:
 
 def init_app(app: Flask) -> None:
     """Attach the storage to the app; sessions are closed when the app context ends."""
-    storage = create_storage(app.config["DATABASE_URL"])
+    storage = create_storage(
+        app.config["DATABASE_URL"],
+        int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)),
+    )
     storage.registrations.ttl = float(
         app.config.get("LTI_REGISTRATION_CACHE_SECONDS", storage.registrations.ttl)
     )
@@ -150,7 +191,7 @@ def _close_request_session(_error: BaseException | None) -> None:
 @contextmanager
 def _new_transaction(immediate: bool, app: Flask | None) -> Iterator[Session]:
     storage = get_storage(app)
-    with storage.sessions() as session:
+    with _busy_as_refusal(), storage.sessions() as session:
         options = {SQLITE_BEGIN_OPTION: "IMMEDIATE"} if immediate else {}
         session.connection(execution_options=options)
         try:
@@ -183,7 +224,7 @@ def write_connection(app: Flask | None = None) -> Iterator[Connection]:
     The login and launch run a handful of prepared statements; skipping the Session's unit of
     work and state machine saves a large share of their database time.
     """
-    with get_engine(app).connect() as connection:
+    with _busy_as_refusal(), get_engine(app).connect() as connection:
         connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         with connection.begin():
             yield connection
