@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         course_home,
         deep_linking,
         errors,
+        exercises,
         install,
         learner_text,
         modules,
@@ -30,6 +31,7 @@ def init_app(app: Flask) -> None:
     course_home.init_app(app)  # kind resource: the landing page of a plain course link
     signups.init_app(app)  # kind signup: the launched link's sign-up sheet
     calendar.init_app(app)  # sign-ups' .ics downloads and private feed URLs
+    exercises.init_app(app)  # kind peer-feedback: the launched link's exercise
     # Features for sign-ups and exercises go here; the placeholder serves their kinds until
     # they register them, whatever the order of these lines.
     activity_placeholders.init_app(app)

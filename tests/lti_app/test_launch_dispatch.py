@@ -15,6 +15,7 @@ from lti_app.lti.dispatch import (
 )
 from lti_app.lti.launch import Launch
 from lti_app.web import activity_placeholders, course_home, deep_linking, modules
+from lti_app.web.exercises import learner_views as exercises
 from lti_app.web.signups import learner_views as signups
 
 
@@ -27,10 +28,7 @@ def test_the_app_routes_each_kind_to_its_feature(app: Flask) -> None:
     assert launch_handler(app, "module") is modules.open_module
     assert launch_handler(app, "deep_link") is deep_linking.open_deep_link
     assert launch_handler(app, KINDS["signup"].launch_kind) is signups.open_sheet
-    # No screens yet: the placeholder.
-    assert launch_handler(app, KINDS["peer-feedback"].launch_kind) is (
-        activity_placeholders.open_activity
-    )
+    assert launch_handler(app, KINDS["peer-feedback"].launch_kind) is exercises.open_exercise
     assert launch_handler(app, "unknown-kind") is None  # the landing page
 
 

@@ -130,23 +130,22 @@ def test_a_site_path_the_file_system_cannot_look_up_is_a_404(
         assert response.status_code == 404
 
 
-def test_exercise_launches_show_a_placeholder_until_the_feature_ships(
+def test_exercise_launches_open_the_exercise_not_the_placeholder(
     client: FlaskClient, platform: Platform
 ) -> None:
-    """Sign-up sheets have their own screens now (tests/lti_app/signups_web); peer-feedback
-    exercises still land on the placeholder."""
-    for custom, title, kind in (
-        (
-            {"kind": "peer-feedback", "intervision_ref": "troika-round"},
-            "Troika round",
-            "peer-feedback exercise",
-        ),
-    ):
-        page = follow(client, launch(client, platform, [LEARNER], custom=custom), TOOL)
-        html = page.get_data(as_text=True)
-        assert page.status_code == 200
-        assert f"<h1>{title}</h1>" in html and "coming soon in this tool version" in html
-        assert kind in html
+    """Sign-up sheets and peer-feedback exercises have their own screens now
+    (tests/lti_app/signups_web, tests/lti_app/exercises_web): an exercise link no longer lands
+    on the "coming soon" placeholder; a learner of an exercise nobody set up yet is told so."""
+    custom = {"kind": "peer-feedback", "intervision_ref": "troika-round"}
+    response = launch(client, platform, [LEARNER], custom=custom)
+    assert response.status_code == 303
+    assert "/exercises/" in response.headers["Location"]
+    page = follow(client, response, TOOL)
+    while page.status_code in (302, 303):
+        page = follow(client, page, TOOL)
+    html = page.get_data(as_text=True)
+    assert "coming soon in this tool version" not in html
+    assert page.status_code == 409 and "not set this exercise up yet" in html
 
 
 def test_link_to_a_removed_module_is_a_friendly_404(

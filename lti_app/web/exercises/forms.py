@@ -1,0 +1,233 @@
+"""The exercise forms (Flask-WTF: each carries its CSRF token).
+
+Forms only parse what was typed into values; whether it may be saved is the domain's
+(``check_settings``, ``adapt``, ``check_post``), whose :class:`Problem` or :class:`Refused` is
+shown on the form. Every posting form carries a hidden ``client_token`` made when the page was
+rendered: the service stores it with the post, so the same form sent twice posts once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+
+from lti_app.domain.exercises.settings import (
+    RETENTION_DAYS_DEFAULT,
+    Anonymity,
+    CaseAccess,
+    GroupSource,
+    Mode,
+)
+from lti_app.domain.exercises.validation import (
+    ANONYMISATION_CHECKLIST,
+    CASE_LIMITS,
+    RATING_TAGS,
+    Mark,
+)
+from lti_app.domain.signups.problems import Problem
+
+WALL_TIME = "%Y-%m-%dT%H:%M"
+TOKEN_BYTES = 16
+TOKEN_MAX = 64
+
+MODE_CHOICES = [
+    SelectChoice(Mode.ASYNC.value, "Asynchronous: a deadline per phase"),
+    SelectChoice(Mode.LIVE.value, "Live: a shared phase timer the moderator moves on"),
+    SelectChoice(Mode.HYBRID.value, "Hybrid: deadlines, and the moderator may move on early"),
+]
+GROUP_SOURCE_CHOICES = [
+    SelectChoice(GroupSource.SELF_FORMED.value, "Learners form groups themselves"),
+    SelectChoice(GroupSource.SESSION.value, "The groups of a sign-up session"),
+    SelectChoice(GroupSource.STABLE_GROUP.value, "A stable group"),
+]
+ANONYMITY_CHOICES = [
+    SelectChoice(Anonymity.NAMED.value, "Named: members see each other's names"),
+    SelectChoice(Anonymity.PSEUDONYMOUS.value, "Pseudonymous: members see stable pseudonyms"),
+]
+CASE_ACCESS_CHOICES = [
+    SelectChoice(CaseAccess.NEVER.value, "Never: instructors see the process only"),
+    SelectChoice(CaseAccess.WITH_CONSENT.value, "With the case-bringer's consent"),
+    SelectChoice(
+        CaseAccess.ALWAYS_ANNOUNCED.value,
+        "Always, announced to the course before learners open the exercise",
+    ),
+]
+CHECKLIST_LABELS = {
+    "no-names": "I used no real names (pseudonyms instead).",
+    "no-identifying-details": "Nothing identifies a person or an organisation.",
+    "no-third-party-secrets": "Nothing here was told to me in confidence by others.",
+    "own-part": "The case is about my own part in the situation.",
+}
+TAG_LABELS = {
+    "new-perspective": "New perspective",
+    "actionable": "Actionable",
+    "recognisable": "Recognisable",
+    "clarifying": "Clarifying",
+    "encouraging": "Encouraging",
+}
+MARK_CHOICES = [
+    SelectChoice(Mark.WARM.value, "Warm"),
+    SelectChoice(Mark.NEUTRAL.value, "Neutral"),
+    SelectChoice(Mark.COLD.value, "Cold"),
+]
+SCORE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
+FIELD_ALIASES = {
+    "method": "method_slug",
+    "session": "session_id",
+    "group": "group_id",
+    "size": "size_min",
+}
+
+_OPTIONAL = [Optional()]
+_REASON = [InputRequired("Say why, so the log shows it: a reason is required."), Length(max=500)]
+
+
+class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no type hints
+    """Flask-WTF's form: every subclass carries and checks a CSRF token."""
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+class SettingsForm(Form):
+    method_slug = SelectField("Method", validate_choice=False)
+    mode = SelectField("Mode", choices=MODE_CHOICES, default=Mode.ASYNC.value)
+    group_source = SelectField(
+        "Groups", choices=GROUP_SOURCE_CHOICES, default=GroupSource.SELF_FORMED.value
+    )
+    session_id = IntegerField("Sign-up session number", validators=_OPTIONAL)
+    group_id = IntegerField("Stable group number", validators=_OPTIONAL)
+    size_min = IntegerField("Self-formed groups: from", validators=_OPTIONAL)
+    size_max = IntegerField("to (people)", validators=_OPTIONAL)
+    anonymity = SelectField("Anonymity", choices=ANONYMITY_CHOICES, default=Anonymity.NAMED.value)
+    case_access = SelectField(
+        "Instructors reading case text", choices=CASE_ACCESS_CHOICES, default=CaseAccess.NEVER
+    )
+    announced_at = DateTimeLocalField(
+        "Announced to the course on (UTC)", format=WALL_TIME, validators=_OPTIONAL
+    )
+    retention_days = IntegerField(
+        "Keep case text for (days after the round ends)",
+        default=RETENTION_DAYS_DEFAULT,
+        validators=_OPTIONAL,
+    )
+
+
+class GroundRulesForm(Form):
+    version = HiddenField(validators=[InputRequired()])
+    accept = BooleanField("I accept these ground rules", validators=[InputRequired()])
+
+
+class JoinForm(Form):
+    group_id = HiddenField()
+    """Empty: start a new group."""
+
+
+class _Posting(Form):
+    client_token = HiddenField(validators=[InputRequired(), Length(max=TOKEN_MAX)])
+    phase_index = HiddenField()
+    """The phase the page showed; the service decides on the phase of now."""
+
+
+class CaseForm(_Posting):
+    situation = TextAreaField(
+        "The situation", validators=[Length(max=CASE_LIMITS["situation"] * 2)]
+    )
+    own_role = TextAreaField(
+        "Your own role in it", validators=[Length(max=CASE_LIMITS["own_role"] * 2)]
+    )
+    key_question = TextAreaField(
+        "Your key question", validators=[Length(max=CASE_LIMITS["key_question"] * 2)]
+    )
+    checklist = SelectMultipleField(
+        "Anonymisation checklist",
+        choices=[SelectChoice(item, CHECKLIST_LABELS[item]) for item in ANONYMISATION_CHECKLIST],
+        validate_choice=False,
+    )
+
+
+class TextPostForm(_Posting):
+    kind = HiddenField(validators=[InputRequired()])
+    text = TextAreaField("Your contribution", validators=[Length(max=20000)])
+
+
+class MarkForm(_Posting):
+    mark = SelectField("Mark", choices=MARK_CHOICES, validate_choice=False)
+
+
+class AnswerForm(_Posting):
+    text = TextAreaField("Your answer", validators=[Length(max=20000)])
+
+
+class RatingForm(_Posting):
+    score = SelectField("How helpful (1 to 5)", choices=SCORE_CHOICES, validate_choice=False)
+    tags = SelectMultipleField(
+        "Tags",
+        choices=[SelectChoice(tag, TAG_LABELS[tag]) for tag in sorted(RATING_TAGS)],
+        validate_choice=False,
+    )
+
+
+class FlagForm(Form):
+    reason = StringField("Why (optional)", validators=[Length(max=500)])
+
+
+class ModerateForm(Form):
+    reason = StringField("Reason", validators=_REASON)
+
+
+class WithdrawForm(Form):
+    reason = StringField("Reason (optional, only in the log)", validators=[Length(max=500)])
+
+
+class AdvanceForm(Form):
+    from_index = HiddenField()
+
+
+class ConsentForm(Form):
+    consent = HiddenField(validators=[InputRequired()])
+
+
+def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
+    """Put each problem's message on its field; what names no field is returned for the top."""
+    general: list[str] = []
+    for problem in problems:
+        name = FIELD_ALIASES.get(problem.field, problem.field)
+        field = form._fields.get(name)  # noqa: SLF001 (WTForms' public field mapping)
+        if field is None or name == "csrf_token":
+            general.append(problem.message)
+            continue
+        errors = list(field.errors) if field.errors else []
+        if problem.message not in errors:
+            errors.append(problem.message)
+        field.errors = errors
+    return general
+
+
+def parse_int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+class RolesForm(Form):
+    """A self-formed group gives itself its roles once it is big enough."""
+
+    case_bringer = SelectField("Who brings the case", validate_choice=False)
+    moderator = SelectField("Who moderates", validate_choice=False)

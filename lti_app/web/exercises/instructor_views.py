@@ -1,0 +1,243 @@
+"""What instructors do with an exercise: its settings, the course's copy of the method, the
+groups, and the dashboard of the process with its CSV export (counts, never content)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from wtforms.fields.choices import SelectChoice
+
+from lti_app.catalogue import get_catalogue
+from lti_app.domain.exercises.adaptation import (
+    MINUTES_MAX,
+    MINUTES_MIN,
+    PROMPTS_MAX,
+    PhaseChange,
+    may_skip,
+)
+from lti_app.domain.exercises.process import Risk
+from lti_app.domain.exercises.settings import (
+    Anonymity,
+    CaseAccess,
+    ExerciseSettings,
+    GroupSource,
+    Mode,
+)
+from lti_app.domain.methods import MethodSpec
+from lti_app.lti.current import instructor_required
+from lti_app.services import exercises
+from lti_app.web.exercises import forms
+from lti_app.web.exercises.context import OK, REFUSED, bp, here
+from lti_app.web.exercises.learner_views import group_schedule, now
+from lti_app.web.signups.instructor_views import csv_cell
+
+RISK_LABELS = {
+    Risk.NO_CASE: "no case yet",
+    Risk.SILENT_PHASE: "a phase ended without posts",
+    Risk.OPEN_FLAGS: "open flags",
+    Risk.WITHDRAWN: "case withdrawn",
+}
+
+
+def methods() -> tuple[MethodSpec, ...]:
+    return get_catalogue().methods
+
+
+def _settings_from(form: forms.SettingsForm) -> ExerciseSettings:
+    source = GroupSource(form.group_source.data)
+    announced = form.announced_at.data
+    return ExerciseSettings(
+        method_slug=form.method_slug.data or "",
+        mode=Mode(form.mode.data),
+        group_source=source,
+        anonymity=Anonymity(form.anonymity.data),
+        case_access=CaseAccess(form.case_access.data),
+        announced_at=announced.replace(tzinfo=UTC) if announced else None,
+        retention_days=form.retention_days.data if form.retention_days.data is not None else 0,
+        session_id=form.session_id.data if source is GroupSource.SESSION else None,
+        group_id=form.group_id.data if source is GroupSource.STABLE_GROUP else None,
+        size_min=form.size_min.data if source is GroupSource.SELF_FORMED else None,
+        size_max=form.size_max.data if source is GroupSource.SELF_FORMED else None,
+    )
+
+
+def _fill(form: forms.SettingsForm, settings: ExerciseSettings) -> None:
+    form.method_slug.data = settings.method_slug
+    form.mode.data = settings.mode.value
+    form.group_source.data = settings.group_source.value
+    form.anonymity.data = settings.anonymity.value
+    form.case_access.data = settings.case_access.value
+    form.announced_at.data = (
+        settings.announced_at.replace(tzinfo=None) if settings.announced_at else None
+    )
+    form.retention_days.data = settings.retention_days
+    form.session_id.data = settings.session_id
+    form.group_id.data = settings.group_id
+    form.size_min.data = settings.size_min
+    form.size_max.data = settings.size_max
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@instructor_required
+def settings() -> ResponseReturnValue:
+    where = here()
+    exercise = exercises.get_exercise(where.scope, where.exercise_id)
+    catalogue = methods()
+    form = forms.SettingsForm()
+    form.method_slug.choices = [SelectChoice(m.slug, m.name) for m in catalogue]
+    general: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            chosen = _settings_from(form)
+            method = next((m for m in catalogue if m.slug == chosen.method_slug), None)
+            saved = exercises.configure_exercise(
+                where.scope, where.exercise_id, chosen, method, now=now(), by_user=where.user_id
+            )
+            if saved.exercise is not None:
+                flash("The exercise's settings are saved.", OK)
+                return redirect(url_for("exercises.dashboard"), code=303)
+            general = forms.attach_problems(form, saved.problems)
+        status = 400
+    elif exercise.settings is not None:
+        _fill(form, exercise.settings)
+    return (
+        render_template(
+            "exercises/settings.html",
+            form=form,
+            general_problems=general,
+            exercise=exercise,
+            locked=exercise.first_learner_access_at is not None,
+        ),
+        status,
+    )
+
+
+@bp.route("/methods/<slug>", methods=["GET", "POST"])
+@instructor_required
+def adapt(slug: str) -> ResponseReturnValue:
+    """The course's copy of a method: minutes, prompts and skipped phases (a new version)."""
+    where = here()
+    method = next((m for m in methods() if m.slug == slug), None)
+    if method is None:
+        return render_template("exercises/adapt.html", method=None), 404
+    current = exercises.current_method(where.scope, method, now=now(), by_user=where.user_id)
+    form = forms.Form()
+    problems: dict[str, list[str]] = {}
+    general: list[str] = []
+    status = 200
+    values = current.adapted
+    if request.method == "POST":
+        status = 400
+        if form.validate():
+            changes = _changes_from(method)
+            saved = exercises.adapt_method(
+                where.scope, method, changes, by_user=where.user_id, now=now()
+            )
+            if saved.version is not None:
+                flash(f"Version {saved.version.version} of {method.name} is saved.", OK)
+                return redirect(url_for("exercises.adapt", slug=slug), code=303)
+            for problem in saved.problems:
+                if problem.field.startswith("phases."):
+                    problems.setdefault(problem.field, []).append(problem.message)
+                else:
+                    general.append(problem.message)
+        else:
+            general.append("The form was incomplete; reload the page and try again.")
+    return (
+        render_template(
+            "exercises/adapt.html",
+            method=method,
+            current=current,
+            adapted=values,
+            form=form,
+            problems=problems,
+            general_problems=general,
+            posted=request.form if request.method == "POST" else None,
+            skippable={p.id for p in method.phases if may_skip(method, p.id)},
+            minutes_range=(MINUTES_MIN, MINUTES_MAX),
+            prompts_max=PROMPTS_MAX,
+        ),
+        status,
+    )
+
+
+def _changes_from(method: MethodSpec) -> dict[str, PhaseChange]:
+    changes: dict[str, PhaseChange] = {}
+    for phase in method.phases:
+        prefix = f"phase-{phase.id}"
+        minutes = forms.parse_int(request.form.get(f"{prefix}-minutes"))
+        lines = [line.strip() for line in request.form.get(f"{prefix}-prompts", "").splitlines()]
+        prompts = tuple(line for line in lines if line)
+        skip = request.form.get(f"{prefix}-skip") == "1"
+        change = PhaseChange(
+            minutes=None if minutes == phase.minutes else minutes,
+            prompts=None if prompts == phase.prompts else prompts,
+            skip=skip,
+        )
+        if change != PhaseChange():
+            changes[phase.id] = change
+    return changes
+
+
+@bp.get("/dashboard")
+@instructor_required
+def dashboard() -> ResponseReturnValue:
+    where = here()
+    exercise = exercises.get_exercise(where.scope, where.exercise_id)
+    board = exercises.dashboard(where.scope, where.exercise_id, now())
+    return render_template(
+        "exercises/dashboard.html",
+        exercise=exercise,
+        board=board,
+        risk_labels=RISK_LABELS,
+        form=forms.Form(),
+        catalogue=methods(),
+    )
+
+
+@bp.post("/groups/from-session")
+@instructor_required
+def group_from_session() -> ResponseReturnValue:
+    where = here()
+    exercise = exercises.get_exercise(where.scope, where.exercise_id)
+    form = forms.Form()
+    if not form.validate() or exercise.settings is None:
+        flash("Set the exercise up first, then make its group.", REFUSED)
+        return redirect(url_for("exercises.dashboard"), code=303)
+    method = exercises.exercise_method(where.scope, where.exercise_id)
+    at = now()
+    phases = len(method.spec.phases) if method is not None else 0
+    saved = exercises.group_from_session(
+        where.scope,
+        where.exercise_id,
+        schedule=group_schedule(exercise.settings.mode, phases, at),
+        accept_size=True,
+        now=at,
+    )
+    if saved.group is None:
+        flash(" ".join(p.message for p in saved.problems), REFUSED)
+    else:
+        flash("The session's group is made, with its roles.", OK)
+    return redirect(url_for("exercises.dashboard"), code=303)
+
+
+@bp.get("/dashboard.csv")
+@instructor_required
+def dashboard_csv() -> ResponseReturnValue:
+    """Counts, roles and names per member; never a word of anyone's contributions."""
+    where = here()
+    rows = exercises.dashboard_csv_rows(where.scope, where.exercise_id, now())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_cell(cell) for cell in row])
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="exercise-{where.exercise_id}-process.csv"'
+    )
+    return response

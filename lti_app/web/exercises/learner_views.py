@@ -1,0 +1,368 @@
+"""What learners do in an exercise: accept the ground rules, join a group, read and post.
+
+Views parse the form, call one ``services.exercises`` function with the launch's scope and
+exercise and ``now``, flash the outcome and redirect (POST/redirect/GET). A refusal of a text
+(wrong phase, wrong role, empty, too long, closed) re-renders the round page with the domain's
+message on the form and nothing saved: 400 for what was typed, 409 for what the round's state
+refuses. A group of another exercise, course or tenant is the service's ``GroupNotFound``: the
+one 404 page (``web/errors.py``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from lti_app.domain.exercises.outcomes import Reason, Refused, Verdict
+from lti_app.domain.exercises.phases import PostType, Schedule
+from lti_app.domain.exercises.settings import GroupSource, Mode
+from lti_app.domain.exercises.validation import Draft, Mark
+from lti_app.lti.current import launch_required
+from lti_app.lti.launch import Launch
+from lti_app.services import exercises
+from lti_app.web.exercises import forms
+from lti_app.web.exercises.context import OK, REFUSED, Here, bp, here, open_launch_exercise
+from lti_app.web.exercises.pages import TEXT_KINDS, Given
+from lti_app.web.exercises.round_page import render_round
+
+DAYS_PER_PHASE = 2.0
+"""Asynchronous and hybrid groups: each phase's deadline this many days after the one before."""
+TYPED = frozenset(
+    {
+        Reason.EMPTY,
+        Reason.TOO_LONG,
+        Reason.BAD_VALUE,
+        Reason.BAD_TARGET,
+        Reason.CHECKLIST_INCOMPLETE,
+        Reason.REASON_REQUIRED,
+    }
+)
+POSTING_ENDPOINTS = (
+    "exercises.post_case",
+    "exercises.post_text",
+    "exercises.mark",
+    "exercises.answer",
+    "exercises.rate",
+)
+
+
+def status_of(refused: Refused) -> int:
+    """400 for what was typed, 409 for what the round's state (phase, role, closed) refuses."""
+    return 400 if refused.reason in TYPED else 409
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_exercise(launch: Launch) -> ResponseReturnValue:
+    """Launch handler of kind ``peer-feedback``: the link's exercise (made on its first launch)."""
+    open_launch_exercise(launch)
+    return redirect(url_for("exercises.index"), code=303)
+
+
+def back_to(group_id: int, anchor: str | None = None) -> ResponseReturnValue:
+    return redirect(url_for("exercises.round", group_id=group_id, _anchor=anchor), code=303)
+
+
+def flash_verdict(verdict: Verdict, done: str) -> None:
+    if isinstance(verdict, Refused):
+        flash(verdict.message, REFUSED)
+    else:
+        flash(done, OK)
+
+
+def _configured(where: Here) -> exercises.ExerciseRecord:
+    exercise = exercises.get_exercise(where.scope, where.exercise_id)
+    if exercise.settings is None:
+        abort(
+            409,
+            description="Your trainer has not set this exercise up yet. Please come back later.",
+        )
+    return exercise
+
+
+def accepted(where: Here) -> None:
+    """Every group page needs the current ground rules accepted (instructors excepted)."""
+    if where.instructor:
+        return
+    if exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id):
+        abort(
+            409,
+            description="Accept the ground rules of this exercise first: open it again from "
+            "your course.",
+        )
+
+
+@bp.get("/")
+@launch_required
+def index() -> ResponseReturnValue:
+    """Instructors: the dashboard. Learners: the ground rules first, then their group."""
+    where = here()
+    if where.instructor:
+        return redirect(url_for("exercises.dashboard"), code=303)
+    _configured(where)
+    if exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id):
+        return redirect(url_for("exercises.ground_rules"), code=303)
+    group_id = exercises.my_group(where.scope, where.exercise_id, where.user_id)
+    if group_id is None:
+        return redirect(url_for("exercises.groups"), code=303)
+    return back_to(group_id)
+
+
+@bp.route("/ground-rules", methods=["GET", "POST"])
+@launch_required
+def ground_rules() -> ResponseReturnValue:
+    where = here()
+    form = forms.GroundRulesForm()
+    status = 200
+    if request.method == "POST":
+        if not form.validate():
+            form.accept.errors = ["Tick the box to accept the ground rules."]
+            status = 400
+        else:
+            verdict = exercises.accept_ground_rules(
+                where.scope,
+                where.exercise_id,
+                where.user_id,
+                shown_version=forms.parse_int(form.version.data) or 0,
+                now=now(),
+            )
+            if isinstance(verdict, Refused) and verdict.reason is not Reason.ALREADY_DONE:
+                flash(verdict.message, REFUSED)
+                return redirect(url_for("exercises.ground_rules"), code=303)
+            flash("Thank you: you accepted the ground rules.", OK)
+            return redirect(url_for("exercises.index"), code=303)
+    form.version.data = str(exercises.GROUND_RULES_VERSION)
+    pending = exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id)
+    return (
+        render_template(
+            "exercises/ground_rules.html",
+            form=form,
+            version=exercises.GROUND_RULES_VERSION,
+            pending=pending,
+        ),
+        status,
+    )
+
+
+def group_schedule(mode: Mode, phase_count: int, at: datetime) -> Schedule | None:
+    """A new group's deadlines (asynchronous and hybrid): from now, a few days per phase."""
+    if mode is Mode.LIVE:
+        return None
+    return Schedule(at, schedule_by_days_of(phase_count, at))
+
+
+def schedule_by_days_of(phase_count: int, at: datetime) -> tuple[datetime, ...]:
+    return tuple(at + timedelta(days=DAYS_PER_PHASE * (i + 1)) for i in range(phase_count))
+
+
+@bp.get("/groups")
+@launch_required
+def groups() -> ResponseReturnValue:
+    where = here()
+    accepted(where)
+    exercise = _configured(where)
+    mine = exercises.my_group(where.scope, where.exercise_id, where.user_id)
+    if mine is not None and not where.instructor:
+        return back_to(mine)
+    assert exercise.settings is not None
+    return render_template(
+        "exercises/groups.html",
+        settings=exercise.settings,
+        self_formed=exercise.settings.group_source is GroupSource.SELF_FORMED,
+        groups=exercises.groups(where.scope, where.exercise_id),
+        form=forms.JoinForm(),
+    )
+
+
+@bp.post("/groups/join")
+@launch_required
+def join() -> ResponseReturnValue:
+    where = here()
+    accepted(where)
+    exercise = _configured(where)
+    assert exercise.settings is not None
+    form = forms.JoinForm()
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    at = now()
+    group_id = forms.parse_int(form.group_id.data)
+    if group_id is None:
+        method = exercises.exercise_method(where.scope, where.exercise_id)
+        phases = len(method.spec.phases) if method is not None else 0
+        saved = exercises.create_self_group(
+            where.scope,
+            where.exercise_id,
+            where.user_id,
+            schedule=group_schedule(exercise.settings.mode, phases, at),
+            now=at,
+        )
+        if saved.group is None:
+            flash(" ".join(p.message for p in saved.problems), REFUSED)
+            return redirect(url_for("exercises.groups"), code=303)
+        flash("You started a group. Others can join it now.", OK)
+        return back_to(saved.group.id)
+    verdict = exercises.join_group(where.scope, where.exercise_id, group_id, where.user_id, now=at)
+    if isinstance(verdict, Refused):
+        flash(verdict.message, REFUSED)
+        return redirect(url_for("exercises.groups"), code=303)
+    flash("You are in the group.", OK)
+    return back_to(group_id)
+
+
+@bp.post("/groups/<int:group_id>/roles")
+@launch_required
+def roles(group_id: int) -> ResponseReturnValue:
+    """A self-formed group (or an instructor) gives its members their roles before it begins."""
+    where = here()
+    accepted(where)
+    view = exercises.page_view(
+        where.scope, group_id, where.actor, now(), exercise_id=where.exercise_id
+    )
+    if not where.instructor and where.user_id not in {m.user_id for m in view.members}:
+        abort(404)
+    form = forms.RolesForm()
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    case_bringer = forms.parse_int(form.case_bringer.data)
+    if case_bringer is None:
+        abort(400, description="Choose who brings the case.")
+    saved = exercises.assign_group_roles(
+        where.scope,
+        where.exercise_id,
+        group_id,
+        case_bringer=case_bringer,
+        moderator=forms.parse_int(form.moderator.data),
+        now=now(),
+    )
+    if saved.group is None:
+        return render_round(
+            where,
+            group_id,
+            now(),
+            given=Given(None, form, tuple(p.message for p in saved.problems)),
+            status=400,
+        )
+    flash("The roles are given: the round can begin.", OK)
+    return back_to(group_id)
+
+
+@bp.get("/groups/<int:group_id>/")
+@launch_required
+def round(group_id: int) -> ResponseReturnValue:  # noqa: A001 (the page's name)
+    where = here()
+    accepted(where)
+    at = now()
+    exercises.note_access(where.scope, where.exercise_id, where.actor, at)
+    return render_round(where, group_id, at)
+
+
+def _post(where: Here, group_id: int, draft: Draft, token: str | None) -> exercises.PostOutcome:
+    return exercises.post(
+        where.scope, group_id, where.actor, draft, token, now(), exercise_id=where.exercise_id
+    )
+
+
+@bp.post("/groups/<int:group_id>/case")
+@launch_required
+def post_case(group_id: int) -> ResponseReturnValue:
+    where = here()
+    accepted(where)
+    form = forms.CaseForm(prefix="case")
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    draft = Draft(
+        PostType.CASE,
+        case={
+            "situation": form.situation.data or "",
+            "own_role": form.own_role.data or "",
+            "key_question": form.key_question.data or "",
+        },
+        checklist=frozenset(form.checklist.data or ()),
+    )
+    outcome = _post(where, group_id, draft, form.client_token.data)
+    if isinstance(outcome, Refused):
+        given = Given(PostType.CASE, form, (outcome.message,))
+        return render_round(where, group_id, now(), given=given, status=status_of(outcome))
+    if not outcome.repeated:
+        flash("Your case is submitted.", OK)
+    return back_to(group_id, "case")
+
+
+@bp.post("/groups/<int:group_id>/posts/<kind>")
+@launch_required
+def post_text(group_id: int, kind: str) -> ResponseReturnValue:
+    where = here()
+    accepted(where)
+    try:
+        post_type = PostType(kind)
+    except ValueError:
+        abort(404)
+    if post_type not in TEXT_KINDS:
+        abort(404)
+    form = forms.TextPostForm(prefix=post_type.value)
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    outcome = _post(
+        where, group_id, Draft(post_type, text=form.text.data or ""), form.client_token.data
+    )
+    if isinstance(outcome, Refused):
+        given = Given(post_type, form, (outcome.message,))
+        return render_round(where, group_id, now(), given=given, status=status_of(outcome))
+    if not outcome.repeated:
+        flash("Posted.", OK)
+    return back_to(group_id, f"post-{outcome.post_id}")
+
+
+def _reaction(group_id: int, post_id: int, draft: Draft, token: str | None) -> ResponseReturnValue:
+    where = here()
+    accepted(where)
+    outcome = _post(where, group_id, draft, token)
+    if isinstance(outcome, Refused):
+        flash(outcome.message, REFUSED)
+        return render_round(where, group_id, now(), status=status_of(outcome))
+    if not outcome.repeated:
+        flash("Saved.", OK)
+    return back_to(group_id, f"post-{post_id}")
+
+
+@bp.post("/groups/<int:group_id>/posts/<int:post_id>/mark")
+@launch_required
+def mark(group_id: int, post_id: int) -> ResponseReturnValue:
+    form = forms.MarkForm(prefix=f"mark-{post_id}")
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    try:
+        value = Mark(form.mark.data)
+    except ValueError:
+        abort(400, description="Mark the question warm, neutral or cold.")
+    draft = Draft(PostType.MARK, target_id=post_id, mark=value)
+    return _reaction(group_id, post_id, draft, form.client_token.data)
+
+
+@bp.post("/groups/<int:group_id>/posts/<int:post_id>/answer")
+@launch_required
+def answer(group_id: int, post_id: int) -> ResponseReturnValue:
+    form = forms.AnswerForm(prefix=f"answer-{post_id}")
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    draft = Draft(PostType.ANSWER, text=form.text.data or "", target_id=post_id)
+    return _reaction(group_id, post_id, draft, form.client_token.data)
+
+
+@bp.post("/groups/<int:group_id>/posts/<int:post_id>/rate")
+@launch_required
+def rate(group_id: int, post_id: int) -> ResponseReturnValue:
+    form = forms.RatingForm(prefix=f"rate-{post_id}")
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    draft = Draft(
+        PostType.RATING,
+        target_id=post_id,
+        score=forms.parse_int(form.score.data),
+        tags=frozenset(form.tags.data or ()),
+    )
+    return _reaction(group_id, post_id, draft, form.client_token.data)

@@ -1,0 +1,302 @@
+"""What the round page shows one viewer: the service's ``PageView`` plus the forms for it.
+
+Nothing is decided twice: what the viewer may post is the service's ``may_post`` (the domain's
+``postable``); which posts they see and with which text is ``visibility`` (in the service); who
+may hide is ``moderation``'s rule, mirrored only to choose which buttons to offer (the service
+decides again on every post). Learner text stays raw here and is rendered only in the
+templates, through the ``learner_markdown`` filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import url_for
+
+from lti_app.domain.exercises.phases import PostType
+from lti_app.domain.exercises.roles import MODERATOR_ROLE_IDS
+from lti_app.domain.exercises.settings import CaseAccess, Mode
+from lti_app.domain.exercises.validation import LIMITS, CaseStatus
+from lti_app.domain.methods import CASE_BRINGER, Contribution
+from lti_app.services.exercises import PageView, PostView
+from lti_app.web.exercises import forms
+
+MODE_LABELS = {Mode.ASYNC: "Asynchronous", Mode.LIVE: "Live", Mode.HYBRID: "Hybrid"}
+POST_LABELS = {
+    PostType.CASE: "Case",
+    PostType.KEY_QUESTION: "Key question",
+    PostType.QUESTION: "Question",
+    PostType.HYPOTHESIS: "Hypothesis",
+    PostType.ADVICE: "Advice",
+    PostType.ACTION_PLAN: "Action plan",
+    PostType.TAKEAWAY: "What I take away",
+    PostType.ANSWER: "Answer",
+    PostType.MARK: "Mark",
+    PostType.RATING: "Rating",
+}
+FORM_HEADINGS = {
+    PostType.KEY_QUESTION: "Your key question",
+    PostType.QUESTION: "Ask a question",
+    PostType.HYPOTHESIS: "Offer a hypothesis",
+    PostType.ADVICE: "Give advice",
+    PostType.ACTION_PLAN: "Your summary and action plan",
+    PostType.TAKEAWAY: "What you take away for your own practice",
+}
+TEXT_KINDS = tuple(FORM_HEADINGS)
+REACTIONS = frozenset({PostType.MARK, PostType.RATING, PostType.ANSWER})
+
+
+@dataclass
+class Action:
+    name: str
+    label: str
+    url: str
+    form: Any
+
+
+@dataclass
+class Shown:
+    """One post on the page, with its answers, reactions and the buttons the viewer gets."""
+
+    post: PostView
+    label: str
+    phase_name: str
+    mark: str | None = None
+    rating: dict[str, Any] | None = None
+    answers: list[PostView] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class TextForm:
+    kind: str
+    heading: str
+    form: Any
+    limit: int
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Given:
+    """A form posted back with its problems (a refusal re-renders the page with it)."""
+
+    kind: PostType | None
+    """None: the roles form of a group that has not begun."""
+    form: Any
+    problems: tuple[str, ...]
+
+
+@dataclass
+class RoundPage:
+    view: PageView
+    title: str
+    is_instructor: bool
+    live: bool
+    phase_key: str
+    prompts: tuple[str, ...]
+    listening: bool
+    time_left: str
+    deadline_label: str | None
+    role_name: str | None
+    can_withdraw: bool
+    consent_choice: bool | None
+    key_question_later: bool
+    may_moderate: bool
+    case_form: Any = None
+    case_problems: list[str] = field(default_factory=list)
+    text_forms: list[TextForm] = field(default_factory=list)
+    case_post: Shown | None = None
+    posts: list[Shown] = field(default_factory=list)
+
+    @property
+    def ends_at_iso(self) -> str:
+        at = aware(self.view.ends_at)
+        return "" if at is None else at.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def phase_key(phase_index: int | None, closed: bool, withdrawn: bool) -> str:
+    """What live pages compare with phase.json: the phase, or closed / not open / withdrawn."""
+    if withdrawn:
+        return "withdrawn"
+    if closed:
+        return "closed"
+    if phase_index is None:
+        return "not-open"
+    return f"phase-{phase_index}"
+
+
+def time_left_text(left: timedelta | None) -> str:
+    if left is None:
+        return ""
+    seconds = int(left.total_seconds())
+    if seconds <= 0:
+        return "time is up"
+    if seconds >= 2 * 86400:
+        return f"{seconds // 86400} days left"
+    minutes, rest = divmod(seconds, 60)
+    if minutes >= 120:
+        return f"{minutes // 60} h {minutes % 60:02d} min left"
+    return f"{minutes} min {rest:02d} s left"
+
+
+def aware(instant: datetime | None) -> datetime | None:
+    if instant is None:
+        return None
+    return instant if instant.tzinfo else instant.replace(tzinfo=UTC)
+
+
+def wall(instant: datetime | None) -> str | None:
+    at = aware(instant)
+    if at is None:
+        return None
+    at = at.astimezone(UTC)
+    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M} UTC"
+
+
+def build_round_page(
+    view: PageView,
+    *,
+    title: str,
+    is_instructor: bool,
+    case_access: CaseAccess,
+    given: Given | None = None,
+) -> RoundPage:
+    phase = view.phase
+    role = view.my_role
+    speaks = phase is not None and role is not None and phase.speaks(role)
+    role_names = {m.user_id: m.role_name for m in view.members}
+    role_name = next((m.role_name for m in view.members if m.role == role and role), None)
+    del role_names
+    may_moderate = is_instructor or (role is not None and role in MODERATOR_ROLE_IDS)
+    page = RoundPage(
+        view=view,
+        title=title or view.method_name,
+        is_instructor=is_instructor,
+        live=view.mode is not Mode.ASYNC,
+        phase_key=phase_key(view.phase_index, view.closed, view.case_withdrawn),
+        prompts=phase.prompts if phase is not None and speaks else (),
+        listening=phase is not None and view.member and not speaks,
+        time_left=time_left_text(view.time_left),
+        deadline_label=wall(view.ends_at) if view.mode is not Mode.LIVE else None,
+        role_name=role_name,
+        can_withdraw=role == CASE_BRINGER and view.case_status is CaseStatus.SUBMITTED,
+        consent_choice=(
+            view.consent
+            if role == CASE_BRINGER
+            and case_access is CaseAccess.WITH_CONSENT
+            and view.case_status is CaseStatus.SUBMITTED
+            else None
+        ),
+        key_question_later=any(p.contribution is Contribution.KEY_QUESTION for p in view.phases),
+        may_moderate=may_moderate,
+    )
+    index = "" if view.phase_index is None else str(view.phase_index)
+    if PostType.CASE in view.may_post:
+        mine = given is not None and given.kind is PostType.CASE
+        case_form = given.form if mine and given is not None else None
+        if case_form is None:
+            case_form = forms.CaseForm(prefix="case", formdata=None)
+            case_form.client_token.data = forms.new_token()
+        case_form.phase_index.data = index
+        page.case_form = case_form
+        page.case_problems = list(given.problems) if mine and given is not None else []
+    for kind in TEXT_KINDS:
+        if kind not in view.may_post:
+            continue
+        mine = given is not None and given.kind is kind
+        form = given.form if mine and given is not None else None
+        if form is None:
+            form = forms.TextPostForm(prefix=kind.value, formdata=None)
+            form.client_token.data = forms.new_token()
+        form.kind.data = kind.value
+        form.phase_index.data = index
+        page.text_forms.append(
+            TextForm(
+                kind.value,
+                FORM_HEADINGS[kind],
+                form,
+                LIMITS[kind],
+                list(given.problems) if mine and given is not None else [],
+            )
+        )
+    _posts(page, view)
+    return page
+
+
+def _phase_name(view: PageView, index: int) -> str:
+    return view.phases[index].name if 0 <= index < len(view.phases) else ""
+
+
+def _posts(page: RoundPage, view: PageView) -> None:
+    answers: dict[int, list[PostView]] = {}
+    marks: dict[int, str] = {}
+    ratings: dict[int, dict[str, Any]] = {}
+    for post in view.posts:
+        if post.target_id is None:
+            continue
+        if post.kind is PostType.ANSWER:
+            answers.setdefault(post.target_id, []).append(post)
+        elif post.kind is PostType.MARK and post.mark is not None:
+            marks[post.target_id] = post.mark.value
+        elif post.kind is PostType.RATING and post.score is not None:
+            ratings[post.target_id] = {
+                "score": post.score,
+                "tags": [forms.TAG_LABELS.get(t, t) for t in post.tags],
+            }
+    for post in view.posts:
+        if post.kind in REACTIONS:
+            continue
+        shown = Shown(
+            post,
+            POST_LABELS[post.kind],
+            _phase_name(view, post.phase_index),
+            mark=marks.get(post.id),
+            rating=ratings.get(post.id),
+            answers=answers.get(post.id, []),
+        )
+        if not post.tombstone:
+            shown.actions = _actions(view, post, page.may_moderate)
+        if post.kind is PostType.CASE:
+            page.case_post = shown
+        else:
+            page.posts.append(shown)
+
+
+def _actions(view: PageView, post: PostView, may_moderate: bool) -> list[Action]:
+    actions: list[Action] = []
+    group_id, post_id, kinds = view.group_id, post.id, view.may_post
+    hidden = post.marked_hidden
+
+    def add(name: str, label: str, form: Any) -> None:
+        url = url_for(f"exercises.{name}", group_id=group_id, post_id=post_id)
+        actions.append(Action(name, label, url, form))
+
+    if not hidden and post.kind is PostType.QUESTION and PostType.MARK in kinds:
+        form = forms.MarkForm(prefix=f"mark-{post_id}", formdata=None)
+        form.client_token.data = forms.new_token()
+        add("mark", "Mark", form)
+    if not hidden and post.kind is PostType.QUESTION and PostType.ANSWER in kinds:
+        form = forms.AnswerForm(prefix=f"answer-{post_id}", formdata=None)
+        form.client_token.data = forms.new_token()
+        add("answer", "Answer", form)
+    if (
+        not hidden
+        and post.kind in (PostType.HYPOTHESIS, PostType.ADVICE)
+        and (PostType.RATING in kinds)
+    ):
+        form = forms.RatingForm(prefix=f"rate-{post_id}", formdata=None)
+        form.client_token.data = forms.new_token()
+        add("rate", "Rate", form)
+    if view.member and not hidden and not post.own:
+        add("flag", "Flag", forms.FlagForm(prefix=f"flag-{post_id}", formdata=None))
+    if may_moderate and post.kind is not PostType.CASE:
+        name = "restore" if hidden else "hide"
+        add(name, name.capitalize(), forms.ModerateForm(prefix=f"{name}-{post_id}", formdata=None))
+    return actions
+
+
+def member_names(view: PageView) -> Sequence[tuple[str, str | None]]:
+    return [(m.name, m.role_name) for m in view.members]

@@ -1,0 +1,105 @@
+/* Exercise pages: follow a live round's phase without a reload.
+ * The round page marks its phase region with data-phase-url (the group's phase.json) and
+ * data-phase-key (the phase it shows). Every 2 s the script asks phase.json; when the key
+ * differs it fetches the page again, swaps the phase region in place, and announces the new
+ * phase in the page's aria-live status region. The "time left" counts down locally between
+ * polls. Without scripts the page has a "Refresh" link instead. No other effect. */
+(function () {
+  "use strict";
+  var POLL_MS = 2000;
+  var region = document.getElementById("exercise-round");
+  var status = document.getElementById("iv-phase-announcer");
+  if (!region || !region.getAttribute("data-phase-url")) {
+    return;
+  }
+  var busy = false;
+
+  function announce(text) {
+    if (status) {
+      status.textContent = "";
+      status.textContent = text;
+    }
+  }
+
+  function formatLeft(seconds) {
+    if (seconds <= 0) {
+      return "time is up";
+    }
+    var minutes = Math.floor(seconds / 60);
+    var rest = seconds % 60;
+    return minutes + " min " + (rest < 10 ? "0" : "") + rest + " s left";
+  }
+
+  function tick() {
+    var clock = document.getElementById("exercise-time-left");
+    if (!clock) {
+      return;
+    }
+    var ends = clock.getAttribute("data-ends-at");
+    if (!ends) {
+      return;
+    }
+    var seconds = Math.round((Date.parse(ends) - Date.now()) / 1000);
+    clock.textContent = formatLeft(seconds);
+  }
+
+  function reloadRegion(message) {
+    var request = new XMLHttpRequest();
+    request.open("GET", window.location.href, true);
+    request.responseType = "document";
+    request.onload = function () {
+      busy = false;
+      if (request.status !== 200 || !request.response) {
+        window.location.reload();
+        return;
+      }
+      var fresh = request.response.getElementById("exercise-round");
+      if (!fresh) {
+        window.location.reload();
+        return;
+      }
+      region.innerHTML = fresh.innerHTML;
+      region.setAttribute("data-phase-key", fresh.getAttribute("data-phase-key") || "");
+      announce(message);
+      tick();
+    };
+    request.onerror = function () {
+      busy = false;
+    };
+    busy = true;
+    request.send();
+  }
+
+  function poll() {
+    if (busy) {
+      return;
+    }
+    var request = new XMLHttpRequest();
+    request.open("GET", region.getAttribute("data-phase-url"), true);
+    request.setRequestHeader("Accept", "application/json");
+    request.onload = function () {
+      if (request.status !== 200) {
+        return;
+      }
+      var state;
+      try {
+        state = JSON.parse(request.responseText);
+      } catch (error) {
+        return;
+      }
+      if (state && state.key !== region.getAttribute("data-phase-key")) {
+        var name = state.closed ? "The round is closed." : "Next phase: " + state.phase_name + ".";
+        reloadRegion(name);
+      }
+    };
+    request.send();
+  }
+
+  var refresh = document.getElementById("exercise-refresh");
+  if (refresh) {
+    refresh.hidden = true;
+  }
+  window.setInterval(poll, POLL_MS);
+  window.setInterval(tick, 1000);
+  tick();
+})();
