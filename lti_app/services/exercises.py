@@ -2,7 +2,7 @@
 
 Each function opens one transaction, reads a snapshot, asks ``domain.exercises`` what the rules
 say and has ``storage.exercises_repo`` / ``storage.exercise_posts_repo`` store the outcome.
-Anything that changes a round locks the group row first (``exercises_repo.lock_group`` inside
+Anything that changes a round locks the group row first (``exercise_groups_repo.lock_group`` inside
 ``db.write_transaction``), decides on the snapshot read under that lock and writes before
 committing; a :class:`Refused` verdict means nothing was written. Time comes in as ``now``.
 
@@ -59,18 +59,26 @@ from lti_app.domain.methods import CASE_BRINGER, MethodSpec, PhaseSpec
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import BookingStatus, Intent
 from lti_app.domain.signups.problems import Problem
-from lti_app.storage import db, exercise_posts_repo, exercises_repo, outbox_repo, signups_repo
-from lti_app.storage.exercise_posts_repo import DuplicatePost, PostRecord
+from lti_app.storage import (
+    db,
+    exercise_groups_repo,
+    exercise_posts_repo,
+    exercises_repo,
+    outbox_repo,
+    signups_repo,
+)
 
 # Re-exported: callers import this module only.
-from lti_app.storage.exercises_repo import AlreadyInGroup as AlreadyInGroup
-from lti_app.storage.exercises_repo import DbSession, LockedRound
+from lti_app.storage.exercise_groups_repo import AlreadyInGroup as AlreadyInGroup
+from lti_app.storage.exercise_groups_repo import GroupNotFound as GroupNotFound
+from lti_app.storage.exercise_groups_repo import GroupRecord as GroupRecord
+from lti_app.storage.exercise_groups_repo import LockedRound
+from lti_app.storage.exercise_groups_repo import MemberRecord as MemberRecord
+from lti_app.storage.exercise_posts_repo import DuplicatePost, PostRecord
+from lti_app.storage.exercises_repo import DbSession
 from lti_app.storage.exercises_repo import ExerciseLink as ExerciseLink
 from lti_app.storage.exercises_repo import ExerciseNotFound as ExerciseNotFound
 from lti_app.storage.exercises_repo import ExerciseRecord as ExerciseRecord
-from lti_app.storage.exercises_repo import GroupNotFound as GroupNotFound
-from lti_app.storage.exercises_repo import GroupRecord as GroupRecord
-from lti_app.storage.exercises_repo import MemberRecord as MemberRecord
 from lti_app.storage.exercises_repo import MethodVersionRecord as MethodVersionRecord
 
 GROUND_RULES_VERSION = 1
@@ -322,7 +330,7 @@ def _store_group(
         )
         for user in members
     ]
-    group = exercises_repo.add_group(
+    group = exercise_groups_repo.add_group(
         session,
         scope,
         exercise.id,
@@ -334,7 +342,7 @@ def _store_group(
         session_ends_at=session_ends_at,
     )
     _give_pseudonyms(session, scope, exercise, group)
-    return exercises_repo.read_group(session, scope, group.id).group
+    return exercise_groups_repo.read_group(session, scope, group.id).group
 
 
 def _give_pseudonyms(
@@ -342,7 +350,7 @@ def _give_pseudonyms(
 ) -> None:
     existing = {m.user_id: m.pseudonym for m in group.members if m.pseudonym is not None}
     names = visibility.pseudonyms(exercise.pseudonym_key, group.member_ids, existing)
-    exercises_repo.save_pseudonyms(session, scope, group.id, names)
+    exercise_groups_repo.save_pseudonyms(session, scope, group.id, names)
 
 
 def form_group(
@@ -497,7 +505,7 @@ def join_group(
 ) -> Verdict:
     """Join a self-formed group that has room (``size_max``) and has not started."""
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         settings = _configured(snapshot.exercise)
         if settings.group_source is not GroupSource.SELF_FORMED:
             return Refused(Reason.NOT_ALLOWED, "Groups of this exercise are given.")
@@ -507,8 +515,8 @@ def join_group(
             return Refused(Reason.NOT_ALLOWED, "This group has already begun; join another one.")
         if settings.size_max is not None and len(snapshot.group.members) >= settings.size_max:
             return Refused(Reason.NOT_ALLOWED, "This group is full; join or start another one.")
-        exercises_repo.add_member(session, scope, exercise_id, group_id, user_id, now)
-        group = exercises_repo.read_group(session, scope, group_id).group
+        exercise_groups_repo.add_member(session, scope, exercise_id, group_id, user_id, now)
+        group = exercise_groups_repo.read_group(session, scope, group_id).group
         _give_pseudonyms(session, scope, snapshot.exercise, group)
         return ALLOWED
 
@@ -526,7 +534,7 @@ def assign_group_roles(
 ) -> GroupSaved:
     """Give a group's members their roles (before the round starts)."""
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         if snapshot.group.state.phase_index is not None or snapshot.posts:
             return GroupSaved(
                 None, (Problem("members", "The round has begun; roles no longer change."),)
@@ -541,19 +549,19 @@ def assign_group_roles(
         )
         if isinstance(result, tuple):
             return GroupSaved(None, result)
-        exercises_repo.save_roles(session, scope, group_id, result, now)
-        return GroupSaved(exercises_repo.read_group(session, scope, group_id).group)
+        exercise_groups_repo.save_roles(session, scope, group_id, result, now)
+        return GroupSaved(exercise_groups_repo.read_group(session, scope, group_id).group)
 
 
 def groups(scope: CourseScope, exercise_id: int) -> tuple[GroupRecord, ...]:
     with db.transaction() as session:
-        return exercises_repo.groups_of(session, scope, exercise_id)
+        return exercise_groups_repo.groups_of(session, scope, exercise_id)
 
 
 def my_group(scope: CourseScope, exercise_id: int, user_id: int) -> int | None:
     """The id of the person's group in this exercise, None if they have none."""
     with db.transaction() as session:
-        return exercises_repo.group_of_user(session, scope, exercise_id, user_id)
+        return exercise_groups_repo.group_of_user(session, scope, exercise_id, user_id)
 
 
 # --- running a round ----------------------------------------------------------------------------
@@ -590,7 +598,7 @@ def _move(
     starting: bool,
 ) -> Verdict:
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         settings = _configured(snapshot.exercise)
         method = snapshot.method.spec
         assignment = snapshot.group.assignment
@@ -610,7 +618,7 @@ def _move(
         if isinstance(decision, Refused):
             return decision
         ends_at = live_phase(method, decision.state).ends_at
-        exercises_repo.save_run_state(session, scope, group_id, decision.state, ends_at, now)
+        exercise_groups_repo.save_run_state(session, scope, group_id, decision.state, ends_at, now)
         if decision.state.closed:
             _on_close(session, scope, group_id, now)
         return ALLOWED
@@ -656,7 +664,7 @@ def post(
     locked round first, and nothing is saved when it refuses. The same ``client_token`` from
     the same author again returns the first post (a double submit posts once)."""
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         if client_token is not None:
             first = exercise_posts_repo.post_by_token(
                 session, scope, group_id, actor.user_id, client_token
@@ -747,7 +755,7 @@ def flag(
     exercise_id: int | None = None,
 ) -> Verdict:
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         flags = exercise_posts_repo.flags_of(session, scope, group_id)
         decision = moderation.decide_flag(_round(snapshot, now), flags, actor, post_id, reason, now)
         if isinstance(decision, Refused):
@@ -765,7 +773,7 @@ def _moderate(
     decide: object,
 ) -> Verdict:
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         decision = decide(_round(snapshot, now))  # type: ignore[operator]
         if isinstance(decision, Refused):
             return decision
@@ -846,7 +854,7 @@ def set_consent(
 ) -> Verdict:
     """The case-bringer gives or takes back consent to instructors reading (logged)."""
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         settings = _configured(snapshot.exercise)
         decision = visibility.decide_consent(
             _round(snapshot, now), actor, settings.case_access, consent, now
@@ -960,7 +968,7 @@ def page_view(
     """The group's page for ``viewer``: the phase and time left, what they may post, and the
     posts the domain lets them see (``visibility.visible_posts``), with display names."""
     with db.transaction() as session:
-        snapshot = exercises_repo.read_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
         settings = _configured(snapshot.exercise)
         round_ = _round(snapshot, now)
         access = visibility.access_for(
@@ -1095,7 +1103,7 @@ class PhaseState:
 
 def phase_state(scope: CourseScope, group_id: int, now: datetime) -> PhaseState:
     with db.transaction() as session:
-        row = exercises_repo.phase_row(session, scope, group_id)
+        row = exercise_groups_repo.phase_row(session, scope, group_id)
     clock = phase_now(row.mode, row.method.spec, now, state=row.state, schedule=row.schedule)
     left = clock.time_left(now)
     return PhaseState(
@@ -1139,8 +1147,8 @@ def dashboard(scope: CourseScope, exercise_id: int, now: datetime) -> Dashboard:
     with db.transaction() as session:
         exercise = exercises_repo.get_exercise(session, scope, exercise_id)
         rounds = [
-            exercises_repo.read_group(session, scope, g.id, exercise_id)
-            for g in exercises_repo.groups_of(session, scope, exercise_id)
+            exercise_groups_repo.read_group(session, scope, g.id, exercise_id)
+            for g in exercise_groups_repo.groups_of(session, scope, exercise_id)
         ]
         flags = {
             r.group.id: (
@@ -1231,7 +1239,7 @@ def dashboard_csv_rows(scope: CourseScope, exercise_id: int, now: datetime) -> l
 
 def _on_close(session: DbSession, scope: CourseScope, group_id: int, now: datetime) -> None:
     """A round closed: its purge date and completion grades, in the closing transaction."""
-    snapshot = exercises_repo.read_group(session, scope, group_id)
+    snapshot = exercise_groups_repo.read_group(session, scope, group_id)
     _set_purge_date(session, scope, snapshot)
     _enqueue_completion(session, scope, snapshot, now)
 
@@ -1293,7 +1301,7 @@ def _enqueue_completion(
             ),
         )
         ids.append(entry.id)
-    exercises_repo.mark_graded(session, scope, snapshot.group.id, now)
+    exercise_groups_repo.mark_graded(session, scope, snapshot.group.id, now)
     return tuple(ids)
 
 
@@ -1303,7 +1311,7 @@ def grade_group(
     """Queue everyone's completion score for the exercise's line item (``completion``; excused
     when the case was withdrawn: nothing sent); the outbox ids. Scores carry no content."""
     with db.write_transaction() as session:
-        snapshot = exercises_repo.lock_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
         return _enqueue_completion(session, scope, snapshot, now)
 
 
@@ -1320,10 +1328,10 @@ def purge_due(now: datetime, limit: int = 100) -> PurgeReport:
     case text and bodies blanked; reflections, ratings, marks and metadata kept). Idempotent."""
     dated, graded = [], []
     with db.transaction() as session:
-        pending = exercises_repo.groups_for_worker(session, limit * 5)
+        pending = exercise_groups_repo.groups_for_worker(session, limit * 5)
     for scope, group_id in pending:
         with db.write_transaction() as session:
-            snapshot = exercises_repo.lock_group(session, scope, group_id)
+            snapshot = exercise_groups_repo.lock_group(session, scope, group_id)
             if snapshot.exercise.settings is None:
                 continue
             if snapshot.group.purge_at is None and _set_purge_date(session, scope, snapshot):
@@ -1334,10 +1342,10 @@ def purge_due(now: datetime, limit: int = 100) -> PurgeReport:
                 graded.append(group_id)
     purged = []
     with db.transaction() as session:
-        due = exercises_repo.groups_to_purge(session, now, limit)
+        due = exercise_groups_repo.groups_to_purge(session, now, limit)
     for scope, group_id in due:
         with db.write_transaction() as session:
-            snapshot = exercises_repo.lock_group(session, scope, group_id)
+            snapshot = exercise_groups_repo.lock_group(session, scope, group_id)
             decision = retention.decide_purge(
                 snapshot.posts,
                 snapshot.group.purge_at,

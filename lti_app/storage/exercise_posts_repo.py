@@ -25,6 +25,7 @@ from lti_app.domain.exercises.retention import Purge
 from lti_app.domain.exercises.validation import CaseStatus, Draft, Mark
 from lti_app.domain.exercises.visibility import ConsentChange
 from lti_app.domain.scope import CourseScope
+from lti_app.storage.exercise_groups_repo import bump
 from lti_app.storage.exercise_models import (
     ExerciseCase,
     ExerciseConsent,
@@ -36,7 +37,7 @@ from lti_app.storage.exercise_models import (
     ExerciseModeration,
     ExerciseRating,
 )
-from lti_app.storage.exercises_repo import bump, in_course
+from lti_app.storage.exercises_repo import in_course
 
 
 class DuplicatePost(RuntimeError):
