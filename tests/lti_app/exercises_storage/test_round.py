@@ -25,6 +25,8 @@ from tests.support.exercise_world import (
     ExerciseWorld,
     build_exercise_world,
     during,
+    new_exercise,
+    new_group,
     row_counts,
 )
 from tests.support.signup_world import race
@@ -244,3 +246,41 @@ def test_live_round_moves_by_the_moderator_and_closes_with_grades(db_app: Flask)
         assert len(scores) == 5
         # Only the case was posted: nobody is complete, so nothing final reaches the gradebook.
         assert {(s.score_given, s.grading_progress) for s in scores} == {(0.0, "Pending")}
+
+
+def test_hybrid_moves_on_early_by_hand_and_late_by_deadline(db_app: Flask) -> None:
+    world = build_exercise_world(db_app, mode=Mode.HYBRID)
+    with db_app.app_context():
+        at = during("casting")
+        assert exercises.phase_state(world.course, world.group, at).phase_id == "casting"
+        moved = exercises.advance(world.course, world.group, world.moderator, now=at, from_index=0)
+        assert isinstance(moved, Allowed)
+        assert exercises.phase_state(world.course, world.group, at).phase_id == PHASES[1]
+        # Nobody pressed "next" again: the deadlines still move everyone on.
+        later = during("key-question")
+        assert exercises.phase_state(world.course, world.group, later).phase_id == "key-question"
+        assert isinstance(
+            exercises.advance(world.course, world.group, world.moderator, now=later, from_index=3),
+            Allowed,
+        )
+        assert exercises.phase_state(world.course, world.group, later).phase_index == 4
+        asynchronous = new_exercise(db_app, world.course, "link-async", world.instructor)
+        group = new_group(db_app, world.course, asynchronous, world.learners[5:10], Mode.ASYNC)
+        refused = exercises.advance(world.course, group, Actor(world.learners[6]), now=at)
+        assert isinstance(refused, Refused) and refused.reason is Reason.LIVE_ONLY
+
+
+def test_racing_next_presses_move_one_phase(db_app: Flask) -> None:
+    world = build_exercise_world(db_app, mode=Mode.LIVE)
+    with db_app.app_context():
+        assert isinstance(
+            exercises.start(world.course, world.group, world.moderator, now=NOW), Allowed
+        )
+    presses = [
+        partial(exercises.advance, world.course, world.group, actor, now=NOW, from_index=0)
+        for actor in (world.moderator, world.teacher) * 3
+    ]
+    verdicts = race(db_app, presses)
+    assert sum(1 for v in verdicts if isinstance(v, Allowed)) == 1
+    with db_app.app_context():
+        assert exercises.phase_state(world.course, world.group, NOW).phase_index == 1
