@@ -18,7 +18,7 @@ Case text never leaves here except in :func:`page_view` to someone the domain's
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -675,6 +675,9 @@ def post(
         verdict = check_post(round_, actor, draft)
         if isinstance(verdict, Refused):
             return verdict
+        if draft.kind is PostType.CASE and round_.case_status is not CaseStatus.NONE:
+            # One case per round (UNIQUE(group_id) on the case table is the last defence).
+            return Refused(Reason.ALREADY_DONE, "The case is already submitted for this round.")
         assert round_.clock.index is not None and round_.clock.phase is not None
         try:
             post_id = exercise_posts_repo.add_post(
@@ -770,14 +773,13 @@ def _moderate(
     actor: Actor,
     now: datetime,
     exercise_id: int | None,
-    decide: object,
+    decide: Callable[[Round], moderation.ModerationAction | Refused],
 ) -> Verdict:
     with db.write_transaction() as session:
         snapshot = exercise_groups_repo.lock_group(session, scope, group_id, exercise_id)
-        decision = decide(_round(snapshot, now))  # type: ignore[operator]
+        decision = decide(_round(snapshot, now))
         if isinstance(decision, Refused):
             return decision
-        assert isinstance(decision, moderation.ModerationAction)
         exercise_posts_repo.apply_action(session, scope, group_id, decision)
         return ALLOWED
 
@@ -993,7 +995,6 @@ def page_view(
     role = round_.assignment.role_of(viewer.user_id)
     clock = round_.clock
     member = role is not None
-    moderator_sees = member and may_advance(method, round_.assignment, viewer)
     return PageView(
         exercise_id=snapshot.exercise.id,
         group_id=group_id,
@@ -1016,7 +1017,6 @@ def page_view(
         may_advance=bool(
             settings.mode is not Mode.ASYNC
             and not clock.closed
-            and (moderator_sees or viewer.instructor)
             and may_advance(method, round_.assignment, viewer)
         ),
         case_status=snapshot.group.case_status,
@@ -1271,6 +1271,7 @@ def _enqueue_completion(
     settings = _configured(snapshot.exercise)
     lineitem = snapshot.exercise.lineitem_url
     if settings.grading is not Grading.COMPLETION or not lineitem:
+        exercise_groups_repo.mark_graded(session, scope, snapshot.group.id, now)
         return ()
     results = completion_rules.completion(
         snapshot.method.spec,

@@ -165,6 +165,8 @@ def test_refusals_save_nothing(db_app: Flask) -> None:
         assert row_counts(db_app) == before
 
         ids = {"case": _ok(_post(world, world.case_bringer, CASE, during("spontaneous-account")))}
+        twice = _post(world, world.case_bringer, CASE, during("spontaneous-account"))
+        assert isinstance(twice, Refused) and twice.reason is Reason.ALREADY_DONE
         advice = _ok(
             _post(
                 world,
