@@ -29,8 +29,10 @@ def ensure_sheet(
     session: Session, scope: CourseScope, link: SheetLink, now: datetime
 ) -> SheetRecord:
     """The sheet of this resource link, created on its first launch; what the platform sends
-    later (title, line item) replaces what it sent before. Two first launches at once make one
-    sheet: the unique constraint decides inside a savepoint."""
+    later (title, line item) replaces what it sent before. The launch's zone is the sheet's
+    only when the sheet is made: after that the zone is the sheet's own setting (the
+    instructor's *Sheet settings*), which a later launch does not undo. Two first launches at
+    once make one sheet: the unique constraint decides inside a savepoint."""
     row: SignupSheet | None = _find_sheet_row(session, scope, link.resource_link_id)
     if row is None:
         row = SignupSheet(
@@ -51,9 +53,9 @@ def ensure_sheet(
         except IntegrityError:
             row = _find_sheet_row(session, scope, link.resource_link_id)
             assert row is not None
-    wanted = (link.title, link.activity_id, link.lineitem_url, link.timezone)
-    if (row.title, row.activity_id, row.lineitem_url, row.timezone) != wanted:
-        row.title, row.activity_id, row.lineitem_url, row.timezone = wanted
+    wanted = (link.title, link.activity_id, link.lineitem_url)
+    if (row.title, row.activity_id, row.lineitem_url) != wanted:
+        row.title, row.activity_id, row.lineitem_url = wanted
         row.updated_at = now
         session.flush()
     return _sheet_record(row)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from flask import Flask
 
 from lti_app.domain.signups.plan import SessionPlan
@@ -123,13 +122,12 @@ def test_learners_get_the_403_page_and_a_post_without_csrf_token_is_refused(
     assert '<option selected value="UTC">' in trainer.page("/settings")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="storage.signups_repo.ensure_sheet sets the sheet's zone to the launch's "
-    "(context.course_zone) on every launch, so the next launch undoes the instructor's choice",
-)
-def test_the_chosen_zone_survives_the_next_launch(app: Flask, launch_as: LaunchAs) -> None:
+def test_the_chosen_zone_survives_the_next_launch_even_one_with_a_zone_parameter(
+    app: Flask, launch_as: LaunchAs
+) -> None:
     trainer = person(app, launch_as, "instructor", "trainer-1")
     trainer.follow(trainer.post("/settings", {"timezone": "Europe/Amsterdam"}))
     again = person(app, launch_as, "instructor", "trainer-1")
     assert '<option selected value="Europe/Amsterdam">' in again.page("/settings")
+    learner = person(app, launch_as, "learner", "learner-1", custom={"timezone": "Asia/Tokyo"})
+    assert 'data-zone="Europe/Amsterdam" data-zone-source="course"' in learner.page("/")
