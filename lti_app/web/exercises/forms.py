@@ -162,7 +162,8 @@ class CaseForm(_Posting):
 
 
 class TextPostForm(_Posting):
-    kind = HiddenField(validators=[InputRequired()])
+    kind = HiddenField()
+    """Shown for the record; the URL names the type."""
     text = TextAreaField("Your contribution", validators=[Length(max=20000)])
 
 

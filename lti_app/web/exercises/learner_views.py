@@ -84,10 +84,15 @@ def _configured(where: Here) -> exercises.ExerciseRecord:
     return exercise
 
 
-def accepted(where: Here) -> None:
-    """Every group page needs the current ground rules accepted (instructors excepted)."""
+def accepted(where: Here, group_id: int | None = None) -> None:
+    """Every group page needs the current ground rules accepted (instructors excepted) and,
+    for a learner, ``group_id`` to be their own group: another one is the one 404 page."""
     if where.instructor:
         return
+    if group_id is not None and (
+        exercises.my_group(where.scope, where.exercise_id, where.user_id) != group_id
+    ):
+        abort(404)
     if exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id):
         abort(
             409,
@@ -218,7 +223,7 @@ def join() -> ResponseReturnValue:
 def roles(group_id: int) -> ResponseReturnValue:
     """A self-formed group (or an instructor) gives its members their roles before it begins."""
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     view = exercises.page_view(
         where.scope, group_id, where.actor, now(), exercise_id=where.exercise_id
     )
@@ -254,7 +259,7 @@ def roles(group_id: int) -> ResponseReturnValue:
 @launch_required
 def round(group_id: int) -> ResponseReturnValue:  # noqa: A001 (the page's name)
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     at = now()
     exercises.note_access(where.scope, where.exercise_id, where.actor, at)
     return render_round(where, group_id, at)
@@ -270,7 +275,7 @@ def _post(where: Here, group_id: int, draft: Draft, token: str | None) -> exerci
 @launch_required
 def post_case(group_id: int) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     form = forms.CaseForm(prefix="case")
     if not form.validate():
         abort(400, description="The form was incomplete; reload the page and try again.")
@@ -296,7 +301,7 @@ def post_case(group_id: int) -> ResponseReturnValue:
 @launch_required
 def post_text(group_id: int, kind: str) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     try:
         post_type = PostType(kind)
     except ValueError:
@@ -319,7 +324,7 @@ def post_text(group_id: int, kind: str) -> ResponseReturnValue:
 
 def _reaction(group_id: int, post_id: int, draft: Draft, token: str | None) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     outcome = _post(where, group_id, draft, token)
     if isinstance(outcome, Refused):
         flash(outcome.message, REFUSED)

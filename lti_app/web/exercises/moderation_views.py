@@ -38,7 +38,7 @@ def _incomplete() -> None:
 @launch_required
 def flag(group_id: int, post_id: int) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     form = forms.FlagForm(prefix=f"flag-{post_id}")
     if not form.validate():
         _incomplete()
@@ -58,7 +58,7 @@ def flag(group_id: int, post_id: int) -> ResponseReturnValue:
 
 def _moderate(group_id: int, post_id: int, hide: bool) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     form = forms.ModerateForm(prefix=f"{'hide' if hide else 'restore'}-{post_id}")
     if not form.validate():
         reason = form.reason.errors[0] if form.reason.errors else None
@@ -96,7 +96,7 @@ def restore(group_id: int, post_id: int) -> ResponseReturnValue:
 @launch_required
 def withdraw(group_id: int) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     form = forms.WithdrawForm()
     if not form.validate():
         _incomplete()
@@ -115,7 +115,7 @@ def withdraw(group_id: int) -> ResponseReturnValue:
 @launch_required
 def consent(group_id: int) -> ResponseReturnValue:
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     form = forms.ConsentForm()
     if not form.validate() or form.consent.data not in ("0", "1"):
         _incomplete()
@@ -132,7 +132,7 @@ def consent(group_id: int) -> ResponseReturnValue:
 def advance(group_id: int) -> ResponseReturnValue:
     """The moderator's (or an instructor's) "next phase"; one press moves one phase."""
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     form = forms.AdvanceForm()
     if not form.validate():
         _incomplete()
@@ -160,7 +160,7 @@ def phase_json(group_id: int) -> ResponseReturnValue:
     """What a live page polls: one indexed read (``services.exercises.phase_state``), nothing
     kept per process, so any app server answers. Members and instructors only."""
     where = here()
-    accepted(where)
+    accepted(where, group_id)
     if where.instructor:
         if group_id not in {g.id for g in exercises.groups(where.scope, where.exercise_id)}:
             abort(404)

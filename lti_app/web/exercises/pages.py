@@ -105,6 +105,8 @@ class RoundPage:
     consent_choice: bool | None
     key_question_later: bool
     may_moderate: bool
+    general_problems: list[str] = field(default_factory=list)
+    """Refusals of a form the page does not offer now (the phase moved on, a crafted post)."""
     case_form: Any = None
     case_problems: list[str] = field(default_factory=list)
     text_forms: list[TextForm] = field(default_factory=list)
@@ -222,6 +224,11 @@ def build_round_page(
                 list(given.problems) if mine and given is not None else [],
             )
         )
+    offered = {PostType(item.kind) for item in page.text_forms}
+    if page.case_form is not None:
+        offered.add(PostType.CASE)
+    if given is not None and given.kind is not None and given.kind not in offered:
+        page.general_problems = list(given.problems)
     _posts(page, view)
     return page
 

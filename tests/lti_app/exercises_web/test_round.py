@@ -6,79 +6,10 @@ word of it."""
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask
 
-from tests.support.exercise_pages import Member, Page, at_phase, member
+from tests.support.exercise_pages import CASE, CHECKLIST, at_phase, group_of_four, posted
 from tests.support.launches import LaunchAs
-
-SETTINGS = {
-    "settings-method_slug": "ten-step-method",
-    "method_slug": "ten-step-method",
-    "mode": "async",
-    "group_source": "self_formed",
-    "size_min": "4",
-    "size_max": "4",
-    "anonymity": "named",
-    "case_access": "never",
-    "retention_days": "30",
-}
-CASE = {
-    "case-situation": "My team lead *ignores* my proposals in meetings.",
-    "case-own_role": "I stay silent afterwards.",
-    "case-key_question": "How do I get heard?",
-}
-CHECKLIST = ["no-names", "no-identifying-details", "no-third-party-secrets", "own-part"]
-
-
-def configure(instructor: Member, **overrides: str) -> Page:
-    page = instructor.open("/settings")
-    response = instructor.submit(page, "/exercises/settings", {**SETTINGS, **overrides})
-    return instructor.follow(response)
-
-
-def accept_rules(person: Member) -> Page:
-    page = person.open("/")
-    assert page.by_id("ground-rules") is not None
-    return person.follow(person.submit(page, "/ground-rules", {"accept": "y"}))
-
-
-def group_of_four(app: Flask, launch_as: LaunchAs) -> tuple[Member, list[Member], int]:
-    instructor = member(app, launch_as, "instructor", "teacher")
-    configure(instructor)
-    people = [member(app, launch_as, "learner", f"learner-{n}") for n in range(4)]
-    for person in people:
-        accept_rules(person)
-    first = people[0].open("/")
-    landed = people[0].follow(people[0].submit(first, "/groups/join", {"group_id": ""}))
-    group_id = int(landed.by_id("exercise-round").attrs["data-group"])  # type: ignore[union-attr]
-    for person in people[1:]:
-        page = person.open("/")
-        person.follow(person.submit(page, "/groups/join", {"group_id": str(group_id)}))
-    page = people[0].page(f"/groups/{group_id}/")
-    people[0].follow(
-        people[0].submit(
-            page,
-            f"/groups/{group_id}/roles",
-            {"case_bringer": str(people[0].user_id), "moderator": str(people[1].user_id)},
-        )
-    )
-    return instructor, people, group_id
-
-
-def _group_id(person: Member) -> int:
-    response = person.get("/")
-    location = response.headers["Location"]
-    found = re.search(r"/groups/(\d+)/", location)
-    assert found, location
-    return int(found.group(1))
-
-
-def posted(person: Member, group_id: int, kind: str, text: str) -> Page:
-    page = person.page(f"/groups/{group_id}/")
-    response = person.submit(page, f"/groups/{group_id}/posts/{kind}", {f"{kind}-text": text})
-    return person.follow(response)
 
 
 def test_a_whole_asynchronous_round(app: Flask, launch_as: LaunchAs) -> None:
