@@ -867,6 +867,26 @@ def set_consent(
         return ALLOWED
 
 
+def moderation_log(
+    scope: CourseScope, group_id: int, *, exercise_id: int | None = None
+) -> tuple[moderation.ModerationAction, ...]:
+    """Every hide, restore and withdrawal of the group, oldest first (who, when, why)."""
+    with db.transaction() as session:
+        exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
+        return exercise_posts_repo.actions_of(session, scope, group_id)
+
+
+def open_flags(
+    scope: CourseScope, group_id: int, *, exercise_id: int | None = None
+) -> tuple[moderation.Flag, ...]:
+    """Flags raised since their post was last hidden or restored (``moderation.open_flags``)."""
+    with db.transaction() as session:
+        exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
+        flags = exercise_posts_repo.flags_of(session, scope, group_id)
+        actions = exercise_posts_repo.actions_of(session, scope, group_id)
+    return moderation.open_flags(flags, actions)
+
+
 # --- the page -----------------------------------------------------------------------------------
 
 
@@ -1101,9 +1121,11 @@ class PhaseState:
     withdrawn: bool
 
 
-def phase_state(scope: CourseScope, group_id: int, now: datetime) -> PhaseState:
+def phase_state(
+    scope: CourseScope, group_id: int, now: datetime, *, exercise_id: int | None = None
+) -> PhaseState:
     with db.transaction() as session:
-        row = exercise_groups_repo.phase_row(session, scope, group_id)
+        row = exercise_groups_repo.phase_row(session, scope, group_id, exercise_id)
     clock = phase_now(row.mode, row.method.spec, now, state=row.state, schedule=row.schedule)
     left = clock.time_left(now)
     return PhaseState(

@@ -377,8 +377,11 @@ class PhaseRow:
     method: AdaptedMethod
 
 
-def phase_row(session: Session, scope: CourseScope, group_id: int) -> PhaseRow:
-    row = session.execute(
+def phase_row(
+    session: Session, scope: CourseScope, group_id: int, exercise_id: int | None = None
+) -> PhaseRow:
+    """One statement by primary keys (group → its exercise → its method version)."""
+    query = (
         select(
             ExerciseGroup.id,
             ExerciseGroup.revision,
@@ -396,7 +399,10 @@ def phase_row(session: Session, scope: CourseScope, group_id: int) -> PhaseRow:
         .join(Exercise, Exercise.id == ExerciseGroup.exercise_id)
         .join(ExerciseMethodVersion, ExerciseMethodVersion.id == Exercise.method_version_id)
         .where(*in_course(ExerciseGroup, scope), ExerciseGroup.id == group_id)
-    ).one_or_none()
+    )
+    if exercise_id is not None:
+        query = query.where(ExerciseGroup.exercise_id == exercise_id)
+    row = session.execute(query).one_or_none()
     if row is None:
         raise GroupNotFound(f"group {group_id} not in {scope}")
     if row.mode is None:  # pragma: no cover - groups need a configured exercise

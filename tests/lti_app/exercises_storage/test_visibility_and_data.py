@@ -97,6 +97,8 @@ def test_a_hidden_post_shows_to_the_moderator_only_and_is_logged(db_app: Flask) 
             exercises.flag(world.course, world.group, world.consultant(2), ids["question"], now=at),
             Allowed,
         )
+        flagged = exercises.open_flags(world.course, world.group)
+        assert [f.post_id for f in flagged] == [ids["question"]]
         again = exercises.flag(
             world.course, world.group, world.consultant(2), ids["question"], now=at
         )
@@ -119,6 +121,11 @@ def test_a_hidden_post_shows_to_the_moderator_only_and_is_logged(db_app: Flask) 
             p.id
             for p in exercises.page_view(world.course, world.group, world.consultant(1), at).posts
         }
+        log = exercises.moderation_log(world.course, world.group)
+        assert [(a.kind.value, a.by_user, a.reason) for a in log] == [
+            ("hide", world.moderator.user_id, "names")
+        ]
+        assert exercises.open_flags(world.course, world.group) == ()
         mod_view = exercises.page_view(world.course, world.group, world.moderator, at)
         hidden = next(p for p in mod_view.posts if p.id == ids["question"])
         assert hidden.marked_hidden and hidden.body is not None
@@ -246,6 +253,8 @@ def test_other_groups_courses_and_tenants_are_not_found(db_app: Flask) -> None:
                 exercises.page_view(scope, world.group, world.case_bringer, at)
             with pytest.raises(exercises.GroupNotFound):
                 exercises.phase_state(scope, world.group, at)
+            with pytest.raises(exercises.GroupNotFound):
+                exercises.moderation_log(scope, world.group)
             with pytest.raises(exercises.GroupNotFound):
                 exercises.post(scope, world.group, world.case_bringer, CASE, None, at)
             with pytest.raises(exercises.ExerciseNotFound):
