@@ -13,6 +13,7 @@ what their pages show, read by parsing the HTML (never by matching markup with a
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -210,7 +211,7 @@ class Member:
         this browser's CSRF token and a fresh client token under the prefix."""
         body = {
             f"{prefix}-csrf_token": self.token,
-            f"{prefix}-client_token": f"crafted-{len(values)}-{id(values)}",
+            f"{prefix}-client_token": uuid.uuid4().hex,
             **{f"{prefix}-{name}": value for name, value in values.items()},
         }
         return self.client.post(self.url(path), data=body, headers=FORM_HEADERS)
