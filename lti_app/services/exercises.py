@@ -67,6 +67,7 @@ from lti_app.storage import (
     outbox_repo,
     signups_repo,
 )
+from lti_app.storage.db import StorageBusy
 
 # Re-exported: callers import this module only.
 from lti_app.storage.exercise_groups_repo import AlreadyInGroup as AlreadyInGroup
@@ -81,6 +82,7 @@ from lti_app.storage.exercises_repo import ExerciseNotFound as ExerciseNotFound
 from lti_app.storage.exercises_repo import ExerciseRecord as ExerciseRecord
 from lti_app.storage.exercises_repo import MethodVersionRecord as MethodVersionRecord
 
+_VERSION_ATTEMPTS = 5
 GROUND_RULES_VERSION = 1
 """The ground rules' current version; raise it when their text changes (everyone re-accepts)."""
 PSEUDONYM_KEY_BYTES = 24
@@ -162,17 +164,22 @@ def _current_version(
 ) -> MethodVersionRecord:
     """The course's newest copy of ``method``; a new snapshot when there is none yet (version 0,
     as shipped) or when the catalogue's method changed since (the course's changes applied to
-    it again, or as shipped if they no longer fit)."""
-    latest = exercises_repo.latest_method_version(session, scope, method.slug)
-    if latest is not None and latest.adapted.method == method:
-        return latest
-    if latest is None:
-        return exercises_repo.add_method_version(session, scope, method, {}, 0, by_user, now)
-    readapted = adapt(method, latest.adapted.changes) if latest.adapted.changes else None
-    changes = readapted.changes if isinstance(readapted, AdaptedMethod) else {}
-    return exercises_repo.add_method_version(
-        session, scope, method, changes, latest.version + 1, by_user, now
-    )
+    it again, or as shipped if they no longer fit). Two at once: the loser reads the winner's."""
+    for _ in range(_VERSION_ATTEMPTS):
+        latest = exercises_repo.latest_method_version(session, scope, method.slug)
+        if latest is not None and latest.adapted.method == method:
+            return latest
+        if latest is None:
+            added = exercises_repo.add_method_version(session, scope, method, {}, 0, by_user, now)
+        else:
+            readapted = adapt(method, latest.adapted.changes) if latest.adapted.changes else None
+            changes = readapted.changes if isinstance(readapted, AdaptedMethod) else {}
+            added = exercises_repo.add_method_version(
+                session, scope, method, changes, latest.version + 1, by_user, now
+            )
+        if added is not None:
+            return added
+    raise StorageBusy(f"method versions of {method.slug} in {scope} kept changing")
 
 
 def current_method(
@@ -194,17 +201,19 @@ def adapt_method(
     """A new version of the course's copy (``adaptation.adapt``), or every problem at once.
     Exercises already configured keep the version they started with."""
     with db.write_transaction() as session:
-        latest = exercises_repo.latest_method_version(session, scope, method.slug)
-        previous = latest.adapted if latest is not None else as_shipped(method)
-        result = adapt(method, changes, previous=previous)
-        if isinstance(result, tuple):
-            return MethodSaved(None, result)
-        version = (latest.version + 1) if latest is not None else 1
-        return MethodSaved(
-            exercises_repo.add_method_version(
+        for _ in range(_VERSION_ATTEMPTS):
+            latest = exercises_repo.latest_method_version(session, scope, method.slug)
+            previous = latest.adapted if latest is not None else as_shipped(method)
+            result = adapt(method, changes, previous=previous)
+            if isinstance(result, tuple):
+                return MethodSaved(None, result)
+            version = (latest.version + 1) if latest is not None else 1
+            added = exercises_repo.add_method_version(
                 session, scope, method, changes, version, by_user, now
             )
-        )
+            if added is not None:
+                return MethodSaved(added)
+        raise StorageBusy(f"method versions of {method.slug} in {scope} kept changing")
 
 
 def configure_exercise(

@@ -320,9 +320,9 @@ def add_method_version(
     version: int,
     by_user: int | None,
     now: datetime,
-) -> MethodVersionRecord:
-    """Store a snapshot the domain accepted; a version number already taken (two adaptations
-    at once) meets the unique constraint: the caller decides again."""
+) -> MethodVersionRecord | None:
+    """Store a snapshot the domain accepted; None when the version number was taken meanwhile
+    (two adaptations at once meet the unique constraint in a savepoint): decide again."""
     row = ExerciseMethodVersion(
         tenant_id=scope.tenant_id,
         course_id=scope.course_id,
@@ -333,8 +333,11 @@ def add_method_version(
         created_by=by_user,
         created_at=now,
     )
-    session.add(row)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(row)
+    except IntegrityError:
+        return None
     return _version_record(row)
 
 

@@ -5,6 +5,7 @@ PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from flask import Flask
@@ -24,6 +25,7 @@ from tests.support.exercise_world import (
     new_exercise,
     schedule,
 )
+from tests.support.signup_world import race
 
 
 def _plan() -> SessionPlan:
@@ -220,3 +222,21 @@ def test_an_exercise_keeps_the_method_version_it_started_with(db_app: Flask) -> 
             world.sibling, METHOD, {"consultation": PhaseChange(minutes=20)}, by_user=None, now=NOW
         )
         assert other.version is not None and other.version.version == 1
+
+
+def test_racing_adaptations_get_distinct_versions(db_app: Flask) -> None:
+    world = build_exercise_world(db_app)
+    calls = [
+        partial(
+            exercises.adapt_method,
+            world.course,
+            METHOD,
+            {"consultation": PhaseChange(minutes=20 + n)},
+            by_user=world.instructor,
+            now=NOW,
+        )
+        for n in range(4)
+    ]
+    saved = race(db_app, calls)
+    versions = sorted(s.version.version for s in saved if s.version is not None)
+    assert versions == [1, 2, 3, 4]
