@@ -8,7 +8,7 @@
   "use strict";
   var POLL_MS = 2000;
   var region = document.getElementById("exercise-round");
-  var status = document.getElementById("iv-phase-announcer");
+  var status = document.getElementById("iv-status");
   if (!region || !region.getAttribute("data-phase-url")) {
     return;
   }
