@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.exercises.outcomes import Reason, Refused, Verdict
@@ -84,6 +84,22 @@ def _configured(where: Here) -> exercises.ExerciseRecord:
     return exercise
 
 
+GROUND_RULES_VERSION_SETTING = "EXERCISE_GROUND_RULES_VERSION"
+
+
+def rules_version() -> int:
+    """The ground rules' current version: the service's, or a later one the operator set when
+    the rules shown changed (everyone is asked again)."""
+    configured = current_app.config.get(GROUND_RULES_VERSION_SETTING)
+    return int(configured) if configured else exercises.GROUND_RULES_VERSION
+
+
+def must_accept(where: Here) -> bool:
+    return exercises.must_accept_ground_rules(
+        where.scope, where.exercise_id, where.user_id, version=rules_version()
+    )
+
+
 def accepted(where: Here, group_id: int | None = None) -> None:
     """Every group page needs the current ground rules accepted (instructors excepted) and,
     for a learner, ``group_id`` to be their own group: another one is the one 404 page."""
@@ -93,7 +109,7 @@ def accepted(where: Here, group_id: int | None = None) -> None:
         exercises.my_group(where.scope, where.exercise_id, where.user_id) != group_id
     ):
         abort(404)
-    if exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id):
+    if must_accept(where):
         abort(
             409,
             description="Accept the ground rules of this exercise first: open it again from "
@@ -109,7 +125,7 @@ def index() -> ResponseReturnValue:
     if where.instructor:
         return redirect(url_for("exercises.dashboard"), code=303)
     _configured(where)
-    if exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id):
+    if must_accept(where):
         return redirect(url_for("exercises.ground_rules"), code=303)
     group_id = exercises.my_group(where.scope, where.exercise_id, where.user_id)
     if group_id is None:
@@ -134,19 +150,20 @@ def ground_rules() -> ResponseReturnValue:
                 where.user_id,
                 shown_version=forms.parse_int(form.version.data) or 0,
                 now=now(),
+                current_version=rules_version(),
             )
             if isinstance(verdict, Refused) and verdict.reason is not Reason.ALREADY_DONE:
                 flash(verdict.message, REFUSED)
                 return redirect(url_for("exercises.ground_rules"), code=303)
             flash("Thank you: you accepted the ground rules.", OK)
             return redirect(url_for("exercises.index"), code=303)
-    form.version.data = str(exercises.GROUND_RULES_VERSION)
-    pending = exercises.must_accept_ground_rules(where.scope, where.exercise_id, where.user_id)
+    form.version.data = str(rules_version())
+    pending = must_accept(where)
     return (
         render_template(
             "exercises/ground_rules.html",
             form=form,
-            version=exercises.GROUND_RULES_VERSION,
+            version=rules_version(),
             pending=pending,
         ),
         status,

@@ -21,7 +21,8 @@ from tests.support.exercise_pages import (
     member,
     posted,
 )
-from tests.support.launches import LaunchAs
+from tests.support.launches import LaunchAs, registered_platform
+from tests.support.platforms import KeySetServer
 
 
 def submit_case(bringer: Member, group_id: int, **overrides: Any) -> Any:
@@ -211,3 +212,30 @@ def test_the_help_page_is_reachable_from_the_exercise(app: Flask, launch_as: Lau
     assert links
     help_page = bringer.page("/help")
     assert help_page.by_id("phases") is not None and "anonymisation" in help_page.text
+
+
+def test_the_ground_rules_are_asked_again_when_they_change(app: Flask, launch_as: LaunchAs) -> None:
+    _, (bringer, *_), group_id = group_of_four(app, launch_as)
+    assert bringer.get(f"/groups/{group_id}/").status_code == 200
+    app.config["EXERCISE_GROUND_RULES_VERSION"] = 2
+    assert bringer.get(f"/groups/{group_id}/").status_code == 409
+    response = bringer.get("/")
+    assert response.headers["Location"].endswith("/exercises/ground-rules")
+    page = bringer.page("/ground-rules")
+    assert "Version 2" in page.text
+    # A form showing version 1 does not accept version 2.
+    stale = bringer.submit(page, "/ground-rules", {"accept": "y", "version": "1"})
+    assert bringer.follow(stale).by_id("ground-rules") is not None
+    bringer.follow(bringer.submit(bringer.page("/ground-rules"), "/ground-rules", {"accept": "y"}))
+    assert bringer.get(f"/groups/{group_id}/").status_code == 200
+
+
+def test_another_tenants_instructor_cannot_open_the_group(
+    app: Flask, launch_as: LaunchAs, key_server: KeySetServer
+) -> None:
+    _, _people, group_id = group_of_four(app, launch_as)
+    other = registered_platform(app, key_server, client_id="another-tenant")
+    stranger = member(app, launch_as, "instructor", "teacher", platform=other)
+    assert stranger.launched.launch.tenant.id != _people[0].launched.launch.tenant.id
+    assert stranger.get(f"/groups/{group_id}/").status_code == 404
+    assert stranger.get(f"/groups/{group_id}/phase.json").status_code == 404
