@@ -34,7 +34,6 @@ from lti_app.domain.exercises.settings import (
 )
 from lti_app.domain.exercises.validation import (
     ANONYMISATION_CHECKLIST,
-    CASE_LIMITS,
     RATING_TAGS,
     Mark,
 )
@@ -145,15 +144,11 @@ class _Posting(Form):
 
 
 class CaseForm(_Posting):
-    situation = TextAreaField(
-        "The situation", validators=[Length(max=CASE_LIMITS["situation"] * 2)]
-    )
-    own_role = TextAreaField(
-        "Your own role in it", validators=[Length(max=CASE_LIMITS["own_role"] * 2)]
-    )
-    key_question = TextAreaField(
-        "Your key question", validators=[Length(max=CASE_LIMITS["key_question"] * 2)]
-    )
+    # No length validators on learner text: the domain's ``check_post`` measures it and says
+    # how long it may be, on the form (the request size itself is capped by the app).
+    situation = TextAreaField("The situation")
+    own_role = TextAreaField("Your own role in it")
+    key_question = TextAreaField("Your key question")
     checklist = SelectMultipleField(
         "Anonymisation checklist",
         choices=[SelectChoice(item, CHECKLIST_LABELS[item]) for item in ANONYMISATION_CHECKLIST],
@@ -164,7 +159,7 @@ class CaseForm(_Posting):
 class TextPostForm(_Posting):
     kind = HiddenField()
     """Shown for the record; the URL names the type."""
-    text = TextAreaField("Your contribution", validators=[Length(max=20000)])
+    text = TextAreaField("Your contribution")
 
 
 class MarkForm(_Posting):
@@ -172,7 +167,7 @@ class MarkForm(_Posting):
 
 
 class AnswerForm(_Posting):
-    text = TextAreaField("Your answer", validators=[Length(max=20000)])
+    text = TextAreaField("Your answer")
 
 
 class RatingForm(_Posting):

@@ -215,6 +215,7 @@ def build_round_page(
             form.client_token.data = forms.new_token()
         form.kind.data = kind.value
         form.phase_index.data = index
+        form.text.label.text = FORM_HEADINGS[kind]
         page.text_forms.append(
             TextForm(
                 kind.value,

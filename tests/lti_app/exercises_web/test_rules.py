@@ -49,6 +49,10 @@ def test_refusals_show_the_domains_message_on_the_form_and_save_nothing(
     html = response.get_data(as_text=True)
     assert "anonymisation checklist" in html and "ignores" in html
     assert bringer.page(url).by_id("case") is None  # nothing saved
+    response = submit_case(bringer, group_id, **{"case-situation": "y" * 5001})
+    assert response.status_code == 400
+    assert "Keep the situation to 5000 characters" in Page(response.get_data(as_text=True)).text
+    assert bringer.page(url).by_id("case") is None
     # A question in the case phase (wrong phase): 409 with the domain's message.
     response = one.post_form(f"/groups/{group_id}/posts/question", "question", {"text": "Why?"})
     assert response.status_code == 409
