@@ -16,7 +16,9 @@ from tests.support.exercise_pages import (
     CHECKLIST,
     Member,
     Page,
+    accept_rules,
     at_phase,
+    configure,
     group_of_four,
     member,
     posted,
@@ -243,3 +245,40 @@ def test_another_tenants_instructor_cannot_open_the_group(
     assert stranger.launched.launch.tenant.id != _people[0].launched.launch.tenant.id
     assert stranger.get(f"/groups/{group_id}/").status_code == 404
     assert stranger.get(f"/groups/{group_id}/phase.json").status_code == 404
+
+
+def test_a_live_troika_without_a_moderator(app: Flask, launch_as: LaunchAs) -> None:
+    """Troika has no moderator role: a self-formed group of three chooses only the
+    case-bringer, a fourth learner finds the group full, and any member moves it on."""
+    instructor = member(app, launch_as, "instructor", "teacher")
+    configure(
+        instructor,
+        method_slug="troika-consulting",
+        mode="live",
+        size_min="3",
+        size_max="3",
+    )
+    people = [member(app, launch_as, "learner", f"troika-{n}") for n in range(4)]
+    for person in people:
+        accept_rules(person)
+    first = people[0].open("/")
+    landed = people[0].follow(people[0].submit(first, "/groups/join", {"group_id": ""}))
+    group_id = int(landed.by_id("exercise-round").attrs["data-group"])  # type: ignore[union-attr]
+    for person in people[1:3]:
+        person.follow(person.submit(person.open("/"), "/groups/join", {"group_id": str(group_id)}))
+    full = people[3].open("/")
+    assert "(full)" in full.text  # only "Start a new group" is offered
+    refused = people[3].post("/groups/join", {"group_id": str(group_id)})
+    assert "This group is full" in people[3].follow(refused).text
+    page = people[1].page(f"/groups/{group_id}/")
+    assert page.by_id("roles") is not None and page.by_id("moderator") is None
+    people[1].follow(
+        people[1].submit(
+            page, f"/groups/{group_id}/roles", {"case_bringer": str(people[0].user_id)}
+        )
+    )
+    consultant = people[2]
+    page = consultant.page(f"/groups/{group_id}/")
+    assert page.by_id("roles") is None
+    assert consultant.submit(page, "/advance", {}).status_code == 303
+    assert consultant.get(f"/groups/{group_id}/phase.json").get_json()["key"] == "phase-0"
