@@ -49,6 +49,12 @@ def render_round(
         has_moderator = method is not None and moderator_role(method.spec) is not None
         if not has_moderator:
             del roles_form.moderator
+    flags: tuple[object, ...] = ()
+    log: tuple[object, ...] = ()
+    if page.may_moderate:
+        flags = exercises.open_flags(where.scope, group_id, exercise_id=where.exercise_id)
+        log = exercises.moderation_log(where.scope, group_id, exercise_id=where.exercise_id)
+    names = {m.user_id: m.name for m in view.members}
     return (
         render_template(
             "exercises/round.html",
@@ -58,6 +64,9 @@ def render_round(
             withdraw_form=forms.WithdrawForm(),
             consent_form=forms.ConsentForm(),
             roles_form=roles_form,
+            open_flags=flags,
+            moderation_log=log,
+            member_names=names,
             roles_problems=given.problems if given is not None and given.kind is None else (),
         ),
         status,

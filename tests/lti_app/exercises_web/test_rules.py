@@ -122,6 +122,7 @@ def test_visibility_per_role_and_moderation(app: Flask, launch_as: LaunchAs) -> 
     # instructors then see it, marked hidden; restore brings it back.
     page = two.page(url)
     assert two.submit(page, f"/posts/{post_id}/flag", {}).status_code == 303
+    assert chair.page(url).with_attr("data-flag", post_id)
     assert two.submit(two.page(url), f"/posts/{post_id}/flag", {}).status_code == 409
     assert not two.page(url).has_form(f"/posts/{post_id}/hide")
     response = two.post_form(
@@ -135,6 +136,8 @@ def test_visibility_per_role_and_moderation(app: Flask, launch_as: LaunchAs) -> 
     assert two.page(url).posts("question") == [] and one.page(url).posts("question") == []
     assert chair.page(url).with_attr("data-hidden")
     assert instructor.page(url).with_attr("data-hidden")
+    assert instructor.page(url).with_attr("data-log", "hide")
+    assert not two.page(url).by_id("moderation")
     board = instructor.page("/dashboard")
     assert "Rude" not in board.html
     page = instructor.page(url)

@@ -1,7 +1,7 @@
 """Every known XSS payload (tests/support/xss_payloads.py) through every text field of a round:
 the case's three fields, questions, answers, hypotheses, advice, the action plan and
-takeaways, and shown on every page that shows it, to the case-bringer, the chair, a consultant
-and an instructor who may read case text: the HTML is parsed, the only scripts are the tool's
+takeaways, flag reasons and moderators' reasons; and shown on every page that shows it, to
+the case-bringer, the chair, a consultant and an instructor who may read case text: the HTML is parsed, the only scripts are the tool's
 own (with the CSP nonce), no element carries an on* attribute or a script URL, and each
 rendered text passes ``markup_problems``. A payload too long for its field is refused with the
 form shown again, escaped. The dashboard and CSV carry none of it."""
@@ -97,6 +97,22 @@ def test_every_payload_through_every_field_is_shown_sanitised(
     at_phase(app, group_id, 3)
     question_ids = [int(e.attrs["data-post"]) for e in bringer.page(url).posts("question")]
     assert len(question_ids) == questions
+    # Flag reasons (one flag per question) and moderators' reasons (hide, restore, ...).
+    reasons = fitting(500)
+    for question_id, reason in zip(question_ids, reasons, strict=False):
+        response = two.post_form(
+            f"/groups/{group_id}/posts/{question_id}/flag",
+            f"flag-{question_id}",
+            {"reason": reason},
+        )
+        assert response.status_code == 303
+    first = question_ids[0]
+    for number, reason in enumerate(reasons[: len(reasons) // 2 * 2]):
+        action = "hide" if number % 2 == 0 else "restore"
+        response = chair.post_form(
+            f"/groups/{group_id}/posts/{first}/{action}", f"{action}-{first}", {"reason": reason}
+        )
+        assert response.status_code == 303, (action, reason[:60])
     for question_id, text in zip(question_ids, fitting(LIMITS[PostType.ANSWER]), strict=False):
         response = bringer.post_form(
             f"/groups/{group_id}/posts/{question_id}/answer",
@@ -112,6 +128,10 @@ def test_every_payload_through_every_field_is_shown_sanitised(
     plans = post_all(bringer, group_id, PostType.ACTION_PLAN)
     takeaways = post_all(chair, group_id, PostType.TAKEAWAY)
 
+    for viewer in (chair, instructor):
+        shown = viewer.page(url)
+        assert len(shown.with_attr("data-log")) == len(reasons) // 2 * 2
+        assert_safe(shown)
     for viewer in (bringer, chair, one, instructor):
         page = viewer.page(url)
         fragments = assert_safe(page)
