@@ -3,8 +3,9 @@ the case's three fields, questions, answers, hypotheses, advice, the action plan
 takeaways, flag reasons and moderators' reasons; and shown on every page that shows it, to
 the case-bringer, the chair, a consultant and an instructor who may read case text: the HTML
 is parsed, the only scripts are the tool's own (with the CSP nonce), no element carries an
-on* attribute or a script URL, and each rendered text passes ``markup_problems``. A payload too long for its field is refused with the
-form shown again, escaped. The dashboard and CSV carry none of it."""
+on* attribute or a script URL, and each rendered text passes ``markup_problems``. A payload
+too long for its field is refused with the form shown again, escaped. The dashboard and CSV
+carry none of it."""
 
 from __future__ import annotations
 
