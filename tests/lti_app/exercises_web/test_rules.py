@@ -285,3 +285,15 @@ def test_a_live_troika_without_a_moderator(app: Flask, launch_as: LaunchAs) -> N
     assert page.by_id("roles") is None
     assert consultant.submit(page, "/advance", {}).status_code == 303
     assert consultant.get(f"/groups/{group_id}/phase.json").get_json()["key"] == "phase-0"
+
+
+def test_hybrid_the_chair_moves_on_before_the_deadline(app: Flask, launch_as: LaunchAs) -> None:
+    _, (bringer, chair, one, _two), group_id = group_of_four(app, launch_as, mode="hybrid")
+    at_phase(app, group_id, 0)
+    assert submit_case(bringer, group_id).status_code == 303
+    assert one.get(f"/groups/{group_id}/phase.json").get_json()["key"] == "phase-0"
+    page = chair.page(f"/groups/{group_id}/")
+    assert chair.submit(page, "/advance", {}).status_code == 303
+    state = one.get(f"/groups/{group_id}/phase.json").get_json()
+    assert state["key"] == "phase-1" and state["seconds_left"] > 0
+    assert one.page(f"/groups/{group_id}/").has_form(f"/groups/{group_id}/posts/question")
