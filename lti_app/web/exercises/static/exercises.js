@@ -60,6 +60,7 @@
       }
       region.innerHTML = fresh.innerHTML;
       region.setAttribute("data-phase-key", fresh.getAttribute("data-phase-key") || "");
+      hideRefresh();
       announce(message);
       tick();
     };
@@ -95,10 +96,14 @@
     request.send();
   }
 
-  var refresh = document.getElementById("exercise-refresh");
-  if (refresh) {
-    refresh.hidden = true;
+  function hideRefresh() {
+    var refresh = document.getElementById("exercise-refresh");
+    if (refresh && refresh.parentNode) {
+      refresh.parentNode.hidden = true; // the page follows by itself now
+    }
   }
+
+  hideRefresh();
   window.setInterval(poll, POLL_MS);
   window.setInterval(tick, 1000);
   tick();
