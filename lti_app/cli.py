@@ -6,7 +6,7 @@ from flask.cli import FlaskGroup
 
 from lti_app import create_app
 from lti_app.cli_commands import db_group, keys_group, platform_group, serve
-from lti_app.cli_worker import worker
+from lti_app.cli_worker import purge, worker
 from lti_app.demo import demo
 from lti_app.lti.cli import lti_group
 from lti_app.services.outbox_cli import outbox
@@ -17,7 +17,8 @@ for _command in (serve, db_group, platform_group, keys_group):
 main.add_command(demo)
 main.add_command(outbox)  # `intervision outbox flush`: deliver pending AGS scores
 main.add_command(lti_group)  # `intervision lti prune`: expired LTI state
-main.add_command(worker)  # `intervision worker [--once]`: notices, minimum sizes, scores
+main.add_command(worker)  # `intervision worker [--once]`: notices, minimum sizes, retention, scores
+main.add_command(purge)  # `intervision purge`: the worker's retention purge, once
 
 
 def _add_course_commands() -> None:

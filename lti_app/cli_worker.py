@@ -8,7 +8,14 @@ Each tick runs, in this order, every piece of due work, each in its own short tr
    settings page); the cancellation notices of step 2 then tell everyone who was booked;
 2. notices: reminders a day before each confirmed booking, changed and cancelled sessions
    (``services.notifications.schedule_due``), then their emails (``deliver_due``);
-3. the score outbox: attendance and completion scores not yet accepted by the LMS.
+3. retention: peer-feedback rounds past their retention period lose their case text and
+   contribution bodies (``services.exercises.purge_due``; reflections, ratings and marks stay),
+   and async rounds past their last deadline get their completion grades queued;
+4. the score outbox: attendance and completion scores not yet accepted by the LMS (step 3's
+   grades go out in the same tick).
+
+Each step is isolated: one failing is logged and reported, and the others still run.
+`intervision purge` runs step 3 alone, once (after lowering a retention period, say).
 
 Several workers may run at once, on one machine or many, against one database: every piece
 claims its rows (a lease, ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, ``BEGIN IMMEDIATE`` on
@@ -31,7 +38,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from lti_app.domain.signups.minimum import MinimumVerdict
-from lti_app.services import notifications, score_outbox, sheet_settings, signups
+from lti_app.services import exercises, notifications, score_outbox, sheet_settings, signups
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +50,9 @@ class TickReport:
     notices_made: int = 0
     notices_by_kind: dict[str, int] = field(default_factory=dict)
     delivery: notifications.DeliveryReport = field(default_factory=notifications.DeliveryReport)
+    retention: exercises.PurgeReport = field(
+        default_factory=lambda: exercises.PurgeReport((), (), ())
+    )
     scores: score_outbox.FlushReport = field(default_factory=score_outbox.FlushReport)
     problems: list[str] = field(default_factory=list)
 
@@ -52,10 +62,19 @@ class TickReport:
             f"minimum: {len(self.flagged)} flagged, {len(self.cancelled)} cancelled; "
             f"notices: {self.notices_made} made, {len(d.emailed)} emailed, "
             f"{len(d.in_tool_only)} in the tool only, {len(d.retrying)} retrying, "
-            f"{len(d.failed)} failed; scores: {len(self.scores.delivered)} delivered, "
+            f"{len(d.failed)} failed; {retention_summary(self.retention)}; "
+            f"scores: {len(self.scores.delivered)} delivered, "
             f"{len(self.scores.retrying)} retrying, {len(self.scores.failed)} given up"
             + (f"; problems: {len(self.problems)}" if self.problems else "")
         )
+
+
+def retention_summary(report: exercises.PurgeReport) -> str:
+    """Counts only: which rounds, never a word of what they held."""
+    return (
+        f"retention: {len(report.purged)} round(s) purged, {len(report.dated)} given a purge "
+        f"date, {len(report.graded)} graded"
+    )
 
 
 def _minimum(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
@@ -89,6 +108,7 @@ def run_due_work(app: Flask, now: datetime | None = None, *, limit: int = 200) -
         steps: tuple[tuple[str, Step], ...] = (
             ("minimum", _minimum),
             ("notices", _notices),
+            ("retention", _retention),
             ("scores", _scores),
         )
         for name, step in steps:
@@ -106,6 +126,10 @@ def _notices(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
     report.delivery = notifications.deliver_due(now, limit=limit, app=app)
 
 
+def _retention(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
+    report.retention = exercises.purge_due(now, limit)
+
+
 def _scores(app: Flask, now: datetime, limit: int, report: TickReport) -> None:
     report.scores = score_outbox.flush(app, limit=limit, now=now)
 
@@ -117,14 +141,20 @@ def run_loop(app: Flask, interval: float, stop: threading.Event, limit: int = 20
     while not stop.is_set():
         report = run_due_work(app, limit=limit)
         ticks += 1
-        if report.problems or report.notices_made or report.delivery.handled:
+        if (
+            report.problems
+            or report.notices_made
+            or report.delivery.handled
+            or report.retention.purged
+        ):
             log.info("worker tick: %s", report.summary())
         stop.wait(interval)
     return ticks
 
 
 @click.command("worker", help="Run due background work: reminders and other notices with "
-               "their emails, minimum-size deadlines, scores for the LMS gradebook.")  # fmt: skip
+               "their emails, minimum-size deadlines, the retention purge of peer-feedback "
+               "case text, scores for the LMS gradebook.")  # fmt: skip
 @click.option("--once", is_flag=True, help="One tick, then exit (for cron).")
 @click.option(
     "--interval",
@@ -155,3 +185,16 @@ def worker(once: bool, interval: float, limit: int) -> None:
     click.echo(f"worker: running every {interval:g} s (SIGTERM or Ctrl-C stops it)")
     ticks = run_loop(app, interval, stop, limit)
     click.echo(f"worker: stopped after {ticks} tick(s)")
+
+
+@click.command(
+    "purge",
+    help="Purge peer-feedback case text and contribution bodies past their retention period "
+    "now (what the worker does every tick); prints counts only.",
+)
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True,
+              help="At most this many rounds purged.")  # fmt: skip
+@with_appcontext
+def purge(limit: int) -> None:
+    report = exercises.purge_due(datetime.now(UTC), limit)
+    click.echo(retention_summary(report))
