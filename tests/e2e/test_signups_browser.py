@@ -196,6 +196,7 @@ def test_a_weekly_series_from_deep_link_to_gradebook(
     axe.check(frame, "session form (instructor)")
     start = _first_start()
     _fill_series(frame, start)
+    shots.frame(instructor, "instructor-series-form")  # filled in, before any error
     frame.get_by_label("Starts", exact=True).fill("2020-01-06T18:00")  # in the past
     frame.get_by_label("Seats", exact=True).fill("0")
     frame.get_by_label("Minimum size").fill("3")
@@ -211,7 +212,6 @@ def test_a_weekly_series_from_deep_link_to_gradebook(
     shots.frame(instructor, "instructor-series-form-errors")
 
     _fill_series(frame, start)
-    shots.frame(instructor, "instructor-series-form")
     with frame.expect_navigation():
         frame.get_by_role("button", name="Create").click()
     expect(flashed(frame)).to_contain_text(f"Series “{TITLE}” created with 3 sessions.")
