@@ -34,6 +34,10 @@ def run_gunicorn(app: Flask, host: str, port: int, workers: int, threads: int) -
         "worker_class": "gthread",
         "timeout": 30,
         "graceful_timeout": 20,
+        # Live exercise pages poll every 2 s on one kept-alive connection; gunicorn's default
+        # keep-alive (2 s) closed some just as they were reused (exercise_bench: 4 of ~500 polls
+        # reset). Keep idle connections a little longer than the poll interval.
+        "keepalive": 5,
         "accesslog": "-",
         "forwarded_allow_ips": "127.0.0.1",
     }

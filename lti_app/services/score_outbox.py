@@ -165,5 +165,13 @@ def send_score_now(
 ) -> tuple[int, bool]:
     """Enqueue, then one delivery attempt within ``budget_seconds``; (outbox id, delivered)."""
     entry_id = enqueue_score(request, app)
+    return entry_id, deliver_now(entry_id, app, budget_seconds)
+
+
+def deliver_now(
+    entry_id: int, app: Flask | None = None, budget_seconds: float = INLINE_BUDGET_SECONDS
+) -> bool:
+    """One delivery attempt for a score already in the outbox (queued by a feature's own
+    transaction), within ``budget_seconds``; the worker retries what this does not deliver."""
     report = flush(app, timeout=Deadline.after(budget_seconds), only_ids=[entry_id], limit=1)
-    return entry_id, entry_id in report.delivered
+    return entry_id in report.delivered

@@ -8,6 +8,7 @@ from datetime import datetime
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision
 from lti_app.domain.signups.instructor import decide_attendance
+from lti_app.services.score_outbox import deliver_now
 from lti_app.services.signups.audit_actions import ATTENDANCE
 from lti_app.storage import db, signups_repo
 from lti_app.storage.signups_repo import AuditEntry
@@ -34,12 +35,28 @@ def mark_attendance(
 ) -> Decision:
     """Mark a seated person attended or absent (from the start on; correctable), logged, and
     put the grade for the sheet's line item into the score outbox in the same transaction, so
-    it is never lost (``score_outbox`` delivers it, retrying until the LMS accepts)."""
+    it is never lost; then one short delivery attempt, as for module completion, so the
+    gradebook has it at once when the LMS answers (the worker retries otherwise)."""
+    decision, outbox_id = _mark(scope, sheet_id, session_id, user_id, attended, instructor_id, now)
+    if outbox_id is not None:
+        deliver_now(outbox_id)
+    return decision
+
+
+def _mark(
+    scope: CourseScope,
+    sheet_id: int,
+    session_id: int,
+    user_id: int,
+    attended: bool,
+    instructor_id: int,
+    now: datetime,
+) -> tuple[Decision, int | None]:
     with db.write_transaction() as session:
         target = signups_repo.lock_session(session, scope, session_id, sheet_id)
         decision = decide_attendance(target.rules, target.state, user_id, attended, now)
         if not decision.changes:
-            return decision
+            return decision, None
         decision = signups_repo.apply_decision(session, scope, target, decision, now)
         signups_repo.record_audit(
             session,
@@ -54,7 +71,7 @@ def mark_attendance(
             now,
         )
         given, maximum, comment = attendance_score(attended)
-        signups_repo.enqueue_attendance_score(
+        outbox_id = signups_repo.enqueue_attendance_score(
             session, scope, sheet_id, user_id, given, maximum, comment, now
         )
-        return decision
+        return decision, outbox_id
