@@ -1,0 +1,258 @@
+"""A peer-feedback exercise in real Chromium inside the demo LMS, live, with every page open.
+
+The instructor places "Collegial counselling, written round" by deep linking and sets it up as a
+live, named Ten-step round for groups of four (after one refused attempt). Four learners, each
+launched from the course page's "Learner to launch as" select in their own browser context,
+accept the ground rules and form one group; the roles are given (Bram brings the case, Chloé
+chairs, Daan and Elif consult) and Bram submits the case after one refused, empty attempt.
+
+Live: with all four pages open at once, the chair presses "Next phase" and every other
+member's page shows the new phase heading within 4 s without a reload (a marker set on
+``window`` before stays set) and the page's aria-live region announces it, through questions,
+hypotheses, advice and reflection to the closed round. A consultant posts an XSS payload and a
+``javascript:`` link: ``window.__xss`` stays undefined in every page and no dialog opens.
+
+axe-core (the tags of ``tests/support/accessibility.py``) finds no critical or serious
+violation on any state: ground rules, group list, the round page in each phase for the
+case-bringer and a consultant, the case form with errors, dashboard, settings with errors,
+adapt-method form, help page. Screenshots go to ``test-artefacts/exercises/``;
+``INTERVISION_DOC_SCREENSHOTS=1`` copies the ones ``docs/instructors/exercises.md`` shows.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Frame, Page, expect
+
+from lti_app.demo import RunningDemo
+from tests.support.exercise_browser import (
+    SHOTS_DIR,
+    mark_page,
+    open_exercise,
+    page_stayed,
+    place_exercise,
+    press,
+)
+from tests.support.lti_fixtures import running_demo
+from tests.support.network import RequestLog
+from tests.support.signup_browser import AxeRecord, CspWatch, Shots, flashed
+from tests.support.sitebuild import ServedSite
+from tests.support.xss_payloads import SET
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+LINK = "Collegial counselling, written round"  # a peer-feedback activity of content/course.yml
+METHOD = "Ten-step method"
+BRAM, CHLOE, DAAN, ELIF = "Bram Jansen", "Chloé Martin", "Daan Bakker", "Elif Yılmaz"
+XSS_IMG = f'<img src=x onerror="{SET}">'
+XSS_LINK = f"[read this](javascript:{SET})"
+DOC_SHOTS = {  # screenshot → file in docs/instructors/img/
+    "round-live-questions-consultant": "exercises-round-questions.png",
+    "dashboard-running": "exercises-dashboard.png",
+    "settings-errors": "exercises-settings-errors.png",
+}
+
+
+@pytest.fixture
+def demo(tmp_path_factory: pytest.TempPathFactory, site: ServedSite) -> Iterator[RunningDemo]:
+    with running_demo(tmp_path_factory.mktemp("exercises-demo") / "instance", site.root) as d:
+        yield d
+
+
+def _page(
+    browser: Browser, request_log: RequestLog, axe_source: str, watch: CspWatch, dialogs: list[str]
+) -> Page:
+    context = browser.new_context(locale="en-GB", viewport={"width": 1100, "height": 900})
+    context.route("**/*", request_log.route)
+    context.add_init_script(script=axe_source)
+    context.on("console", watch.on_console)
+    page = context.new_page()
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    return page
+
+
+def _phases(frame: Frame) -> int:
+    text = frame.locator("#phase-heading").inner_text()
+    found = re.search(r"of (\d+)", text)
+    assert found, text
+    return int(found.group(1))
+
+
+def _post(frame: Frame, kind: str, text: str) -> None:
+    form = frame.locator(f"#post-{kind}")
+    form.locator("textarea").fill(text)
+    press(frame, "Post", f"#post-{kind}")
+    expect(frame.locator("#posts")).to_contain_text(text if "<" not in text else "onerror")
+
+
+def test_a_live_round_followed_in_every_open_page(
+    browser: Browser, request_log: RequestLog, axe_source: str, demo: RunningDemo
+) -> None:
+    watch, axe, shots, dialogs = CspWatch(), AxeRecord(), Shots(SHOTS_DIR), []
+    teacher = _page(browser, request_log, axe_source, watch, dialogs)
+
+    # --- the instructor places and sets up the exercise ---
+    place_exercise(teacher, demo, LINK)
+    frame = open_exercise(teacher, demo, LINK, "instructor")
+    axe.check(frame, "dashboard, not set up")
+    frame.get_by_role("link", name="Settings").first.click()
+    frame.wait_for_url("**/exercises/settings")
+    frame.get_by_label("Method").select_option(label=METHOD)
+    frame.get_by_label("Mode").select_option("live")
+    frame.get_by_label("Anonymity").select_option("named")
+    frame.get_by_label("Self-formed groups: from").fill("1")
+    frame.get_by_label("to (people)").fill("99")
+    press(frame, "Save the settings")
+    expect(frame.locator(".exercise-field__errors").first).to_be_visible()
+    axe.check(frame, "settings with errors")
+    shots.frame(teacher, "settings-errors")
+    frame.get_by_label("Self-formed groups: from").fill("4")
+    frame.get_by_label("to (people)").fill("4")
+    press(frame, "Save the settings")
+    expect(flashed(frame)).not_to_be_empty()
+    frame.get_by_role("link", name=f"Adapt {METHOD}").click()
+    frame.wait_for_url(re.compile(r".*/exercises/methods/ten-step-method"))
+    axe.check(frame, "adapt-method form")
+    shots.frame(teacher, "adapt-method")
+    frame.get_by_role("link", name="How this exercise works").click()
+    frame.wait_for_url("**/exercises/help")
+    axe.check(frame, "help page (instructor)")
+    shots.frame(teacher, "help")
+
+    # --- four learners accept the ground rules and form one group ---
+    people = {
+        n: _page(browser, request_log, axe_source, watch, dialogs)
+        for n in (BRAM, CHLOE, DAAN, ELIF)
+    }
+    frames: dict[str, Frame] = {}
+    for index, (name, page) in enumerate(people.items()):
+        f = open_exercise(page, demo, LINK, "learner", name)
+        expect(f.locator("#ground-rules")).to_be_visible()
+        if index == 0:
+            axe.check(f, "ground rules")
+            shots.frame(page, "ground-rules")
+        f.get_by_label("I accept these ground rules").check()
+        press(f, "Accept and continue")
+        expect(f.locator("h1")).to_have_text("Find your group")
+        if index == 0:
+            axe.check(f, "group list, empty")
+            press(f, "Start a new group")
+        else:
+            if index == 1:
+                axe.check(f, "group list, one group")
+                shots.frame(page, "group-list")
+            with f.expect_navigation():
+                f.get_by_role("button", name=re.compile(r"^Join")).first.click()
+        expect(f.locator("#exercise-round")).to_be_visible()
+        frames[name] = f
+    bram, chloe, daan, elif_ = (frames[n] for n in (BRAM, CHLOE, DAAN, ELIF))
+
+    bram.goto(bram.url)  # the group is complete now: the roles form
+    bram.get_by_label("Who brings the case").select_option(label="You")  # Bram's own page
+    bram.get_by_label("Who moderates").select_option(label=CHLOE)
+    press(bram, "Give the roles")
+    for f in frames.values():
+        f.goto(f.url)
+    expect(bram.locator("[data-my-role]")).to_have_text("Case-bringer")
+    expect(chloe.locator("[data-my-role]")).to_have_text("Chair")
+    expect(daan.locator("[data-my-role]")).to_have_text("Member")
+
+    def advance(expected: re.Pattern[str] | str) -> str:
+        """The chair presses the button; every other open page follows without a reload."""
+        others = [bram, daan, elif_]
+        for f in others:
+            mark_page(f)
+        button = chloe.locator("[data-action='advance'] button")
+        label = button.inner_text()
+        with chloe.expect_navigation():
+            button.click()
+        expect(chloe.locator("#phase-heading")).to_have_text(expected)
+        heading = chloe.locator("#phase-heading").inner_text()
+        for f in others:
+            expect(f.locator("#phase-heading")).to_have_text(expected, timeout=4000)
+            assert page_stayed(f), f"{f.url} reloaded on {label!r}"
+            expect(f.locator("#iv-status")).to_contain_text(
+                "The round is closed." if "closed" in heading else "Next phase:"
+            )
+        return heading
+
+    # --- the round: start, the case (refused once), then phase by phase ---
+    heading = advance(re.compile(r"Phase 1 of \d+: "))
+    total = _phases(bram)
+    press(bram, "Submit the case", "#post-case")
+    expect(
+        bram.locator("#post-case").locator("[role=alert], .exercise-field__errors").first
+    ).to_be_visible()
+    axe.check(bram, "case form with errors")
+    shots.frame(people[BRAM], "case-form-errors")
+    bram.get_by_label("The situation", exact=True).fill(
+        "My team lead ignores my proposals in meetings."
+    )
+    bram.get_by_label("Your own role in it", exact=True).fill("I stay silent afterwards.")
+    bram.get_by_label("Your key question", exact=True).fill("How do I get heard?")
+    for box in bram.locator("#post-case input[type=checkbox]").all():
+        box.check()
+    press(bram, "Submit the case", "#post-case")
+    expect(bram.locator("#case")).to_contain_text("ignores my proposals")
+
+    seen: list[str] = []
+    for number in range(1, total + 1):
+        slug = re.sub(r"[^a-z]+", "-", heading.split(":", 1)[1].strip().lower()).strip("-")
+        seen.append(heading)
+        for who, f, page in (
+            ("case-bringer", bram, people[BRAM]),
+            ("consultant", daan, people[DAAN]),
+        ):
+            axe.check(f, f"round page, phase {number} ({who})")
+            shots.frame(page, f"round-live-{number:02d}-{slug}-{who}")
+        forms = [
+            k
+            for k in ("question", "hypothesis", "advice", "reflection")
+            if daan.locator(f"#post-{k}").count()
+        ]
+        if "question" in forms and not any("XSS" in s for s in seen[:-1]):
+            _post(daan, "question", f"{XSS_IMG} What did you say {XSS_LINK}?")
+            seen[-1] += " XSS"
+            shots.frame(people[DAAN], "round-live-questions-consultant")
+        for kind in ("hypothesis", "advice"):
+            if kind in forms:
+                _post(elif_, kind, f"My {kind}: ask for a slot on the agenda.")
+        if bram.locator("#post-reflection").count():
+            _post(bram, "reflection", "The agenda slot is worth a try.")
+        heading = advance(
+            "The round is closed"
+            if number == total
+            else re.compile(rf"Phase {number + 1} of {total}: ")
+        )
+    expect(bram.locator("#phase-heading")).to_have_text("The round is closed")
+    axe.check(bram, "round page, closed (case-bringer)")
+    shots.frame(people[BRAM], "round-live-closed")
+
+    # --- no learner text ran anywhere ---
+    for f in frames.values():
+        assert f.evaluate("typeof window.__xss") == "undefined", f.url
+    assert dialogs == []
+    expect(daan.locator("#posts")).to_contain_text("onerror")  # shown as text
+
+    # --- the dashboard of the running exercise ---
+    frame = open_exercise(teacher, demo, LINK, "instructor")
+    expect(frame.locator("h1")).to_be_visible()
+    axe.check(frame, "dashboard with a closed group")
+    shots.frame(teacher, "dashboard-running")
+
+    (shots.folder / "axe.txt").write_text(axe.summary() + "\n", encoding="utf-8")
+    (shots.folder / "phases.txt").write_text("\n".join(seen) + "\n", encoding="utf-8")
+    assert axe.findings == [], "\n".join(map(str, axe.findings))
+    assert watch.violations == []
+    assert request_log.blocked == [], request_log.blocked
+    if os.environ.get("INTERVISION_DOC_SCREENSHOTS") == "1":
+        shots.publish(DOC_SHOTS)
