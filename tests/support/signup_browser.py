@@ -89,11 +89,6 @@ WIDER_THAN_THE_PAGE = """() => [...document.body.querySelectorAll('*')]
 
 # Why the learner's sheet scrolls sideways at 390 px today (an app bug, reported): allow-lists
 # in the tests name it, and an entry that no longer happens fails.
-HIDDEN_SPANS_ESCAPE_TABLE_WRAP = (
-    "the .visually-hidden spans of the row buttons and links are position: absolute and "
-    "escape .table-wrap's overflow (it is not their containing block); tool.css "
-    "`.table-wrap { position: relative; }` would keep them in"
-)
 
 
 @dataclass
@@ -229,12 +224,3 @@ def start_session_an_hour_ago(app: Flask, session_id: int, editor_sub: str) -> N
             now=earlier.starts_at - timedelta(days=1),
         )
         assert saved.session is not None, saved
-
-
-def flush_score_outbox(app: Flask) -> None:
-    """What ``intervision outbox flush`` (and the worker's outbox step) does: one delivery
-    attempt of every due score to the LMS. The demo runs no worker."""
-    from lti_app.services import score_outbox
-
-    with app.app_context():
-        score_outbox.flush(app)
