@@ -38,6 +38,7 @@ from lti_app.domain.exercises.validation import (
     Mark,
 )
 from lti_app.domain.signups.problems import Problem
+from lti_app.web import form_problems
 
 WALL_TIME = "%Y-%m-%dT%H:%M"
 TOKEN_BYTES = 16
@@ -201,18 +202,7 @@ class ConsentForm(Form):
 
 def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
     """Put each problem's message on its field; what names no field is returned for the top."""
-    general: list[str] = []
-    for problem in problems:
-        name = FIELD_ALIASES.get(problem.field, problem.field)
-        field = form._fields.get(name)  # noqa: SLF001 (WTForms' public field mapping)
-        if field is None or name == "csrf_token":
-            general.append(problem.message)
-            continue
-        errors = list(field.errors) if field.errors else []
-        if problem.message not in errors:
-            errors.append(problem.message)
-        field.errors = errors
-    return general
+    return form_problems.attach_problems(form, problems, FIELD_ALIASES)
 
 
 def parse_int(value: object) -> int | None:

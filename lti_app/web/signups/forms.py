@@ -29,6 +29,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from lti_app.domain.signups.booking import Intent
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import EditScope, Repeat
+from lti_app.web import form_problems
 
 WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 
@@ -193,18 +194,7 @@ class OverrideForm(Form):
 
 def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
     """Put each problem's message on its field; what names no field is returned for the top."""
-    general: list[str] = []
-    for problem in problems:
-        name = FIELD_ALIASES.get(problem.field, problem.field)
-        field = form._fields.get(name)  # noqa: SLF001 (WTForms' public field mapping)
-        if field is None or name == "csrf_token":
-            general.append(problem.message)
-            continue
-        errors = list(field.errors) if field.errors else []
-        if problem.message not in errors:
-            errors.append(problem.message)
-        field.errors = errors
-    return general
+    return form_problems.attach_problems(form, problems, FIELD_ALIASES)
 
 
 def field_names(form: Form) -> Sequence[str]:
