@@ -205,6 +205,7 @@ def test_a_live_round_followed_in_every_open_page(
     expect(bram.locator("#case")).to_contain_text("ignores my proposals")
 
     seen: list[str] = []
+    kinds_posted: set[str] = set()
     for number in range(1, total + 1):
         slug = re.sub(r"[^a-z]+", "-", heading.split(":", 1)[1].strip().lower()).strip("-")
         seen.append(heading)
@@ -221,13 +222,21 @@ def test_a_live_round_followed_in_every_open_page(
         ]
         if "question" in forms and not any("XSS" in s for s in seen[:-1]):
             _post(daan, "question", f"{XSS_IMG} What did you say {XSS_LINK}?")
+            kinds_posted.add("question")
             seen[-1] += " XSS"
             shots.frame(people[DAAN], "round-live-questions-consultant")
         for kind in ("hypothesis", "advice"):
             if kind in forms:
                 _post(elif_, kind, f"My {kind}: ask for a slot on the agenda.")
-        if bram.locator("#post-reflection").count():
-            _post(bram, "reflection", "The agenda slot is worth a try.")
+                kinds_posted.add(kind)
+        seen[-1] += " | case-bringer's forms: " + ",".join(
+            bram.locator("#exercise-round section[id^=post-]").evaluate_all(
+                "els => els.map(e => e.id)"
+            )
+        )
+        if bram.locator("#post-action_plan").count():  # the case-bringer's reflection
+            _post(bram, "action_plan", "The agenda slot is worth a try.")
+            kinds_posted.add("reflection")
         heading = advance(
             "The round is closed"
             if number == total
@@ -251,6 +260,7 @@ def test_a_live_round_followed_in_every_open_page(
 
     (shots.folder / "axe.txt").write_text(axe.summary() + "\n", encoding="utf-8")
     (shots.folder / "phases.txt").write_text("\n".join(seen) + "\n", encoding="utf-8")
+    assert kinds_posted == {"question", "hypothesis", "advice", "reflection"}, kinds_posted
     assert axe.findings == [], "\n".join(map(str, axe.findings))
     assert watch.violations == []
     assert request_log.blocked == [], request_log.blocked
