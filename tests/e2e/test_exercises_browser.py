@@ -52,6 +52,9 @@ XSS_IMG = f'<img src=x onerror="{SET}">'
 XSS_LINK = f"[read this](javascript:{SET})"
 DOC_SHOTS = {  # screenshot → file in docs/instructors/img/
     "round-live-questions-consultant": "exercises-round-questions.png",
+    "round-live-08-new-approach-and-readiness-to-change-case-bringer": (
+        "exercises-round-case-bringer.png"
+    ),
     "dashboard-running": "exercises-dashboard.png",
     "settings-errors": "exercises-settings-errors.png",
 }
