@@ -30,7 +30,6 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -41,6 +40,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_app.storage.models import ID_LENGTH, URL_LENGTH, Base, utc_now
+from lti_app.storage.scoped_columns import course as _course
+from lti_app.storage.scoped_columns import person as _person
+from lti_app.storage.scoped_columns import tenant as _tenant
 
 SLUG_LENGTH = 64
 TOKEN_LENGTH = 64
@@ -48,20 +50,6 @@ TOKEN_LENGTH = 64
 CASE_NONE = "none"
 CASE_SUBMITTED = "submitted"
 CASE_WITHDRAWN = "withdrawn"
-
-
-def _tenant() -> Mapped[int]:
-    return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
-
-
-def _course() -> Mapped[int]:
-    return mapped_column(ForeignKey("course_context.id", ondelete="CASCADE"))
-
-
-def _person(nullable: bool = False) -> Any:
-    if nullable:
-        return mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"), default=None)
-    return mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
 
 
 def _group_fk() -> ForeignKeyConstraint:

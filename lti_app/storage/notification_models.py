@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
@@ -26,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lti_app.storage import scoped_columns
 from lti_app.storage.models import ID_LENGTH, Base, utc_now
 
 KIND_LENGTH = 32
@@ -51,9 +51,9 @@ class Notification(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
-    course_id: Mapped[int] = mapped_column(ForeignKey("course_context.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+    tenant_id: Mapped[int] = scoped_columns.tenant()
+    course_id: Mapped[int] = scoped_columns.course()
+    user_id: Mapped[int] = scoped_columns.person()
     session_id: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(KIND_LENGTH))
     version: Mapped[int] = mapped_column(Integer)

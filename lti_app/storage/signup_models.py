@@ -31,26 +31,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_app.storage.models import ID_LENGTH, URL_LENGTH, Base, utc_now
+from lti_app.storage.scoped_columns import course as _course
+from lti_app.storage.scoped_columns import person as _person
+from lti_app.storage.scoped_columns import tenant as _tenant
 
 ZONE_LENGTH = 64
 SLUG_LENGTH = 32
 
 SESSION_SCHEDULED = "scheduled"
 SESSION_CANCELLED = "cancelled"
-
-
-def _tenant() -> Mapped[int]:
-    return mapped_column(ForeignKey("tenant.id", ondelete="CASCADE"))
-
-
-def _course() -> Mapped[int]:
-    return mapped_column(ForeignKey("course_context.id", ondelete="CASCADE"))
-
-
-def _person(nullable: bool = False) -> Any:
-    if nullable:
-        return mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"), default=None)
-    return mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
 
 
 class SignupSheet(Base):
