@@ -31,9 +31,6 @@ import http.client
 import json
 import logging
 import os
-import signal
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -48,7 +45,7 @@ from flask import Flask
 from jinja2 import Environment, select_autoescape
 
 from benchmarks.lti_bench import percentile
-from benchmarks.serve_bench import _free_port, _wait_until_ready
+from benchmarks.serve_bench import _free_port, serving
 
 MEMBERS = 8
 QUESTIONS = 100
@@ -332,29 +329,8 @@ def served(workdir: Path, port: int, site: Path, workers: int) -> Iterator[None]
         "INTERVISION_SECRET_KEY": "exercise-bench-" + "s" * 40,
         "INTERVISION_SITE_DIR": str(site),
     }
-    command = [
-        str(Path(sys.executable).parent / "intervision"),
-        "serve",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--threads",
-        "8",
-    ]
-    log = (workdir / "server.log").open("wb")
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
-    try:
-        _wait_until_ready(server, port, workdir / "server.log")
+    with serving(workdir, port, env, workers, threads=8):
         yield
-    finally:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
 
 
 def session_cookie(app: Flask, person: Any) -> str:

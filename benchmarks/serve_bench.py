@@ -150,6 +150,15 @@ def running_server(
     from lti_app.storage import db
 
     db.get_engine(app).dispose()
+    with serving(workdir, port, env, workers, threads) as server:
+        yield server
+
+
+@contextmanager
+def serving(
+    workdir: Path, port: int, env: dict[str, str], workers: int, threads: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """Start `intervision serve` with ``env``, wait for /healthz, stop it (SIGTERM) afterwards."""
     command = [
         str(Path(sys.executable).parent / "intervision"),
         "serve",
