@@ -41,6 +41,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_app.storage.models import ID_LENGTH, URL_LENGTH, Base, utc_now
 from lti_app.storage.scoped_columns import course as _course
+from lti_app.storage.scoped_columns import course_fk
 from lti_app.storage.scoped_columns import person as _person
 from lti_app.storage.scoped_columns import tenant as _tenant
 
@@ -53,23 +54,11 @@ CASE_WITHDRAWN = "withdrawn"
 
 
 def _group_fk() -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        ["group_id", "tenant_id", "course_id"],
-        ["exercise_group.id", "exercise_group.tenant_id", "exercise_group.course_id"],
-        ondelete="CASCADE",
-    )
+    return course_fk("group_id", "exercise_group")
 
 
 def _contribution_fk(column: str = "contribution_id") -> ForeignKeyConstraint:
-    return ForeignKeyConstraint(
-        [column, "tenant_id", "course_id"],
-        [
-            "exercise_contribution.id",
-            "exercise_contribution.tenant_id",
-            "exercise_contribution.course_id",
-        ],
-        ondelete="CASCADE",
-    )
+    return course_fk(column, "exercise_contribution")
 
 
 class ExerciseMethodVersion(Base):
@@ -152,11 +141,7 @@ class ExerciseGroup(Base):
 
     __tablename__ = "exercise_group"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["exercise_id", "tenant_id", "course_id"],
-            ["exercise.id", "exercise.tenant_id", "exercise.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("exercise_id", "exercise"),
         UniqueConstraint("id", "tenant_id", "course_id"),
         UniqueConstraint("id", "exercise_id", "tenant_id", "course_id"),
         Index("ix_exercise_group_exercise", "exercise_id", "id"),
@@ -363,11 +348,7 @@ class ExerciseGroundRules(Base):
 
     __tablename__ = "exercise_ground_rules"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["exercise_id", "tenant_id", "course_id"],
-            ["exercise.id", "exercise.tenant_id", "exercise.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("exercise_id", "exercise"),
         UniqueConstraint("exercise_id", "user_id", "version"),
     )
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
-    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -27,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_app.storage import scoped_columns
 from lti_app.storage.models import ID_LENGTH, Base, utc_now
+from lti_app.storage.scoped_columns import course_fk
 
 KIND_LENGTH = 32
 
@@ -40,11 +40,7 @@ EMAIL_INTERRUPTED = "interrupted"  # a worker died while sending: not sent again
 class Notification(Base):
     __tablename__ = "notification"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["session_id", "tenant_id", "course_id"],
-            ["signup_session.id", "signup_session.tenant_id", "signup_session.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("session_id", "signup_session"),
         UniqueConstraint("user_id", "session_id", "kind", "version"),
         Index("ix_notification_due", "sent_at", "scheduled_for"),
         Index("ix_notification_person", "tenant_id", "course_id", "user_id", "read_at"),

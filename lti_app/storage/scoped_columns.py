@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import ForeignKey, ForeignKeyConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -24,3 +24,15 @@ def person(nullable: bool = False) -> Any:
     if nullable:
         return mapped_column(ForeignKey("lti_user.id", ondelete="SET NULL"), default=None)
     return mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"))
+
+
+def course_fk(column: str, table: str) -> ForeignKeyConstraint:
+    """``(column, tenant_id, course_id)`` → ``table``'s ``(id, tenant_id, course_id)``, cascading.
+
+    The database itself then refuses a row whose course differs from the row it hangs off.
+    """
+    return ForeignKeyConstraint(
+        [column, "tenant_id", "course_id"],
+        [f"{table}.id", f"{table}.tenant_id", f"{table}.course_id"],
+        ondelete="CASCADE",
+    )

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lti_app.storage.models import ID_LENGTH, URL_LENGTH, Base, utc_now
 from lti_app.storage.scoped_columns import course as _course
+from lti_app.storage.scoped_columns import course_fk
 from lti_app.storage.scoped_columns import person as _person
 from lti_app.storage.scoped_columns import tenant as _tenant
 
@@ -74,11 +75,7 @@ class SignupSeries(Base):
 
     __tablename__ = "signup_series"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["sheet_id", "tenant_id", "course_id"],
-            ["signup_sheet.id", "signup_sheet.tenant_id", "signup_sheet.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("sheet_id", "signup_sheet"),
         UniqueConstraint("id", "tenant_id", "course_id"),
     )
 
@@ -103,11 +100,7 @@ class SignupGroup(Base):
 
     __tablename__ = "signup_group"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["sheet_id", "tenant_id", "course_id"],
-            ["signup_sheet.id", "signup_sheet.tenant_id", "signup_sheet.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("sheet_id", "signup_sheet"),
         UniqueConstraint("sheet_id", "name"),
         # Members and sessions point here with their sheet too: a group never spans sheets.
         UniqueConstraint("id", "sheet_id", "tenant_id", "course_id"),
@@ -155,16 +148,8 @@ class SignupSession(Base):
 
     __tablename__ = "signup_session"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["sheet_id", "tenant_id", "course_id"],
-            ["signup_sheet.id", "signup_sheet.tenant_id", "signup_sheet.course_id"],
-            ondelete="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["series_id", "tenant_id", "course_id"],
-            ["signup_series.id", "signup_series.tenant_id", "signup_series.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("sheet_id", "signup_sheet"),
+        course_fk("series_id", "signup_series"),
         # No ON DELETE: a group with sessions is not deleted (SET NULL would null the course).
         ForeignKeyConstraint(
             ["group_id", "sheet_id", "tenant_id", "course_id"],
@@ -224,11 +209,7 @@ class SignupBooking(Base):
 
     __tablename__ = "signup_booking"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["session_id", "tenant_id", "course_id"],
-            ["signup_session.id", "signup_session.tenant_id", "signup_session.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("session_id", "signup_session"),
         UniqueConstraint("session_id", "user_id"),
         UniqueConstraint("session_id", "arrival"),
         Index("ix_signup_booking_session_status", "session_id", "status", "arrival"),
@@ -257,11 +238,7 @@ class SignupAudit(Base):
 
     __tablename__ = "signup_audit"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["session_id", "tenant_id", "course_id"],
-            ["signup_session.id", "signup_session.tenant_id", "signup_session.course_id"],
-            ondelete="CASCADE",
-        ),
+        course_fk("session_id", "signup_session"),
         Index("ix_signup_audit_session", "session_id", "created_at"),
     )
 
