@@ -128,27 +128,12 @@ def build_world(app: Flask, launch_as: Any) -> tuple[Round, Round]:
 
 
 def _group(app: Flask, launch_as: Any, first: int) -> Round:
-    from tests.support.exercise_pages import accept_rules, member
+    from tests.support.exercise_pages import accept_rules, form_group, member
 
     people = [member(app, launch_as, "learner", f"learner-{first + n}") for n in range(MEMBERS)]
     for person in people:
         accept_rules(person)
-    page = people[0].open("/")
-    landed = people[0].follow(people[0].submit(page, "/groups/join", {"group_id": ""}))
-    region = landed.by_id("exercise-round")
-    assert region is not None, landed.text[:2000]
-    group_id = int(region.attrs["data-group"])
-    for person in people[1:]:
-        page = person.open("/")
-        person.follow(person.submit(page, "/groups/join", {"group_id": str(group_id)}))
-    page = people[0].page(f"/groups/{group_id}/")
-    people[0].follow(
-        people[0].submit(
-            page,
-            f"/groups/{group_id}/roles",
-            {"case_bringer": str(people[0].user_id), "moderator": str(people[1].user_id)},
-        )
-    )
+    group_id = form_group(people)
     scope = people[0].launched.launch.scope
     return Round(group_id, people, scope, _exercise_id(app, scope, group_id))
 

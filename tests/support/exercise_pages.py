@@ -374,9 +374,17 @@ def group_of_four(
     people = [member(app, launch_as, "learner", f"learner-{n}") for n in range(4)]
     for person in people:
         accept_rules(person)
+    return instructor, people, form_group(people)
+
+
+def form_group(people: list[Member]) -> int:
+    """The first of ``people`` (who accepted the ground rules) opens a group, the others join,
+    the first brings the case and the second chairs; the group's id."""
     first = people[0].open("/")
     landed = people[0].follow(people[0].submit(first, "/groups/join", {"group_id": ""}))
-    group_id = int(landed.by_id("exercise-round").attrs["data-group"])  # type: ignore[union-attr]
+    region = landed.by_id("exercise-round")
+    assert region is not None, landed.text[:2000]
+    group_id = int(region.attrs["data-group"])
     for person in people[1:]:
         page = person.open("/")
         person.follow(person.submit(page, "/groups/join", {"group_id": str(group_id)}))
@@ -388,7 +396,7 @@ def group_of_four(
             {"case_bringer": str(people[0].user_id), "moderator": str(people[1].user_id)},
         )
     )
-    return instructor, people, group_id
+    return group_id
 
 
 def _group_id(person: Member) -> int:
