@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +26,13 @@ INTERVISION = Path(sys.executable).parent / "intervision"
 
 
 def test_once_runs_every_due_piece_and_reports_it(app: Flask, smtp_server: SmtpServer) -> None:
+    # The command reads the real clock, so the session is due relative to it, not to NOW
+    # (a session two hours after a fixed NOW is in the past once that day's CI runs later).
+    moment = max(NOW, datetime.now(UTC).replace(microsecond=0))
     world = build_world(app, count=2)
-    session_id = new_session(app, world, starts_at=NOW + timedelta(hours=2))
+    session_id = new_session(app, world, starts_at=moment + timedelta(hours=2))
     for person in world.people:
-        book(app, world, session_id, person.id)
+        book(app, world, session_id, person.id, now=moment)
     result = app.test_cli_runner().invoke(worker, ["--once"])
     assert result.exit_code == 0, result.output
     assert "notices: 2 made, 2 emailed" in result.output
