@@ -22,6 +22,8 @@ missing_packages=()
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing_packages+=(postgresql)
 command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing_packages+=(redis-server)
 command -v npm >/dev/null || missing_packages+=(npm)
+# WeasyPrint (trainer kit PDFs) renders text with Pango
+compgen -G '/usr/lib/*/libpango-1.0.so.0' >/dev/null || missing_packages+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v python3 >/dev/null || missing_packages+=(python3)
 python3 -c 'import ensurepip, venv' 2>/dev/null || missing_packages+=(python3-venv)
 
