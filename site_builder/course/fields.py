@@ -142,8 +142,10 @@ class FieldReader:
             return None
         return value
 
-    def integer(self, name: str, low: int, high: int | None = None) -> int | None:
-        path, value, present = self._get(name, True)
+    def integer(
+        self, name: str, low: int, high: int | None = None, required: bool = True
+    ) -> int | None:
+        path, value, present = self._get(name, required)
         if not present:
             return None
         upper = f" to {high}" if high is not None else " or more"

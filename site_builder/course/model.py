@@ -106,6 +106,10 @@ class Module:
     method: str | None = None
     tags: tuple[str, ...] = ()
     activities: tuple[str, ...] = ()
+    self_study_minutes: int | None = None
+    """Time alone with the page: reading, self-checks, reflections (checked in study_time)."""
+    group_session_minutes: int | None = None
+    """Time of the module's group exercise, with colleagues."""
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     """Line of each front matter field, so checks after loading can point at it."""
 

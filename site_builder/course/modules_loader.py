@@ -23,6 +23,8 @@ MODULE_FIELDS = (
     "title",
     "summary",
     "duration_minutes",
+    "self_study_minutes",
+    "group_session_minutes",
     "level",
     "objectives",
     "prerequisites",
@@ -93,6 +95,8 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
         return None
     title, summary = reader.text("title"), reader.text("summary")
     duration = reader.integer("duration_minutes", 5, 600)
+    self_study = reader.integer("self_study_minutes", 5, 600, required=False)
+    group_session = reader.integer("group_session_minutes", 0, 600, required=False)
     level = reader.choice("level", LEVELS)
     objectives = reader.text_list("objectives", minimum=2)
     prerequisites = reader.slug_list("prerequisites")
@@ -112,6 +116,8 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
         title=title,
         summary=summary,
         duration_minutes=duration,
+        self_study_minutes=self_study,
+        group_session_minutes=group_session,
         level=level,
         objectives=objectives,
         prerequisites=prerequisites,
