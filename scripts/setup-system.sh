@@ -63,4 +63,15 @@ if [ "$installed_axe" != "$axe_version" ]; then
     "axe-core@$axe_version" </dev/null
 fi
 [ -s "$axe_js" ] || { log "axe-core was not installed at $axe_js"; exit 1; }
-log "ready: $(/usr/bin/chromium --version 2>/dev/null || echo chromium), axe-core $axe_version"
+
+# scorm-again (MIT): a real SCORM 1.2 / 2004 runtime for tests/e2e/test_scorm_runtime.py.
+# Keep in sync with tests/support/scorm_runtime.py (SCORM_AGAIN_VERSION).
+scorm_again_version="3.4.3"
+installed_scorm_again="$(node -p "require('$axe_prefix/node_modules/scorm-again/package.json').version" 2>/dev/null || true)"
+if [ "$installed_scorm_again" != "$scorm_again_version" ]; then
+  log "fetching scorm-again@$scorm_again_version into $axe_prefix"
+  npm install --prefix "$axe_prefix" --no-audit --no-fund --no-save --loglevel=error \
+    "axe-core@$axe_version" "scorm-again@$scorm_again_version" </dev/null
+fi
+[ -d "$axe_prefix/node_modules/scorm-again/dist" ] || { log "scorm-again was not installed"; exit 1; }
+log "ready: $(/usr/bin/chromium --version 2>/dev/null || echo chromium), axe-core $axe_version, scorm-again $scorm_again_version"
