@@ -131,6 +131,11 @@ class Exercise(Base):
     pseudonym_key: Mapped[str] = mapped_column(String(TOKEN_LENGTH))
     """Per-exercise secret for ``visibility.pseudonyms`` (never shown)."""
     first_learner_access_at: Mapped[datetime | None] = mapped_column(default=None)
+    phase_plan: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, default=None)
+    """Async and hybrid: one entry per phase, ``{"at": ISO UTC}`` or ``{"after_minutes": n}``
+    from the round's start (``domain.exercises.schedule.PhasePlan``); None: not set yet."""
+    phase_plan_zone: Mapped[str | None] = mapped_column(String(SLUG_LENGTH), default=None)
+    """The time zone the instructor gave the plan's date-times in (shown back in it)."""
     created_by: Mapped[int | None] = _person(nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
@@ -374,3 +379,28 @@ class ExerciseConsent(Base):
     user_id: Mapped[int] = _person()
     consent: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ExerciseFollowUp(Base):
+    """The case-bringer's answer, in a later round of the same group, to "what did you try of
+    your action plan?" (``plan_id``: the earlier round's action plan). Kept like reflections:
+    the retention purge leaves it, and it goes into no grade, CSV, mail or log."""
+
+    __tablename__ = "exercise_follow_up"
+    __table_args__ = (
+        _group_fk(),
+        _contribution_fk("plan_id"),
+        UniqueConstraint("plan_id"),
+        Index("ix_exercise_follow_up_group", "group_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tenant_id: Mapped[int] = _tenant()
+    course_id: Mapped[int] = _course()
+    group_id: Mapped[int] = mapped_column(Integer)
+    """The round in which it was asked and answered (its members see it in the opening)."""
+    plan_id: Mapped[int] = mapped_column(Integer)
+    author_id: Mapped[int] = _person()
+    body: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(default=utc_now)
