@@ -132,6 +132,24 @@ class ToolKey(Base):
     retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+class RegistrationInvite(Base):
+    """An admin-issued dynamic registration link: single use, expiring, optionally naming the
+    issuer it is for. Only the SHA-256 of the link's secret is stored, so a copy of the
+    database does not hand out working links."""
+
+    __tablename__ = "registration_invite"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issuer: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column()
+    # Set while a registration with the platform is under way, and kept once it succeeded.
+    used_at: Mapped[datetime | None] = mapped_column(default=None)
+    used_issuer: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
+    used_client_id: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
+
+
 class OidcState(Base):
     """State issued at OIDC login, checked (and deleted) at launch; bound to target_link_uri."""
 
