@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from site_builder.course.content_warnings import course_warnings
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.new_module import NewModuleError, create_module
@@ -26,13 +27,19 @@ CONTENT_DIR = click.option(
 
 @click.command("check")
 @CONTENT_DIR
-def check(content_dir: Path) -> None:
+@click.option("--strict", is_flag=True, help="Fail on warnings (study time, guessable answers).")
+def check(content_dir: Path, strict: bool) -> None:
     """Validate the course content without building the site."""
     try:
         course = load_course(content_dir)
     except CourseValidationError as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(1) from None
+    warnings = course_warnings(course)
+    for warning in warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if strict and warnings:
+        raise click.exceptions.Exit(1)
     activities = len(course.activities)
     click.echo(
         f"{display_path(content_dir)} is valid: {len(course.modules)} modules, "
