@@ -157,8 +157,8 @@ class FieldReader:
             return None
         return value
 
-    def boolean(self, name: str) -> bool | None:
-        path, value, present = self._get(name, True)
+    def boolean(self, name: str, required: bool = True) -> bool | None:
+        path, value, present = self._get(name, required)
         if not present:
             return None
         if not isinstance(value, bool):
