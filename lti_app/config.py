@@ -243,6 +243,8 @@ def settings_from_environment(
         or "Sign-ups for practice sessions and structured peer feedback for intervision.",
         # Dynamic registration fetches URLs given by a visitor: public hosts only, unless set.
         "REGISTRATION_ALLOW_PRIVATE": text("REGISTRATION_ALLOW_PRIVATE") in ("1", "true", "yes"),
+        # Origins (comma-separated) the tool may call on a private network (lti/outbound_policy).
+        "OUTBOUND_ALLOW": text("OUTBOUND_ALLOW"),
         # 256 kB: id_tokens are ~3.5 kB; anything far larger is not a legitimate request.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "TESTING": False,
