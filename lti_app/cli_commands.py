@@ -8,11 +8,22 @@ from urllib.parse import urlsplit
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
+from flask.cli import NoAppException, with_appcontext
 
-from lti_app.config import is_loopback_host
+from lti_app.config import ConfigError, is_loopback_host
 from lti_app.lti import keys
 from lti_app.storage import db, migrate, registrations_repo
+
+
+def create_app_or_explain() -> Flask:
+    """The app for ``intervision`` commands; a wrong setting is one line saying what to fix,
+    not a traceback (Flask's CLI shows a ``NoAppException`` as ``Error: <message>``)."""
+    from lti_app import create_app
+
+    try:
+        return create_app()
+    except ConfigError as error:
+        raise NoAppException(str(error)) from None
 
 
 def apply_migrations(app: Flask | None = None) -> None:

@@ -144,6 +144,45 @@ def validate_timezone(
     return value
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
+def validate_secret_key(key: str | bytes, variable: str = f"{ENV_PREFIX}SECRET_KEY") -> None:
+    """A short key signs sessions and CSRF tokens that can be forged by guessing it."""
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            f"{variable} is {len(key)} characters long; it must be at least "
+            f"{MIN_SECRET_KEY_LENGTH}. Generate one with "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(48))'` (the same on every "
+            "app server), or unset it to have one generated into instance/secret_key."
+        )
+
+
+KEY_ENCRYPTION_VARIABLE = f"{ENV_PREFIX}KEY_ENCRYPTION_KEY"
+
+
+def validate_key_encryption_keys(value: str | None) -> tuple[str, ...]:
+    """The Fernet keys that protect the tool's private keys at rest: the first encrypts, every
+    one decrypts (so the old key stays listed while ``keys rotate-encryption`` runs). The
+    message never repeats a key."""
+    if not value:
+        return ()
+    from cryptography.fernet import Fernet
+
+    keys = tuple(part.strip() for part in str(value).split(",") if part.strip())
+    for number, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError(
+                f"{KEY_ENCRYPTION_VARIABLE}: key number {number} is not a Fernet key "
+                "(44 characters of URL-safe base64); make one with "
+                "`intervision keys new-encryption-key`. Several keys are separated by commas, "
+                "the newest first."
+            ) from None
+    return keys
+
+
 def ensure_instance_dir(instance_path: Path) -> None:
     """Create the instance folder private to the service user (it holds secrets and data)."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -225,6 +264,8 @@ def settings_from_environment(
         # Lets several tools (or test runs) share one Redis without seeing each other's keys.
         "REDIS_KEY_PREFIX": text("REDIS_KEY_PREFIX") or "intervision:",
         "SECRET_KEY": text("SECRET_KEY"),
+        # Fernet key(s), comma-separated, newest first: private keys encrypted at rest.
+        "KEY_ENCRYPTION_KEY": text("KEY_ENCRYPTION_KEY"),
         # Email about sign-ups (reminders, changes); unset: in-tool notices only.
         "SMTP_URL": text("SMTP_URL"),
         "SMTP_FROM": text("SMTP_FROM"),
@@ -245,6 +286,8 @@ def settings_from_environment(
         "REGISTRATION_ALLOW_PRIVATE": text("REGISTRATION_ALLOW_PRIVATE") in ("1", "true", "yes"),
         # Origins (comma-separated) the tool may call on a private network (lti/outbound_policy).
         "OUTBOUND_ALLOW": text("OUTBOUND_ALLOW"),
+        # Off: dynamic registration needs a link from `intervision platform invite`.
+        "OPEN_REGISTRATION": text("OPEN_REGISTRATION") in ("1", "true", "yes"),
         # 256 kB: id_tokens are ~3.5 kB; anything far larger is not a legitimate request.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "TESTING": False,
@@ -260,5 +303,8 @@ def finalise(config: dict[str, Any], instance_path: Path) -> None:
     sender = config.get("SMTP_FROM") or f"intervision@{urlsplit(config['BASE_URL']).hostname}"
     config["SMTP_FROM"] = validate_sender(str(sender))
     config["SIGNUPS_DEFAULT_TIMEZONE"] = validate_timezone(config.get("SIGNUPS_DEFAULT_TIMEZONE"))
-    if not config.get("SECRET_KEY"):
+    config["KEY_ENCRYPTION_KEYS"] = validate_key_encryption_keys(config.get("KEY_ENCRYPTION_KEY"))
+    if config.get("SECRET_KEY"):
+        validate_secret_key(config["SECRET_KEY"])
+    else:
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
