@@ -6,6 +6,7 @@ Errors are messages for people (file, line, what to do), never tracebacks.
 from __future__ import annotations
 
 import logging
+import sys
 from pathlib import Path
 
 import click
@@ -46,6 +47,9 @@ def check(content_dir: Path, strict: bool) -> None:
         f"{len(course.methods)} methods, {activities} activities, "
         f"{format_minutes(course.total_minutes)} of study."
     )
+    if course.drafts:
+        names = ", ".join(display_path(module.path) for module in course.drafts)
+        click.echo(f"Drafts (checked, not published): {names}")
 
 
 @click.command("build")
@@ -64,15 +68,18 @@ def check(content_dir: Path, strict: bool) -> None:
     default=None,
     help="Where to write the site (default: site_dir from the configuration).",
 )
-def build(config_file: Path, site_dir: Path | None) -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+def build(config_file: Path, site_dir: Path | None, quiet: bool) -> None:
     """Build the courseware site strictly: any warning fails the build."""
     from site_builder.mkdocs.site_build import BuildFailed, build_site
 
-    _log_mkdocs_to_terminal()
+    _log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)
     try:
         written = build_site(config_file, site_dir)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
+    if quiet:
+        return
     click.echo(
         f"Built the site into {display_path(written)} (catalogue: "
         f"{display_path(written / 'catalogue.json')})"
@@ -89,10 +96,13 @@ def new_module(title: str, content_dir: Path) -> None:
     except (NewModuleError, OSError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Created {display_path(created.path)} and added '{created.slug}' to course.yml.")
-    click.echo("Fill in the placeholders, then run `intervision check`.")
+    click.echo(
+        "It is a draft (draft: true): `mkdocs serve` previews it, the published build leaves "
+        "it out. Replace the placeholders, then remove the draft line and run `intervision check`."
+    )
 
 
-def _log_mkdocs_to_terminal() -> None:
+def _log_mkdocs_to_terminal(level: int = logging.INFO) -> None:
     """mkdocs logs warnings that fail a strict build; show them, once, without tracebacks."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_intervision", False) for h in logger.handlers):
@@ -102,7 +112,10 @@ def _log_mkdocs_to_terminal() -> None:
         handler.addFilter(lambda record: record.levelno < logging.ERROR)
         handler._intervision = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
+    for existing in logger.handlers:
+        if getattr(existing, "_intervision", False) and isinstance(existing, logging.StreamHandler):
+            existing.setStream(sys.stderr)  # this command's stderr, not the first one's
+    logger.setLevel(level)
     logger.propagate = False
 
 
