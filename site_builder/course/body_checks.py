@@ -52,8 +52,14 @@ def check_body(
     method_slugs: Collection[str],
     activity_ids: Collection[str] | None,
     errors: list[ContentError],
+    draft: bool = False,
 ) -> tuple[str, ...]:
-    """Check one module body; return the activity ids it embeds, in order of appearance."""
+    """Check one module body; return the activity ids it embeds, in order of appearance.
+
+    A draft's blocks must parse and point at things that exist (so the preview renders), but
+    the substance rules (words, self-checks, reflection, group exercise) wait until it is
+    published: a trainer can preview a half-written module.
+    """
     from site_builder.markdown.blocks import (
         ActivityRef,
         BlockSyntaxError,
@@ -63,16 +69,18 @@ def check_body(
         parse_blocks,
     )
 
+    parsed = True
     try:
         blocks = parse_blocks(body, first_line)
     except BlockSyntaxError as exc:
+        parsed = False
         errors.append(
             ContentError(
                 path, exc.line, None, exc.message, "see 'Courseware blocks' in docs/authoring.md"
             )
         )
         blocks = []
-    else:
+    if parsed and not draft:
         self_checks = sum(isinstance(block, SelfCheck) for block in blocks)
         reflections = sum(isinstance(block, Reflection) for block in blocks)
         if self_checks < MIN_SELF_CHECKS:
@@ -121,6 +129,13 @@ def check_body(
                     unknown_method_hint(block.method, method_slugs),
                 )
             )
+    if not draft:
+        _check_substance(path, body, errors)
+    return tuple(embedded)
+
+
+def _check_substance(path: Path, body: str, errors: list[ContentError]) -> None:
+    """What a published module needs beyond valid syntax."""
     words = words_outside_blocks(body)
     if words < MIN_WORDS:
         errors.append(
@@ -144,4 +159,3 @@ def check_body(
                 "add a heading '## Group exercise' with an exercise a group can do",
             )
         )
-    return tuple(embedded)

@@ -101,7 +101,10 @@ def check_links(
     own_anchors = heading_anchors(body)
     for link in link_targets(body, first_line):
         parts = urlsplit(link.target)
-        if parts.scheme or parts.netloc or link.target.startswith("/"):
+        if parts.scheme or parts.netloc:
+            continue
+        if link.target.startswith("/"):
+            errors.append(_absolute(path, source, link, parts.path, parts.fragment))
             continue
         anchor = unquote(parts.fragment)
         if not parts.path:
@@ -121,6 +124,39 @@ def check_links(
             text = _without_front_matter(raw)
             if anchor not in heading_anchors(text):
                 errors.append(_broken(path, link, f"content/{target} has no heading #{anchor}"))
+
+
+def _absolute(
+    path: Path, source: str, link: LinkTarget, target: str, fragment: str
+) -> ContentError:
+    """A site-absolute link works on `mkdocs serve` but not under a sub-path or in the LMS."""
+    relative = relative_form(source, target, fragment)
+    return ContentError(
+        path,
+        link.line,
+        None,
+        f"absolute link '{link.target}': it breaks when the course is published under a "
+        "sub-path or opened inside the LMS",
+        f"write it relative to this file: '{relative}'",
+    )
+
+
+def relative_form(source: str, target: str, fragment: str = "") -> str:
+    """The relative .md path from `source` (docs-relative) to a site-absolute URL path.
+
+    `/methods/x/` and `/methods/x.md` both mean the page `methods/x.md`; `/` is the overview;
+    anything with a file extension (an image) stays that file.
+    """
+    page = unquote(target).strip("/")
+    if not page:
+        page = "index.md"
+    elif not posixpath.splitext(page)[1]:
+        page += ".md"
+    elif page.endswith(".html"):
+        stem = page.removesuffix(".html")
+        page = "index.md" if stem == "index" else stem.removesuffix("/index") + ".md"
+    relative = posixpath.relpath(page, posixpath.dirname(source) or ".")
+    return f"{relative}#{fragment}" if fragment else relative
 
 
 def _without_front_matter(text: str) -> str:

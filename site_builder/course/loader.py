@@ -24,6 +24,7 @@ from site_builder.course.modules_loader import (
     slug_of,
 )
 from site_builder.course.prerequisites import check_prerequisites
+from site_builder.course.scaffold import check_no_placeholders
 
 OVERVIEW_PAGE = "index.md"
 
@@ -48,7 +49,9 @@ def load_activities(content_dir: Path) -> dict[str, Activity]:
     return course_file.activities
 
 
-def load_course(content_dir: Path) -> Course:
+def load_course(content_dir: Path, include_drafts: bool = False) -> Course:
+    """The course as published: draft modules are checked but left out of `modules` (they
+    are in `drafts`); `include_drafts` keeps them in, for the live preview."""
     errors: list[ContentError] = []
     if not content_dir.is_dir():
         raise CourseValidationError(
@@ -68,12 +71,16 @@ def load_course(content_dir: Path) -> Course:
     generated = {OVERVIEW_PAGE, *(method_page(slug) for slug in method_slugs)}
     modules, file_slugs = _load_modules(content_dir, course_file, method_slugs, generated, errors)
     check_prerequisites(modules, file_slugs, errors)
+    if not include_drafts:
+        _check_no_draft_prerequisites(modules, errors)
     _raise_if(errors)
+    listed = tuple(modules[slug] for slug in course_file.module_slugs)
     return Course(
         title=course_file.title,
         language=course_file.language,
         description=course_file.description,
-        modules=tuple(modules[slug] for slug in course_file.module_slugs),
+        modules=tuple(m for m in listed if include_drafts or not m.draft),
+        drafts=tuple(m for m in listed if m.draft),
         methods=methods,
         activities=course_file.activities,
         content_dir=content_dir,
@@ -131,6 +138,7 @@ def _load_modules(
         if split is None:
             continue
         module = read_module(path, split, errors)
+        draft = module is not None and module.draft
         embedded = check_body(
             path,
             split.body,
@@ -138,7 +146,11 @@ def _load_modules(
             method_slugs,
             course_file.activities.keys() if course_file.activities_read else None,
             errors,
+            draft=draft,
         )
+        if module is not None and not draft:
+            check_no_placeholders(path, split.yaml_text, split.yaml_first_line, errors)
+            check_no_placeholders(path, split.body, split.body_first_line, errors)
         check_links(path, split.body, split.body_first_line, content_dir, generated_pages, errors)
         if module is None:
             continue
@@ -165,6 +177,26 @@ def _load_modules(
                 )
             )
     return modules, set(first_file)
+
+
+def _check_no_draft_prerequisites(modules: dict[str, Module], errors: list[ContentError]) -> None:
+    """A published module cannot send learners to a draft: the draft is not in the site."""
+    for module in modules.values():
+        if module.draft:
+            continue
+        for slug in module.prerequisites:
+            required = modules.get(slug)
+            if required is not None and required.draft:
+                errors.append(
+                    ContentError(
+                        module.path,
+                        module.line_of("prerequisites"),
+                        "prerequisites",
+                        f"module {slug!r} is a draft, so it is not published",
+                        f"publish it (remove 'draft: true' from {required.path.name}) or "
+                        "remove it from the prerequisites",
+                    )
+                )
 
 
 def _method_file_slugs(content_dir: Path) -> set[str]:

@@ -110,6 +110,8 @@ class Module:
     """Time alone with the page: reading, self-checks, reflections (checked in study_time)."""
     group_session_minutes: int | None = None
     """Time of the module's group exercise, with colleagues."""
+    draft: bool = False
+    """Work in progress: previewed by `mkdocs serve`, left out of the published build."""
     field_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     """Line of each front matter field, so checks after loading can point at it."""
 
@@ -134,6 +136,8 @@ class Course:
     methods: Mapping[str, Method] = field(default_factory=dict)
     activities: Mapping[str, Activity] = field(default_factory=dict)
     content_dir: Path | None = None
+    drafts: tuple[Module, ...] = ()
+    """Draft modules left out of `modules` (and so of the nav, overview and catalogue)."""
 
     def __post_init__(self) -> None:
         _freeze(self, "methods")

@@ -30,6 +30,7 @@ MODULE_FIELDS = (
     "prerequisites",
     "method",
     "tags",
+    "draft",
 )
 
 
@@ -102,6 +103,7 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
     prerequisites = reader.slug_list("prerequisites")
     method = reader.slug("method", required=False)
     tags = reader.text_list("tags", required=False)
+    draft = reader.boolean("draft", required=False) or False
     if (
         len(errors) > before
         or title is None
@@ -126,6 +128,7 @@ def read_module(path: Path, split: FrontMatterSplit, errors: list[ContentError])
         body_first_line=split.body_first_line,
         method=method,
         tags=tags,
+        draft=draft,
         field_lines={
             str(path[0]): line for path, line in reader.document.lines.items() if len(path) == 1
         },

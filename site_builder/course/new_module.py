@@ -103,6 +103,7 @@ objectives:
   - Name a second thing a learner can do afterwards.
 prerequisites: []
 tags: []
+draft: true  # previewed by `mkdocs serve`, not published; remove this line when ready
 ---
 
 # {title}

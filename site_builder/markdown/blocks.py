@@ -47,6 +47,8 @@ _OPEN = re.compile(r"^:::[ \t]*(?P<kind>\S+)?(?P<args>.*?)[ \t]*$")
 _FENCE = re.compile(r"^[ ]{0,3}(?P<fence>`{3,}|~{3,})")
 _FENCE_STARTS = frozenset(" `~")  # a fence line starts with one of these; skip the regex else
 _ID_ARG = re.compile(r"^id=(?P<id>\S+)$")
+_INDENTS = frozenset(" \t")
+_INDENTED_OPEN = re.compile(r"^[ \t]+:::[ \t]*(?P<kind>[\w-]+)")
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,8 @@ def parse_block_spans(lines: list[str], first_line: int = 1) -> list[BlockSpan]:
             fence = fence_match.group("fence")
             index += 1
             continue
+        if line[:1] in _INDENTS:
+            _refuse_indented_opener(line, first_line + index)
         if line.startswith(":::"):
             end = _find_close(lines, index, first_line)
             block = _parse_block(lines, index, end, first_line)
@@ -101,6 +105,18 @@ def parse_block_spans(lines: list[str], first_line: int = 1) -> list[BlockSpan]:
         index += 1
     _require_unique_ids(spans)
     return spans
+
+
+def _refuse_indented_opener(line: str, line_number: int) -> None:
+    """An indented opener is not a block: without this, the error lands on its closing `:::`."""
+    match = _INDENTED_OPEN.match(line) if ":::" in line else None
+    if match and match.group("kind") in BLOCK_KINDS:
+        kind = match.group("kind")
+        raise BlockSyntaxError(
+            line_number,
+            f"the '::: {kind}' line is indented; a block must start at the left margin: "
+            f"remove the spaces before ':::' (and before its closing ':::')",
+        )
 
 
 def _require_unique_ids(spans: list[BlockSpan]) -> None:

@@ -5,15 +5,18 @@ pages and catalogue, so Zensical (which ignores mkdocs plugins) can run it as a 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from mkdocs.config import base
 from mkdocs.config import config_options as options
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
@@ -25,6 +28,7 @@ from site_builder.export.catalogue import write_catalogue
 from site_builder.markdown.markdown_ext import forget_loaded_content, remember_loaded_content
 from site_builder.markdown.search_shield import hide, restore
 from site_builder.mkdocs.pages import generated_pages
+from site_builder.mkdocs.preview_errors import ERROR_PAGE, error_page_html, error_page_markdown
 from site_builder.mkdocs.sections import course_nav
 
 __all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
@@ -40,27 +44,62 @@ class IntervisionConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs
 
 
 class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyped-call]
+    PROGRESS_EVERY = 250
+    """On large courses, say how far page writing has got every this many pages."""
+
     def __init__(self) -> None:
         self.course: Course | None = None
         self.files: Files | None = None
+        self.serving = False
+        self.failure: CourseValidationError | None = None
+        self.started = 0.0
+        self.pages_written = 0
+        self.pages_total = 0
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         # `mkdocs serve` reuses the plugin across rebuilds: start from nothing every time.
         self.course = None
         self.files = None
+        self.failure = None
+        self.started = time.perf_counter()
+        self.pages_written = 0
         if not self.config.enabled:
             return config
         forget_loaded_content()
         try:
-            self.course = load_course(Path(config.docs_dir))
+            self.course = load_course(Path(config.docs_dir), include_drafts=self.serving)
         except CourseValidationError as exc:
-            raise PluginError(str(exc)) from None
-        remember_loaded_content(Path(config.docs_dir), self.course.methods, self.course.activities)
+            if not self.serving:
+                raise PluginError(str(exc)) from None
+            # Live preview: answer every page with the errors rather than hold the requests.
+            log.error("%s", exc)
+            self.failure = exc
+            return config
+        course = self.course
+        drafts = (
+            f" ({len(course.drafts)} draft{'s' if len(course.drafts) != 1 else ''} "
+            f"{'previewed' if self.serving else 'left out'})"
+        )
+        log.info(
+            "Loaded %d modules%s, %d methods and %d activities in %.1f s",
+            len(course.modules) - (len(course.drafts) if self.serving else 0),
+            drafts if course.drafts else "",
+            len(course.methods),
+            len(course.activities),
+            time.perf_counter() - self.started,
+        )
+        remember_loaded_content(Path(config.docs_dir), course.methods, course.activities)
         if config.nav is None:
-            config.nav = course_nav(self.course)
+            config.nav = course_nav(course)
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        if self.failure is not None:
+            return _error_files(files, config, self.failure)
         if self.course is None:
             return files
         for src_uri, markdown in generated_pages(self.course).items():
@@ -68,8 +107,19 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
                 log.info("Keeping the authored %s instead of generating it", src_uri)
                 continue
             files.append(File.generated(config, src_uri, content=markdown))
+        for draft in self.course.drafts:
+            file = files.get_file_from_path(draft.src_uri)
+            if file is not None:  # mkdocs serves drafts in the preview and never builds them
+                file.inclusion = InclusionLevel.DRAFT
         self.files = files
+        self.pages_total = len(files.documentation_pages(inclusion=_built(self.serving)))
         return files
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        self.pages_written += 1
+        if self.pages_written % self.PROGRESS_EVERY == 0:
+            log.info("Wrote %d of %d pages", self.pages_written, self.pages_total)
+        return output
 
     @event_priority(-100)  # last: other plugins' on_page_content see the full HTML
     def on_page_content(
@@ -87,7 +137,19 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         return context
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.course is None or not self.config.catalogue:
+        if self.failure is not None:
+            (Path(config.site_dir) / "404.html").write_text(
+                error_page_html(self.failure), encoding="utf-8"
+            )
+            return
+        if self.course is None:
+            return
+        log.info(
+            "Wrote %d pages in %.1f s",
+            self.pages_written,
+            time.perf_counter() - self.started,
+        )
+        if not self.config.catalogue:
             return
         files = self.files
 
@@ -99,3 +161,20 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
 
         path = write_catalogue(self.course, Path(config.site_dir), datetime.now(UTC), url_for)
         log.info("Wrote %s", path)
+
+
+def _built(serving: bool) -> Callable[[InclusionLevel], bool]:
+    """Which pages the build writes: the preview also writes drafts."""
+    return InclusionLevel.is_in_serve if serving else InclusionLevel.is_included
+
+
+def _error_files(files: Files, config: MkDocsConfig, failure: CourseValidationError) -> Files:
+    """Every page of the preview becomes the error page: whichever page the author has open
+    shows what to fix (and reloads by itself when the files change)."""
+    markdown = error_page_markdown(failure)
+    kept = Files([file for file in files if not file.is_documentation_page()])
+    for file in files.documentation_pages():
+        kept.append(File.generated(config, file.src_uri, content=markdown))
+    if kept.get_file_from_path(ERROR_PAGE) is None:
+        kept.append(File.generated(config, ERROR_PAGE, content=markdown))
+    return kept
