@@ -306,8 +306,11 @@ def lock_group(
 def read_group(
     session: Session, scope: CourseScope, group_id: int, exercise_id: int | None = None
 ) -> LockedRound:
-    """The same snapshot without a lock (pages)."""
-    row = session.scalar(_group_query(scope, group_id, exercise_id))
+    """The same snapshot without a lock (pages, and re-reads after a write: the row is read
+    afresh, not taken stale from the session after :func:`bump`'s UPDATE)."""
+    row = session.scalar(
+        _group_query(scope, group_id, exercise_id).execution_options(populate_existing=True)
+    )
     if row is None:
         raise GroupNotFound(f"group {group_id} not in {scope} (exercise {exercise_id})")
     return _round(session, scope, row)
@@ -361,6 +364,20 @@ def save_run_state(
         phase_started_at=state.phase_started_at,
         phase_ends_at=ends_at,
         closed_at=state.closed_at,
+    )
+
+
+def save_schedule(
+    session: Session, scope: CourseScope, group_id: int, schedule: Schedule, now: datetime
+) -> None:
+    """New deadlines for a round (a changed plan, an instructor ending a phase now)."""
+    bump(
+        session,
+        scope,
+        group_id,
+        now,
+        opens_at=schedule.opens_at,
+        deadlines=schedule_to_json(schedule),
     )
 
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from lti_app.domain.errors import NotFound
 from lti_app.domain.exercises.adaptation import AdaptedMethod, PhaseChange, adapt, as_shipped
+from lti_app.domain.exercises.schedule import PhasePlan, plan_from_json, plan_to_json
 from lti_app.domain.exercises.settings import (
     Anonymity,
     CaseAccess,
@@ -89,6 +90,9 @@ class ExerciseRecord:
     first_learner_access_at: datetime | None
     created_at: datetime
     pseudonym_key: str = field(repr=False, default="")
+    phase_plan: PhasePlan | None = None
+    """Async and hybrid: when each phase is due (None: not set, two days per phase)."""
+    phase_plan_zone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,6 +267,8 @@ def _exercise_record(row: Exercise) -> ExerciseRecord:
         first_learner_access_at=row.first_learner_access_at,
         created_at=row.created_at,
         pseudonym_key=row.pseudonym_key,
+        phase_plan=plan_from_json(row.phase_plan),
+        phase_plan_zone=row.phase_plan_zone,
     )
 
 
@@ -432,6 +438,24 @@ def save_settings(
         raise ExerciseNotFound(f"exercise {exercise_id} not in {scope}")
     _write_settings(row, settings)
     row.method_version_id = method_version_id
+    row.updated_at = now
+    session.flush()
+    return _exercise_record(row)
+
+
+def save_phase_plan(
+    session: Session,
+    scope: CourseScope,
+    exercise_id: int,
+    plan: PhasePlan,
+    zone: str,
+    now: datetime,
+) -> ExerciseRecord:
+    row = session.scalar(_exercise_query(scope, exercise_id))
+    if row is None:
+        raise ExerciseNotFound(f"exercise {exercise_id} not in {scope}")
+    row.phase_plan = plan_to_json(plan)
+    row.phase_plan_zone = zone
     row.updated_at = now
     session.flush()
     return _exercise_record(row)

@@ -16,9 +16,10 @@ Case text never leaves here except in :func:`page_view` to someone the domain's
 
 One module per concern, so each stays small; callers import this package only (every public
 name is re-exported here): ``settings`` (opening, configuring and adapting), ``ground_rules``,
-``groups``, ``rounds`` (start, advance, the live poll), ``posts``, ``moderation`` (and
-consent), ``views`` (the round page), ``dashboard`` (and its CSV), ``grading`` (completion for
-the LMS), ``retention`` (the worker's purge); ``_common`` holds their private helpers.
+``groups``, ``schedule`` (the exercise's phase plan), ``rounds`` (start, advance, the live
+poll), ``posts``, ``moderation`` (and consent), ``views`` (the round page), ``dashboard`` (and
+its CSV), ``grading`` (completion for the LMS), ``retention`` (the worker's purge); ``_common``
+holds their private helpers.
 """
 
 from __future__ import annotations
@@ -59,6 +60,12 @@ from lti_app.services.exercises.moderation import (
 from lti_app.services.exercises.posts import PostAccepted, PostOutcome, answer, mark, post, rate
 from lti_app.services.exercises.retention import PurgeReport, purge_due
 from lti_app.services.exercises.rounds import PhaseState, advance, phase_state, start
+from lti_app.services.exercises.schedule import (
+    PlanSaved,
+    new_round_schedule,
+    plan_of,
+    set_phase_plan,
+)
 from lti_app.services.exercises.settings import (
     PSEUDONYM_KEY_BYTES,
     ExerciseSaved,
@@ -117,6 +124,7 @@ __all__ = [
     "PSEUDONYM_KEY_BYTES",
     "PageView",
     "PhaseState",
+    "PlanSaved",
     "PostAccepted",
     "PostOutcome",
     "PostView",
@@ -146,16 +154,19 @@ __all__ = [
     "moderation_log",
     "must_accept_ground_rules",
     "my_group",
+    "new_round_schedule",
     "note_access",
     "open_exercise",
     "open_flags",
     "page_view",
     "phase_state",
+    "plan_of",
     "post",
     "purge_due",
     "rate",
     "restore",
     "set_consent",
+    "set_phase_plan",
     "start",
     "withdraw_case",
 ]

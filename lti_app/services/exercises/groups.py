@@ -1,6 +1,7 @@
 """Forming the groups of an exercise: given by the instructor, from a sign-up session or
 stable group, or self-formed by learners; roles (``roles.assign_roles``) and, async or hybrid,
-deadlines (``phases.check_schedule``) are checked before anything is stored."""
+deadlines (``phases.check_schedule``) are checked before anything is stored. Without deadlines
+given, a round takes the exercise's phase plan counted from when it is made."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import BookingStatus, Intent
 from lti_app.domain.signups.problems import Problem
 from lti_app.services.exercises._common import _configured
+from lti_app.services.exercises.schedule import new_round_schedule
 from lti_app.storage import db, exercise_groups_repo, exercises_repo, signups_repo
 from lti_app.storage.exercise_groups_repo import GroupRecord
 from lti_app.storage.exercises_repo import DbSession, ExerciseRecord
@@ -36,7 +38,29 @@ def _schedule_problems(
         return ()
     if schedule is None:
         return (Problem("deadlines", "Give each phase a deadline (asynchronous and hybrid)."),)
-    return check_schedule(method, schedule)
+    problems = check_schedule(method, schedule)
+    late = next((i for i, at in enumerate(schedule.deadlines) if at <= schedule.opens_at), None)
+    if late is not None and late < len(method.phases):
+        return (
+            Problem(
+                "deadlines",
+                f"The deadline of '{method.phases[late].name}' has already passed, so a new "
+                "group could not take part. The instructor moves it on the exercise's "
+                "schedule page.",
+            ),
+        )
+    return problems
+
+
+def _schedule_for(
+    exercise: ExerciseRecord,
+    settings: ExerciseSettings,
+    method: MethodSpec,
+    given: Schedule | None,
+    now: datetime,
+) -> Schedule | None:
+    """The deadlines given, else the exercise's plan counted from now (async and hybrid)."""
+    return given if given is not None else new_round_schedule(exercise, settings, method, now)
 
 
 def _store_group(
@@ -111,6 +135,7 @@ def form_group(
         result = assign_roles(
             method, members, case_bringer, moderator, duties, accept_size=accept_size
         )
+        schedule = _schedule_for(exercise, settings, method, schedule, now)
         problems = (result if isinstance(result, tuple) else ()) + _schedule_problems(
             settings, method, schedule
         )
@@ -222,6 +247,7 @@ def create_self_group(
         method = exercises_repo.get_method_version(
             session, scope, exercise.method_version_id
         ).adapted.spec
+        schedule = _schedule_for(exercise, settings, method, schedule, now)
         problems = _schedule_problems(settings, method, schedule)
         if problems:
             return GroupSaved(None, problems)

@@ -8,15 +8,23 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from lti_app.domain.exercises.outcomes import ALLOWED, Actor, Reason, Refused, Verdict
-from lti_app.domain.exercises.phases import Advanced, live_phase, phase_now, sync_hybrid
+from lti_app.domain.exercises.phases import (
+    Advanced,
+    current_phase,
+    live_phase,
+    phase_now,
+    sync_hybrid,
+)
 from lti_app.domain.exercises.phases import advance as advance_rule
 from lti_app.domain.exercises.phases import start as start_rule
+from lti_app.domain.exercises.schedule import end_phase_now
 from lti_app.domain.exercises.settings import Mode
 from lti_app.domain.scope import CourseScope
 from lti_app.services.exercises._common import _configured
 from lti_app.services.exercises.grading import _enqueue_completion
 from lti_app.services.exercises.retention import _set_purge_date
 from lti_app.storage import db, exercise_groups_repo
+from lti_app.storage.exercise_groups_repo import LockedRound
 from lti_app.storage.exercises_repo import DbSession
 
 
@@ -35,6 +43,8 @@ def _move(
         method = snapshot.method.spec
         assignment = snapshot.group.assignment
         state = snapshot.group.state
+        if settings.mode is Mode.ASYNC and not starting and snapshot.group.schedule is not None:
+            return _end_async_phase(session, scope, snapshot, actor, now, from_index)
         if settings.mode is Mode.HYBRID and snapshot.group.schedule is not None:
             state = sync_hybrid(method, state, snapshot.group.schedule, now)
         if starting:
@@ -54,6 +64,27 @@ def _move(
         if decision.state.closed:
             _on_close(session, scope, group_id, now)
         return ALLOWED
+
+
+def _end_async_phase(
+    session: DbSession,
+    scope: CourseScope,
+    snapshot: LockedRound,
+    actor: Actor,
+    now: datetime,
+    from_index: int | None,
+) -> Verdict:
+    """An instructor's "next phase" in an asynchronous round: the current phase's deadline
+    becomes now (``schedule.end_phase_now``); after the last one the round closes."""
+    assert snapshot.group.schedule is not None
+    method = snapshot.method.spec
+    decision = end_phase_now(method, snapshot.group.schedule, actor, now, from_index)
+    if isinstance(decision, Refused):
+        return decision
+    exercise_groups_repo.save_schedule(session, scope, snapshot.group.id, decision, now)
+    if current_phase(method, decision, now).closed:
+        _on_close(session, scope, snapshot.group.id, now)
+    return ALLOWED
 
 
 def start(

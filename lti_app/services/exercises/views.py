@@ -166,9 +166,12 @@ def page_view(
         member=member,
         may_post=_may_post(round_, viewer),
         may_advance=bool(
-            settings.mode is not Mode.ASYNC
-            and not clock.closed
-            and may_advance(method, round_.assignment, viewer)
+            not clock.closed
+            and (
+                viewer.instructor and clock.index is not None
+                if settings.mode is Mode.ASYNC
+                else may_advance(method, round_.assignment, viewer)
+            )
         ),
         case_status=snapshot.group.case_status,
         case=case_view,

@@ -32,7 +32,7 @@ from lti_app.lti.current import instructor_required
 from lti_app.services import exercises
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
-from lti_app.web.exercises.learner_views import group_schedule, now
+from lti_app.web.exercises.learner_views import now
 from lti_app.web.signups.instructor_views import csv_cell
 
 RISK_LABELS = {
@@ -209,15 +209,8 @@ def group_from_session() -> ResponseReturnValue:
     if not form.validate() or exercise.settings is None:
         flash("Set the exercise up first, then make its group.", REFUSED)
         return redirect(url_for("exercises.dashboard"), code=303)
-    method = exercises.exercise_method(where.scope, where.exercise_id)
-    at = now()
-    phases = len(method.spec.phases) if method is not None else 0
     saved = exercises.group_from_session(
-        where.scope,
-        where.exercise_id,
-        schedule=group_schedule(exercise.settings.mode, phases, at),
-        accept_size=True,
-        now=at,
+        where.scope, where.exercise_id, accept_size=True, now=now()
     )
     if saved.group is None:
         flash(" ".join(p.message for p in saved.problems), REFUSED)

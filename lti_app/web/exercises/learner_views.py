@@ -10,14 +10,14 @@ one 404 page (``web/errors.py``).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.exercises.outcomes import Reason, Refused, Verdict
-from lti_app.domain.exercises.phases import PostType, Schedule
-from lti_app.domain.exercises.settings import GroupSource, Mode
+from lti_app.domain.exercises.phases import PostType
+from lti_app.domain.exercises.settings import GroupSource
 from lti_app.domain.exercises.validation import Draft, Mark
 from lti_app.lti.current import launch_required
 from lti_app.lti.launch import Launch
@@ -27,8 +27,6 @@ from lti_app.web.exercises.context import OK, REFUSED, Here, bp, here, open_laun
 from lti_app.web.exercises.pages import TEXT_KINDS, Given
 from lti_app.web.exercises.round_page import render_round
 
-DAYS_PER_PHASE = 2.0
-"""Asynchronous and hybrid groups: each phase's deadline this many days after the one before."""
 TYPED = frozenset(
     {
         Reason.EMPTY,
@@ -170,17 +168,6 @@ def ground_rules() -> ResponseReturnValue:
     )
 
 
-def group_schedule(mode: Mode, phase_count: int, at: datetime) -> Schedule | None:
-    """A new group's deadlines (asynchronous and hybrid): from now, a few days per phase."""
-    if mode is Mode.LIVE:
-        return None
-    return Schedule(at, schedule_by_days_of(phase_count, at))
-
-
-def schedule_by_days_of(phase_count: int, at: datetime) -> tuple[datetime, ...]:
-    return tuple(at + timedelta(days=DAYS_PER_PHASE * (i + 1)) for i in range(phase_count))
-
-
 @bp.get("/groups")
 @launch_required
 def groups() -> ResponseReturnValue:
@@ -213,15 +200,8 @@ def join() -> ResponseReturnValue:
     at = now()
     group_id = forms.parse_int(form.group_id.data)
     if group_id is None:
-        method = exercises.exercise_method(where.scope, where.exercise_id)
-        phases = len(method.spec.phases) if method is not None else 0
-        saved = exercises.create_self_group(
-            where.scope,
-            where.exercise_id,
-            where.user_id,
-            schedule=group_schedule(exercise.settings.mode, phases, at),
-            now=at,
-        )
+        # Async and hybrid: the service counts the exercise's phase plan from now.
+        saved = exercises.create_self_group(where.scope, where.exercise_id, where.user_id, now=at)
         if saved.group is None:
             flash(" ".join(p.message for p in saved.problems), REFUSED)
             return redirect(url_for("exercises.groups"), code=303)

@@ -129,10 +129,7 @@ def test_a_stable_group_becomes_the_exercise_group(db_app: Flask) -> None:
             now=NOW,
         )
         assert made.group is not None and set(made.group.member_ids) == set(people)
-        no_schedule = exercises.group_from_stable_group(
-            world.course, exercise, case_bringer=people[0], moderator=people[1], now=NOW
-        )
-        assert [p.field for p in no_schedule.problems] == ["deadlines"]
+        assert made.group.schedule == schedule()
 
 
 def test_self_formed_groups_fill_up_to_the_size_range_then_get_roles(db_app: Flask) -> None:
