@@ -5,15 +5,19 @@ Two steps, both safe to run on several machines at once:
 1. :func:`schedule_due` finds who should hear about what (a reminder a day before each
    confirmed booking, a session that changed after they booked, a session that was cancelled)
    (what each person booked is kept as a silent ``booked`` record: a change is a version
-   above it), and a seat for someone recorded waiting (``promoted``: the views record each
-   sign-up that ends on a waitlist at once, :func:`record_waiting`, and a tick records any it
-   finds, so every promotion is told, whatever freed the seat), and makes one notification
-   per (person, session, kind, session version): the dedupe key refuses a second one,
-   however many workers find the same thing at the same moment.
+   above it), and makes one notification per (person, session, kind, session version): the
+   dedupe key refuses a second one, however many workers find the same thing at once.
 2. :func:`deliver_due` claims due notifications one at a time with a lease and emails them
    when the platform shared an address and ``INTERVISION_SMTP_URL`` is set; otherwise the
    in-tool notice is all there is. ``sent_at`` closes the row, so nothing is emailed twice: a
    worker that dies while sending leaves its row to be closed as ``interrupted``, not resent.
+
+A seat given from a waitlist is told in the transaction that gives it: every promoting path of
+``services.signups`` (a sign-up's cancellation, an instructor taking someone off, moving,
+overriding, raising seats of a session or a series) calls :func:`add_in_transaction` with the
+promoted people, so the notice commits or rolls back with the seat, whoever called the service.
+:func:`schedule_due` still records who it sees waiting and tells a seat to anyone recorded
+waiting who has no ``promoted`` notice yet: a net for a promotion written some other way.
 
 The words are made from the session's plan only (title, time, place, method): never another
 participant's name, never case content; the same text is the in-tool notice.
@@ -47,7 +51,7 @@ from lti_app.storage.notifications_repo import (
 
 # What the in-tool notices pages get back: re-exported, so views import this module only.
 from lti_app.storage.notifications_repo import NoticeRecord as NoticeRecord
-from lti_app.storage.signups_repo import SessionRecord
+from lti_app.storage.signups_repo import DbSession, SessionRecord
 
 log = logging.getLogger(__name__)
 
@@ -214,6 +218,24 @@ def schedule_due(
     return report
 
 
+def add_in_transaction(
+    session: DbSession,
+    record: SessionRecord,
+    scope: CourseScope,
+    user_ids: Iterable[int],
+    kind: str,
+    now: datetime,
+) -> int:
+    """Notices of ``kind`` about this session (at ``record``'s version) for these people, in
+    the caller's transaction: they commit with what they tell, or not at all. Made once per
+    person, session, kind and version (the dedupe key); how many were new."""
+    candidates = [Candidate(scope, user_id, record.id, 0) for user_id in user_ids]
+    if not candidates:
+        return 0
+    notices = _notices(lambda _scope, _id: record, candidates, kind, now, silent=kind in SILENT)
+    return notifications_repo.add_notices(session, notices, now)
+
+
 def notify(
     scope: CourseScope,
     *,
@@ -223,48 +245,12 @@ def notify(
     now: datetime,
     app: Flask | None = None,
 ) -> int:
-    """Tell these people about this session now (e.g. ``PROMOTED`` for ``Decision.promoted``
-    after a cancellation); made once per person, session version and kind.
-
-    A ``PROMOTED`` notice made here stops :func:`schedule_due` from making its own for that
-    person and session; promotions themselves are found by :func:`schedule_due` (see
-    :func:`record_waiting`)."""
+    """Tell these people about this session now, in a transaction of its own; made once per
+    person, session version and kind. A ``PROMOTED`` notice stops :func:`schedule_due` from
+    making its own for that person and session."""
     with db.write_transaction(app) as session:
-
-        def lookup(scope: CourseScope, session_id: int) -> SessionRecord:
-            return signups_repo.get_session(session, scope, session_id)
-
-        candidates = [Candidate(scope, user_id, session_id, 0) for user_id in user_ids]
-        notices = _notices(lookup, candidates, kind, now)
-        return notifications_repo.add_notices(session, notices, now)
-
-
-def record_waiting(
-    scope: CourseScope,
-    *,
-    session_id: int,
-    user_ids: Iterable[int],
-    now: datetime,
-    app: Flask | None = None,
-) -> int:
-    """Record, silently, that these people joined this session's waitlist (the views call it
-    right after a sign-up or a move ended on the waitlist).
-
-    This is what makes :func:`schedule_due` see *every* promotion: a seat for someone is told
-    when a ``waiting`` record of theirs exists for the session, whatever freed the seat (a
-    learner leaving, an instructor taking someone off, moving them, changing their role,
-    raising the seats of a session or a series, or anything added later). Without this record
-    a tick had to see them waiting, so a seat that freed up before the next tick went untold.
-    Made once per person, session and version (the dedupe key); a tick that got there first
-    made the same record."""
-    with db.write_transaction(app) as session:
-
-        def lookup(scope: CourseScope, session_id: int) -> SessionRecord:
-            return signups_repo.get_session(session, scope, session_id)
-
-        candidates = [Candidate(scope, user_id, session_id, 0) for user_id in user_ids]
-        notices = _notices(lookup, candidates, WAITING, now, silent=True)
-        return notifications_repo.add_notices(session, notices, now)
+        record = signups_repo.get_session(session, scope, session_id)
+        return add_in_transaction(session, record, scope, user_ids, kind, now)
 
 
 def unread_notices(scope: CourseScope, user_id: int, now: datetime) -> list[NoticeRecord]:

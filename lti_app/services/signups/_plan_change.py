@@ -12,6 +12,7 @@ from lti_app.domain.signups.booking import Booking, Decision, Outcome, SeatRules
 from lti_app.domain.signups.instructor import decide_capacity_change
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.problems import Problem
+from lti_app.services.signups._promotions import tell_promoted
 from lti_app.services.signups.audit_actions import CAPACITY_CHANGE
 from lti_app.storage import signups_repo
 from lti_app.storage.signups_repo import AuditEntry, DbSession, LockedSession, SessionRecord
@@ -39,8 +40,8 @@ def _save_locked_plan(
     detach: bool = False,
 ) -> SessionSaved:
     """Give a locked session a new plan (its version rises), through the capacity rule:
-    raising seats promotes FIFO in this transaction, lowering them keeps everyone seated
-    (logged with how far over capacity it leaves it)."""
+    raising seats promotes FIFO in this transaction (and tells the promoted), lowering them
+    keeps everyone seated (logged with how far over capacity it leaves it)."""
     session_id = target.record.id
     before = target.record.plan
     # Judged on the new plan's times too: a moved deadline decides whether to promote.
@@ -64,6 +65,7 @@ def _save_locked_plan(
             now,
         )
         promoted = applied.promoted
+        tell_promoted(session, scope, saved, promoted, now)
     limits = (before.seats_max, before.case_bringer_places)
     if limits != (plan.seats_max, plan.case_bringer_places):
         signups_repo.record_audit(

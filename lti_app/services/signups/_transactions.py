@@ -1,5 +1,6 @@
-"""Lock, decide, write, log: the one transaction every single-session booking change runs in,
-with one retry on a fresh snapshot after a :class:`BookingConflict`. Private to the package."""
+"""Lock, decide, write, tell, log: the one transaction every single-session booking change runs
+in, with one retry on a fresh snapshot after a :class:`BookingConflict`. Private to the
+package."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision
+from lti_app.services.signups._promotions import tell_promoted
 from lti_app.storage import db, signups_repo
 from lti_app.storage.signups_repo import AuditEntry, BookingConflict, LockedSession
 
@@ -25,8 +27,9 @@ def _decide_locked(
     decide: _Decide,
     audit: _Audit | None = None,
 ) -> Decision:
-    """Lock, decide, write, log, in one transaction; once more on a fresh snapshot after a
-    :class:`BookingConflict` (which only a writer that skipped the lock can cause)."""
+    """Lock, decide, write (with the promoted people's notices), log, in one transaction;
+    once more on a fresh snapshot after a :class:`BookingConflict` (which only a writer that
+    skipped the lock can cause)."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with db.write_transaction() as session:
@@ -35,6 +38,7 @@ def _decide_locked(
                 if not decision.changes:
                     return decision
                 decision = signups_repo.apply_decision(session, scope, target, decision, now)
+                tell_promoted(session, scope, target.record, decision.promoted, now)
                 entry = audit(decision) if audit is not None else None
                 if entry is not None:
                     signups_repo.record_audit(session, scope, entry, now)

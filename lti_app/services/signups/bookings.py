@@ -8,6 +8,7 @@ from datetime import datetime
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision, Intent, Outcome, decide_cancel, decide_signup
 from lti_app.domain.signups.instructor import MoveDecision, decide_move, decide_override
+from lti_app.services.signups._promotions import tell_promoted
 from lti_app.services.signups._transactions import _ATTEMPTS, _decide_locked
 from lti_app.services.signups.audit_actions import INSTRUCTOR_CANCEL, MOVE_IN, MOVE_OUT, OVERRIDE
 from lti_app.storage import db, signups_repo
@@ -122,7 +123,8 @@ def move(
     beyond_capacity: bool = False,
 ) -> MoveDecision:
     """Move a person between two sessions of the sheet: both locked (lower id first), both
-    halves written and logged in one transaction, or nothing when either is refused."""
+    halves written, told (whoever the seat left behind goes to) and logged in one
+    transaction, or nothing when either is refused."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with db.write_transaction() as session:
@@ -145,6 +147,8 @@ def move(
                     return decision
                 left = signups_repo.apply_decision(session, scope, source, decision.source, now)
                 joined = signups_repo.apply_decision(session, scope, target, decision.target, now)
+                tell_promoted(session, scope, source.record, left.promoted, now)
+                tell_promoted(session, scope, target.record, joined.promoted, now)
                 moved = {"from": from_session_id, "to": to_session_id}
                 for action, applied, where in (
                     (MOVE_OUT, left, from_session_id),

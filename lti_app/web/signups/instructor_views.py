@@ -22,7 +22,6 @@ from lti_app.services import signups
 from lti_app.services.signups import SessionRecord, StaleSession
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import Here, bp, display_names, here, zone_arguments
-from lti_app.web.signups.notices_views import note_waiting
 from lti_app.web.signups.pages import (
     ATTENDANCE_LABELS,
     INTENT_LABELS,
@@ -316,7 +315,6 @@ def move(session_id: int) -> ResponseReturnValue:
     if decision.refused:
         flash(decision.source.message or decision.target.message, REFUSED)
         return _to_session(session_id)
-    note_waiting(where, form.to_session.data, decision.target)
     outcome = decision.target.outcome
     where_now = (
         "has a seat there"

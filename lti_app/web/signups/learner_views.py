@@ -18,7 +18,6 @@ from lti_app.lti.launch import Launch
 from lti_app.services import signups
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import bp, here, open_launch_sheet, zone_arguments
-from lti_app.web.signups.notices_views import note_waiting
 from lti_app.web.signups.pages import INTENT_LABELS, render_session, render_sheet
 
 OK = "signup-ok"
@@ -95,7 +94,6 @@ def book(session_id: int) -> ResponseReturnValue:
         intent=intent,
         now=datetime.now(UTC),
     )
-    note_waiting(where, session_id, decision)
     _flash_signup(decision, intent)
     return _back(session_id, forms.request_back())
 

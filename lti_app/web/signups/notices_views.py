@@ -8,20 +8,13 @@ another participant's name or case content, so showing them here shows nothing a
 Every query is scoped by the launch's course and person: a notice of another course or of
 someone else is never listed, and marking it read changes nothing.
 
-Promotions are found in one place, the worker's ``schedule_due``: it tells a seat to every
-confirmed person with a silent ``waiting`` record for the session, whatever freed the seat. So
-no view that promotes (a learner leaving; an instructor taking someone off, moving someone,
-changing a role, raising the seats of a session or a whole series) has to remember to hand its
-``Decision.promoted`` over, and a promotion path added later is told too. What the worker could
-not see on its own is someone who joined the waitlist and got a seat between two of its ticks:
-so the two views where a person can land on a waitlist (a sign-up, an instructor's move) record
-it at once with :func:`note_waiting`. The "you have a place" notice then appears at the next
-tick (a minute by default), is emailed by that tick, and is made once per person and session.
+A promotion's notice is made by the service in the transaction that gives the seat (see
+``services.notifications``), so it is on the promoted person's sheet as soon as the seat is, and
+the worker's next tick emails it, once.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -29,7 +22,6 @@ from typing import Any
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from lti_app.domain.signups.booking import Decision, Outcome
 from lti_app.domain.signups.timezones import ZoneSource
 from lti_app.lti.current import launch_required
 from lti_app.services import notifications
@@ -43,8 +35,6 @@ from lti_app.web.signups.context import (
     time_element,
     zone_arguments,
 )
-
-log = logging.getLogger(__name__)
 
 OK = "signup-ok"
 ON_SHEET = 3  # the sheet lists this many, newest first; the notices page lists them all
@@ -109,23 +99,6 @@ def _notices_context() -> dict[str, Any]:
         "unread_notices": unread_here,
         "notices_on_sheet": ON_SHEET,
     }
-
-
-def note_waiting(where: Here, session_id: int, decision: Decision) -> int:
-    """Record that this decision put its person on the session's waitlist, so that the
-    worker tells them of a seat whenever one frees up (see the module docstring). A failure
-    is logged, not raised: the sign-up is committed already, an error page would say it
-    failed, and the worker still records whoever it finds waiting at its next tick."""
-    booking = decision.booking
-    if decision.outcome is not Outcome.WAITLISTED or booking is None:
-        return 0
-    try:
-        return notifications.record_waiting(
-            where.scope, session_id=session_id, user_ids=[booking.user_id], now=datetime.now(UTC)
-        )
-    except Exception:  # noqa: BLE001 - the sign-up stands; see the docstring
-        log.exception("waitlist record for session %s not made", session_id)
-        return 0
 
 
 @bp.get("/notices/")

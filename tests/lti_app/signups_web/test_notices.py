@@ -1,8 +1,8 @@
 """In-tool notices: a seat freed by someone else's cancellation (or by an instructor taking
 someone off, moving them, changing their role or raising the seats) is a "you have a place"
-notice for the promoted learner only, made by the worker's next tick, at the top of their
-sheet until they mark it read, and emailed once, also when no tick ever saw them waiting (the
-sign-up view recorded it). Nobody else, and no other course, sees it or can mark it read."""
+notice for the promoted learner only, made with the seat (no worker tick needed), at the top
+of their sheet until they mark it read, and emailed once by the worker, also when no tick ever
+saw them waiting. Nobody else, and no other course, sees it or can mark it read."""
 
 from __future__ import annotations
 
@@ -41,12 +41,6 @@ def people(app: Flask, launch_as: LaunchAs) -> list[Person]:
     return found
 
 
-def tick(app: Flask) -> None:
-    """One run of the worker, as ``intervision worker --once`` does."""
-    report = run_due_work(app, datetime.now(UTC))
-    assert report.problems == []
-
-
 def on_sheet(who: Person) -> list[tuple[int, str]]:
     """The notices at the top of this person's sheet: (id, kind), newest first."""
     page = who.page("/")
@@ -67,10 +61,7 @@ def test_a_learners_cancellation_tells_the_promoted_learner_only_until_they_read
     assert [on_sheet(p) for p in people] == [[], [], []]
 
     assert "Your booking is cancelled." in ann.follow(ann.leave(session_id))
-    assert on_sheet(bob) == []  # told by the worker's next tick (no tick saw bob waiting)
-    tick(app)
-
-    ((notice_id, kind),) = on_sheet(bob)
+    ((notice_id, kind),) = on_sheet(bob)  # made with the seat: no tick yet
     assert kind == notifications.PROMOTED
     sheet = bob.page("/")
     section = sheet.split('id="signup-notices"', 1)[1].split("</section>", 1)[0]
@@ -109,7 +100,6 @@ def test_marking_read_needs_the_csrf_token_and_real_ids(
     ann.book(session_id)
     bob.book(session_id)
     ann.leave(session_id)
-    tick(app)
     ((notice_id, _kind),) = on_sheet(bob)
     forged = bob.post("/notices/read", {"notice_id": str(notice_id)}, token=False)
     assert forged.status_code == 400
@@ -126,7 +116,6 @@ def test_another_course_shows_none_and_cannot_mark_them_read(
     ann.book(session_id)
     bob.book(session_id)
     ann.leave(session_id)
-    tick(app)
     ((notice_id, _kind),) = on_sheet(bob)
     elsewhere = person(app, launch_as, "learner", "learner-1", context_id="course-77")
     assert elsewhere.launched.launch.user.id == bob.launched.launch.user.id  # the same person
@@ -150,7 +139,6 @@ def test_every_instructor_change_that_promotes_tells_the_promoted(
     ann.book(one)
     bob.book(one)
     trainer.post(f"/sessions/{one}/remove", {"user_id": user(ann), "reason": "Ill"})
-    tick(app)
     assert [k for _, k in on_sheet(bob)] == [notifications.PROMOTED]
 
     # Moved to another session: the seat they left goes to the waitlist.
@@ -162,7 +150,6 @@ def test_every_instructor_change_that_promotes_tells_the_promoted(
         {"move-user_id": user(cat), "move-to_session": str(there), "move-reason": "Swap"},
     )
     assert moved.status_code == 303
-    tick(app)
     assert [k for _, k in on_sheet(dan)] == [notifications.PROMOTED]
     assert on_sheet(cat) == []
 
@@ -178,7 +165,6 @@ def test_every_instructor_change_that_promotes_tells_the_promoted(
          "override-reason": "Swapped roles"},
     )  # fmt: skip
     assert given.status_code == 303
-    tick(app)
     assert len(on_sheet(bob)) == len(bob_before) + 1
     assert on_sheet(eve) == []
 
@@ -195,7 +181,6 @@ def test_every_instructor_change_that_promotes_tells_the_promoted(
                        apply_to="this", reason="Bigger room"),
     )  # fmt: skip
     assert saved.status_code == 303
-    tick(app)
     assert [k for _, k in on_sheet(eve)] == [notifications.PROMOTED]
     assert on_sheet(cat) == [] and on_sheet(ann) == []
 
@@ -220,7 +205,7 @@ def test_the_worker_emails_a_promotion_once_though_no_tick_saw_them_wait(
     ann.leave(session_id)  # bob is promoted before any worker tick saw him waiting
 
     first = run_due_work(app, datetime.now(UTC))
-    assert first.notices_by_kind[notifications.PROMOTED] == 1 and first.notices_made == 1
+    assert first.notices_made == 0  # the promotion made its notice; the tick only emails it
     assert len(first.delivery.emailed) == 1
     (message,) = smtp_server.inbox.wait_for(1)
     assert message.rcpt_tos == (f"{bob.launched.launch.user.id}@learners.test",)
@@ -233,7 +218,7 @@ def test_the_worker_emails_a_promotion_once_though_no_tick_saw_them_wait(
     assert [k for _, k in on_sheet(bob)] == [notifications.PROMOTED]  # still unread in the tool
 
 
-def test_someone_moved_onto_a_waitlist_is_told_of_a_seat_before_any_tick(
+def test_someone_moved_onto_a_waitlist_is_told_of_a_seat_without_a_tick(
     app: Flask, trainer: Person, people: list[Person]
 ) -> None:
     ann, bob, _ = people
@@ -247,7 +232,6 @@ def test_someone_moved_onto_a_waitlist_is_told_of_a_seat_before_any_tick(
     )  # fmt: skip
     assert "is number 1 on its waitlist" in trainer.follow(moved)
     ann.leave(full)
-    tick(app)
     ((_, kind),) = on_sheet(bob)
     assert kind == notifications.PROMOTED
     assert "You have a place: Full" in bob.page("/notices/")
@@ -257,7 +241,7 @@ def test_someone_moved_onto_a_waitlist_is_told_of_a_seat_before_any_tick(
 def test_raising_the_seats_of_a_whole_series_tells_each_promoted_learner(
     app: Flask, trainer: Person, people: list[Person]
 ) -> None:
-    """No view hands this promotion over: the worker finds it from the waitlist record."""
+    """No view hands this promotion over: the series edit's transaction tells each one."""
     ann, bob, cat = people
     first, second = trainer.create_series(
         starts_at="2027-05-04T10:00", repeat="weekly", count="2", timezone="UTC", seats_max="1"
@@ -275,7 +259,6 @@ def test_raising_the_seats_of_a_whole_series_tells_each_promoted_learner(
                        apply_to="series", reason="Bigger rooms"),
     )  # fmt: skip
     assert "2 people from the waitlist got a seat." in trainer.follow(saved)
-    tick(app)
     assert [k for _, k in on_sheet(bob)] == [notifications.PROMOTED]
     assert [k for _, k in on_sheet(cat)] == [notifications.PROMOTED]
     assert on_sheet(ann) == []
