@@ -1,0 +1,157 @@
+"""The built site, made fit for an LMS package: the same pages, read once, with links that
+work from a zip's folder tree and no search.
+
+The site is built with directory URLs (`../02-roles/`), which a web server answers with
+`index.html` but a file tree, Moodle's file area or a SCORM player does not: each relative
+link to a folder gets `index.html`. Search needs a worker and its index fetched over HTTP, so
+package pages hide it (a small stylesheet) and leave the index out. Everything else is the site
+itself, byte for byte: nothing about a page is rendered twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from types import MappingProxyType
+
+from site_builder.course.model import Course
+
+PACKAGE_ASSETS = "assets/intervision-package"
+PACKAGE_CSS = f"{PACKAGE_ASSETS}/package.css"
+SCORM_BRIDGE = f"{PACKAGE_ASSETS}/scorm-bridge.js"
+_HERE = Path(__file__).parent
+PACKAGE_CSS_TEXT = b"""/* LMS packages: search needs a web server, so package pages leave it out. */
+.md-search, .md-header__button[for="__search"] { display: none !important; }
+"""
+
+LEFT_OUT = ("catalogue.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
+LEFT_OUT_FOLDERS = ("search/", "assets/javascripts/lunr/", "assets/javascripts/workers/")
+"""The tool's contract, crawler files, the error page and the search index: not course pages."""
+LEFT_OUT_SUFFIXES = (".map",)
+
+# Relative href/src values in tags; mkdocs and Material always double-quote attributes.
+_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+class SiteNotBuilt(Exception):
+    """The built site is missing or does not match the course; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class PackagedSite:
+    """Every file of the built site a package carries, by its path in the site."""
+
+    pages: Mapping[str, str]
+    """HTML pages (links rewritten) by site path: 'index.html', 'modules/01-x/index.html'."""
+    files: Mapping[str, bytes]
+    """Everything else: stylesheets, scripts, images, the package's own assets."""
+
+    def page_path(self, src_uri: str) -> str:
+        """The packaged page of a docs page ('modules/01-x.md' -> 'modules/01-x/index.html')."""
+        stem = src_uri.removesuffix(".md")
+        candidates = [f"{stem}.html"] if stem.endswith("index") else []
+        candidates += [f"{stem}/index.html", f"{stem}.html"]
+        for candidate in candidates:
+            if candidate in self.pages:
+                return candidate
+        raise SiteNotBuilt(
+            f"the built site has no page for {src_uri}: build the site again "
+            "(`intervision build`) or let `intervision package` build it"
+        )
+
+    def all_paths(self) -> list[str]:
+        return sorted([*self.pages, *self.files])
+
+    def entries(self, scorm: bool = False, scores: bool = False) -> dict[str, bytes]:
+        """Archive entries under the package root; SCORM pages also load the runtime bridge."""
+        found = dict(self.files)
+        for path, html in self.pages.items():
+            text = with_scorm_bridge(path, html, scores) if scorm else html
+            found[path] = text.encode("utf-8")
+        return found
+
+
+def read_site(site_dir: Path, course: Course) -> PackagedSite:
+    """Read the built site once; fail clearly when it is missing or older than the content."""
+    if not (site_dir / "index.html").is_file():
+        raise SiteNotBuilt(
+            f"{site_dir} holds no built site: run `intervision build` first, or leave out "
+            "--site-dir so `intervision package` builds it"
+        )
+    pages: dict[str, str] = {}
+    files: dict[str, bytes] = {}
+    for path, relative in _site_files(site_dir):
+        if relative.endswith(".html"):
+            pages[relative] = package_page(relative, path.read_text(encoding="utf-8"))
+        else:
+            files[relative] = path.read_bytes()
+    files[PACKAGE_CSS] = PACKAGE_CSS_TEXT
+    files[SCORM_BRIDGE] = (_HERE / "scorm_bridge.js").read_bytes()
+    site = PackagedSite(MappingProxyType(pages), MappingProxyType(files))
+    for module in course.modules:
+        site.page_path(module.src_uri)  # raises when the site lacks a module of the course
+    return site
+
+
+def _site_files(site_dir: Path) -> Iterator[tuple[Path, str]]:
+    for path in sorted(site_dir.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = path.relative_to(site_dir).as_posix()
+        if relative in LEFT_OUT or relative.endswith(LEFT_OUT_SUFFIXES):
+            continue
+        if relative.startswith(LEFT_OUT_FOLDERS):
+            continue
+        yield path, relative
+
+
+def root_prefix(page: str) -> str:
+    """The relative way from a page back to the package root: '../../' for 'a/b/index.html'."""
+    depth = len(PurePosixPath(page).parts) - 1
+    return "../" * depth
+
+
+def package_page(page: str, html: str) -> str:
+    """A site page with folder links made explicit and the package stylesheet linked."""
+    html = _LINK.sub(_explicit_index, html)
+    link = f'<link rel="stylesheet" href="{root_prefix(page)}{PACKAGE_CSS}">'
+    return _insert_before(html, "</head>", link)
+
+
+def with_scorm_bridge(page: str, html: str, scores: bool) -> str:
+    """The page plus the script that reports progress to a SCORM runtime, when there is one."""
+    script = (
+        f'<script src="{root_prefix(page)}{SCORM_BRIDGE}" '
+        f'data-iv-scorm-scores="{"true" if scores else "false"}"></script>'
+    )
+    return _insert_before(html, "</body>", script)
+
+
+def _explicit_index(match: re.Match[str]) -> str:
+    value = match.group(2)
+    if not value or value.startswith(("#", "/")) or _SCHEME.match(value):
+        return match.group(0)
+    path, mark, rest = _split_suffix(value)
+    if path in (".", ".."):
+        path += "/"
+    if not path.endswith("/"):
+        return match.group(0)
+    return f"{match.group(1)}{path}index.html{mark}{rest}{match.group(3)}"
+
+
+def _split_suffix(value: str) -> tuple[str, str, str]:
+    """'../a/#x' -> ('../a/', '#', 'x'): the path and what follows it (query or fragment)."""
+    cut = min((i for i in (value.find("?"), value.find("#")) if i >= 0), default=-1)
+    if cut < 0:
+        return value, "", ""
+    return value[:cut], value[cut], value[cut + 1 :]
+
+
+def _insert_before(html: str, marker: str, snippet: str) -> str:
+    at = html.rfind(marker)
+    if at < 0:
+        return html + snippet
+    return html[:at] + snippet + html[at:]
