@@ -119,4 +119,10 @@ def _log_mkdocs_to_terminal(level: int = logging.INFO) -> None:
     logger.propagate = False
 
 
-COMMANDS: list[click.Command] = [build, check, new_module]
+def _package_command() -> click.Command:
+    from site_builder.export.package_cli import package
+
+    return package
+
+
+COMMANDS: list[click.Command] = [build, check, new_module, _package_command()]
