@@ -135,6 +135,81 @@ def platform_add(
     click.echo(f"Added {issuer} (client {client_id}) with deployment(s) {deployments}.")
 
 
+def _lifetime(_ctx: Any, _param: click.Parameter, value: str) -> timedelta:
+    from lti_app.lti.registration_invites import parse_lifetime
+
+    try:
+        return parse_lifetime(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
+@platform_group.command("invite")
+@click.option(
+    "--issuer",
+    default=None,
+    callback=_https_url,
+    help="Only this platform (its full issuer URL) may register with the link; needed to "
+    "register an issuer the tool already knows under another client id.",
+)
+@click.option(
+    "--expires",
+    "lifetime",
+    default="7d",
+    show_default=True,
+    callback=_lifetime,
+    help="How long the link works: 30m, 12h, 7d (at most 90d).",
+)
+@with_appcontext
+def platform_invite(issuer: str | None, lifetime: timedelta) -> None:
+    """Print a single-use dynamic registration link for an LMS administrator."""
+    from lti_app.lti import registration_invites
+
+    try:
+        issued = registration_invites.issue_invite(
+            current_app._get_current_object(),  # type: ignore[attr-defined]
+            issuer=issuer,
+            lifetime=lifetime,
+            now=datetime.now(UTC),
+        )
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--issuer") from None
+    click.echo(issued.url)
+    scope = f"for {issuer} only" if issuer else "for any platform"
+    click.echo(
+        f"Registers one platform once, {scope}; expires {issued.record.expires_at:%Y-%m-%d %H:%M}"
+        " UTC. Enter it in the LMS as the tool's dynamic registration URL.",
+        err=True,
+    )
+
+
+@platform_group.command("invites")
+@with_appcontext
+def platform_invites() -> None:
+    """List the registration links issued, and what became of them (the links themselves are
+    not stored and cannot be shown again)."""
+    from lti_app.lti import registration_invites
+
+    now = datetime.now(UTC)
+    found = registration_invites.list_invites()
+    if not found:
+        click.echo("No registration links issued. Make one with `intervision platform invite`.")
+    for invite in found:
+        if invite.used_client_id:
+            status = f"used by {invite.used_issuer} (client {invite.used_client_id})"
+        elif invite.used_at:
+            status = "in use (a registration is under way)"
+        elif invite.is_expired(now):
+            status = "expired"
+        else:
+            status = "open"
+        click.echo(
+            f"#{invite.id}\tissued {invite.created_at:%Y-%m-%d %H:%M}\t"
+            f"expires {invite.expires_at:%Y-%m-%d %H:%M}\t"
+            f"for {invite.issuer or 'any platform'}\t{status}"
+        )
+
+
 @platform_group.command("add-deployment")
 @click.option("--issuer", required=True)
 @click.option("--client-id", required=True)

@@ -135,7 +135,8 @@ def _required_url(document: dict[str, Any], name: str, **checks: bool) -> str:
 
 
 def _checked_issuer(issuer: object, configuration_url: str) -> str:
-    """LTI DR 1.0 §3.5.1: the issuer lives on the host that serves the configuration.
+    """LTI DR 1.0 §3.5.1: the issuer lives where the configuration is served (scheme, host
+    and port: an issuer is its full URL).
 
     Anyone may point /lti/register at a document they serve; without this check it could
     claim a real LMS's issuer, and launches signed with its own keys would then name that
@@ -143,20 +144,31 @@ def _checked_issuer(issuer: object, configuration_url: str) -> str:
     """
     if not isinstance(issuer, str) or not issuer:
         raise DynamicRegistrationError("the platform's configuration has no 'issuer'.")
-    issuer_parts, served_from = urlsplit(issuer), urlsplit(configuration_url)
-    issuer_host = (issuer_parts.hostname or "").lower()
+    issuer_parts = urlsplit(issuer)
     if (
         issuer_parts.scheme not in ("https", "http")
-        or not issuer_host
-        or issuer_host != (served_from.hostname or "").lower()
+        or not issuer_parts.hostname
+        or _origin(issuer) != _origin(configuration_url)
         or issuer_parts.query
         or issuer_parts.fragment
     ):
         raise DynamicRegistrationError(
-            f"the platform's issuer {issuer!r} is not a URL on {served_from.hostname}, the host "
-            "that serves its configuration; the LMS must publish its own issuer."
+            f"The platform's issuer {issuer!r} is not a URL on {origin_of(configuration_url)}, "
+            "the scheme, host and port that serve its configuration; the LMS must publish its "
+            "own issuer."
         )
     return issuer
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: another port on the same host may be another owner's server."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return ("", "", None)
+    default = {"https": 443, "http": 80}.get(parts.scheme.lower())
+    return (parts.scheme.lower(), (parts.hostname or "").lower(), port or default)
 
 
 def fetch_platform_configuration(
@@ -289,11 +301,11 @@ def register_with_platform(
     return RegistrationResult(client_id=str(client_id), deployment_ids=deployments)
 
 
-def save_registration(
-    platform: PlatformConfiguration, result: RegistrationResult, app: Flask | None = None
-) -> list[str]:
-    """Store (or extend) the registration; return the deployment ids that are now known."""
-    registration = registrations_repo.PlatformRegistration(
+def platform_registration(
+    platform: PlatformConfiguration, result: RegistrationResult
+) -> registrations_repo.PlatformRegistration:
+    """What the tool stores of a platform that registered (frames allowed from its origin)."""
+    return registrations_repo.PlatformRegistration(
         issuer=platform.issuer,
         client_id=result.client_id,
         auth_login_url=platform.authorization_endpoint,
@@ -303,8 +315,14 @@ def save_registration(
         deployment_ids=result.deployment_ids,
         frame_origins=(platform.origin,),
     )
+
+
+def save_registration(
+    platform: PlatformConfiguration, result: RegistrationResult, app: Flask | None = None
+) -> list[str]:
+    """Store (or extend) the registration; return the deployment ids that are now known."""
     with db.write_transaction(app) as session:
         record = registrations_repo.upsert_registration(
-            session, registration, when_known="add_deployments"
+            session, platform_registration(platform, result), when_known="add_deployments"
         )
     return list(record.deployment_ids)

@@ -7,6 +7,7 @@ page, which Moodle and Canvas open in an iframe: it may be framed by that platfo
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
@@ -14,11 +15,13 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from lti_app.config import is_loopback_host
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
+from lti_app.lti import registration_invites as invites
 from lti_app.lti.canvas_config import canvas_developer_key
 from lti_app.lti.headers import content_security_policy, csp_nonce
 from lti_app.lti.http import outbound_session
 from lti_app.lti.tool_urls import current_tool_urls
 from lti_app.storage import db, lti_state
+from lti_app.storage.invites_repo import InviteRecord
 
 bp = Blueprint("install", __name__, template_folder="templates")
 log = logging.getLogger(__name__)
@@ -89,7 +92,7 @@ def _platform_from_request() -> dynreg.PlatformConfiguration:
     url = source.get("openid_configuration", "").strip()
     if not url:
         raise dynreg.DynamicRegistrationError(
-            "this address is meant to be entered in your LMS as the tool's dynamic registration "
+            "This address is meant to be entered in your LMS as the tool's dynamic registration "
             "URL; the LMS then adds the openid_configuration and registration_token parameters."
         )
     allow_loopback = is_loopback_host(urlsplit(current_app.config["BASE_URL"]).hostname)
@@ -102,20 +105,41 @@ def _platform_from_request() -> dynreg.PlatformConfiguration:
         )
 
 
+def _invite(token: str | None, now: datetime) -> InviteRecord | None:
+    """The link's invite; None on plain /lti/register, which only open registration allows."""
+    if token is not None:
+        return invites.usable_invite(token, now)
+    if current_app.config.get("OPEN_REGISTRATION"):
+        return None
+    raise invites.needs_invite()
+
+
 def _registration_error(error: dynreg.DynamicRegistrationError) -> Response:
-    log.warning("dynamic registration failed: %s", error)
-    return _page(render_template("install/register_error.html", message=str(error)), 400)
+    status = getattr(error, "status", 400)
+    log.warning("dynamic registration refused (%s): %s", status, error)
+    page = render_template(
+        "install/register_error.html",
+        message=str(error),
+        title=getattr(error, "title", None),
+        hint=getattr(error, "hint", None),
+    )
+    return _page(page, status)
 
 
-@bp.get("/lti/register")
-def register_start() -> Response:
+@bp.get("/lti/register", defaults={"token": None})
+@bp.get("/lti/register/<token>")
+def register_start(token: str | None) -> Response:
     try:
+        invite = _invite(token, datetime.now(UTC))
         platform = _platform_from_request()
+        invites.check_may_register(invite, platform)
     except dynreg.DynamicRegistrationError as error:
         return _registration_error(error)
     body = render_template(
         "install/register_confirm.html",
         platform=platform,
+        token=token,
+        invite=invite,
         openid_configuration=request.args["openid_configuration"],
         registration_token=request.args.get("registration_token", ""),
         urls=current_tool_urls(),
@@ -123,10 +147,18 @@ def register_start() -> Response:
     return _page(body, 200, frame_ancestors=platform.origin)
 
 
-@bp.post("/lti/register")
-def register_finish() -> Response:
+@bp.post("/lti/register", defaults={"token": None})
+@bp.post("/lti/register/<token>")
+def register_finish(token: str | None) -> Response:
+    """Check the link, claim it, ask the platform, store; a refused attempt frees the link."""
+    invite = None
     try:
+        now = datetime.now(UTC)
+        invite = _invite(token, now)
         platform = _platform_from_request()
+        invites.check_may_register(invite, platform)
+        if invite is not None:
+            invites.claim(invite, now)
         config = current_app.config
         body = dynreg.tool_registration_request(
             current_tool_urls(),
@@ -134,11 +166,16 @@ def register_finish() -> Response:
             title=config["TOOL_TITLE"],
             description=config["TOOL_DESCRIPTION"],
         )
-        with outbound_session() as http:
-            result = dynreg.register_with_platform(
-                platform, request.form.get("registration_token", ""), body, http
-            )
-        deployment_ids = dynreg.save_registration(platform, result)
+        try:
+            with outbound_session() as http:
+                result = dynreg.register_with_platform(
+                    platform, request.form.get("registration_token", ""), body, http
+                )
+            deployment_ids = invites.save_registration(platform, result, invite)
+        except dynreg.DynamicRegistrationError:
+            if invite is not None:
+                invites.release(invite)
+            raise
     except dynreg.DynamicRegistrationError as error:
         return _registration_error(error)
     log.info("registered platform %s client %s", platform.issuer, result.client_id)

@@ -1,153 +1,36 @@
 """Dynamic registration against a real HTTP platform that applies Moodle's documented checks.
 
-The stand-in platform reproduces ``mod/lti/openid-configuration.php`` and
-``openid-registration.php`` with the validation of ``registration_helper.php``
-(research: lti.md §3.2): single-use bearer token, required fields, domain = target_link_uri host.
+The stand-in platform (``tests/support/moodle_registration.py``) reproduces Moodle's
+``openid-configuration.php`` and ``openid-registration.php`` with the validation of
+``registration_helper.php`` (research: lti.md §3.2). Each test registers through an admin's
+link (``intervision platform invite``), as the tool requires by default.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask, session
 from flask.testing import FlaskClient
 from flask_wtf.csrf import generate_csrf
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
 from lti_app.lti import dynamic_registration as dynreg
+from lti_app.lti import registration_invites
 from lti_app.lti.tool_urls import ToolUrls
 from lti_app.storage import db, registrations_repo
-from tests.support.servers import FAST_POLL
-
-TOOL_BASE = "http://127.0.0.1:5000"
-DOMAIN_REGEX = re.compile(r"(?:https?://)?(?:www\.)?([^/]+)(?:/|$)", re.IGNORECASE)
-
-
-def moodle_domain(url: str) -> str | None:
-    """``lti_get_domain_from_url``: host[:port] without www."""
-    match = DOMAIN_REGEX.search(url or "")
-    return match.group(1) if match else None
-
-
-def moodle_validation_error(payload: Any) -> str | None:
-    """The checks of Moodle's registration_helper::registration_to_config, in its order."""
-    if not isinstance(payload, dict):
-        return "invalid_json"
-    tool = payload.get(dynreg.TOOL_CONFIGURATION) or {}
-    domain = tool.get("domain")
-    if not domain:
-        return "missing_domain"
-    target = tool.get("target_link_uri") or f"https://{domain}"
-    if moodle_domain(domain) != moodle_domain(target):
-        return "domain_targetlinkuri_mismatch"
-    response_types = payload.get("response_types")
-    if not isinstance(response_types, list) or "id_token" not in response_types:
-        return "invalid_response_types"
-    if not isinstance(payload.get("redirect_uris"), list):
-        return "invalid_redirect_uris"
-    if payload.get("token_endpoint_auth_method") != "private_key_jwt":
-        return "invalid_token_endpoint_auth_method"
-    if payload.get("application_type", "web") not in ("", "web"):
-        return "invalid_application_type"
-    for required in ("initiate_login_uri", "client_name", "jwks_uri"):
-        if not payload.get(required):
-            return f"missing_{required}"
-    if not isinstance(payload.get("scope", ""), str):
-        return "invalid_scope"
-    for message in tool.get("messages", []):
-        if message.get("type") == "LtiDeepLinkingRequest" and not message.get("target_link_uri"):
-            return "missing_deep_link_target"
-    return None
-
-
-@dataclass
-class MoodlePlatform:
-    base_url: str = ""
-    tokens: set[str] = field(default_factory=lambda: {"token-1"})
-    used_tokens: set[str] = field(default_factory=set)
-    registrations: list[dict[str, Any]] = field(default_factory=list)
-    next_type_id: int = 7
-
-    @property
-    def openid_configuration_url(self) -> str:
-        return f"{self.base_url}/mod/lti/openid-configuration.php"
-
-    def configuration(self) -> dict[str, Any]:
-        base = self.base_url
-        return {
-            "issuer": base,
-            "token_endpoint": f"{base}/mod/lti/token.php",
-            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
-            "jwks_uri": f"{base}/mod/lti/certs.php",
-            "authorization_endpoint": f"{base}/mod/lti/auth.php",
-            "registration_endpoint": f"{base}/mod/lti/openid-registration.php",
-            "scopes_supported": [
-                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
-                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
-                "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
-                "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly",
-                "openid",
-            ],
-            "response_types_supported": ["id_token"],
-            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
-                "product_family_code": "moodle",
-                "version": "4.5",
-                "messages_supported": [
-                    {"type": "LtiResourceLinkRequest"},
-                    {"type": "LtiDeepLinkingRequest"},
-                ],
-            },
-        }
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        request = Request(environ)
-        if request.path == "/mod/lti/openid-configuration.php":
-            response = Response(json.dumps(self.configuration()), mimetype="application/json")
-        elif request.path == "/mod/lti/openid-registration.php" and request.method == "POST":
-            response = self.register(request)
-        else:
-            response = Response("not found", status=404)
-        return response(environ, start_response)
-
-    def register(self, request: Request) -> Response:
-        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        if token not in self.tokens or token in self.used_tokens:
-            return Response("invalid or used registration token", status=401)
-        self.used_tokens.add(token)
-        payload = request.get_json(silent=True)
-        error = moodle_validation_error(payload)
-        if error:
-            return Response(error, status=400)
-        assert isinstance(payload, dict)
-        self.registrations.append(payload)
-        deployment_id = str(self.next_type_id)
-        self.next_type_id += 1
-        answer = dict(payload)
-        answer["client_id"] = f"moodle-client-{deployment_id}"
-        answer[dynreg.TOOL_CONFIGURATION] = {
-            **payload[dynreg.TOOL_CONFIGURATION],
-            "deployment_id": deployment_id,
-        }
-        return Response(json.dumps(answer), mimetype="application/json")
-
-
-@pytest.fixture
-def moodle() -> Iterator[MoodlePlatform]:
-    platform = MoodlePlatform()
-    server = make_server("127.0.0.1", 0, platform, threaded=True)
-    platform.base_url = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, kwargs=FAST_POLL, daemon=True)
-    thread.start()
-    yield platform
-    server.shutdown()
-    thread.join(timeout=5)
+from tests.support.moodle_registration import (
+    TOOL_BASE,
+    MoodlePlatform,
+    confirm_registration,
+    moodle_validation_error,
+    open_registration_page,
+    serving_moodle,
+)
 
 
 @pytest.fixture
@@ -155,41 +38,36 @@ def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "BASE_URL": TOOL_BASE}
 
 
-def _csrf_token(page: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "the confirmation page has no CSRF token"
-    return match.group(1)
-
-
-def _start(client: FlaskClient, platform: MoodlePlatform, token: str = "token-1") -> str:
-    response = client.get(
-        "/lti/register",
-        query_string={
-            "openid_configuration": platform.openid_configuration_url,
-            "registration_token": token,
-        },
+@pytest.fixture
+def register_path(app: Flask) -> str:
+    """Dynamic registration needs an admin's link by default: each test gets one."""
+    issued = registration_invites.issue_invite(
+        app, issuer=None, lifetime=timedelta(hours=1), now=datetime.now(UTC)
     )
+    return urlsplit(issued.url).path
+
+
+@pytest.fixture
+def moodle() -> Iterator[MoodlePlatform]:
+    with serving_moodle() as platform:
+        yield platform
+
+
+def _start(client: FlaskClient, platform: MoodlePlatform, path: str, token: str = "token-1") -> str:
+    response = open_registration_page(client, platform, path, token)
     assert response.status_code == 200, response.text
     return response.text
 
 
-def _finish(client: FlaskClient, platform: MoodlePlatform, page: str, token: str = "token-1"):  # type: ignore[no-untyped-def]
-    return client.post(
-        "/lti/register",
-        data={
-            "csrf_token": _csrf_token(page),
-            "openid_configuration": platform.openid_configuration_url,
-            "registration_token": token,
-        },
-    )
+_finish = confirm_registration
 
 
 def test_moodle_accepts_the_registration_and_the_tool_stores_it(
-    app: Flask, client: FlaskClient, moodle: MoodlePlatform
+    app: Flask, client: FlaskClient, moodle: MoodlePlatform, register_path: str
 ) -> None:
-    page = _start(client, moodle)
+    page = _start(client, moodle, register_path)
     assert moodle.base_url in page
-    response = _finish(client, moodle, page)
+    response = _finish(client, moodle, page, register_path)
     assert response.status_code == 200, response.text
     assert "org.imsglobal.lti.close" in response.text
     assert f"frame-ancestors {moodle.base_url}" in response.headers["Content-Security-Policy"]
@@ -212,18 +90,25 @@ def test_moodle_accepts_the_registration_and_the_tool_stores_it(
 
 
 def test_a_used_token_is_refused_with_a_clear_page(
-    client: FlaskClient, moodle: MoodlePlatform
+    app: Flask, client: FlaskClient, moodle: MoodlePlatform, register_path: str
 ) -> None:
-    page = _start(client, moodle)
-    assert _finish(client, moodle, page).status_code == 200
-    again = _finish(client, moodle, _start(client, moodle))
+    page = _start(client, moodle, register_path)
+    assert _finish(client, moodle, page, register_path).status_code == 200
+    # The same Moodle again needs a link naming it (its issuer is now known to the tool).
+    named = registration_invites.issue_invite(
+        app, issuer=moodle.base_url, lifetime=timedelta(hours=1), now=datetime.now(UTC)
+    )
+    path = urlsplit(named.url).path
+    again = _finish(client, moodle, _start(client, moodle, path), path)
     assert again.status_code == 400
     assert "refused the registration (HTTP 401)" in again.text
 
 
-def test_registration_post_needs_a_csrf_token(client: FlaskClient, moodle: MoodlePlatform) -> None:
+def test_registration_post_needs_a_csrf_token(
+    client: FlaskClient, moodle: MoodlePlatform, register_path: str
+) -> None:
     response = client.post(
-        "/lti/register",
+        register_path,
         data={"openid_configuration": moodle.openid_configuration_url, "registration_token": "t"},
     )
     assert response.status_code == 400
@@ -231,10 +116,10 @@ def test_registration_post_needs_a_csrf_token(client: FlaskClient, moodle: Moodl
 
 
 def test_the_confirmation_page_may_be_framed_by_the_platform_only(
-    client: FlaskClient, moodle: MoodlePlatform
+    client: FlaskClient, moodle: MoodlePlatform, register_path: str
 ) -> None:
     response = client.get(
-        "/lti/register",
+        register_path,
         query_string={"openid_configuration": moodle.openid_configuration_url},
     )
     policy = response.headers["Content-Security-Policy"]
@@ -253,9 +138,9 @@ def test_the_confirmation_page_may_be_framed_by_the_platform_only(
     ],
 )
 def test_bad_configuration_urls_get_a_400_that_says_why(
-    client: FlaskClient, url: str, expected: str
+    client: FlaskClient, url: str, expected: str, register_path: str
 ) -> None:
-    response = client.get("/lti/register", query_string={"openid_configuration": url})
+    response = client.get(register_path, query_string={"openid_configuration": url})
     assert response.status_code == 400
     assert expected in response.text
 
@@ -310,6 +195,7 @@ def test_a_configuration_claiming_another_hosts_issuer_is_refused(
     moodle: MoodlePlatform,
     claimed_issuer: str,
     monkeypatch: pytest.MonkeyPatch,
+    register_path: str,
 ) -> None:
     """Anyone can point /lti/register at a JSON document they serve. Its issuer must live on
     the host that serves the configuration (LTI DR 1.0 §3.5.1), or a stranger registers a
@@ -318,7 +204,7 @@ def test_a_configuration_claiming_another_hosts_issuer_is_refused(
     genuine = moodle.configuration()
     monkeypatch.setattr(moodle, "configuration", lambda: {**genuine, "issuer": claimed_issuer})
     response = client.get(
-        "/lti/register",
+        register_path,
         query_string={
             "openid_configuration": moodle.openid_configuration_url,
             "registration_token": "t",
@@ -327,7 +213,7 @@ def test_a_configuration_claiming_another_hosts_issuer_is_refused(
     assert response.status_code == 400
     assert "issuer" in response.text
     forced = client.post(
-        "/lti/register",
+        register_path,
         data={
             "csrf_token": _csrf_token_for(app, client),
             "openid_configuration": moodle.openid_configuration_url,
