@@ -135,8 +135,8 @@ def _explicit_index(match: re.Match[str]) -> str:
     if not value or value.startswith(("#", "/")) or _SCHEME.match(value):
         return match.group(0)
     path, mark, rest = _split_suffix(value)
-    if path in (".", ".."):
-        path += "/"
+    if path in (".", "..") or path.endswith(("/.", "/..")):
+        path += "/"  # '../..' is a folder too
     if not path.endswith("/"):
         return match.group(0)
     return f"{match.group(1)}{path}index.html{mark}{rest}{match.group(3)}"
