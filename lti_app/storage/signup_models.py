@@ -64,6 +64,9 @@ class SignupSheet(Base):
     # The instructor's choice: the worker cancels a session still under its minimum size at
     # its deadline (everyone informed), instead of only flagging it (``domain.signups.minimum``).
     cancel_under_minimum: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The group size range last formed or moved with (the groups page's default); None: never.
+    group_size_min: Mapped[int | None] = mapped_column(Integer, default=None)
+    group_size_max: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(default=utc_now)
 
