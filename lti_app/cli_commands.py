@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -10,8 +11,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import NoAppException, with_appcontext
 
-from lti_app.config import ConfigError, is_loopback_host
+from lti_app.config import KEY_ENCRYPTION_VARIABLE, ConfigError, is_loopback_host
 from lti_app.lti import keys
+from lti_app.lti.key_encryption import KeyEncryptionError, is_sealed
 from lti_app.storage import db, migrate, registrations_repo
 
 
@@ -29,7 +31,18 @@ def create_app_or_explain() -> Flask:
 def apply_migrations(app: Flask | None = None) -> None:
     """Every start needs it (``serve``, ``db upgrade``, ``demo``): the schema and a signing key."""
     migrate.upgrade(db.get_engine(app))
-    keys.ensure_signing_key(app)
+    try:
+        keys.ensure_signing_key(app)
+        plain = keys.check_keys_readable(app)
+    except KeyEncryptionError as error:
+        raise click.ClickException(str(error)) from None
+    config = (app or current_app).config
+    if plain and config.get("KEY_ENCRYPTION_KEYS"):
+        click.echo(
+            f"Note: {plain} private key(s) are stored unencrypted although "
+            f"{KEY_ENCRYPTION_VARIABLE} is set; run `intervision keys encrypt`.",
+            err=True,
+        )
 
 
 @click.group("db", help="Database schema commands.")
@@ -271,10 +284,13 @@ def keys_group() -> None:
 @with_appcontext
 def keys_rotate(overlap_hours: int | None, publish_ahead_hours: int) -> None:
     overlap = current_app.config["KEY_OVERLAP_HOURS"] if overlap_hours is None else overlap_hours
-    keys.ensure_signing_key()
-    new_key = keys.rotate_keys(
-        overlap=timedelta(hours=overlap), publish_ahead=timedelta(hours=publish_ahead_hours)
-    )
+    try:
+        keys.ensure_signing_key()
+        new_key = keys.rotate_keys(
+            overlap=timedelta(hours=overlap), publish_ahead=timedelta(hours=publish_ahead_hours)
+        )
+    except KeyEncryptionError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(
         f"New key {new_key.kid} signs from {new_key.signing_from:%Y-%m-%d %H:%M} UTC; "
         f"older keys stay published for {overlap} more hour(s) after that."
@@ -293,4 +309,66 @@ def keys_list() -> None:
         else:
             status = "published, not yet signing"
         retire = f"\tretires {key.retired_at:%Y-%m-%d %H:%M}" if key.retired_at else ""
-        click.echo(f"{key.kid}\t{status}\tsigning from {key.signing_from:%Y-%m-%d %H:%M}{retire}")
+        stored = "encrypted" if is_sealed(key.private_pem) else "not encrypted"
+        click.echo(
+            f"{key.kid}\t{status}\tsigning from {key.signing_from:%Y-%m-%d %H:%M}{retire}\t{stored}"
+        )
+
+
+def _rewrite_keys(action: Callable[[], int], done: str) -> None:
+    try:
+        changed = action()
+    except KeyEncryptionError as error:
+        raise click.ClickException(str(error)) from None
+    keys.forget_signing_key()
+    click.echo(done.format(changed=changed))
+
+
+def _require_encryption_key() -> None:
+    if not current_app.config.get("KEY_ENCRYPTION_KEYS"):
+        raise click.ClickException(
+            f"{KEY_ENCRYPTION_VARIABLE} is not set; make a key with `intervision keys "
+            "new-encryption-key`, set the variable on every app server and the worker, then "
+            "run this again."
+        )
+
+
+@keys_group.command("encrypt")
+@with_appcontext
+def keys_encrypt() -> None:
+    """Encrypt the private keys still stored in plain text (INTERVISION_KEY_ENCRYPTION_KEY)."""
+    _require_encryption_key()
+    _rewrite_keys(
+        keys.encrypt_stored_keys, "Encrypted {changed} key(s); the others were encrypted already."
+    )
+
+
+@keys_group.command("rotate-encryption")
+@with_appcontext
+def keys_rotate_encryption() -> None:
+    """Re-encrypt every private key with the first key of INTERVISION_KEY_ENCRYPTION_KEY
+    (list the new key first and the old one after a comma; drop the old one afterwards)."""
+    _require_encryption_key()
+    _rewrite_keys(
+        lambda: keys.encrypt_stored_keys(rotate=True),
+        "Re-encrypted {changed} key(s) with the first key of "
+        f"{KEY_ENCRYPTION_VARIABLE}; the other keys listed there can now be removed.",
+    )
+
+
+@keys_group.command("decrypt")
+@with_appcontext
+def keys_decrypt() -> None:
+    """Store the private keys in plain text again (before unsetting the encryption key)."""
+    _rewrite_keys(
+        keys.decrypt_stored_keys,
+        f"Decrypted {{changed}} key(s); {KEY_ENCRYPTION_VARIABLE} can now be unset.",
+    )
+
+
+@keys_group.command("new-encryption-key")
+def keys_new_encryption_key() -> None:
+    """Print a new random key for INTERVISION_KEY_ENCRYPTION_KEY (nothing is stored)."""
+    from lti_app.lti.key_encryption import new_encryption_key
+
+    click.echo(new_encryption_key())

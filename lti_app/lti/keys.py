@@ -1,6 +1,7 @@
 """The tool's RSA keys: generation on first use, the public JWKS, and rotation with overlap.
 
-Private keys stay in the database (readable only by the service user) and never leave the
+Private keys stay in the database (readable only by the service user; encrypted there when
+``INTERVISION_KEY_ENCRYPTION_KEY`` is set, see ``key_encryption.py``) and never leave the
 server; the JWKS publishes public parts with ``kid`` = RFC 7638 thumbprint, which is also the kid
 pylti1p3 puts in the headers of the JWTs it signs.
 Rotation (research: security-and-performance.md §2): publish the new key, optionally before it
@@ -9,6 +10,7 @@ signs; keep the old one published for an overlap so platforms' cached key sets s
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import threading
@@ -22,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from flask import Flask, current_app
 from jwcrypto.jwk import JWK
 
+from lti_app.lti import key_encryption
 from lti_app.storage import db, keys_repo
 from lti_app.storage.keys_repo import KeyRecord
 
@@ -94,22 +97,48 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _app(app: Flask | None) -> Flask:
+    return app or current_app._get_current_object()  # type: ignore[attr-defined]
+
+
+def _encryption_keys(app: Flask | None) -> tuple[str, ...]:
+    return tuple(_app(app).config.get("KEY_ENCRYPTION_KEYS") or ())
+
+
+def _readable(key: KeyRecord, app: Flask | None) -> KeyRecord:
+    """The record with its PEM decrypted (what callers outside this module get)."""
+    pem = key_encryption.unseal(key.private_pem, _encryption_keys(app), key.kid)
+    return dataclasses.replace(key, private_pem=pem)
+
+
 def ensure_signing_key(app: Flask | None = None, now: datetime | None = None) -> KeyRecord:
     """Return the key that signs now, generating the first key pair on first use."""
     moment = now or _now()
     with db.write_transaction(app) as session:
         key = keys_repo.signing_key(session, moment)
-        if key is not None:
-            return key
-        material = generate_key_material()
-        return keys_repo.add_key(
-            session,
-            kid=material.kid,
-            private_pem=material.private_pem,
-            public_jwk=material.public_jwk,
-            created_at=moment,
-            signing_from=moment,
-        )
+        if key is None:
+            material = generate_key_material()
+            key = keys_repo.add_key(
+                session,
+                kid=material.kid,
+                private_pem=key_encryption.seal(material.private_pem, _encryption_keys(app)),
+                public_jwk=material.public_jwk,
+                created_at=moment,
+                signing_from=moment,
+            )
+    return _readable(key, app)
+
+
+def check_keys_readable(app: Flask | None = None) -> int:
+    """At start (``serve``, ``db upgrade``, ``demo``): every key still published opens with the
+    configured encryption keys, so a wrong or missing key stops the start, not a launch.
+    Returns how many keys are stored unencrypted."""
+    now = _now()
+    with db.transaction(app) as session:
+        stored = keys_repo.published_keys(session, now)
+    for key in stored:
+        _readable(key, app)
+    return sum(1 for key in stored if not key_encryption.is_sealed(key.private_pem))
 
 
 @dataclass
@@ -128,7 +157,7 @@ def current_signing_key(app: Flask | None = None) -> SigningKey:
         if cache.key is not None and time.monotonic() < cache.fresh_until:
             return cache.key
         moment = _now()
-        key = ensure_signing_key(target, moment)
+        key = ensure_signing_key(target, moment)  # decrypted
         signing = SigningKey(key.kid, key.private_pem, public_pem_of(key.private_pem))
         with db.transaction(target) as session:
             change = keys_repo.next_change_after(session, moment)
@@ -177,16 +206,49 @@ def rotate_keys(
         new_key = keys_repo.add_key(
             session,
             kid=material.kid,
-            private_pem=material.private_pem,
+            private_pem=key_encryption.seal(material.private_pem, _encryption_keys(app)),
             public_jwk=material.public_jwk,
             created_at=moment,
             signing_from=moment + publish_ahead,
         )
         keys_repo.schedule_retirement(session, new_key, moment + publish_ahead + overlap)
     forget_signing_key(app)
-    return new_key
+    return dataclasses.replace(new_key, private_pem=material.private_pem)
 
 
 def list_keys(app: Flask | None = None) -> list[KeyRecord]:
+    """Every key as stored (``key_encryption.is_sealed(key.private_pem)`` tells which are
+    encrypted); nothing is decrypted."""
     with db.transaction(app) as session:
         return keys_repo.list_keys(session)
+
+
+def encrypt_stored_keys(app: Flask | None = None, *, rotate: bool = False) -> int:
+    """Encrypt every key stored in plain text with the first encryption key; with ``rotate``
+    also re-encrypt the encrypted ones with it (after the new key was put first). All or
+    nothing: one transaction. Returns how many keys were rewritten."""
+    keys = _encryption_keys(app)
+    changed = 0
+    with db.write_transaction(app) as session:
+        for key in keys_repo.list_keys(session):
+            sealed = key_encryption.is_sealed(key.private_pem)
+            if sealed and not rotate:
+                key_encryption.unseal(key.private_pem, keys, key.kid)  # still opens?
+                continue
+            stored = key_encryption.reseal(key.private_pem, keys, key.kid)
+            keys_repo.store_private_pem(session, key.id, stored)
+            changed += 1
+    return changed
+
+
+def decrypt_stored_keys(app: Flask | None = None) -> int:
+    """Store every key in plain text again (before turning encryption off)."""
+    keys = _encryption_keys(app)
+    changed = 0
+    with db.write_transaction(app) as session:
+        for key in keys_repo.list_keys(session):
+            if key_encryption.is_sealed(key.private_pem):
+                pem = key_encryption.unseal(key.private_pem, keys, key.kid)
+                keys_repo.store_private_pem(session, key.id, pem)
+                changed += 1
+    return changed

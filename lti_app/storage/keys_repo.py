@@ -105,6 +105,15 @@ def add_key(
     return _record(key)
 
 
+def store_private_pem(session: Session, key_id: int, private_pem: str) -> None:
+    """Replace the stored private key text (encrypted or decrypted, by lti/keys.py)."""
+    key = session.get(ToolKey, key_id)
+    if key is None:
+        raise LookupError(f"no tool key with id {key_id}")
+    key.private_pem = private_pem
+    session.flush()
+
+
 def schedule_retirement(session: Session, keep: KeyRecord, retire_at: datetime) -> list[KeyRecord]:
     """Retire every other unretired key at ``retire_at``; return them."""
     others = session.scalars(
