@@ -9,9 +9,13 @@ from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision, Intent, Outcome, decide_cancel, decide_signup
 from lti_app.domain.signups.instructor import MoveDecision, decide_move, decide_override
 from lti_app.services.signups._promotions import tell_promoted
-from lti_app.services.signups._transactions import _ATTEMPTS, _decide_locked
+from lti_app.services.signups._transactions import (
+    _ATTEMPTS,
+    _decide_locked,
+    booking_transaction,
+)
 from lti_app.services.signups.audit_actions import INSTRUCTOR_CANCEL, MOVE_IN, MOVE_OUT, OVERRIDE
-from lti_app.storage import db, signups_repo
+from lti_app.storage import signups_repo
 from lti_app.storage.signups_repo import AuditEntry, BookingConflict
 
 
@@ -127,7 +131,7 @@ def move(
     transaction, or nothing when either is refused."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
-            with db.write_transaction() as session:
+            with booking_transaction() as session:
                 both = signups_repo.lock_sessions(
                     session, scope, (from_session_id, to_session_id), sheet_id
                 )

@@ -53,7 +53,8 @@ def _minutes(duration: timedelta) -> int:
     return int(duration.total_seconds() // 60)
 
 
-def _session_record(row: SignupSession) -> SessionRecord:
+def _session_record(row: Any) -> SessionRecord:
+    """From a ``SignupSession`` object or a plain row of its table (the same names)."""
     plan = SessionPlan(
         title=row.title,
         method=row.method,

@@ -8,40 +8,64 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_app.domain.scope import CourseScope
-from lti_app.domain.signups.booking import Booking, BookingStatus, Decision, SessionState
-from lti_app.storage.locking import locked
-from lti_app.storage.signup_models import SignupBooking
-from lti_app.storage.signups_repo._common import (
-    _domain_booking,
-    _in_course,
-    _session_query,
-    _session_record,
+from lti_app.domain.signups.booking import (
+    Booking,
+    BookingStatus,
+    Decision,
+    Intent,
+    SessionState,
 )
+from lti_app.storage.locking import locked
+from lti_app.storage.signup_models import SignupBooking, SignupSession
+from lti_app.storage.signups_repo._common import _in_course, _session_record
 from lti_app.storage.signups_repo.groups import group_members
 from lti_app.storage.signups_repo.records import BookingConflict, LockedSession, SessionNotFound
 
+_INTENTS = {intent.value: intent for intent in Intent}
+_STATUSES = {status.value: status for status in BookingStatus}
+_BOOKINGS = cast(Table, SignupBooking.__table__)
+_SESSIONS = cast(Table, SignupSession.__table__)
+
 
 def _read_state(session: Session, scope: CourseScope, session_id: int) -> SessionState:
+    """All the session's bookings in arrival order, read as plain rows (no ORM objects: this
+    runs under the session's lock on every sign-up, and grows with the waitlist)."""
     rows = session.execute(
         select(
-            SignupBooking.id,
-            SignupBooking.user_id,
-            SignupBooking.intent,
-            SignupBooking.status,
-            SignupBooking.arrival,
-            SignupBooking.override_by,
+            _BOOKINGS.c.id,
+            _BOOKINGS.c.user_id,
+            _BOOKINGS.c.intent,
+            _BOOKINGS.c.status,
+            _BOOKINGS.c.arrival,
+            _BOOKINGS.c.override_by,
         )
-        .where(*_in_course(SignupBooking, scope), SignupBooking.session_id == session_id)
-        .order_by(SignupBooking.arrival)
+        .where(
+            _BOOKINGS.c.tenant_id == scope.tenant_id,
+            _BOOKINGS.c.course_id == scope.course_id,
+            _BOOKINGS.c.session_id == session_id,
+        )
+        .order_by(_BOOKINGS.c.arrival)
     )
-    return SessionState(tuple(_domain_booking(row) for row in rows))
+    return SessionState(
+        tuple(
+            Booking(
+                booking_id=booking_id,
+                user_id=user_id,
+                intent=_INTENTS[intent],
+                status=_STATUSES[status],
+                arrival=arrival,
+                override_by=override_by,
+            )
+            for booking_id, user_id, intent, status, arrival, override_by in rows
+        )
+    )
 
 
 def lock_session(
@@ -53,12 +77,29 @@ def lock_session(
     SQLite). :class:`SessionNotFound` when the session is not in this course, or not on
     ``sheet_id`` when given; nothing is locked then.
     """
-    query = locked(session, _session_query(scope, session_id, sheet_id))
-    row = session.scalar(query.execution_options(populate_existing=True))
+    query = select(_SESSIONS).where(
+        _SESSIONS.c.tenant_id == scope.tenant_id,
+        _SESSIONS.c.course_id == scope.course_id,
+        _SESSIONS.c.id == session_id,
+    )
+    if sheet_id is not None:
+        query = query.where(_SESSIONS.c.sheet_id == sheet_id)
+    row = session.execute(locked(session, query)).one_or_none()  # a plain row, read fresh
     if row is None:
         raise SessionNotFound(f"session {session_id} not in {scope} (sheet {sheet_id})")
+    _expire_loaded(session, row.id)
     members = group_members(session, scope, row.group_id) if row.group_id is not None else None
     return LockedSession(_session_record(row), _read_state(session, scope, session_id), members)
+
+
+def _expire_loaded(session: Session, session_id: int) -> None:
+    """An ORM object of this session read before the lock (a series edit lists its sessions
+    first) is reloaded on its next use, so what is written after the lock starts from the
+    locked row, not from what was read before it."""
+    key = SignupSession.__mapper__.identity_key_from_primary_key((session_id,))
+    loaded = session.identity_map.get(key)
+    if loaded is not None:
+        session.expire(loaded)
 
 
 def lock_sessions(
@@ -130,29 +171,34 @@ def _insert_booking(
     now: datetime,
 ) -> Booking:
     cancelled = change.status is BookingStatus.CANCELLED
-    row = SignupBooking(
-        tenant_id=scope.tenant_id,
-        course_id=scope.course_id,
-        session_id=session_id,
-        user_id=change.user_id,
-        intent=change.intent.value,
-        status=change.status.value,
-        arrival=change.arrival,
-        override_by=change.override_by,
-        override_reason=_override_reason(change, decision),
-        created_at=now,
-        updated_at=now,
-        cancelled_at=now if cancelled else None,
-        cancelled_by=decision.by if cancelled else None,
+    statement = (
+        insert(_BOOKINGS)
+        .values(
+            tenant_id=scope.tenant_id,
+            course_id=scope.course_id,
+            session_id=session_id,
+            user_id=change.user_id,
+            intent=change.intent.value,
+            status=change.status.value,
+            arrival=change.arrival,
+            override_by=change.override_by,
+            override_reason=_override_reason(change, decision),
+            created_at=now,
+            updated_at=now,
+            cancelled_at=now if cancelled else None,
+            cancelled_by=decision.by if cancelled else None,
+        )
+        .returning(_BOOKINGS.c.id)
     )
+    connection = session.connection()  # no ORM object: nothing for the session to flush
     try:
-        with session.begin_nested():
-            session.add(row)
+        with connection.begin_nested():
+            booking_id = connection.execute(statement).scalar_one()
     except IntegrityError as error:
         raise BookingConflict(
             f"user {change.user_id} or arrival {change.arrival} already in session {session_id}"
         ) from error
-    return replace(change, booking_id=row.id)
+    return replace(change, booking_id=booking_id)
 
 
 def _update_booking(
