@@ -26,9 +26,12 @@ PACKAGE_CSS_TEXT = b"""/* LMS packages: search needs a web server, so package pa
 .md-search, .md-header__button[for="__search"] { display: none !important; }
 """
 
+SEARCH_FORM = '<form class="md-search__form" name="search">'
+UNNAMED_SEARCH_FORM = '<form class="md-search__form">'
 LEFT_OUT = ("catalogue.json", "sitemap.xml", "sitemap.xml.gz", "404.html")
-LEFT_OUT_FOLDERS = ("search/", "assets/javascripts/lunr/", "assets/javascripts/workers/")
-"""The tool's contract, crawler files, the error page and the search index: not course pages."""
+LEFT_OUT_FOLDERS = ("search/", "assets/javascripts/lunr/")
+"""The tool's contract, crawler files, the error page and the search index: not course pages.
+(Material still starts its search worker, which then idles without an index: it stays.)"""
 LEFT_OUT_SUFFIXES = (".map",)
 
 # Relative href/src values in tags; mkdocs and Material always double-quote attributes.
@@ -115,8 +118,10 @@ def root_prefix(page: str) -> str:
 
 
 def package_page(page: str, html: str) -> str:
-    """A site page with folder links made explicit and the package stylesheet linked."""
+    """A site page with folder links made explicit, search off, the package stylesheet linked."""
     html = _LINK.sub(_explicit_index, html)
+    # Material fetches the search index when a form is named "search"; unnamed, it does not.
+    html = html.replace(SEARCH_FORM, UNNAMED_SEARCH_FORM, 1)
     link = f'<link rel="stylesheet" href="{root_prefix(page)}{PACKAGE_CSS}">'
     return _insert_before(html, "</head>", link)
 

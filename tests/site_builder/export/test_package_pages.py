@@ -7,6 +7,8 @@ import pytest
 from site_builder.export.package_files import (
     PACKAGE_CSS,
     SCORM_BRIDGE,
+    SEARCH_FORM,
+    UNNAMED_SEARCH_FORM,
     package_page,
     root_prefix,
     with_scorm_bridge,
@@ -61,3 +63,10 @@ def test_scorm_pages_load_the_bridge_last(scores: bool) -> None:
     assert tag in html
     assert html.index(tag) > html.index("<p>x</p>")
     assert html.endswith("</script></body></html>")
+
+
+def test_search_is_off_in_package_pages() -> None:
+    """Material fetches the search index for a form named "search"; packages carry none."""
+    html = package_page(PAGE, _page(SEARCH_FORM + "</form>"))
+    assert SEARCH_FORM not in html
+    assert UNNAMED_SEARCH_FORM in html
