@@ -64,13 +64,24 @@ def default_plan(method: MethodSpec, days_per_phase: int = 2) -> PhasePlan:
 
 def check_plan(method: MethodSpec, plan: PhasePlan, now: datetime) -> tuple[Problem, ...]:
     """Every problem with ``plan``, each on ``phases.<index>`` (empty: it may be saved)."""
+    return check_entries(method, plan.entries, now)
+
+
+def check_entries(
+    method: MethodSpec, entries: Sequence[PhaseDue | None], now: datetime
+) -> tuple[Problem, ...]:
+    """:func:`check_plan` of a plan being typed: None is an entry that could not be read (the
+    form says why), so the others are still checked and every problem is shown at once."""
     phases = method.phases
-    if len(plan.entries) != len(phases):
+    if len(entries) != len(phases):
         return (Problem("phases", f"Give each of the {len(phases)} phases a deadline."),)
     problems: list[Problem] = []
     previous: datetime | None = None
-    for index, (phase, entry) in enumerate(zip(phases, plan.entries, strict=True)):
+    for index, (phase, entry) in enumerate(zip(phases, entries, strict=True)):
         field = f"phases.{index}"
+        if entry is None:
+            previous = None
+            continue
         if isinstance(entry, DueAt):
             if entry.at <= now:
                 problems.append(
@@ -91,7 +102,7 @@ def check_plan(method: MethodSpec, plan: PhasePlan, now: datetime) -> tuple[Prob
             )
             previous = None
             continue
-        due = plan.due(index, now)
+        due = entry.at if isinstance(entry, DueAt) else now + entry.after
         if previous is not None and due <= previous:
             before = phases[index - 1].name
             problems.append(

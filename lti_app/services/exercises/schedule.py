@@ -3,13 +3,15 @@ each new round's deadlines, and carried into the rounds not yet past a phase whe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from lti_app.domain.exercises.phases import Schedule
 from lti_app.domain.exercises.schedule import (
+    PhaseDue,
     PhasePlan,
-    check_plan,
+    check_entries,
     default_plan,
     replan,
     resolve,
@@ -50,10 +52,17 @@ def new_round_schedule(
 
 
 def set_phase_plan(
-    scope: CourseScope, exercise_id: int, plan: PhasePlan, zone: str, *, now: datetime
+    scope: CourseScope,
+    exercise_id: int,
+    plan: PhasePlan | Sequence[PhaseDue | None],
+    zone: str,
+    *,
+    now: datetime,
 ) -> PlanSaved:
-    """Save the plan (``schedule.check_plan``) or every problem with nothing saved; rounds
-    already made take it for the phases they are not yet past (``schedule.replan``)."""
+    """Save the plan (``schedule.check_entries``) or every problem with nothing saved; rounds
+    already made take it for the phases they are not yet past (``schedule.replan``). An entry
+    None (the form could not read it) is never saved, but the others are still checked."""
+    entries = plan.entries if isinstance(plan, PhasePlan) else tuple(plan)
     with db.write_transaction() as session:
         exercise = exercises_repo.lock_exercise(session, scope, exercise_id)
         settings = _configured(exercise)
@@ -66,9 +75,11 @@ def set_phase_plan(
         method = exercises_repo.get_method_version(
             session, scope, exercise.method_version_id
         ).adapted.spec
-        problems = check_plan(method, plan, now)
-        if problems:
+        problems = check_entries(method, entries, now)
+        complete = [e for e in entries if e is not None]
+        if problems or len(complete) != len(entries):
             return PlanSaved(None, problems)
+        plan = PhasePlan(tuple(complete))
         saved = exercises_repo.save_phase_plan(session, scope, exercise_id, plan, zone, now)
         moved = 0
         for group in exercise_groups_repo.groups_of(session, scope, exercise_id):

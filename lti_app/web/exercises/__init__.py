@@ -5,7 +5,8 @@ An exercise is one resource link in a course (``context.here``). Learners accept
 rules, join or are given a group, and run the method's phases on the round page
 (``learner_views``, ``moderation_views``: posting, reactions, flags, withdrawal, the live
 "next phase" and its ``phase.json`` poll); instructors set the exercise up, adapt the method
-and follow the process on a dashboard without content (``instructor_views``). Every call goes
+and follow the process on a dashboard without content (``instructor_views``), and give an
+asynchronous or hybrid exercise its phase schedule (``schedule_views``). Every call goes
 through ``services.exercises`` with the launch's course scope and exercise; learner text is
 shown only through the ``learner_markdown`` filter (``web/learner_text.py``).
 """
@@ -21,6 +22,7 @@ from lti_app.web.exercises import (  # routes on bp
     instructor_views,
     learner_views,
     moderation_views,
+    schedule_views,
 )
 from lti_app.web.exercises.context import bp
 from lti_app.web.exercises.limits import apply_posting_limit
@@ -35,6 +37,7 @@ __all__ = [
     "instructor_views",
     "learner_views",
     "moderation_views",
+    "schedule_views",
 ]
 
 

@@ -99,6 +99,9 @@ def settings() -> ResponseReturnValue:
                 where.scope, where.exercise_id, chosen, method, now=now(), by_user=where.user_id
             )
             if saved.exercise is not None:
+                if chosen.mode is not Mode.LIVE and saved.exercise.phase_plan is None:
+                    flash("The settings are saved. Now set when each phase is due.", OK)
+                    return redirect(url_for("exercises.schedule"), code=303)
                 flash("The exercise's settings are saved.", OK)
                 return redirect(url_for("exercises.dashboard"), code=303)
             general = forms.attach_problems(form, saved.problems)

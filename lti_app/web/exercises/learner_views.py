@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.exercises.outcomes import Reason, Refused, Verdict
@@ -259,7 +268,10 @@ def round(group_id: int) -> ResponseReturnValue:  # noqa: A001 (the page's name)
     accepted(where, group_id)
     at = now()
     exercises.note_access(where.scope, where.exercise_id, where.actor, at)
-    return render_round(where, group_id, at)
+    response = make_response(render_round(where, group_id, at))
+    # The phase changes under an open page: never show a stored copy (back button, caches).
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _post(where: Here, group_id: int, draft: Draft, token: str | None) -> exercises.PostOutcome:

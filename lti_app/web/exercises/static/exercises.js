@@ -1,4 +1,5 @@
-/* Exercise pages: follow a live round's phase without a reload.
+/* Exercise pages: follow a round's phase without a reload (live, hybrid and asynchronous: a
+ * deadline passing or an instructor ending a phase moves an open page on too).
  * The round page marks its phase region with data-phase-url (the group's phase.json) and
  * data-phase-key (the phase it shows). Every 2 s the script asks phase.json; when the key
  * differs it fetches the page again, swaps the phase region in place, and announces the new
