@@ -61,6 +61,18 @@ def test_a_whole_asynchronous_round(app: Flask, launch_as: LaunchAs) -> None:
     at_phase(app, group_id, 6)  # redefine the problem: the case-bringer reacts now
     page = bringer.page(url)
     target = hypothesis.attrs["data-post"]
+    # The rating is one fieldset: a radio group 1-5 and a checkbox group of tags, each named.
+    assert len(page.with_attr("data-rating-form")) == 1
+    radios = [e for e in page.with_attr("name", f"rate-{target}-score") if e.tag == "input"]
+    assert [(r.attrs["type"], r.attrs["value"]) for r in radios] == [
+        ("radio", str(n)) for n in range(1, 6)
+    ]
+    assert all(page.with_attr("for", r.attrs["id"]) for r in radios)
+    tags = page.with_attr("name", f"rate-{target}-tags")
+    assert tags and {t.attrs["type"] for t in tags} == {"checkbox"}
+    legends = [e.text for e in page.parser.elements if e.tag == "legend"]
+    assert any("How helpful was this hypothesis" in t for t in legends)
+    assert "What made it helpful (optional)" in legends
     bringer.follow(
         bringer.submit(
             page,
