@@ -221,7 +221,10 @@ def _int_setting(environ: Mapping[str, str], name: str, default: int, minimum: i
     return value
 
 
-DEFAULT_LTI_RATE_LIMIT = "300 per minute"
+# Per client address (a lecture hall behind one NAT fits), and per learner at that address
+# (issuer + login hint): lti/rate_limits.py and docs/admin/production.md say why.
+DEFAULT_LTI_RATE_LIMIT = "3000 per minute"
+DEFAULT_LTI_LEARNER_RATE_LIMIT = "30 per minute"
 
 
 def validate_rate_limit(value: str, variable: str = "LTI_RATE_LIMIT") -> str:
@@ -261,6 +264,10 @@ def settings_from_environment(
         "SITE_DIR": str(Path(site_dir).resolve()) if site_dir else None,
         "REDIS_URL": text("REDIS_URL"),
         "LTI_RATE_LIMIT": validate_rate_limit(text("LTI_RATE_LIMIT") or DEFAULT_LTI_RATE_LIMIT),
+        "LTI_LEARNER_RATE_LIMIT": validate_rate_limit(
+            text("LTI_LEARNER_RATE_LIMIT") or DEFAULT_LTI_LEARNER_RATE_LIMIT,
+            "LTI_LEARNER_RATE_LIMIT",
+        ),
         # Lets several tools (or test runs) share one Redis without seeing each other's keys.
         "REDIS_KEY_PREFIX": text("REDIS_KEY_PREFIX") or "intervision:",
         "SECRET_KEY": text("SECRET_KEY"),
