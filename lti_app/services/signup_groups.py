@@ -45,6 +45,8 @@ class RosterSource:
 class GroupsOverview:
     groups: tuple[GroupRecord, ...]
     sessions: tuple[SessionSummary, ...]
+    # The size range last formed or moved with on this sheet (kept on the sheet); None: never.
+    size_range: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +82,19 @@ def _fetch_failed(detail: str) -> Problem:
 
 
 def groups_overview(scope: CourseScope, *, sheet_id: int) -> GroupsOverview:
-    """The sheet's stable groups and its sessions (to assign groups to)."""
+    """The sheet's stable groups, its sessions (to assign groups to) and the size range."""
     with db.transaction() as session:
         return GroupsOverview(
             signups_repo.sheet_groups(session, scope, sheet_id),
             signups_repo.list_sessions(session, scope, sheet_id),
+            signups_repo.group_range(session, scope, sheet_id),
         )
+
+
+def sheet_groups(scope: CourseScope, *, sheet_id: int) -> tuple[GroupRecord, ...]:
+    """The sheet's stable groups (for the session form's choice and the session page)."""
+    with db.transaction() as session:
+        return signups_repo.sheet_groups(session, scope, sheet_id)
 
 
 def learners_of(roster: nrps.Roster) -> list[RosterPerson]:

@@ -55,7 +55,12 @@ from lti_app.services.signups.rosters import (
 )
 from lti_app.services.signups.rotation import ROLES, rotate_roles
 from lti_app.services.signups.series import SeriesSaved, cancel_series, create_series, edit_series
-from lti_app.services.signups.sessions import cancel_session, create_session, edit_session
+from lti_app.services.signups.sessions import (
+    GroupChoice,
+    cancel_session,
+    create_session,
+    edit_session,
+)
 from lti_app.services.signups.sheets import open_sheet, sheet_sessions
 
 # What views and the worker get back or hand in, and the refusals they may meet: re-exported,
@@ -86,6 +91,7 @@ __all__ = [
     "DueSession",
     "FEED_TOKEN_BYTES",
     "Feed",
+    "GroupChoice",
     "GroupRecord",
     "GroupsSaved",
     "INSTRUCTOR_CANCEL",

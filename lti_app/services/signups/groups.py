@@ -36,7 +36,8 @@ def form_sheet_groups(
     now: datetime,
     seed: int | None = None,
 ) -> GroupsSaved:
-    """Replace the sheet's stable groups with balanced ones formed from ``roster``."""
+    """Replace the sheet's stable groups with balanced ones formed from ``roster``; the size
+    range is kept on the sheet with them (the groups page's default next time)."""
     grouping = form_groups(list(roster), size_min, size_max, seed)
     with db.write_transaction() as session:
         signups_repo.lock_sheet(session, scope, sheet_id)
@@ -45,6 +46,7 @@ def form_sheet_groups(
                 signups_repo.sheet_groups(session, scope, sheet_id), grouping.problems
             )
         named = list(zip(_group_names(len(grouping.groups)), grouping.groups, strict=True))
+        signups_repo.save_group_range(session, scope, sheet_id, size_min, size_max, now)
         return GroupsSaved(signups_repo.save_groups(session, scope, sheet_id, named, now))
 
 
@@ -58,7 +60,8 @@ def move_group_member(
     size_max: int,
     now: datetime,
 ) -> GroupsSaved:
-    """Move one person to another stable group by hand (``groups.move_member`` checks sizes)."""
+    """Move one person to another stable group by hand (``groups.move_member`` checks sizes);
+    the range checked against is kept on the sheet."""
     with db.write_transaction() as session:
         signups_repo.lock_sheet(session, scope, sheet_id)
         current = signups_repo.sheet_groups(session, scope, sheet_id)
@@ -69,4 +72,5 @@ def move_group_member(
         if moved.problems:
             return GroupsSaved(current, moved.problems)
         named = [(g.name, members) for g, members in zip(current, moved.groups, strict=True)]
+        signups_repo.save_group_range(session, scope, sheet_id, size_min, size_max, now)
         return GroupsSaved(signups_repo.save_groups(session, scope, sheet_id, named, now))

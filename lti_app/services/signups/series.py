@@ -66,9 +66,11 @@ def create_series(
     series: SeriesPlan,
     template: SessionPlan,
     now: datetime,
+    group_id: int | None = None,
 ) -> SeriesSaved:
     """A series and all its sessions, or nothing: ``template`` is the first session as typed
-    (its start is the series' first occurrence; deadlines are relative to it)."""
+    (its start is the series' first occurrence; deadlines are relative to it). With
+    ``group_id`` every session is that stable group's (a group meeting weekly)."""
     expansion = expand(series)
     if expansion.problems:
         return SeriesSaved(None, expansion.problems)
@@ -80,8 +82,15 @@ def create_series(
         stored = signups_repo.add_series(session, scope, sheet_id, series, template.duration, now)
         created = tuple(
             signups_repo.add_session(
-                session, scope, sheet_id, plan, now, series_id=stored.id, occurrence_key=key
-            )
+                session,
+                scope,
+                sheet_id,
+                plan,
+                now,
+                series_id=stored.id,
+                occurrence_key=key,
+                group_id=group_id,
+            )  # fmt: skip
             for key, plan in plans
         )
     return SeriesSaved(stored, created=created)

@@ -3,14 +3,22 @@ an instructor."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.plan import SessionPlan, check_plan
 from lti_app.services.signups._plan_change import SessionSaved, _save_locked_plan
 from lti_app.services.signups.audit_actions import SESSION_CANCEL
-from lti_app.storage import db, signups_repo
+from lti_app.storage import db, roster_repo, signups_repo
 from lti_app.storage.signups_repo import AuditEntry, SessionRecord, StaleSession
+
+
+@dataclass(frozen=True, slots=True)
+class GroupChoice:
+    """The stable group an edit gives the session (``group_id`` None: open to everyone)."""
+
+    group_id: int | None
 
 
 def create_session(
@@ -40,9 +48,12 @@ def edit_session(
     editor_id: int,
     now: datetime,
     reason: str = "",
+    group: GroupChoice | None = None,
 ) -> SessionSaved:
     """Save an edited session; raising seats promotes the waitlist in the same transaction,
-    lowering them keeps everyone seated (logged with how far over capacity it leaves it)."""
+    lowering them keeps everyone seated (logged with how far over capacity it leaves it).
+    ``group`` (when given) makes it that stable group's session, or open to all, in the same
+    transaction; a group of another sheet is ``GroupNotFound`` and nothing is saved."""
     problems = check_plan(plan, now)
     if problems:
         return SessionSaved(None, problems)
@@ -50,9 +61,15 @@ def edit_session(
         target = signups_repo.lock_session(session, scope, session_id, sheet_id)
         if target.record.version != expected_version:
             raise StaleSession(f"session {session_id}: form had version {expected_version}")
-        return _save_locked_plan(
+        saved = _save_locked_plan(
             session, scope, target, plan, editor_id, reason, now, expected_version, detach=True
         )
+        if group is None or group.group_id == target.record.group_id:
+            return saved
+        record = roster_repo.assign_session_group(
+            session, scope, sheet_id, session_id, group.group_id, now
+        )
+        return replace(saved, session=record)
 
 
 def cancel_session(

@@ -74,7 +74,13 @@ from lti_app.storage.signups_repo.sessions import (
     list_sessions,
     save_plan,
 )
-from lti_app.storage.signups_repo.sheets import ensure_sheet, get_sheet, lock_sheet
+from lti_app.storage.signups_repo.sheets import (
+    ensure_sheet,
+    get_sheet,
+    group_range,
+    lock_sheet,
+    save_group_range,
+)
 
 __all__ = [
     "AuditEntry",
@@ -115,6 +121,8 @@ __all__ = [
     "lock_session",
     "lock_sessions",
     "lock_sheet",
+    "group_range",
+    "save_group_range",
     "mark_minimum_checked",
     "mark_series_cancelled",
     "person_names",

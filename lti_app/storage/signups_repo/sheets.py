@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -79,3 +79,27 @@ def lock_sheet(session: Session, scope: CourseScope, sheet_id: int) -> SheetReco
     if row is None:
         raise SheetNotFound(f"sheet {sheet_id} not in {scope}")
     return _sheet_record(row)
+
+
+def group_range(session: Session, scope: CourseScope, sheet_id: int) -> tuple[int, int] | None:
+    """The group size range last formed or moved with on this sheet; None: never."""
+    found = session.execute(
+        select(SignupSheet.group_size_min, SignupSheet.group_size_max).where(
+            *_in_course(SignupSheet, scope), SignupSheet.id == sheet_id
+        )
+    ).one_or_none()
+    if found is None or found[0] is None or found[1] is None:
+        return None
+    return int(found[0]), int(found[1])
+
+
+def save_group_range(
+    session: Session, scope: CourseScope, sheet_id: int, size_min: int, size_max: int, now: datetime
+) -> None:
+    """Keep the range groups were just formed or moved with (the groups page's default)."""
+    session.execute(
+        update(SignupSheet)
+        .where(*_in_course(SignupSheet, scope), SignupSheet.id == sheet_id)
+        .values(group_size_min=size_min, group_size_max=size_max, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )

@@ -7,10 +7,10 @@ from __future__ import annotations
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from lti_app.web.signups.forms import OPEN_TO_ALL as OPEN_TO_ALL
 from lti_app.web.signups.forms import Form
 
 MOVE_PREFIX, ASSIGN_PREFIX = "move", "assign"
-OPEN_TO_ALL = ""  # a session that belongs to no group
 
 _SIZE = [InputRequired("Give a number of people."), NumberRange(min=1, max=500)]
 

@@ -106,6 +106,9 @@ def choices(pairs: Iterable[tuple[object, str]]) -> list[SelectChoice]:
     return [SelectChoice(str(value), label) for value, label in pairs]
 
 
+OPEN_TO_ALL = ""  # a session that belongs to no stable group
+
+
 class SessionForm(Form):
     """One session as an instructor plans it; times are wall times in ``timezone``."""
 
@@ -126,6 +129,9 @@ class SessionForm(Form):
     cancel_deadline = DateTimeLocalField(
         "Cancellation deadline", format=WALL_TIME, validators=_OPTIONAL
     )
+    # A stable group's session takes its members only; choices are the sheet's groups, so a
+    # forged id is refused by the form ("Not a valid choice"), never stored.
+    group = SelectField("Group", default=OPEN_TO_ALL)
 
 
 class NewSessionForm(SessionForm):

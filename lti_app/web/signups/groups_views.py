@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.signups.problems import Problem
@@ -29,23 +29,6 @@ from lti_app.web.signups.context import (
     time_element,
 )
 from lti_app.web.signups.instructor_views import OK
-
-RANGE_KEY = "iv_group_ranges"  # session: {sheet id: [min, max]}, the range last formed with
-
-
-def _remembered_range(where: Here) -> tuple[int, int] | None:
-    held = session.get(RANGE_KEY)
-    found = held.get(str(where.sheet.id)) if isinstance(held, dict) else None
-    if isinstance(found, list) and len(found) == 2 and all(isinstance(n, int) for n in found):
-        return found[0], found[1]
-    return None
-
-
-def _remember_range(where: Here, size_min: int, size_max: int) -> None:
-    held = session.get(RANGE_KEY)
-    known = dict(held) if isinstance(held, dict) else {}
-    known[str(where.sheet.id)] = [size_min, size_max]
-    session[RANGE_KEY] = dict(list(known.items())[-10:])
 
 
 def _source(where: Here) -> RosterSource:
@@ -67,7 +50,7 @@ def _render(
     overview: GroupsOverview = signup_groups.groups_overview(where.scope, sheet_id=where.sheet.id)
     names = display_names(where, [uid for g in overview.groups for uid in g.members])
     viewer = current_viewer_zone(where.sheet)
-    remembered = _remembered_range(where)
+    remembered = overview.size_range
     sizes = [len(g.members) for g in overview.groups if g.members]
     default_range = remembered or ((min(sizes), max(sizes)) if sizes else (4, 6))
 
@@ -153,7 +136,6 @@ def form_groups() -> ResponseReturnValue:
     )
     if result.problems or result.saved is None:
         return _render(where, form_groups=form, problems=_sorted(result.problems, form), status=400)
-    _remember_range(where, size_min, size_max)
     count = len(result.saved.groups)
     flash(f"{result.learners} learners are now in {count} groups of {size_min}–{size_max}.", OK)
     return redirect(url_for("signups.groups"), code=303)
@@ -182,7 +164,6 @@ def move_member() -> ResponseReturnValue:
         problems = tuple(Problem(aliases.get(p.field, p.field), p.message) for p in saved.problems)
         forms.attach_problems(form, problems)
         return _render(where, move=form, status=400)
-    _remember_range(where, size_min, size_max)
     name = display_names(where, [form.user_id.data])[form.user_id.data]
     group = next((g.name for g in saved.groups if form.user_id.data in g.members), "")
     flash(f"{name} is now in {group}.", OK)

@@ -18,7 +18,7 @@ from lti_app.domain.signups.booking import BookingStatus, Intent, Outcome, waitl
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import EditScope
 from lti_app.lti.current import instructor_required
-from lti_app.services import signups
+from lti_app.services import signup_groups, signups
 from lti_app.services.signups import SessionRecord, StaleSession
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import Here, bp, display_names, here, zone_arguments
@@ -44,10 +44,20 @@ REFUSED = "signup-refused"
 CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _prepare(form: forms.SessionForm, sheet_zone: str) -> None:
+def _prepare(form: forms.SessionForm, where: Here) -> None:
     names = method_names()
     form.method.choices = forms.choices([("", "No particular method"), *names.items()])
-    form.timezone.choices = forms.zone_choices(sheet_zone, form.timezone.data or "")
+    form.timezone.choices = forms.zone_choices(where.sheet.timezone, form.timezone.data or "")
+    groups = signup_groups.sheet_groups(where.scope, sheet_id=where.sheet.id)
+    form.group.choices = forms.choices(
+        [(forms.OPEN_TO_ALL, "Open to everyone on the sheet")] + [(g.id, g.name) for g in groups]
+    )
+
+
+def _group_id(form: forms.SessionForm) -> int | None:
+    """The chosen stable group (the form checked it is one of the sheet's), or None."""
+    raw = form.group.data or forms.OPEN_TO_ALL
+    return None if raw == forms.OPEN_TO_ALL else int(raw)
 
 
 def _render_form(
@@ -100,7 +110,7 @@ def new_session() -> ResponseReturnValue:
     form = forms.NewSessionForm()
     if request.method == "GET":
         form.timezone.data = where.sheet.timezone
-    _prepare(form, where.sheet.timezone)
+    _prepare(form, where)
     if request.method == "GET":
         return _render_form(where, form)
     if not form.validate():
@@ -111,15 +121,19 @@ def new_session() -> ResponseReturnValue:
     if plan is None or problems:
         return _render_form(where, form, problems=problems, status=400)
     now = datetime.now(UTC)
+    group_id = _group_id(form)
     if series is None:
-        saved = signups.create_session(where.scope, sheet_id=where.sheet.id, plan=plan, now=now)
+        saved = signups.create_session(
+            where.scope, sheet_id=where.sheet.id, plan=plan, now=now, group_id=group_id
+        )
         if saved.problems:
             return _render_form(where, form, problems=list(saved.problems), status=400)
         flash(f"Session “{plan.title}” created.", OK)
     else:
         made = signups.create_series(
-            where.scope, sheet_id=where.sheet.id, series=series, template=plan, now=now
-        )
+            where.scope, sheet_id=where.sheet.id, series=series, template=plan, now=now,
+            group_id=group_id,
+        )  # fmt: skip
         if made.problems:
             return _render_form(where, form, problems=list(made.problems), status=400)
         flash(f"Series “{plan.title}” created with {len(made.created)} sessions.", OK)
@@ -134,7 +148,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
     form = forms.EditSessionForm()
     if request.method == "GET":
         fill_form(form, record)
-    _prepare(form, where.sheet.timezone)
+    _prepare(form, where)
     if record.cancelled:
         flash("This session is cancelled; it can no longer be changed.", REFUSED)
         return _to_session(session_id)
@@ -161,6 +175,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
             editor_id=where.user_id,
             now=now,
             reason=form.reason.data or "",
+            group=signups.GroupChoice(_group_id(form)),
         )
         if saved.problems:
             return _render_form(
@@ -190,6 +205,11 @@ def edit_session(session_id: int) -> ResponseReturnValue:
     )
     if result.problems:
         return _render_form(where, form, record=record, problems=list(result.problems), status=400)
+    if _group_id(form) != record.group_id:  # the group is this session's, not the series'
+        signup_groups.assign_group(
+            where.scope, sheet_id=where.sheet.id, session_id=session_id,
+            group_id=_group_id(form), now=now,
+        )  # fmt: skip
     flash(
         f"Series saved: {len(result.moved)} sessions moved, {len(result.updated)} changed at "
         f"{'its' if len(result.updated) == 1 else 'their'} own time, {len(result.created)} "

@@ -26,7 +26,7 @@ from lti_app.domain.signups.booking import (
     window_refusal,
 )
 from lti_app.domain.signups.timezones import ZoneSource
-from lti_app.services import signups
+from lti_app.services import signup_groups, signups
 from lti_app.services.signups import AuditRecord, BookingRecord, SessionRecord, SessionSummary
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import (
@@ -220,6 +220,14 @@ def _log_lines(
     return lines
 
 
+def _group_name(where: Here, group_id: int | None) -> str | None:
+    """The name of the stable group whose session this is; None when open to all."""
+    if group_id is None:
+        return None
+    groups = signup_groups.sheet_groups(where.scope, sheet_id=where.sheet.id)
+    return next((g.name for g in groups if g.id == group_id), None)
+
+
 def render_session(
     where: Here, session_id: int, given: SessionForms | None = None, status: int = 200
 ) -> ResponseReturnValue:
@@ -263,6 +271,7 @@ def render_session(
         "cancelled_people": [p for p in people if p.booking.status is BookingStatus.CANCELLED],
         "log": _log_lines(where, log, names),
         "show_names": instructor or seated_here,
+        "group_name": _group_name(where, record.group_id),
     }
     if instructor:
         given = given or SessionForms()

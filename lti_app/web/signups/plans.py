@@ -15,7 +15,13 @@ from lti_app.domain.signups.recurrence import RRULE_EXAMPLE, Repeat, SeriesPlan
 from lti_app.domain.signups.timezones import local_to_utc, unknown_zone_problem, utc_to_local, zone
 from lti_app.services.signups import SeriesRecord, SessionRecord
 from lti_app.storage import db, signups_repo
-from lti_app.web.signups.forms import RRULE_CHOICE, EditSessionForm, NewSessionForm, SessionForm
+from lti_app.web.signups.forms import (
+    OPEN_TO_ALL,
+    RRULE_CHOICE,
+    EditSessionForm,
+    NewSessionForm,
+    SessionForm,
+)
 
 INSTANT_FIELDS = ("starts_at", "signup_opens_at", "signup_closes_at", "cancel_deadline")
 
@@ -123,6 +129,7 @@ def fill_form(form: SessionForm, record: SessionRecord) -> None:
     form.signup_opens_at.data = wall(plan.signup_opens_at)
     form.signup_closes_at.data = wall(plan.signup_closes_at)
     form.cancel_deadline.data = wall(plan.cancel_deadline)
+    form.group.data = str(record.group_id) if record.group_id is not None else OPEN_TO_ALL
     if isinstance(form, EditSessionForm):
         form.version.data = str(record.version)
 

@@ -23,7 +23,7 @@ from tests.support.launches import TOOL, LaunchAs
 from tests.support.page_structure import check
 from tests.support.platforms import KeySetServer, Platform
 from tests.support.servers import FailFirst, LoopbackServer
-from tests.support.signup_people import Person, person
+from tests.support.signup_people import Person, person, session_fields
 
 NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 MEMBER = re.compile(r'data-member="(\d+)">([^<]*)<')
@@ -211,6 +211,72 @@ def test_a_session_is_given_to_a_group_and_shown_on_the_groups_page(trainer: Per
         "assign-session_id": str(session_id), "assign-group_id": "99999",
     })  # fmt: skip
     assert stranger.status_code == 404
+
+
+def _number(page: str, name: str) -> str:
+    """The value an input of the page holds."""
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
+    assert tag is not None, name
+    value = re.search(r'value="([^"]*)"', tag.group(0))
+    return value.group(1) if value else ""
+
+
+def test_the_range_is_kept_on_the_sheet_and_the_session_form_sets_the_group(
+    app: Flask, trainer: Person, launch_as: LaunchAs, settings: DemoLmsSettings,
+    key_server: KeySetServer,
+) -> None:  # fmt: skip
+    page = trainer.follow(_form(trainer, 4, 5))
+    ids = [int(g) for g in GROUP.findall(page)]
+    big_id, small_id = (ids[0], ids[1]) if len(_groups(page)[0]) == 5 else (ids[1], ids[0])
+    big = dict(zip(ids, _groups(page), strict=True))[big_id]
+    moved = trainer.post("/groups/move", {
+        "move-user_id": str(big[0]), "move-to_group": str(small_id),
+        "move-size_min": "3", "move-size_max": "6",
+    })  # fmt: skip
+    assert moved.status_code == 303
+    # Another browser of the trainer (a fresh cookie): the range comes from the sheet.
+    platform = _platform(app, settings, key_server, settings.memberships_url)
+    client = app.test_client()
+    elsewhere = Person(app, client, launch_as(
+        "instructor", client=client, platform=platform, user_id="demo-instructor-anna"
+    ))  # fmt: skip
+    groups_page = elsewhere.page("/groups")
+    assert [_number(groups_page, n) for n in ("size_min", "size_max")] == ["3", "6"]
+    assert [_number(groups_page, n) for n in ("move-size_min", "move-size_max")] == ["3", "6"]
+
+    form = elsewhere.page("/sessions/new")
+    check(form)
+    assert f'<option value="{small_id}">' in form and "Open to everyone on the sheet" in form
+    session_id = elsewhere.create(title="Group B, week 1", group=str(small_id))
+    group_name = next(g.name for g in _group_records(elsewhere) if g.id == small_id)
+    session_page = elsewhere.page(f"/sessions/{session_id}/")
+    check(session_page)
+    assert f"{group_name}: only its members can sign up" in session_page
+    edit = elsewhere.page(f"/sessions/{session_id}/edit")
+    assert f'<option selected value="{small_id}">' in edit
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', edit)
+    assert version is not None
+
+    forged = elsewhere.post(f"/sessions/{session_id}/edit", session_fields(
+        title="Group B, week 1", version=version.group(1), apply_to="this", group="99999",
+    ))  # fmt: skip
+    assert forged.status_code == 400
+    assert "Not a valid choice" in forged.get_data(as_text=True)
+    assert f"{group_name}: only" in elsewhere.page(f"/sessions/{session_id}/")  # unchanged
+
+    opened = elsewhere.post(f"/sessions/{session_id}/edit", session_fields(
+        title="Group B, week 1", version=version.group(1), apply_to="this", group="",
+    ))  # fmt: skip
+    assert opened.status_code == 303
+    assert 'id="session-group"' not in elsewhere.page(f"/sessions/{session_id}/")
+
+
+def _group_records(who: Person) -> tuple[signup_groups.GroupRecord, ...]:
+    with who.app.app_context():
+        return signup_groups.sheet_groups(
+            who.launched.launch.scope,  # type: ignore[arg-type]
+            sheet_id=_sheet_id(who),
+        )
 
 
 def _sheet_id(who: Person) -> int:
