@@ -16,7 +16,13 @@ from lti_app.config import is_loopback_host
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
 from lti_app.lti import registration_invites as invites
-from lti_app.lti.canvas_config import canvas_developer_key
+from lti_app.lti.canvas_config import (
+    CANVAS_CLOUD_ISSUER,
+    CANVAS_CLOUD_JWKS_URL,
+    CANVAS_CLOUD_LOGIN_URL,
+    canvas_command,
+    canvas_developer_key,
+)
 from lti_app.lti.headers import content_security_policy, csp_nonce
 from lti_app.lti.http import outbound_session
 from lti_app.lti.tool_urls import current_tool_urls
@@ -28,14 +34,20 @@ log = logging.getLogger(__name__)
 
 
 def _page(
-    body: str, status: int, frame_ancestors: str = "'none'", *, inline_script: bool = False
+    body: str,
+    status: int,
+    frame_ancestors: str = "'none'",
+    *,
+    inline_script: bool = False,
+    script_src: str = "'none'",
 ) -> Response:
-    """An HTML response with a strict CSP: no script, or inline script only with the
-    response's nonce (``csp_nonce()`` in the template); styles and images from 'self' only."""
+    """An HTML response with a strict CSP: no script, scripts from ``script_src``, or inline
+    script only with the response's nonce (``csp_nonce()`` in the template); styles and
+    images from 'self' only."""
     response = Response(body, status=status, mimetype="text/html")
     response.headers["Content-Security-Policy"] = content_security_policy(
         frame_ancestors,
-        script_src=f"'nonce-{csp_nonce()}'" if inline_script else "'none'",
+        script_src=f"'nonce-{csp_nonce()}'" if inline_script else script_src,
         style_src=None,
         img_src=None,
         form_action="'self'",
@@ -64,9 +76,31 @@ def canvas_json() -> Response:
     )
 
 
+# canvas_command's parameters, and the setup form's field names.
+SETUP_FIELDS = {
+    "client_id": "canvas_client_id",
+    "deployment_id": "canvas_deployment_id",
+    "canvas_address": "canvas_address",
+}
+
+
 @bp.get("/lti/setup")
 def setup() -> Response:
-    return _page(render_template("install/setup.html", urls=current_tool_urls()), 200)
+    """The set-up page; the Canvas fields (a GET form, nothing is stored) fill in the exact
+    ``platform add`` command. Its script (copy buttons) comes from 'self' only."""
+    typed = {name: request.args.get(field, "")[:300] for name, field in SETUP_FIELDS.items()}
+    body = render_template(
+        "install/setup.html",
+        urls=current_tool_urls(),
+        canvas=canvas_command(**typed),
+        typed=typed,
+        canvas_cloud={
+            "issuer": CANVAS_CLOUD_ISSUER,
+            "login": CANVAS_CLOUD_LOGIN_URL,
+            "jwks": CANVAS_CLOUD_JWKS_URL,
+        },
+    )
+    return _page(body, 200, script_src="'self'")
 
 
 @bp.get("/healthz")
