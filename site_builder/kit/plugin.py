@@ -1,14 +1,130 @@
-"""A thin mkdocs adapter for the trainer kit (filled in by the kit generator)."""
+"""A THIN mkdocs adapter for the trainer kit: generated card pages per method, the kit's
+section of the navigation and stylesheet, and card PDFs after the build.
+
+The kit is on when the docs folder has a `kit/` folder (the authored guides, forms and
+glossary); a course without one gets no cards, no PDFs and no kit navigation.
+"""
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
 from mkdocs.config import base
-from mkdocs.plugins import BasePlugin
+from mkdocs.config import config_options as options
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from site_builder.course.errors import CourseValidationError
+from site_builder.course.loader import load_methods
+from site_builder.course.model import Method
+from site_builder.kit.cards import (
+    CARDS_MARKER,
+    KIT_DIR,
+    KIT_INDEX,
+    card_markdown,
+    card_page,
+    cards_list_markdown,
+    pdf_path,
+)
+from site_builder.kit.navigation import kit_nav
+from site_builder.kit.pdf import KIT_CSS, KIT_FONTS, PdfWriter, card_document, engine_version
+from site_builder.kit.pdf_cache import PdfCache, cache_key, default_cache_dir
+
+log = get_plugin_logger(__name__)
 
 
 class KitConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped
-    pass
+    pdf = options.Type(bool, default=True)
+    """Render each method's cards to site/kit/pdf/<slug>.pdf after the build (WeasyPrint)."""
+    cache = options.Type(bool, default=True)
+    """Reuse PDFs of unchanged cards from the user's cache folder (see pdf_cache)."""
 
 
 class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
-    pass
+    def __init__(self) -> None:
+        self.methods: dict[str, Method] = {}
+        self.card_html: dict[str, str] = {}
+        self.language = "en"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self.card_html = {}
+        self.methods = {}
+        docs_dir = Path(config.docs_dir)
+        if not (docs_dir / KIT_DIR).is_dir():
+            return config
+        try:
+            self.methods = load_methods(docs_dir)
+        except CourseValidationError as exc:
+            raise PluginError(str(exc)) from None
+        self.language = str(config.theme.get("language") or "en")
+        if KIT_CSS not in config.extra_css:
+            config.extra_css.append(KIT_CSS)
+        if isinstance(config.nav, list):
+            config.nav.append(kit_nav(docs_dir, self.methods.values()))
+        return config
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        for slug, method in self.methods.items():
+            src_uri = card_page(slug)
+            if files.get_file_from_path(src_uri) is None:
+                files.append(File.generated(config, src_uri, content=card_markdown(method)))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if page.file.src_uri == KIT_INDEX and CARDS_MARKER in markdown:
+            return markdown.replace(CARDS_MARKER, cards_list_markdown(list(self.methods.values())))
+        return markdown
+
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        slug = _card_slug(page.file.src_uri)
+        if slug is not None:
+            self.card_html[slug] = html
+        return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.pdf or not self.card_html:
+            return
+        site_dir = Path(config.site_dir)
+        stylesheet = site_dir / KIT_CSS
+        inputs = [stylesheet, *sorted((site_dir / KIT_FONTS).glob("*.woff2"))]
+        cache = PdfCache(default_cache_dir()) if self.config.cache else None
+        started = time.perf_counter()
+        writer: PdfWriter | None = None
+        rendered = 0
+        for slug, html in sorted(self.card_html.items()):
+            method = self.methods[slug]
+            document = card_document(f"{method.name}: phase and role cards", html, self.language)
+            target = site_dir / pdf_path(slug)
+            key = cache_key(document, inputs, engine_version())
+            if cache is not None and cache.fetch(key, target):
+                continue
+            writer = writer or PdfWriter(stylesheet)
+            writer.write(document, target)
+            rendered += 1
+            if cache is not None:
+                cache.store(key, target)
+        log.info(
+            "Card PDFs: %d rendered, %d from cache, in %.1f s",
+            rendered,
+            len(self.card_html) - rendered,
+            time.perf_counter() - started,
+        )
+
+
+def _card_slug(src_uri: str) -> str | None:
+    prefix, suffix = "kit/cards/", ".md"
+    if src_uri.startswith(prefix) and src_uri.endswith(suffix):
+        return src_uri[len(prefix) : -len(suffix)]
+    return None
+
+
+__all__: list[Any] = ["KitConfig", "KitPlugin"]
