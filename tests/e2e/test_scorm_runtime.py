@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Browser, Frame, Page, Route
 
 from site_builder.course.loader import load_course
 from site_builder.export.packages import PackageOptions, select_formats, write_packages
@@ -66,6 +66,7 @@ def _watch(page: Page) -> list[str]:
     """Script errors and failed requests (a file the package lacks) on the page and its frames."""
     problems: list[str] = []
     page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed {r.url}: {r.failure}"))
     page.on(
         "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
     )
@@ -117,16 +118,34 @@ def test_a_finished_sco_reports_completion_and_its_self_check_score(
     assert request_log.blocked == []
 
 
-def test_without_a_runtime_the_package_page_works_and_is_accessible(
-    page: Page, package: ServedPackage, request_log: RequestLog, axe_source: str
+def test_opened_from_disk_without_a_runtime_the_page_works_offline_and_is_accessible(
+    browser: Browser, package: ServedPackage, axe_source: str
 ) -> None:
-    errors = _watch(page)
-    page.goto(package.served.url(package.sco))
-    done = page.get_by_role("button", name="Mark this module as done")
-    done.click()
-    assert done.get_attribute("aria-pressed") == "true"
-    _answer_first_self_check_right(page.main_frame)
-    findings = blocking_findings(package.sco, run_axe(page, axe_source))
-    assert [str(f) for f in findings] == []
-    assert errors == []
-    assert request_log.blocked == []
+    """file:// and no LMS: every request must stay inside the unpacked package."""
+    root = package.served.root.resolve().as_uri() + "/"
+    outside: list[str] = []
+
+    def inside_only(route: Route) -> None:
+        url = route.request.url
+        if url.startswith(root):
+            route.continue_()
+        else:
+            outside.append(url)
+            route.abort("blockedbyclient")
+
+    context = browser.new_context()
+    try:
+        context.route("**/*", inside_only)
+        page = context.new_page()
+        errors = _watch(page)
+        page.goto(root + package.sco)
+        done = page.get_by_role("button", name="Mark this module as done")
+        done.click()
+        assert done.get_attribute("aria-pressed") == "true"
+        _answer_first_self_check_right(page.main_frame)
+        findings = blocking_findings(package.sco, run_axe(page, axe_source))
+        assert [str(f) for f in findings] == []
+        assert errors == []
+        assert outside == []
+    finally:
+        context.close()
