@@ -4,9 +4,11 @@ impacts of ``tests/support/accessibility.py``, the tool's real CSP).
 
 The instructor places a sheet by deep linking, opens "Stable groups", is refused once (a size
 range the roster cannot fill), then forms groups from the demo course's roster (the platform's
-membership service); "Roles over the term" shows them; "Sheet settings" is saved. A learner
-picked in the course page's select opens her notices page. No state has a critical or
-serious violation; screenshots go to ``test-artefacts/signups/``.
+membership service); "Roles over the term" shows them; "Sheet settings" is refused once (a
+zone the tool does not know, as an outdated or edited form would post) and then saved. A
+learner picked in the course page's select opens her notices page, empty, then with the "you
+have a place" notice of a promotion made through ``services.signups``. No state has a
+critical or serious violation; screenshots go to ``test-artefacts/signups/``.
 """
 
 from __future__ import annotations
@@ -26,12 +28,14 @@ from tests.support.signup_browser import (
     flashed,
     open_link,
     place_sheet,
+    promote_from_waitlist,
 )
 from tests.support.sitebuild import ServedSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 SHEET = "Sign up for a live practice round"  # a signup activity of content/course.yml
+TEACHER_SUB = "demo-instructor-anna"  # the instructor open_link launches as
 
 
 @pytest.fixture
@@ -87,6 +91,17 @@ def test_groups_rotation_settings_and_notices_pass_axe(
     _follow(frame, "Back to all sessions", "**/signups/")
     _follow(frame, "Sheet settings", "**/signups/settings")
     axe.check(frame, "sheet settings (instructor)")
+    frame.locator("#timezone").evaluate(
+        "select => { select.add(new Option('Mars/Olympus_Mons', 'Mars/Olympus_Mons'));"
+        " select.value = 'Mars/Olympus_Mons'; }"
+    )
+    with frame.expect_navigation():
+        frame.get_by_role("button", name="Save settings").click()
+    expect(frame.locator("#form-errors")).to_contain_text("Nothing was saved")
+    expect(frame.locator("#timezone")).to_have_attribute("aria-invalid", "true")
+    axe.check(frame, "sheet settings, refused (instructor)")
+    shots.frame(teacher, "admin-settings-refused")
+    frame.locator("#timezone").select_option("Europe/Amsterdam")
     with frame.expect_navigation():
         frame.get_by_role("button", name="Save settings").click()
     axe.check(frame, "sheet settings, saved (instructor)")
@@ -96,7 +111,11 @@ def test_groups_rotation_settings_and_notices_pass_axe(
     lframe = open_link(learner, demo, SHEET, "learner", "Bram Jansen")
     lframe.goto(lframe.url.split("?")[0].rstrip("/") + "/notices/")
     expect(lframe.locator("h1")).to_be_visible()
-    axe.check(lframe, "notices (learner)")
+    axe.check(lframe, "notices, none (learner)")
+    notice_id = promote_from_waitlist(demo.tool_app, SHEET, TEACHER_SUB, "demo-learner-bram")
+    lframe.goto(lframe.url)
+    expect(lframe.locator(f'li[data-notice="{notice_id}"]')).to_contain_text("You have a place")
+    axe.check(lframe, "notices, a promotion (learner)")
     shots.frame(learner, "learner-notices")
 
     (shots.folder / "axe-admin.txt").write_text(axe.summary() + "\n", encoding="utf-8")

@@ -224,3 +224,47 @@ def start_session_an_hour_ago(app: Flask, session_id: int, editor_sub: str) -> N
             now=earlier.starts_at - timedelta(days=1),
         )
         assert saved.session is not None, saved
+
+
+def promote_from_waitlist(app: Flask, sheet_title: str, first_sub: str, promoted_sub: str) -> int:
+    """A one-seat session on the sheet titled ``sheet_title``: ``first_sub`` books the seat,
+    ``promoted_sub`` waits, ``first_sub`` leaves, so ``promoted_sub`` is promoted; all through
+    ``services.signups`` (the service writes the "you have a place" notice in that
+    transaction). Both people must have launched. The promoted person's notice id."""
+    from sqlalchemy import select
+
+    from lti_app.domain.scope import CourseScope
+    from lti_app.domain.signups.booking import Intent
+    from lti_app.domain.signups.plan import SessionPlan
+    from lti_app.services import notifications, signups
+    from lti_app.storage import db
+    from lti_app.storage.models import LtiUser
+    from lti_app.storage.signup_models import SignupSheet
+
+    now = datetime.now(UTC)
+    with app.app_context():
+        with db.transaction() as session:
+            sheet = session.scalars(
+                select(SignupSheet).where(SignupSheet.title == sheet_title)
+            ).one()
+            scope, sheet_id = CourseScope(sheet.tenant_id, sheet.course_id), sheet.id
+            ids = {
+                sub: session.scalars(select(LtiUser.id).where(LtiUser.sub == sub)).one()
+                for sub in (first_sub, promoted_sub)
+            }
+        starts = (now + timedelta(days=5)).replace(minute=0, second=0, microsecond=0)
+        plan = SessionPlan(
+            title="Intervision, one seat", method=None, starts_at=starts,
+            duration=timedelta(minutes=90), timezone="Europe/Amsterdam", seats_max=1,
+            case_bringer_places=0,
+        )  # fmt: skip
+        saved = signups.create_session(scope, sheet_id=sheet_id, plan=plan, now=now)
+        assert saved.session is not None, saved.problems
+        where = {"sheet_id": sheet_id, "session_id": saved.session.id}
+        for sub in (first_sub, promoted_sub):
+            signups.book(scope, **where, user_id=ids[sub], intent=Intent.CONSULTANT, now=now)
+        left = signups.cancel_booking(scope, **where, user_id=ids[first_sub], now=now)
+        assert [b.user_id for b in left.promoted] == [ids[promoted_sub]]
+        (notice,) = notifications.unread_notices(scope, ids[promoted_sub], now)
+        assert notice.kind == notifications.PROMOTED
+        return notice.id
