@@ -1,0 +1,47 @@
+"""Each benchmark command runs, tiny, inside the test command: it exits 0 and prints the ratio
+lines its docs/testing.md section reports (figures are not judged here: a smoke run is too small
+and the machine is shared). ``exercise_bench`` has no small mode yet and is not run here."""
+
+from __future__ import annotations
+
+import re
+
+from tests.support.benchmark_runs import run_benchmark
+
+RATIO = r"\d+\.\d+x"
+
+
+def test_lti_bench_runs_and_prints_its_ratios() -> None:
+    run = run_benchmark("lti_bench", "--batches", "1", "--per-batch", "3")
+    assert run.returncode == 0, run.explain()
+    for op in ("login", "launch", "login\\+launch"):
+        assert run.lines_matching(rf"ours / bare pylti1p3\s+{op}\s+{RATIO}$"), run.explain()
+    assert run.lines_matching(rf"^goal ours <= 1.5x bare pylti1p3 .*: {RATIO}, (met|NOT met)$")
+
+
+def test_serve_bench_runs_launches_without_a_refusal_and_prints_its_ratio() -> None:
+    run = run_benchmark(
+        "serve_bench", "--seconds", "0.5", "--clients", "2", "--workers", "1", "--threads", "2"
+    )
+    assert run.returncode == 0, run.explain()
+    (launches,) = run.lines_matching(r"^login\+launch\s")
+    assert re.search(r"ok [1-9]\d*\s+failed 0$", launches), run.explain()  # no 429, no 5xx
+    assert run.lines_matching(r"^launch round trips per healthz request: \d+\.\d{3}$")
+
+
+def test_build_bench_builds_both_variants_and_prints_its_ratios() -> None:
+    run = run_benchmark("build_bench", "--sizes", "2", "--repeat", "1")
+    assert run.returncode == 0, run.explain()
+    assert run.lines_matching(rf"^\s+ours/bare: wall {RATIO}, cpu {RATIO}, wall per page {RATIO}$")
+
+
+def test_signup_bench_runs_both_sides_and_prints_its_ratio() -> None:
+    run = run_benchmark(
+        "signup_bench",
+        *("--databases", "sqlite", "--clients", "2", "--requests", "4", "--cap", "5"),
+        *("--sessions", "2", "--seats", "2", "--workers", "1", "--threads", "2"),
+    )
+    assert run.returncode == 0, run.explain()
+    assert run.lines_matching(r"^sqlite: saturation rate ours/bare \d+\.\d\d "), run.explain()
+    rows = run.lines_matching(r"^\| sqlite (ours|bare) ")
+    assert rows and all(row.rstrip(" |").endswith("|    0") for row in rows), run.explain()
