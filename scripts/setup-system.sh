@@ -4,6 +4,8 @@
 #   - chromium:   real browser for tests/e2e (Playwright drives the Debian binary, no download)
 #   - postgresql: server binaries; tests start their own throw-away cluster, none runs here
 #   - redis-server: binary for the Redis LTI state store tests (own throw-away server per run)
+#   - nginx:      reverse proxy for the several-app-servers test (own config, own port; the
+#                 package's default site is never started here)
 #   - npm:        fetches axe-core (MPL-2.0, not vendored) into a cache outside git
 #   - .venv:      the project in editable mode with its dev and redis extras
 set -euo pipefail
@@ -21,6 +23,7 @@ missing_packages=()
 [ -x /usr/bin/chromium ] || missing_packages+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null || missing_packages+=(postgresql)
 command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ] || missing_packages+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing_packages+=(nginx-light)
 command -v npm >/dev/null || missing_packages+=(npm)
 # WeasyPrint (trainer kit PDFs) renders text with Pango
 compgen -G '/usr/lib/*/libpango-1.0.so.0' >/dev/null || missing_packages+=(libpango-1.0-0 libpangoft2-1.0-0)
