@@ -35,6 +35,7 @@ PLATFORM_CONFIGURATION = "https://purl.imsglobal.org/spec/lti-platform-configura
 CANVAS_PRIVACY_LEVEL = "https://canvas.instructure.com/lti/privacy_level"
 HTTP_TIMEOUT = (3.05, 10.0)
 MAX_RESPONSE_BYTES = 256 * 1024
+MAX_ISSUER_LENGTH = 255  # the registration table's column
 
 
 class DynamicRegistrationError(Exception):
@@ -144,6 +145,15 @@ def _checked_issuer(issuer: object, configuration_url: str) -> str:
     """
     if not isinstance(issuer, str) or not issuer:
         raise DynamicRegistrationError("the platform's configuration has no 'issuer'.")
+    if len(issuer) > MAX_ISSUER_LENGTH or any(
+        ch.isspace() or not ch.isprintable() for ch in issuer
+    ):
+        # urlsplit drops tabs and line breaks, so they would pass the origin check below
+        # and reach the database and the logs.
+        raise DynamicRegistrationError(
+            f"The platform's issuer is not a URL of at most {MAX_ISSUER_LENGTH} characters "
+            "without spaces or control characters."
+        )
     issuer_parts = urlsplit(issuer)
     if (
         issuer_parts.scheme not in ("https", "http")

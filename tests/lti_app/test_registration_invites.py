@@ -216,6 +216,26 @@ def test_a_configuration_claiming_the_same_host_on_another_port_is_refused(
     assert "scheme, host and port" in _message(page)
 
 
+@pytest.mark.parametrize(
+    "suffix", ["/\nFAKE LOG LINE", "/a\tb", "/" + "x" * 300], ids=["newline", "tab", "long"]
+)
+def test_an_issuer_with_control_characters_or_over_long_is_refused(
+    app: Flask,
+    client: FlaskClient,
+    moodle: MoodlePlatform,
+    monkeypatch: pytest.MonkeyPatch,
+    suffix: str,
+) -> None:
+    """urlsplit drops tabs and line breaks, so such an issuer passed the origin check."""
+    genuine = moodle.configuration()
+    claimed = moodle.base_url + suffix
+    monkeypatch.setattr(moodle, "configuration", lambda: {**genuine, "issuer": claimed})
+    page = open_registration_page(client, moodle, _link(app))
+    assert page.status_code == 400
+    assert "without spaces or control characters" in _message(page)
+    assert _stored(app) == []
+
+
 def test_open_registration_when_the_admin_turns_it_on(
     app: Flask, client: FlaskClient, moodle: MoodlePlatform
 ) -> None:
