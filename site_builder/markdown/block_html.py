@@ -8,8 +8,11 @@ Author text arrives already rendered and sanitised by the caller (see markdown_e
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
+from functools import lru_cache
 from html import escape
+from importlib import resources
 
 from site_builder.course.model import ALL_SPEAKERS, Activity, Method, Phase
 from site_builder.markdown.blocks import Reflection, SelfCheck
@@ -27,6 +30,13 @@ CONTRIBUTION_LABELS = {
     "reflection": "A reflection",
 }
 ACTIVITY_TYPE_LABELS = {"signup": "Sign-up activity", "peer-feedback": "Peer-feedback exercise"}
+
+
+OWN_VERDICT = re.compile(
+    r"^\W*(right|correct|yes|no|not quite|not right|not really|wrong|partly|too \w+)\b",
+    re.IGNORECASE,
+)
+PHASE_LABEL = re.compile(r"^(?P<label>\d{1,2}[a-z]?\.)\s+(?P<name>\S.*)$")
 
 
 def _attr(value: str) -> str:
@@ -94,7 +104,8 @@ def _self_check_option(
     inline: Render,
 ) -> str:
     option_id = f"{base}-{index}"
-    verdict = "Right answer." if correct else "Not right."
+    # Feedback that opens with its own verdict ("Right.", "No.") is not given a second one.
+    verdict = "" if OWN_VERDICT.match(feedback) else ("Right answer." if correct else "Not right.")
     value = f"o-{text_digest(text)}"
     return (
         f'<li class="iv-selfcheck__option" data-iv-correct="{str(correct).lower()}">'
@@ -142,26 +153,56 @@ def render_method_timeline(method: Method, inline: Render, searchable: bool = Fa
     most of the search plugin's time on a module page). The method page stays searchable.
     """
     total = method.total_minutes
-    phases = "\n".join(_phase(method, phase, total, inline) for phase in method.phases)
+    phases = "\n".join(
+        _phase(method, phase, position, total, inline)
+        for position, phase in enumerate(method.phases, start=1)
+    )
     exclude = "" if searchable else " data-search-exclude"
     return (
         f'<figure class="iv-timeline" data-iv-method="{_attr(method.slug)}"{exclude}>\n'
         f'<figcaption class="iv-timeline__summary"><strong>{escape(method.name)}</strong>: '
         f"{len(method.phases)} steps, {total} minutes in total, for groups of "
         f"{method.group_size_min} to {method.group_size_max} people.</figcaption>\n"
-        f'<ol class="iv-timeline__phases">\n{phases}\n</ol>\n'
+        f'<ol class="iv-timeline__phases" role="list">\n{phases}\n</ol>\n'
         f"</figure>"
     )
 
 
-def _phase(method: Method, phase: Phase, total: int, inline: Render) -> str:
+def phase_label(phase: Phase, position: int) -> tuple[str, str]:
+    """The phase's own label ("2a.") and the rest of its name; else its position ("3.").
+
+    The list shows this label and no marker of its own, so a phase is numbered once.
+    """
+    match = PHASE_LABEL.match(phase.name)
+    if match:
+        return match.group("label"), match.group("name")
+    return f"{position}.", phase.name
+
+
+@lru_cache(maxsize=1)
+def silent_icon() -> str:
+    """Material's volume-off icon, inline: the vendored icon set, not an emoji a learner's
+    fonts may lack. Empty when the theme is not installed (the words carry the meaning)."""
+    try:
+        svg = (
+            resources.files("material") / "templates" / ".icons" / "material" / "volume-off.svg"
+        ).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        return ""
+    return svg.replace(
+        "<svg ", '<svg class="iv-icon" aria-hidden="true" focusable="false" ', 1
+    ).strip()
+
+
+def _phase(method: Method, phase: Phase, position: int, total: int, inline: Render) -> str:
     share = 100 * phase.minutes / total if total else 0
     silent_class = " iv-phase--silent" if phase.case_bringer_silent else ""
     case_bringer = (
-        '<span class="iv-silent-marker">Case-bringer silent: listens only</span>'
+        f'<span class="iv-silent-marker">{silent_icon()}Case-bringer silent: listens only</span>'
         if phase.case_bringer_silent
         else "May speak"
     )
+    label, name = phase_label(phase, position)
     prompts = ""
     if phase.prompts:
         items = "".join(f"<li>{inline(prompt)}</li>" for prompt in phase.prompts)
@@ -172,7 +213,8 @@ def _phase(method: Method, phase: Phase, total: int, inline: Render) -> str:
     contribution = CONTRIBUTION_LABELS.get(phase.contribution, phase.contribution)
     return (
         f'<li class="iv-phase{silent_class}" data-iv-phase="{_attr(phase.id)}">'
-        f'<p class="iv-phase__header"><span class="iv-phase__name">{escape(phase.name)}</span> '
+        f'<p class="iv-phase__header"><span class="iv-phase__name">'
+        f'<span class="iv-phase__label">{escape(label)}</span> {escape(name)}</span> '
         f'<span class="iv-phase__minutes">{phase.minutes} min</span></p>'
         f'<div class="iv-phase__bar" aria-hidden="true">'
         f'<span style="width: {share:.1f}%"></span></div>'

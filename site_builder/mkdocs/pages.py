@@ -55,7 +55,7 @@ def overview_markdown(course: Course) -> str:
         f"**{count} modules, about {format_minutes(course.total_minutes)} of study in total.** "
         "Take them in order, or start where the prerequisites allow.",
         "",
-        _progress_html(count, scope="modules/" if sections else None),
+        _progress_html(count, scope="modules/" if sections else None, tools=True),
         "",
         "## Modules",
         "",
@@ -105,18 +105,41 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _progress_html(count: int, scope: str | None = None) -> str:
+def _progress_html(count: int, scope: str | None = None, tools: bool = False) -> str:
     # Filled by iv-progress.js from localStorage; hidden when scripts do not run. Without the
     # module entries on the page (a sectioned overview), `scope` tells the script which saved
-    # "done" pages to count.
+    # "done" pages to count. `tools`: the overview's export and reset of the learner's data.
     scope_attr = f' data-iv-scope="{scope}"' if scope else ""
     return (
         f'<div class="iv-progress" data-iv-progress data-iv-total="{count}"{scope_attr} hidden>\n'
         f'<p class="iv-progress__text" role="status">0 of {count} modules done</p>\n'
         f'<progress class="iv-progress__bar" max="{count}" value="0" '
         f'aria-label="Modules done"></progress>\n'
+        f"{_PROGRESS_TOOLS if tools else ''}"
         f"</div>"
     )
+
+
+# One line of HTML per element: Markdown must not read an indented line as a code block.
+_PROGRESS_TOOLS = (
+    '<div class="iv-progress__tools" hidden>\n'
+    '<button type="button" class="iv-button" data-iv-action="export-progress">'
+    "Download my progress and reflections (JSON)</button>\n"
+    '<button type="button" class="iv-button iv-button--quiet" data-iv-action="reset-progress" '
+    'aria-expanded="false" aria-controls="iv-reset-confirm">Reset my progress…</button>\n'
+    '<div class="iv-reset-confirm" id="iv-reset-confirm" role="group" '
+    'aria-labelledby="iv-reset-question" hidden>\n'
+    '<p id="iv-reset-question">Delete your done marks, self-check answers and reflections for '
+    "this course from this browser? This cannot be undone: download them first to keep "
+    "them.</p>\n"
+    '<button type="button" class="iv-button iv-button--danger" data-iv-action="reset-confirm">'
+    "Yes, delete them</button>\n"
+    '<button type="button" class="iv-button iv-button--quiet" data-iv-action="reset-cancel">'
+    "Cancel</button>\n"
+    "</div>\n"
+    '<p class="iv-progress__tools-status" role="status"></p>\n'
+    "</div>\n"
+)
 
 
 def _module_entry(

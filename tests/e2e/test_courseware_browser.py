@@ -106,11 +106,13 @@ def test_answer_and_module_done_survive_a_reload(
     form.get_by_role("button", name="Check answer").click()
     expect(live_region(form)).to_contain_text("Correct.")
 
-    done = page.get_by_role("button", name="Mark this module as done")
+    done = page.locator("button.iv-done__button")
+    expect(done).to_have_accessible_name("Mark this module as done")
     expect(done).to_have_attribute("aria-pressed", "false")
     done.click()
     expect(done).to_have_attribute("aria-pressed", "true")
-    expect(page.locator(".iv-done__status")).to_contain_text("Done.")
+    expect(done).to_have_accessible_name("Done – press again to undo")
+    expect(page.locator(".iv-done__status")).to_contain_text("marked this module as done")
 
     page.reload()
     form = first_self_check(page)
@@ -121,7 +123,7 @@ def test_answer_and_module_done_survive_a_reload(
     expect(restored).to_have_attribute("aria-live", "off")
     option(form, correct=True).locator("input").focus()
     expect(live_region(form)).to_contain_text("Correct.")
-    expect(page.get_by_role("button", name="Mark this module as done")).to_have_attribute(
+    expect(page.get_by_role("button", name="Done – press again to undo")).to_have_attribute(
         "aria-pressed", "true"
     )
 

@@ -78,9 +78,12 @@ def test_an_answer_saved_by_position_is_moved_to_the_stable_key(
     answer(page, 0, correct=False)
     (new_key,) = self_check_keys(page)
     old_key = re.sub(r"#[^#]+$", "#self-check-1", new_key)
+    # Positions were saved in the author's order (the page as built, before any shuffle).
     right_number = page.evaluate(
-        """() => 1 + [...document.querySelectorAll('form.iv-selfcheck')[0]
-            .querySelectorAll('li')].findIndex(li => li.dataset.ivCorrect === 'true')"""
+        """async () => 1 + [...new DOMParser().parseFromString(
+            await (await fetch(location.href)).text(), 'text/html')
+            .querySelectorAll('form.iv-selfcheck')[0].querySelectorAll('li')]
+            .findIndex(li => li.dataset.ivCorrect === 'true')"""
     )
     page.evaluate(
         "([oldKey, newKey, number]) => { localStorage.removeItem(newKey);"

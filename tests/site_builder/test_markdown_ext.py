@@ -10,6 +10,7 @@ import markdown
 import pytest
 
 from site_builder.course.model import Activity, Method, Phase, Role, Source
+from site_builder.markdown.block_html import silent_icon
 from site_builder.markdown.blocks import BlockSyntaxError
 from site_builder.markdown.markdown_ext import UnknownReferenceError, makeExtension
 
@@ -87,7 +88,7 @@ def test_self_check_renders_an_accessible_form() -> None:
         '<label for="iv-sc-1-2">Peer consultation</label>'
         '<details class="iv-selfcheck__feedback">'
         "<summary>Feedback on this answer</summary>"
-        '<span class="iv-verdict">Right answer.</span> '
+        '<span class="iv-verdict"></span> '  # the feedback says "Right." itself: once
         '<span class="iv-feedback__text">Right.</span></details></li>'
     ) in html
     assert (
@@ -212,14 +213,16 @@ def test_method_timeline_shows_minutes_speakers_and_silence() -> None:
     ) in html
     assert (
         '<li class="iv-phase iv-phase--silent" data-iv-phase="questions">'
-        '<p class="iv-phase__header"><span class="iv-phase__name">Questions</span> '
+        '<p class="iv-phase__header"><span class="iv-phase__name">'
+        '<span class="iv-phase__label">2.</span> Questions</span> '
         '<span class="iv-phase__minutes">30 min</span></p>'
         '<div class="iv-phase__bar" aria-hidden="true"><span style="width: 75.0%"></span></div>'
         '<p class="iv-phase__goal">Ask open questions.</p>'
         '<dl class="iv-phase__facts">'
         "<div><dt>Who speaks</dt><dd>Moderator, Consultant</dd></div>"
         "<div><dt>Case-bringer</dt><dd>"
-        '<span class="iv-silent-marker">Case-bringer silent: listens only</span></dd></div>'
+        f'<span class="iv-silent-marker">{silent_icon()}Case-bringer silent: listens only'
+        "</span></dd></div>"
         "<div><dt>Write in the tool</dt><dd>The key question</dd></div></dl>"
         '<p class="iv-phase__prompts-label">Prompts</p>'
         '<ul class="iv-phase__prompts"><li>What do you need?</li></ul></li>'

@@ -1,6 +1,7 @@
 /* Intervision courseware, activities and page chrome: activity cards become links into the
    LTI tool when the page names one (intervision-tool-url meta, set by the tool when it serves
-   the course), and Material's search dialog gets an accessible name. Needs iv-core.js. */
+   the course), Material's search dialog gets an accessible name and its scrolling table
+   wrappers become focusable. Needs iv-core.js. */
 (function () {
   "use strict";
 
@@ -37,8 +38,21 @@
     });
   }
 
+  /* On a narrow screen Material's table wrapper scrolls sideways; keyboard users must be able
+     to scroll it too (axe scrollable-region-focusable, serious): focusable, named region. */
+  function focusableTables() {
+    IV.each(".md-typeset__scrollwrap:not([tabindex])", function (wrap) {
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", "Table (scrolls sideways on small screens)");
+    });
+  }
+
+  window.addEventListener("load", focusableTables);
+
   IV.onPage(function () {
     nameSearchDialog();
+    focusableTables();
     var base = toolBase();
     if (base) IV.each("[data-iv-activity]", function (card) { initActivity(card, base); });
   });

@@ -147,7 +147,27 @@
     }
   }
 
+  /* A random value made once per browser and course, kept with the learner's answers: it
+     seeds the order of self-check options, so one learner always sees the same order (and
+     saved answers and feedback stay with their options) while learners differ. */
+  var SEED_KEY = "learner-seed";
+
+  function learnerSeed(ctx) {
+    var key = ctx.ns + SEED_KEY;
+    var seed = store.get(key);
+    if (typeof seed === "string" && /^[0-9a-f]{16}$/.test(seed)) return seed;
+    if (!window.crypto || !window.crypto.getRandomValues) return null;
+    var bytes = window.crypto.getRandomValues(new Uint8Array(8));
+    seed = Array.prototype.map.call(bytes, function (b) {
+      return (b < 16 ? "0" : "") + b.toString(16);
+    }).join("");
+    /* Without storage no order could be kept across a reload: keep the author's order. */
+    return store.set(key, seed) ? seed : null;
+  }
+
   window.intervisionCourseware = {
+    SEED_KEY: SEED_KEY,
+    learnerSeed: learnerSeed,
     store: store,
     metaContent: metaContent,
     pagePath: pagePath,

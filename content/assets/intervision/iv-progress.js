@@ -16,7 +16,10 @@
     box.hidden = false;
     function show(done) {
       button.setAttribute("aria-pressed", done ? "true" : "false");
-      status.textContent = done ? "Done. Your progress is saved in this browser." : "";
+      button.textContent = done ? "Done – press again to undo" : "Mark this module as done";
+      status.textContent = done
+        ? "You marked this module as done; this browser keeps it. Go on with the next module below."
+        : "";
     }
     show(Boolean(store.get(key)));
     button.addEventListener("click", function () {
@@ -73,10 +76,87 @@
     box.hidden = false;
   }
 
+  /* The learner's own data for this course, as a file: done marks, answers, reflections. */
+  function exportProgress(ctx) {
+    var entries = {};
+    store.keys(ctx.ns).forEach(function (key) {
+      entries[key.slice(ctx.ns.length)] = store.get(key);
+    });
+    var data = {
+      format: "intervision-progress",
+      version: 1,
+      course: IV.metaContent("intervision-course-title"),
+      site: decodeURIComponent(ctx.root.pathname),
+      exported_at: new Date().toISOString(),
+      entries: entries
+    };
+    var blob = new Blob([JSON.stringify(data, null, 2) + "\n"], { type: "application/json" });
+    var link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "my-intervision-progress.json";
+    document.body.append(link);
+    link.click();
+    link.remove();
+    window.setTimeout(function () { URL.revokeObjectURL(link.href); }, 0);
+    return Object.keys(entries).length;
+  }
+
+  /* Delete what this browser keeps for the course; the option order seed stays, so questions
+     keep the order the learner knows. */
+  function resetProgress(ctx) {
+    var kept = ctx.ns + IV.SEED_KEY;
+    var removed = 0;
+    store.keys(ctx.ns).forEach(function (key) {
+      if (key !== kept && store.remove(key)) removed += 1;
+    });
+    return removed;
+  }
+
+  function initTools(tools, ctx, progressBox) {
+    if (!IV.once(tools)) return;
+    var confirmBox = tools.querySelector(".iv-reset-confirm");
+    var ask = tools.querySelector('[data-iv-action="reset-progress"]');
+    var status = tools.querySelector(".iv-progress__tools-status");
+    tools.hidden = false;
+    function closeConfirm() {
+      confirmBox.hidden = true;
+      ask.setAttribute("aria-expanded", "false");
+    }
+    tools.addEventListener("click", function (event) {
+      var target = event.target.closest("[data-iv-action]");
+      if (!target) return;
+      var action = target.getAttribute("data-iv-action");
+      if (action === "export-progress") {
+        var count = exportProgress(ctx);
+        status.textContent = "Downloaded " + count + " saved item" + (count === 1 ? "" : "s") +
+          " as my-intervision-progress.json.";
+      } else if (action === "reset-progress") {
+        confirmBox.hidden = false;
+        ask.setAttribute("aria-expanded", "true");
+        confirmBox.querySelector('[data-iv-action="reset-cancel"]').focus();
+      } else if (action === "reset-cancel") {
+        closeConfirm();
+        status.textContent = "Nothing was deleted.";
+        ask.focus();
+      } else if (action === "reset-confirm") {
+        var removed = resetProgress(ctx);
+        closeConfirm();
+        initProgress(progressBox, ctx);
+        status.textContent = "Deleted " + removed + " saved item" + (removed === 1 ? "" : "s") +
+          " from this browser: your progress starts again.";
+        ask.focus();
+      }
+    });
+  }
+
   IV.onPage(function () {
     var ctx = IV.context();
     IV.each("[data-iv-done]", function (box) { initDone(box, ctx); });
-    IV.each("[data-iv-progress]", function (box) { initProgress(box, ctx); });
+    IV.each("[data-iv-progress]", function (box) {
+      initProgress(box, ctx);
+      var tools = box.querySelector(".iv-progress__tools");
+      if (tools) initTools(tools, ctx, box);
+    });
     placeModuleFacts();
   });
 })();

@@ -23,10 +23,50 @@
     return answer;
   }
 
-  function initSelfCheck(form, ctx, position) {
+  /* FNV-1a: a 32-bit number from text, to seed the order of one question's options. */
+  function hash(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h;
+  }
+
+  /* mulberry32: a small seeded generator; the same seed gives the same order every time. */
+  function generator(seed) {
+    var a = seed >>> 0;
+    return function () {
+      a = (a + 0x6d2b79f5) >>> 0;
+      var t = Math.imul(a ^ (a >>> 15), 1 | a);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+  }
+
+  /* The options are moved in the DOM (Fisher-Yates), not reordered by CSS: reading order,
+     Tab and arrow-key order are the order a learner sees. */
+  function shuffleOptions(form, seed) {
+    var list = form.querySelector(".iv-selfcheck__options");
+    var items = Array.prototype.slice.call(list.children);
+    if (!seed || items.length < 2) return;
+    var random = generator(hash(seed + "|" + form.getAttribute("data-iv-id")));
+    for (var i = items.length - 1; i > 0; i--) {
+      var j = Math.floor(random() * (i + 1));
+      var swap = items[i];
+      items[i] = items[j];
+      items[j] = swap;
+    }
+    items.forEach(function (item) { list.append(item); });
+    form.setAttribute("data-iv-shuffled", "true");
+  }
+
+  function initSelfCheck(form, ctx, position, seed) {
     if (!IV.once(form)) return;
     var key = ctx.ns + "selfcheck:" + ctx.page + "#" + form.getAttribute("data-iv-id");
     var multiple = form.getAttribute("data-iv-multiple") === "true";
+    var authorOrder = Array.prototype.slice.call(form.querySelectorAll("input"));
+    shuffleOptions(form, seed);
     var inputs = Array.prototype.slice.call(form.querySelectorAll("input"));
     var result = form.querySelector(".iv-selfcheck__result");
     form.querySelector(".iv-selfcheck__actions").hidden = false;
@@ -88,7 +128,9 @@
         verdict.textContent = allRight ? "Correct." : "Not quite.";
         var detail = document.createElement("span");
         detail.className = "iv-sr-only"; /* the same text is visible next to each option */
-        detail.textContent = " " + explanation;
+        /* Said once: feedback that opens with the same verdict is not preceded by it twice. */
+        detail.textContent = " " + explanation.replace(
+          allRight ? /^Correct\.\s*/ : /^Not quite\.\s*/, "");
         line.append(icon, " ", verdict, detail);
         if (!allRight) {
           var hint = document.createElement("span");
@@ -122,7 +164,7 @@
       store.set(key, { selected: selectedValues(), checked: false });
     });
 
-    var saved = store.get(key) || migratePositionalAnswer(ctx, position, key, inputs);
+    var saved = store.get(key) || migratePositionalAnswer(ctx, position, key, authorOrder);
     if (saved && Array.isArray(saved.selected)) {
       var known = inputs.filter(function (input) {
         return saved.selected.indexOf(input.value) !== -1;
@@ -139,6 +181,7 @@
   IV.onPage(function () {
     var ctx = IV.context();
     var position = 0;
-    IV.each("form.iv-selfcheck", function (form) { initSelfCheck(form, ctx, ++position); });
+    var seed = document.querySelector("form.iv-selfcheck") ? IV.learnerSeed(ctx) : null;
+    IV.each("form.iv-selfcheck", function (form) { initSelfCheck(form, ctx, ++position, seed); });
   });
 })();
