@@ -1,6 +1,6 @@
 """Self-checks a test-wise learner can pass without reading: across a module, the right
-answer of every single-answer question is the longest option, or sits in the same position;
-and a single question whose right answer is far longer than any wrong one.
+answer of every single-answer question is the longest option (or the shortest), or sits in
+the same position; and a single question whose right answer is far longer than any wrong one.
 
 Shuffling options at render time hides the position from learners, but authors still write
 in order, and length is not hidden by any shuffle: both are reported so they can be fixed.
@@ -45,12 +45,14 @@ def bias_warnings(path: Path, checks: Sequence[object]) -> list[ContentError]:
     warnings: list[ContentError] = []
     positions: list[int] = []
     longest: list[bool] = []
+    shortest: list[bool] = []
     for check in items:
         lengths = [len(option.text) for option in check.options]
         right = next(index for index, option in enumerate(check.options) if option.correct)
         wrong = [length for index, length in enumerate(lengths) if index != right]
         positions.append(right)
         longest.append(bool(wrong) and lengths[right] >= max(wrong))
+        shortest.append(bool(wrong) and lengths[right] <= min(wrong))
         if wrong and lengths[right] >= GIVEAWAY_RATIO * max(wrong):
             warnings.append(
                 ContentError(
@@ -74,6 +76,17 @@ def bias_warnings(path: Path, checks: Sequence[object]) -> list[ContentError]:
                 f"in all {len(items)} single-answer self-checks (lines {lines}) the right "
                 "answer is the longest option",
                 "let a wrong option be the longest in at least one of them",
+            )
+        )
+    if all(shortest):
+        warnings.append(
+            ContentError(
+                path,
+                items[0].line,
+                None,
+                f"in all {len(items)} single-answer self-checks (lines {lines}) the right "
+                "answer is the shortest option",
+                "let the right answer be longer than a wrong one in at least one of them",
             )
         )
     if len(set(positions)) == 1:
