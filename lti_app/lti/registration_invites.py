@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from lti_app.lti.dynamic_registration import (
+    MAX_ISSUER_LENGTH,
     DynamicRegistrationError,
     PlatformConfiguration,
     RegistrationResult,
@@ -116,6 +117,8 @@ def issue_invite(
     """Store a new invite; the returned token is shown once and never stored."""
     if issuer is not None:
         canonical_issuer(issuer)  # ValueError before anything is stored
+        if len(issuer) > MAX_ISSUER_LENGTH:
+            raise ValueError(f"an issuer has at most {MAX_ISSUER_LENGTH} characters.")
     token = secrets.token_urlsafe(TOKEN_BYTES)
     with db.write_transaction(app) as session:
         record = invites_repo.add_invite(

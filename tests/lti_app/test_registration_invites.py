@@ -314,6 +314,7 @@ def test_the_invite_command_prints_a_working_link(
         (["--expires", "365d"], "between 1 minute and 90 days"),
         (["--issuer", "ftp://lms.example"], "must be an https URL"),
         (["--issuer", "https://lms.example/?x=1"], "without query or fragment"),
+        (["--issuer", "https://lms.example/" + "x" * 300], "at most 255 characters"),
     ],
 )
 def test_the_invite_command_refuses_bad_options(
