@@ -45,6 +45,7 @@ from lti_app.storage.exercise_models import (
     ExerciseConsent,
     ExerciseContribution,
     ExerciseFlag,
+    ExerciseFollowUp,
     ExerciseGroundRules,
     ExerciseGroup,
     ExerciseGroupMember,
@@ -120,6 +121,7 @@ _Scoped = (
     | type[ExerciseModeration]
     | type[ExerciseGroundRules]
     | type[ExerciseConsent]
+    | type[ExerciseFollowUp]
 )
 
 

@@ -16,10 +16,10 @@ Case text never leaves here except in :func:`page_view` to someone the domain's
 
 One module per concern, so each stays small; callers import this package only (every public
 name is re-exported here): ``settings`` (opening, configuring and adapting), ``ground_rules``,
-``groups``, ``schedule`` (the exercise's phase plan), ``rounds`` (start, advance, the live
-poll), ``posts``, ``moderation`` (and consent), ``views`` (the round page), ``dashboard`` (and
-its CSV), ``grading`` (completion for the LMS), ``retention`` (the worker's purge); ``_common``
-holds their private helpers.
+``groups``, ``schedule`` (the exercise's phase plan), ``follow_up`` (of action plans),
+``rounds`` (start, advance, the live poll), ``posts``, ``moderation`` (and consent), ``views``
+(the round page), ``dashboard`` (and its CSV), ``grading`` (completion for the LMS),
+``retention`` (the worker's purge); ``_common`` holds their private helpers.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ from lti_app.services.exercises.dashboard import (
     GroupDashboard,
     dashboard,
     dashboard_csv_rows,
+)
+from lti_app.services.exercises.follow_up import (
+    AskedFollowUp,
+    FollowUpAnswer,
+    FollowUps,
+    answer_follow_up,
+    follow_ups,
 )
 from lti_app.services.exercises.grading import COMPLETION_COMMENT, grade_group
 from lti_app.services.exercises.ground_rules import (
@@ -104,6 +111,7 @@ from lti_app.storage.exercises_repo import (
 
 __all__ = [
     "AlreadyInGroup",
+    "AskedFollowUp",
     "COMPLETION_COMMENT",
     "CSV_HEADER",
     "CaseView",
@@ -112,6 +120,8 @@ __all__ = [
     "ExerciseNotFound",
     "ExerciseRecord",
     "ExerciseSaved",
+    "FollowUpAnswer",
+    "FollowUps",
     "GROUND_RULES_VERSION",
     "GroupDashboard",
     "GroupNotFound",
@@ -131,6 +141,7 @@ __all__ = [
     "PurgeReport",
     "accept_ground_rules",
     "adapt_method",
+    "answer_follow_up",
     "advance",
     "answer",
     "assign_group_roles",
@@ -142,6 +153,7 @@ __all__ = [
     "dashboard_csv_rows",
     "exercise_method",
     "flag",
+    "follow_ups",
     "form_group",
     "get_exercise",
     "grade_group",

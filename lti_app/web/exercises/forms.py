@@ -180,6 +180,10 @@ class RatingForm(_Posting):
     )
 
 
+class FollowUpForm(Form):
+    text = TextAreaField("What did you try of your action plan, and what happened?")
+
+
 class FlagForm(Form):
     reason = StringField("Why (optional)", validators=[Length(max=500)])
 

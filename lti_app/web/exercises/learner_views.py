@@ -47,6 +47,7 @@ TYPED = frozenset(
     }
 )
 POSTING_ENDPOINTS = (
+    "exercises.follow_up",
     "exercises.post_case",
     "exercises.post_text",
     "exercises.mark",
@@ -380,3 +381,29 @@ def rate(group_id: int, post_id: int) -> ResponseReturnValue:
         tags=frozenset(form.tags.data or ()),
     )
     return _reaction(group_id, post_id, draft, form.client_token.data)
+
+
+@bp.post("/groups/<int:group_id>/follow-up/<int:plan_id>")
+@launch_required
+def follow_up(group_id: int, plan_id: int) -> ResponseReturnValue:
+    """The case-bringer's answer to what they tried of an earlier action plan (once)."""
+    where = here()
+    accepted(where, group_id)
+    form = forms.FollowUpForm(prefix=f"follow-{plan_id}")
+    if not form.validate():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    verdict = exercises.answer_follow_up(
+        where.scope,
+        group_id,
+        where.actor,
+        plan_id,
+        form.text.data or "",
+        now(),
+        exercise_id=where.exercise_id,
+    )
+    if isinstance(verdict, Refused):
+        form.text.errors = [verdict.message]  # on the field, linked by aria-describedby
+        given = Given(None, form, (), plan_id=plan_id)
+        return render_round(where, group_id, now(), given=given, status=status_of(verdict))
+    flash("Thank you: your group reads your follow-up at the start of this round.", OK)
+    return back_to(group_id, "follow-up")

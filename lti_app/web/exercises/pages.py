@@ -84,9 +84,11 @@ class Given:
     """A form posted back with its problems (a refusal re-renders the page with it)."""
 
     kind: PostType | None
-    """None: the roles form of a group that has not begun."""
+    """None: the roles form of a group that has not begun, or a follow-up (``plan_id``)."""
     form: Any
     problems: tuple[str, ...]
+    plan_id: int | None = None
+    """The follow-up answer form of this action plan."""
 
 
 @dataclass

@@ -4,6 +4,7 @@ for the GET and for a refused post re-rendered with its form and message."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
@@ -55,6 +56,20 @@ def render_round(
         flags = exercises.open_flags(where.scope, group_id, exercise_id=where.exercise_id)
         log = exercises.moderation_log(where.scope, group_id, exercise_id=where.exercise_id)
     names = {m.user_id: m.name for m in view.members}
+    follow = exercises.follow_ups(
+        where.scope, group_id, where.actor, now, exercise_id=where.exercise_id
+    )
+    follow_forms: dict[int, Any] = {}
+    follow_problems: dict[int, tuple[str, ...]] = {}
+    for asked in follow.asked:
+        if given is not None and given.plan_id == asked.plan_id:
+            follow_forms[asked.plan_id] = given.form
+            follow_problems[asked.plan_id] = given.problems
+        else:
+            follow_forms[asked.plan_id] = forms.FollowUpForm(
+                prefix=f"follow-{asked.plan_id}", formdata=None
+            )
+    roles_given = given is not None and given.kind is None and given.plan_id is None
     return (
         render_template(
             "exercises/round.html",
@@ -67,7 +82,10 @@ def render_round(
             open_flags=flags,
             moderation_log=log,
             member_names=names,
-            roles_problems=given.problems if given is not None and given.kind is None else (),
+            roles_problems=given.problems if given is not None and roles_given else (),
+            follow_ups=follow,
+            follow_forms=follow_forms,
+            follow_problems=follow_problems,
         ),
         status,
     )
