@@ -34,9 +34,19 @@ LEFT_OUT_FOLDERS = ("search/", "assets/javascripts/lunr/")
 (Material still starts its search worker, which then idles without an index: it stays.)"""
 LEFT_OUT_SUFFIXES = (".map",)
 
-# Relative href/src values in tags; mkdocs and Material always double-quote attributes.
-_LINK = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+# Relative href/src values that name a folder ('../02-x/', '../02-x/#a', './', '../..'): not a
+# scheme ('https:'), not site-absolute ('/', '//'), not '#'. mkdocs and Material write one space
+# before each attribute and double quotes; the literal start (' href="') lets the regex engine
+# skip ahead, and templates instead of callbacks keep this cheap on every link of every page.
+_RELATIVE = r"(?![A-Za-z][A-Za-z0-9+.-]*:|[#/])"
+_FOLDER_LINKS = tuple(
+    (re.compile(rf'( {attribute}="{_RELATIVE}(?:\.\.?/)*\.\.?)(?=["?#])'), r"\1/")
+    for attribute in ("href", "src")
+) + tuple(
+    (re.compile(rf'( {attribute}="{_RELATIVE}[^"?#]*/)(?=["?#])'), r"\1index.html")
+    for attribute in ("href", "src")
+)
+"""'../..' first becomes '../../', then every folder link gets its 'index.html'."""
 
 
 class SiteNotBuilt(Exception):
@@ -119,7 +129,8 @@ def root_prefix(page: str) -> str:
 
 def package_page(page: str, html: str) -> str:
     """A site page with folder links made explicit, search off, the package stylesheet linked."""
-    html = _LINK.sub(_explicit_index, html)
+    for pattern, replacement in _FOLDER_LINKS:
+        html = pattern.sub(replacement, html)
     # Material fetches the search index when a form is named "search"; unnamed, it does not.
     html = html.replace(SEARCH_FORM, UNNAMED_SEARCH_FORM, 1)
     link = f'<link rel="stylesheet" href="{root_prefix(page)}{PACKAGE_CSS}">'
@@ -133,26 +144,6 @@ def with_scorm_bridge(page: str, html: str, scores: bool) -> str:
         f'data-iv-scorm-scores="{"true" if scores else "false"}"></script>'
     )
     return _insert_before(html, "</body>", script)
-
-
-def _explicit_index(match: re.Match[str]) -> str:
-    value = match.group(2)
-    if not value or value.startswith(("#", "/")) or _SCHEME.match(value):
-        return match.group(0)
-    path, mark, rest = _split_suffix(value)
-    if path in (".", "..") or path.endswith(("/.", "/..")):
-        path += "/"  # '../..' is a folder too
-    if not path.endswith("/"):
-        return match.group(0)
-    return f"{match.group(1)}{path}index.html{mark}{rest}{match.group(3)}"
-
-
-def _split_suffix(value: str) -> tuple[str, str, str]:
-    """'../a/#x' -> ('../a/', '#', 'x'): the path and what follows it (query or fragment)."""
-    cut = min((i for i in (value.find("?"), value.find("#")) if i >= 0), default=-1)
-    if cut < 0:
-        return value, "", ""
-    return value[:cut], value[cut], value[cut + 1 :]
 
 
 def _insert_before(html: str, marker: str, snippet: str) -> str:
