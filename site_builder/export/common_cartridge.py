@@ -31,7 +31,8 @@ MANIFEST = "imsmanifest.xml"
 WEB_ROOT = "web_resources/"
 """Course files live here; Canvas files them as the course's Files, Moodle as file resources."""
 LINKS_ROOT = "lti_links/"
-SITE_RESOURCE = "R_site"
+SITE_RESOURCE = "S_site"
+"""Page resources are R_<path>; this prefix keeps the shared one apart from any page."""
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def manifest(
     """imsmanifest.xml: metadata, one rooted organisation, then the resources it names."""
     cp = version.cp_namespace
     root = etree.Element(qname(cp, "manifest"), nsmap={None: cp, "lomimscc": version.lom_namespace})
-    root.set("identifier", xml_id("intervision", _slug(course.title)))
+    root.set("identifier", xml_id("intervision", course_slug(course)))
     _metadata(root, course, version)
     organization = sub(
         sub(root, qname(cp, "organizations")),
@@ -166,7 +167,9 @@ def _items(
         elif isinstance(node, LinkNode):
             item.set("identifierref", link_resource(node.link))
             sub(item, qname(cp, "title"), node.link.title)
-        elif pages is not None:
+        else:
+            if pages is None:
+                raise ValueError(f"page {node.src_uri} in an outline without the site's pages")
             item.set("identifierref", pages.page_resource(node))
             sub(item, qname(cp, "title"), node.title)
 

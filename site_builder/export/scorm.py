@@ -24,7 +24,7 @@ from site_builder.export.package_outline import (
     web_outline,
 )
 
-SHARED_RESOURCE = "R_site"
+SHARED_RESOURCE = "S_site"  # pages are R_<path>
 
 
 @dataclass(frozen=True)
