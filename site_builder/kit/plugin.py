@@ -57,6 +57,11 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
         docs_dir = Path(config.docs_dir)
         if not (docs_dir / KIT_DIR).is_dir():
             return config
+        if not (docs_dir / KIT_CSS).is_file():
+            raise PluginError(
+                f"{docs_dir / KIT_DIR} exists, but the kit's stylesheet {docs_dir / KIT_CSS} "
+                "does not: copy content/assets/kit (stylesheet and fonts) from the project"
+            )
         try:
             self.methods = load_methods(docs_dir)
         except CourseValidationError as exc:
