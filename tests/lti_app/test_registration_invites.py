@@ -248,7 +248,8 @@ def test_open_registration_when_the_admin_turns_it_on(
     assert again.status_code == 403 and "--issuer" in _message(again)
 
 
-def test_a_link_is_claimed_once_even_by_two_requests_at_the_same_moment(db_app: Flask) -> None:
+def test_a_claimed_link_cannot_be_claimed_again_until_released(db_app: Flask) -> None:
+    """The guarded UPDATE: a second request holding the same (unused-looking) record loses."""
     now = datetime.now(UTC)
     issued = invites.issue_invite(db_app, issuer=None, lifetime=timedelta(hours=1), now=now)
     invite = invites.usable_invite(issued.token, now, db_app)
