@@ -33,6 +33,15 @@ def apply_migrations(app: Flask | None = None) -> None:
     migrate.upgrade(db.get_engine(app))
     try:
         keys.ensure_signing_key(app)
+    except KeyEncryptionError as error:
+        raise click.ClickException(str(error)) from None
+    require_readable_keys(app)
+
+
+def require_readable_keys(app: Flask | None = None) -> None:
+    """Every published private key opens with INTERVISION_KEY_ENCRYPTION_KEY (``serve``,
+    ``worker``): a wrong or missing key stops the start with the message, not a launch."""
+    try:
         plain = keys.check_keys_readable(app)
     except KeyEncryptionError as error:
         raise click.ClickException(str(error)) from None

@@ -98,6 +98,9 @@ def test_a_missing_or_wrong_key_stops_the_start_and_is_a_503_in_a_request(
     assert expected in result.output and "Traceback" not in result.output
     assert OLD not in result.output
 
+    worker = _cli(wrong, "worker", "--once")  # it signs service tokens: checked at its start
+    assert worker.exit_code == 1 and expected in worker.output
+
     response = wrong.test_client().get("/.well-known/jwks.json")
     assert response.status_code == 503
     assert "cannot read its own signing key" in response.text
