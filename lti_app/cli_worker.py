@@ -37,6 +37,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from lti_app.cli_commands import require_readable_keys
 from lti_app.domain.signups.minimum import MinimumVerdict
 from lti_app.services import exercises, notifications, score_outbox, sheet_settings, signups
 
@@ -168,6 +169,7 @@ def run_loop(app: Flask, interval: float, stop: threading.Event, limit: int = 20
 @with_appcontext
 def worker(once: bool, interval: float, limit: int) -> None:
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    require_readable_keys(app)  # it signs service tokens: a wrong key stops it here
     if once:
         report = run_due_work(app, limit=limit)
         click.echo(report.summary())
