@@ -49,3 +49,11 @@ def test_preview_answers_every_page_with_the_errors_until_they_are_fixed(
         assert draft.status_code == 200
         assert 'class="iv-draft-banner"' in draft.text
         assert "Work in progress" in get(f"{base}/").text  # the preview lists the draft
+
+        # An error made while the preview runs: the rebuilt pages answer with it, no waiting.
+        course_tree.edit(M1, "level: introductory", "level: expert")
+        wait_until(
+            lambda: "got &#x27;expert&#x27;" in get(f"{base}/modules/02-second-steps/").text,
+            "the error page after a rebuild",
+            server,
+        )
