@@ -6,9 +6,9 @@ already holds the write lock), asks ``domain.signups.booking`` for a decision on
 :class:`LockedSession` it got, and hands that decision to :func:`apply_decision` in the same
 transaction. Every writer of a session's bookings takes that lock first, so the snapshot the
 domain decided on is still the truth when it is written. ``UNIQUE(session_id, user_id)`` is the
-last line of defence: an insert that hits it (a writer that did not lock) is undone in its
-savepoint and reported as :class:`BookingConflict`, and the service decides again on a fresh
-snapshot, which finds the existing booking.
+last line of defence: an insert that meets it (a writer that did not lock) writes nothing
+(``ON CONFLICT DO NOTHING``) and is reported as :class:`BookingConflict`, and the service decides
+again on a fresh snapshot, which finds the existing booking.
 
 Rows stay in this package: callers get frozen records and the domain's own frozen values.
 

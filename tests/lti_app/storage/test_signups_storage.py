@@ -147,7 +147,7 @@ def test_a_double_submission_books_once(db_app: Flask, world: World) -> None:
     assert _booking_rows(db_app, session_id) == 1
 
 
-def test_an_insert_that_meets_the_unique_constraint_is_undone_in_its_savepoint(
+def test_an_insert_that_meets_the_unique_constraint_writes_nothing_and_leaves_the_transaction(
     db_app: Flask, world: World
 ) -> None:
     """A decision made on a snapshot without Ann's booking (as a writer skipping the lock
