@@ -4,8 +4,8 @@ work from a zip's folder tree and no search.
 The site is built with directory URLs (`../02-roles/`), which a web server answers with
 `index.html` but a file tree, Moodle's file area or a SCORM player does not: each relative
 link to a folder gets `index.html`. Search needs a worker and its index fetched over HTTP, so
-package pages hide it (a small stylesheet) and leave the index out. Everything else is the site
-itself, byte for byte: nothing about a page is rendered twice.
+package pages hide it (a small stylesheet), unname its form and leave the index out. The rest
+is the site's own HTML: nothing about a page is rendered twice.
 """
 
 from __future__ import annotations
@@ -78,11 +78,12 @@ class PackagedSite:
     def all_paths(self) -> list[str]:
         return sorted([*self.pages, *self.files])
 
-    def entries(self, scorm: bool = False, scores: bool = False) -> dict[str, bytes]:
-        """Archive entries under the package root; SCORM pages also load the runtime bridge."""
+    def entries(self, scos: frozenset[str] = frozenset(), scores: bool = False) -> dict[str, bytes]:
+        """Archive entries under the package root. The pages in `scos` (SCORM's module pages)
+        also load the runtime bridge; asset pages must not talk to the runtime."""
         found = dict(self.files)
         for path, html in self.pages.items():
-            text = with_scorm_bridge(path, html, scores) if scorm else html
+            text = with_scorm_bridge(path, html, scores) if path in scos else html
             found[path] = text.encode("utf-8")
         return found
 

@@ -61,7 +61,8 @@ SCORM_2004 = ScormVersion(
 def scorm_entries(
     course: Course, site: PackagedSite, version: ScormVersion, scores: bool
 ) -> dict[str, bytes]:
-    entries = site.entries(scorm=True, scores=scores)
+    scos = frozenset(site.page_path(module.src_uri) for module in course.modules)
+    entries = site.entries(scos=scos, scores=scores)
     entries[MANIFEST] = scorm_manifest(course, site, version)
     return entries
 

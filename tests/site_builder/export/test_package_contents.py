@@ -127,6 +127,9 @@ def test_scorm_modules_are_scos_and_other_pages_assets(
     for sco in scos:
         html = package.entries[sco].decode("utf-8")
         assert f'src="../../{SCORM_BRIDGE}" data-iv-scorm-scores="true"' in html, sco
+    # Assets (overview, methods) must not talk to the runtime: no bridge there.
+    for page, html in package.html_pages():
+        assert (SCORM_BRIDGE in html) == (page in scos), page
     assert package.entries[SCORM_BRIDGE].startswith(b"/* Intervision courseware in a SCORM")
 
 
