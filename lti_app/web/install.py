@@ -23,7 +23,7 @@ from lti_app.lti.canvas_config import (
     canvas_command,
     canvas_developer_key,
 )
-from lti_app.lti.headers import content_security_policy, csp_nonce
+from lti_app.lti.headers import ORIGIN_PATTERN, content_security_policy, csp_nonce
 from lti_app.lti.http import outbound_session
 from lti_app.lti.tool_urls import current_tool_urls
 from lti_app.storage import db, lti_state
@@ -148,6 +148,15 @@ def _invite(token: str | None, now: datetime) -> InviteRecord | None:
     raise invites.needs_invite()
 
 
+def _asking_origin() -> str:
+    """The LMS's origin as its openid_configuration parameter names it, for framing the error
+    page: Moodle and Canvas open registration in a frame, and a refusal the admin cannot see
+    helps no one. The page has no form or link that acts, so any origin may show it."""
+    source = request.form if request.method == "POST" else request.args
+    origin = dynreg.origin_of(source.get("openid_configuration", "").strip())
+    return origin if ORIGIN_PATTERN.match(origin) else "'none'"
+
+
 def _registration_error(error: dynreg.DynamicRegistrationError) -> Response:
     status = getattr(error, "status", 400)
     log.warning("dynamic registration refused (%s): %s", status, error)
@@ -157,7 +166,7 @@ def _registration_error(error: dynreg.DynamicRegistrationError) -> Response:
         title=getattr(error, "title", None),
         hint=getattr(error, "hint", None),
     )
-    return _page(page, status)
+    return _page(page, status, frame_ancestors=_asking_origin())
 
 
 @bp.get("/lti/register", defaults={"token": None})
