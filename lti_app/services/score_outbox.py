@@ -155,7 +155,7 @@ def flush(
             (report.failed if give_up else report.retrying).append(item.id)
             continue
         with db.write_transaction(app) as session:
-            outbox_repo.mark_delivered(session, item.id, datetime.now(UTC))
+            outbox_repo.mark_delivered(session, item.id, moment)
         report.delivered.append(item.id)
     return report
 
@@ -169,9 +169,16 @@ def send_score_now(
 
 
 def deliver_now(
-    entry_id: int, app: Flask | None = None, budget_seconds: float = INLINE_BUDGET_SECONDS
+    entry_id: int,
+    app: Flask | None = None,
+    budget_seconds: float = INLINE_BUDGET_SECONDS,
+    now: datetime | None = None,
 ) -> bool:
     """One delivery attempt for a score already in the outbox (queued by a feature's own
-    transaction), within ``budget_seconds``; the worker retries what this does not deliver."""
-    report = flush(app, timeout=Deadline.after(budget_seconds), only_ids=[entry_id], limit=1)
+    transaction), within ``budget_seconds``; the worker retries what this does not deliver.
+    ``now`` is the caller's moment, so the entry it just queued is due and a retry is
+    scheduled on the same clock as the queueing."""
+    report = flush(
+        app, timeout=Deadline.after(budget_seconds), only_ids=[entry_id], limit=1, now=now
+    )
     return entry_id in report.delivered

@@ -39,7 +39,7 @@ def mark_attendance(
     gradebook has it at once when the LMS answers (the worker retries otherwise)."""
     decision, outbox_id = _mark(scope, sheet_id, session_id, user_id, attended, instructor_id, now)
     if outbox_id is not None:
-        deliver_now(outbox_id)
+        deliver_now(outbox_id, now=now)
     return decision
 
 
