@@ -70,6 +70,10 @@ class LaunchHandlers:
     def get(self, kind: str) -> LaunchHandler | None:
         return self._handlers.get(kind) or self._fallbacks.get(kind)
 
+    def has_feature(self, kind: str) -> bool:
+        """A feature (not a fallback placeholder) opens ``kind``."""
+        return kind in self._handlers
+
 
 def _check_kind(kind: str) -> None:
     if not KIND_PATTERN.match(kind):
@@ -97,6 +101,13 @@ def launch_handler(app: Flask, kind: str) -> LaunchHandler | None:
     """The handler ``app`` runs for ``kind``: the feature's, else the fallback, else None."""
     registry: LaunchHandlers | None = app.extensions.get(EXTENSION)
     return registry.get(kind) if registry is not None else None
+
+
+def feature_opens(app: Flask, kind: str) -> bool:
+    """Whether this installation has the screens for ``kind``: only then may an instructor
+    place it (a placeholder link, and a gradebook column nobody can earn, help no one)."""
+    registry: LaunchHandlers | None = app.extensions.get(EXTENSION)
+    return registry is not None and registry.has_feature(kind)
 
 
 def launch_kind(launch: Launch) -> str:

@@ -10,9 +10,10 @@ The picker's groups, headings and gradebook labels come from the kinds table
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import Catalogue, get_catalogue
@@ -25,7 +26,7 @@ from lti_app.lti.deep_linking import (
     check_settings,
     signed_response,
 )
-from lti_app.lti.dispatch import register_launch_handler
+from lti_app.lti.dispatch import feature_opens, register_launch_handler
 from lti_app.lti.launch import Launch
 from lti_app.lti.tool_urls import current_tool_urls
 
@@ -46,17 +47,28 @@ class Choice:
         return f"{self.kind.id}:{self.ref}"
 
 
-def catalogue_choices(catalogue: Catalogue) -> dict[ActivityKind, list[Choice]]:
-    """Choices grouped by kind in the kinds table's order, each group in catalogue order."""
-    groups: dict[ActivityKind, list[Choice]] = {kind: [] for kind in ACTIVITY_KINDS}
-    for module in catalogue.modules:
-        title = f"{module.number:02d}. {module.title}"
-        groups[MODULE_PAGE].append(Choice(MODULE_PAGE, module.slug, title, module.summary))
+def catalogue_choices(
+    catalogue: Catalogue, opens: Callable[[ActivityKind], bool] = lambda kind: True
+) -> dict[ActivityKind, list[Choice]]:
+    """Choices grouped by kind in the kinds table's order, each group in catalogue order;
+    only kinds that ``opens`` says this installation can launch."""
+    groups: dict[ActivityKind, list[Choice]] = {kind: [] for kind in ACTIVITY_KINDS if opens(kind)}
+    if MODULE_PAGE in groups:
+        for module in catalogue.modules:
+            title = f"{module.number:02d}. {module.title}"
+            groups[MODULE_PAGE].append(Choice(MODULE_PAGE, module.slug, title, module.summary))
     for activity in catalogue.activities:
-        groups[activity.kind].append(
-            Choice(activity.kind, activity.id, activity.title, activity.description)
-        )
+        if activity.kind in groups:
+            groups[activity.kind].append(
+                Choice(activity.kind, activity.id, activity.title, activity.description)
+            )
     return groups
+
+
+def offered_choices(catalogue: Catalogue) -> dict[ActivityKind, list[Choice]]:
+    """What the picker offers: the catalogue's items whose kind this installed version opens
+    (a kind the catalogue knows but the tool cannot run yet is neither shown nor accepted)."""
+    return catalogue_choices(catalogue, lambda kind: feature_opens(current_app, kind.launch_kind))
 
 
 def _content_item(choice: Choice, graded: bool) -> ResourceLinkItem:
@@ -91,7 +103,7 @@ def _render_form(
     assert launch.deep_link is not None
     return render_template(
         "deep_linking/choose.html",
-        groups=catalogue_choices(catalogue),
+        groups=offered_choices(catalogue),
         multiple=launch.deep_link.accept_multiple,
         errors=errors,
         selected=set(selected),
@@ -129,7 +141,7 @@ def submit() -> ResponseReturnValue:
     picked = [value for value in request.form.getlist("item") if value]
     graded = request.form.get("graded") == "yes"
     known = {
-        choice.value: choice for group in catalogue_choices(catalogue).values() for choice in group
+        choice.value: choice for group in offered_choices(catalogue).values() for choice in group
     }
     errors = []
     if not picked:

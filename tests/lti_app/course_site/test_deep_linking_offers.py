@@ -1,0 +1,68 @@
+"""The picker offers only what this installation can open: a kind the catalogue lists but
+whose screens the installed version lacks (only the placeholder fallback serves it) is neither
+shown nor accepted, so it can create no course link and no gradebook column."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from lti_app.lti.dispatch import EXTENSION, LaunchHandlers, feature_opens, launch_handler
+from lti_app.web import activity_placeholders
+from tests.support.launches import FORM_HEADERS, TOOL, LaunchAs, csrf_token, deep_link_settings
+
+
+def _without_exercise_screens(app: Flask) -> None:
+    """The registry of a version that ships everything but the exercise screens: the same
+    handlers, except that ``peer-feedback`` is served by the placeholder fallback only."""
+    full: LaunchHandlers = app.extensions[EXTENSION]
+    older = LaunchHandlers()
+    for kind in ("resource", "module", "deep_link", "signup"):
+        handler = full.get(kind)
+        assert handler is not None
+        older.register(kind, handler)
+    older.register_fallback("peer-feedback", activity_placeholders.open_activity)
+    app.extensions[EXTENSION] = older
+
+
+def _open_form(client: FlaskClient, launch_as: LaunchAs) -> str:
+    launched = launch_as("instructor", deep_link=deep_link_settings())
+    page = client.get(launched.url("/deep-linking/"))
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+def test_the_shipped_tool_opens_every_kind_it_offers(app: Flask) -> None:
+    for kind in ("module", "signup", "peer-feedback"):
+        assert feature_opens(app, kind), kind
+    assert not feature_opens(app, "future-kind")
+
+
+def test_a_kind_served_only_by_the_placeholder_is_not_offered(
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
+) -> None:
+    _without_exercise_screens(app)
+    assert launch_handler(app, "peer-feedback") is activity_placeholders.open_activity
+    page = _open_form(client, launch_as)
+    assert 'value="peer-feedback:' not in page
+    assert "Peer-feedback exercises</legend>" not in page
+    assert 'value="signup:kick-off"' in page and 'value="module:troika"' in page
+
+
+def test_a_kind_served_only_by_the_placeholder_is_refused_when_posted(
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
+) -> None:
+    _without_exercise_screens(app)
+    page = _open_form(client, launch_as)
+    response = client.post(
+        TOOL + "/deep-linking/",
+        headers=FORM_HEADERS,
+        data={
+            "csrf_token": csrf_token(page),
+            "item": "peer-feedback:troika-round",
+            "graded": "yes",
+        },
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "no longer in the course catalogue" in html and 'name="JWT"' not in html
