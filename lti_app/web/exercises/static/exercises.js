@@ -22,13 +22,23 @@
     }
   }
 
+  function pad(n) {
+    return (n < 10 ? "0" : "") + n;
+  }
+
   function formatLeft(seconds) {
+    /* The same wording as the server's pages.time_left_text: days for an async deadline. */
     if (seconds <= 0) {
       return "time is up";
     }
+    if (seconds >= 2 * 86400) {
+      return Math.floor(seconds / 86400) + " days left";
+    }
     var minutes = Math.floor(seconds / 60);
-    var rest = seconds % 60;
-    return minutes + " min " + (rest < 10 ? "0" : "") + rest + " s left";
+    if (minutes >= 120) {
+      return Math.floor(minutes / 60) + " h " + pad(minutes % 60) + " min left";
+    }
+    return minutes + " min " + pad(seconds % 60) + " s left";
   }
 
   function tick() {
