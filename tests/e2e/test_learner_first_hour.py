@@ -48,7 +48,12 @@ def shoot(page: Page, width: str, name: str, target: Locator | None = None) -> N
         target.screenshot(path=path)
 
 
-def assert_accessible(page: Page, axe_source: str, label: str) -> None:
+def assert_accessible(page: Page, axe_source: str, label: str, width: str) -> None:
+    """axe-core at 390 px, where layout-bound rules (scrolling regions, target size) differ:
+    at 1280 px test_accessibility.py already checks every page as built, and these states
+    have the same DOM at both widths (axe takes seconds per long page)."""
+    if width != "mobile":
+        return
     findings = blocking_findings(label, run_axe(page, axe_source))
     assert not findings, "\n".join(map(str, findings))
 
@@ -97,7 +102,7 @@ def test_method_timeline_is_numbered_once_with_the_vendored_silent_icon(
     assert box(silent.locator("svg.iv-icon"))["width"] > 8
     assert_no_sideways_scroll(page, WIDTHS[width])
     shoot(page, width, "timeline", timeline.locator("li.iv-phase--silent").first)
-    assert_accessible(page, axe_source, METHOD_MODULE)
+    assert_accessible(page, axe_source, METHOD_MODULE, width)
 
 
 def test_self_checks_shuffle_per_learner_and_keep_answers_after_a_reload(
@@ -146,7 +151,7 @@ def test_self_checks_shuffle_per_learner_and_keep_answers_after_a_reload(
     expect(right).to_have_class(re.compile(r"\bis-right\b"))
     expect(form.locator(".iv-selfcheck__result")).to_contain_text("Correct.")
     assert_no_sideways_scroll(page, WIDTHS[width])
-    assert_accessible(page, axe_source, module)
+    assert_accessible(page, axe_source, module, width)
 
     # Another learner (another seed) sees another order of the same options.
     use_seed(page, site, "fedcba9876543210")
@@ -177,7 +182,7 @@ def test_done_leads_on_and_the_overview_exports_and_resets(
     assert_no_sideways_scroll(page, WIDTHS[width])
     shoot(page, width, "module-done", page.locator(".iv-done"))
     shoot(page, width, "module-done-nav", nav)
-    assert_accessible(page, axe_source, first)
+    assert_accessible(page, axe_source, first, width)
 
     next_link.click()
     page.wait_for_url(site.url(second.removesuffix("index.html")))
@@ -207,7 +212,7 @@ def test_done_leads_on_and_the_overview_exports_and_resets(
     expect(reset).to_have_attribute("aria-expanded", "true")
     assert_no_sideways_scroll(page, WIDTHS[width])
     shoot(page, width, "overview-reset-confirm", page.locator(".iv-progress"))
-    assert_accessible(page, axe_source, "index.html (reset confirm open)")
+    assert_accessible(page, axe_source, "index.html (reset confirm open)", width)
     confirm.get_by_role("button", name="Cancel").click()
     expect(confirm).to_be_hidden()
     expect(page.locator(".iv-progress__text")).to_have_text(f"1 of {total} modules done")
