@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from flask.cli import FlaskGroup
-
 from lti_app.cli_commands import create_app_or_explain, db_group, keys_group, platform_group, serve
+from lti_app.cli_help import IntervisionGroup
 from lti_app.cli_worker import purge, worker
 from lti_app.demo import demo
 from lti_app.lti.cli import lti_group
 from lti_app.services.outbox_cli import outbox
 
-main = FlaskGroup(name="intervision", create_app=create_app_or_explain, help=__doc__)
+main = IntervisionGroup(name="intervision", create_app=create_app_or_explain, help=__doc__)
 for _command in (serve, db_group, platform_group, keys_group):
     main.add_command(_command)
 main.add_command(demo)
