@@ -10,9 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from functools import lru_cache
 from html import escape
-from importlib import resources
 
 from site_builder.course.model import ALL_SPEAKERS, Activity, Method, Phase
 from site_builder.markdown.blocks import Reflection, SelfCheck
@@ -179,26 +177,16 @@ def phase_label(phase: Phase, position: int) -> tuple[str, str]:
     return f"{position}.", phase.name
 
 
-@lru_cache(maxsize=1)
-def silent_icon() -> str:
-    """Material's volume-off icon, inline: the vendored icon set, not an emoji a learner's
-    fonts may lack. Empty when the theme is not installed (the words carry the meaning)."""
-    try:
-        svg = (
-            resources.files("material") / "templates" / ".icons" / "material" / "volume-off.svg"
-        ).read_text(encoding="utf-8")
-    except (ModuleNotFoundError, OSError):
-        return ""
-    return svg.replace(
-        "<svg ", '<svg class="iv-icon" aria-hidden="true" focusable="false" ', 1
-    ).strip()
+SILENT_ICON = '<span class="iv-icon iv-icon--silent" aria-hidden="true"></span>'
+"""Material's volume-off icon, drawn by courseware.css (a mask of the vendored SVG): not an
+emoji a learner's fonts may lack, and not 400 bytes of SVG repeated on every page."""
 
 
 def _phase(method: Method, phase: Phase, position: int, total: int, inline: Render) -> str:
     share = 100 * phase.minutes / total if total else 0
     silent_class = " iv-phase--silent" if phase.case_bringer_silent else ""
     case_bringer = (
-        f'<span class="iv-silent-marker">{silent_icon()}Case-bringer silent: listens only</span>'
+        f'<span class="iv-silent-marker">{SILENT_ICON}Case-bringer silent: listens only</span>'
         if phase.case_bringer_silent
         else "May speak"
     )

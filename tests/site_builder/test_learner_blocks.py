@@ -4,10 +4,14 @@ overview offers export and reset of the learner's own data."""
 
 from __future__ import annotations
 
+import re
+from importlib import resources
+from urllib.parse import unquote
+
 import pytest
 
 from site_builder.course.model import Phase
-from site_builder.markdown.block_html import phase_label, render_self_check, silent_icon
+from site_builder.markdown.block_html import SILENT_ICON, phase_label, render_self_check
 from site_builder.markdown.blocks import SelfCheck, SelfCheckOption
 from site_builder.mkdocs.pages import overview_markdown
 from tests.site_builder.course_fixtures import REPO, CourseTree
@@ -60,11 +64,13 @@ def test_feedback_without_a_verdict_is_given_one() -> None:
 
 
 def test_the_silent_mark_is_materials_icon_not_an_emoji() -> None:
-    icon = silent_icon()
-    assert icon.startswith('<svg class="iv-icon" aria-hidden="true" focusable="false"')
-    assert "<path" in icon
-    css = CSS.read_text(encoding="utf-8")
+    assert 'aria-hidden="true"' in SILENT_ICON and "iv-icon--silent" in SILENT_ICON
+    css = unquote(CSS.read_text(encoding="utf-8"))
     assert "1F507" not in css  # the muted-speaker emoji needs a font many machines lack
+    vendored = resources.files("material") / "templates/.icons/material/volume-off.svg"
+    (path,) = re.findall(r'<path d="([^"]+)"', vendored.read_text(encoding="utf-8"))
+    rule = css[css.index(".md-typeset .iv-icon--silent {") :]
+    assert f"<path d='{path}'/>" in rule[: rule.index("}")]
 
 
 def test_the_self_check_legend_is_laid_out_inside_its_box() -> None:

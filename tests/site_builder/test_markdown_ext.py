@@ -10,7 +10,7 @@ import markdown
 import pytest
 
 from site_builder.course.model import Activity, Method, Phase, Role, Source
-from site_builder.markdown.block_html import silent_icon
+from site_builder.markdown.block_html import SILENT_ICON
 from site_builder.markdown.blocks import BlockSyntaxError
 from site_builder.markdown.markdown_ext import UnknownReferenceError, makeExtension
 
@@ -221,7 +221,7 @@ def test_method_timeline_shows_minutes_speakers_and_silence() -> None:
         '<dl class="iv-phase__facts">'
         "<div><dt>Who speaks</dt><dd>Moderator, Consultant</dd></div>"
         "<div><dt>Case-bringer</dt><dd>"
-        f'<span class="iv-silent-marker">{silent_icon()}Case-bringer silent: listens only'
+        f'<span class="iv-silent-marker">{SILENT_ICON}Case-bringer silent: listens only'
         "</span></dd></div>"
         "<div><dt>Write in the tool</dt><dd>The key question</dd></div></dl>"
         '<p class="iv-phase__prompts-label">Prompts</p>'
