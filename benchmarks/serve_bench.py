@@ -8,6 +8,11 @@ connections, runs for ``--seconds`` each: (1) ``GET /healthz`` as the bare basel
 OIDC round trips, ``GET /lti/login`` → 302 with state cookie → id_token signed by the platform
 key → ``POST /lti/launch`` → 303. Prints requests/s, launches/s and latency percentiles, then
 stops the server it started. Client and server share the machine, so figures are lower bounds.
+
+The tool runs with its default rate limits: all clients come from one address, like a lecture
+behind a NAT, and a default run stays within 3000 logins a minute per address and worker. A run
+much longer than the default at full speed meets that limit (counted as ``login 429`` failures):
+that is the flood limit working, not a fault.
 """
 
 from __future__ import annotations
