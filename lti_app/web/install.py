@@ -84,6 +84,13 @@ SETUP_FIELDS = {
 }
 
 
+@bp.get("/")
+def home() -> Response:
+    """The tool's root URL: what the tool is and where an admin starts (not a 404 for the
+    first person who types the address in)."""
+    return _page(render_template("install/home.html"), 200)
+
+
 @bp.get("/lti/setup")
 def setup() -> Response:
     """The set-up page; the Canvas fields (a GET form, nothing is stored) fill in the exact

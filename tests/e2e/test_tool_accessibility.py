@@ -139,6 +139,12 @@ def test_setup_and_error_pages(audited: tuple[Page, CspWatch], demo: RunningDemo
     page.goto(demo.urls.setup)
     expect(page.locator("h1")).to_contain_text("Install")
     findings = axe_findings(page, "setup page")
+    page.goto(demo.urls.tool + "/")
+    page.get_by_role("link", name="Install this tool in your LMS").click()
+    expect(page.locator("h1")).to_contain_text("Install")
+    page.go_back()
+    findings += axe_findings(page, "the tool's root page")
+    page.goto(demo.urls.setup)
     page.keyboard.press("Tab")  # the first stop is the skip link, visible when focused
     skip = page.locator(":focus")
     expect(skip).to_have_text("Skip to main content")
