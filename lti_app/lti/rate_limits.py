@@ -135,7 +135,11 @@ class EntryLimits:
         return int(stats.remaining)
 
     def guard(self, rules: tuple[Rule, ...], view: Callable[..., Any]) -> Callable[..., Any]:
-        """The view behind ``rules``: refused with a 429 when one is spent, then counted."""
+        """The view behind ``rules``: refused with a 429 when one is spent, then counted.
+
+        Checked before the view and counted after it (only then is it known whether a login
+        wrote a state), so requests racing at the very limit may pass it by the number running
+        at once (a few per worker): a ceiling against floods, not an exact quota."""
 
         @wraps(view)
         def limited(*args: Any, **kwargs: Any) -> Any:
