@@ -21,7 +21,7 @@ Flask-Limiter's per-request machinery cost ~0.9 ms per login + launch (``benchma
 a direct check costs microseconds. The counters live in Redis when ``INTERVISION_REDIS_URL`` is
 set (shared by every app server), otherwise in this process's memory (``rate_counters``; per
 worker: the effective limits are workers × limit). A window is fixed: it starts at a key's
-first counted request (cheap in memory and in Redis, and exact: "3000 within that minute"). A
+first counted request (cheap in memory and in Redis: "3000 within that minute"). A
 Redis that does not answer never blocks a login (the state store answers its own 503 page).
 The Flask-Limiter ``Limiter`` stays on the app for the features that limit per person
 (``web/exercises/limits.py``).
