@@ -13,7 +13,7 @@ from datetime import datetime
 
 from lti_app.domain.activities import KINDS
 from lti_app.domain.grading import LaunchedLink, lineitem_to_score
-from lti_app.domain.scope import PersonInCourse
+from lti_app.domain.scope import CourseScope, PersonInCourse
 from lti_app.services.score_outbox import ScoreRequest, send_score_now
 from lti_app.storage import db, progress_repo
 
@@ -95,3 +95,9 @@ def course_progress(person: PersonInCourse | None, include_course_counts: bool) 
         counts = progress_repo.completion_counts(session, person.scope)
         people = progress_repo.people_with_progress(session, person.scope)
     return CourseProgress(mine, counts, people)
+
+
+def completions_by_person(scope: CourseScope) -> list[progress_repo.PersonCompletions]:
+    """Who marked which module of this course as done, and when (the instructor's view)."""
+    with db.transaction() as session:
+        return progress_repo.completions_by_person(session, scope)

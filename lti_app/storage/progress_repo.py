@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lti_app.domain.scope import CourseScope
+from lti_app.storage.models import LtiUser
 from lti_app.storage.progress_models import ModuleCompletion
 
 
@@ -104,3 +105,37 @@ def people_with_progress(session: Session, scope: CourseScope) -> int:
         select(func.count(func.distinct(ModuleCompletion.user_id))).where(*_in_course(scope))
     )
     return int(count or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonCompletions:
+    """One person's completions in a course, with the name the platform shared (None when it
+    withheld it: the view shows a pseudonym, never the platform's ``sub``)."""
+
+    user_id: int
+    name: str | None
+    completed: dict[str, datetime]
+
+
+def completions_by_person(session: Session, scope: CourseScope) -> list[PersonCompletions]:
+    """Everyone in this course with at least one completion, in user-id order, with the
+    name from their own launches (a user row of another platform never joins: ids are ours)."""
+    rows = session.execute(
+        select(
+            ModuleCompletion.user_id,
+            LtiUser.name,
+            ModuleCompletion.module_slug,
+            ModuleCompletion.completed_at,
+        )
+        .join(LtiUser, LtiUser.id == ModuleCompletion.user_id)
+        .where(*_in_course(scope))
+        .order_by(ModuleCompletion.user_id, ModuleCompletion.module_slug)
+    )
+    people: dict[int, PersonCompletions] = {}
+    for user_id, name, slug, completed_at in rows:
+        person = people.get(user_id)
+        if person is None:
+            shared = name.strip() if name and name.strip() else None
+            person = people[user_id] = PersonCompletions(user_id, shared, {})
+        person.completed[slug] = completed_at
+    return list(people.values())

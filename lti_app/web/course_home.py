@@ -23,11 +23,13 @@ from lti_app.catalogue import (
     CatalogueUnavailable,
     get_catalogue,
 )
-from lti_app.lti.current import launch_required, require_launch
+from lti_app.lti.current import instructor_required, launch_required, require_launch
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
-from lti_app.services.progress import CourseProgress, course_progress
+from lti_app.services.progress import CourseProgress, completions_by_person, course_progress
+from lti_app.web.csv_export import csv_download
 from lti_app.web.modules import module_page_path
+from lti_app.web.people import shown_name
 
 log = logging.getLogger(__name__)
 bp = Blueprint("course_home", __name__, url_prefix="/course", template_folder="templates")
@@ -102,6 +104,63 @@ def index() -> ResponseReturnValue:
         done=done,
         people_with_progress=progress.people_with_progress,
     )
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    name: str
+    done: tuple[datetime | None, ...]  # one per catalogue module, in catalogue order
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for when in self.done if when is not None)
+
+
+def completion_rows(launch: Launch, catalogue: Catalogue) -> list[PersonRow]:
+    """Who marked which module as done, by name (a pseudonym where the platform withheld the
+    name), sorted by name; modules no longer in the catalogue are left out."""
+    assert launch.person is not None  # instructor_required: a launch in a course
+    scope = launch.person.scope
+    rows = [
+        PersonRow(
+            shown_name(scope, person.user_id, person.name),
+            tuple(person.completed.get(module.slug) for module in catalogue.modules),
+        )
+        for person in completions_by_person(scope)
+    ]
+    return sorted(rows, key=lambda row: row.name.casefold())
+
+
+@bp.get("/completions")
+@instructor_required
+def completions() -> ResponseReturnValue:
+    """Per person and module, for trainers: the course home shows only the counts."""
+    launch = require_launch()
+    catalogue = get_catalogue()
+    return render_template(
+        "course_home/completions.html",
+        launch=launch,
+        catalogue=catalogue,
+        people=completion_rows(launch, catalogue),
+    )
+
+
+@bp.get("/completions.csv")
+@instructor_required
+def completions_csv() -> ResponseReturnValue:
+    """The same table as a spreadsheet: a name column, then one date column per module."""
+    launch = require_launch()
+    catalogue = get_catalogue()
+    header = ["Name", *(f"{m.number:02d}. {m.title}" for m in catalogue.modules), "Modules done"]
+    rows = [
+        [
+            row.name,
+            *(when.strftime("%Y-%m-%d") if when else "" for when in row.done),
+            str(row.done_count),
+        ]
+        for row in completion_rows(launch, catalogue)
+    ]
+    return csv_download(header, rows, "module-completions.csv")
 
 
 def open_course_home(launch: Launch) -> ResponseReturnValue:
