@@ -1,7 +1,6 @@
 """Text that learners write (cases, questions, hypotheses, advice, reflections), shown safely.
 
-Stored raw, rendered at display time, never cached (case text is purged after the retention
-period, so no process may keep a copy of it):
+Stored raw, rendered at display time:
 
 * :func:`render_learner_markdown` (the Jinja filter ``learner_markdown``): a small Markdown
   (paragraphs, emphasis, lists, blockquotes, code, line breaks, links) as HTML, for pages;
@@ -27,6 +26,19 @@ Two layers, each enough on its own against the payloads in ``tests/support/xss_p
    entity-encoded or tab-split schemes (``&#106;avascript:``, ``jav&#x09;ascript:``) are decoded
    before the scheme is checked.
 
+Rendering is about 2 ms a text (a round page of 200 posts spent 40 % of its time here), and
+it is a pure function of the text, so :func:`render_learner_markdown` keeps recent results in
+a small in-process LRU (:class:`RenderCache`): keyed by a SHA-256 of the renderer version
+(:data:`RENDERER_VERSION`) and the text, bounded in entries and in characters, and every entry
+dropped :data:`CACHE_SECONDS` after it was made. No database, no invalidation and no state
+shared between processes: a hit returns exactly what rendering returns. The time bound is for
+case text, which is deleted on withdrawal and after the retention period: the page stops asking
+for it at once (it has no text to look up), an entry is never served after
+:data:`CACHE_SECONDS`, and expired entries are dropped at the process's next rendering (a sweep
+every tenth of that time at most). A hit is faster than a miss, so a page could tell that the
+same exact text was shown in this process lately; it is not told whose, and the difference
+(about 2 ms in a page of 100 ms or more, over the network) is not worth guessing texts for.
+
 Length is capped before rendering: callers refuse text longer than :data:`MAX_LEARNER_TEXT`
 (after :func:`normalise_learner_text`, the form to store and to measure) with a clear message
 and save nothing; :func:`render_learner_markdown` raises :class:`LearnerTextTooLong` rather than
@@ -35,8 +47,14 @@ truncate anything that slipped past.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib.metadata import version
 from typing import Final
 
 import markdown
@@ -90,6 +108,14 @@ _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _WHITESPACE_RUN = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _BLANK_LINES = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
+
+CACHE_ENTRIES: Final = 4_096
+"""Rendered texts kept per process (a round page of 200 posts uses 200)."""
+CACHE_CHARACTERS: Final = 8_000_000
+"""Characters of rendered HTML kept per process, all entries together (at most ~32 MB)."""
+CACHE_SECONDS: Final = 300.0
+"""How long a rendered text is kept at most, however often it is read."""
+_ENTRY_OVERHEAD: Final = 100  # characters charged per entry for its key and bookkeeping
 
 
 class LearnerTextTooLong(IntervisionError):
@@ -170,6 +196,98 @@ def is_too_long(text: str) -> bool:
     return len(normalise_learner_text(text)) > MAX_LEARNER_TEXT
 
 
+@dataclass
+class CacheStats:
+    hits: int = 0
+    misses: int = 0
+    evictions: int = 0
+
+
+class RenderCache:
+    """A thread-safe LRU of rendered texts, bounded in entries, in characters and in age.
+
+    Hand-written (30 lines) because ``functools.lru_cache`` bounds only the count, and the
+    bound that matters here is the size of what is kept and how long."""
+
+    def __init__(
+        self,
+        *,
+        entries: int = CACHE_ENTRIES,
+        characters: int = CACHE_CHARACTERS,
+        seconds: float = CACHE_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.max_entries, self.max_characters, self.seconds = entries, characters, seconds
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._items: OrderedDict[bytes, tuple[float, str]] = OrderedDict()
+        self.characters = 0
+        self.stats = CacheStats()
+        self._next_sweep = clock() + seconds / 10
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get_or_render(self, renderer_version: str, text: str, render: Callable[[str], str]) -> str:
+        key = hashlib.sha256(f"{renderer_version}\0{text}".encode("utf-8", "replace")).digest()
+        now = self._clock()
+        with self._lock:
+            if now >= self._next_sweep:
+                self._sweep(now)
+            found = self._items.get(key)
+            if found is not None and now - found[0] < self.seconds:
+                self._items.move_to_end(key)
+                self.stats.hits += 1
+                return found[1]
+            self.stats.misses += 1
+        html = render(text)  # outside the lock: two threads may render one text, both right
+        cost = len(html) + _ENTRY_OVERHEAD
+        with self._lock:
+            self._drop(key)
+            if cost <= self.max_characters:
+                self._items[key] = (now, html)
+                self.characters += cost
+            while len(self._items) > self.max_entries or self.characters > self.max_characters:
+                self._drop(next(iter(self._items)))
+                self.stats.evictions += 1
+        return html
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.characters = 0
+
+    def _sweep(self, now: float) -> None:
+        """Drop every expired entry, read or not (the LRU order is not the age order)."""
+        for key in [k for k, (made, _) in self._items.items() if now - made >= self.seconds]:
+            self._drop(key)
+        self._next_sweep = now + self.seconds / 10
+
+    def _drop(self, key: bytes) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.characters -= len(old[1]) + _ENTRY_OVERHEAD
+
+
+RENDERER_VERSION: Final = "|".join(
+    (
+        "1",  # raise when this module renders differently with the same settings below
+        version("markdown"),
+        version("nh3"),
+        ",".join(sorted(ALLOWED_TAGS)),
+        repr(sorted((tag, sorted(names)) for tag, names in ALLOWED_ATTRIBUTES.items())),
+        ",".join(sorted(URL_SCHEMES)),
+        LINK_REL,
+        repr((MAX_LINK_TEXT, MAX_LINK_DESTINATION, MAX_BRACKETS, MAX_NESTING)),
+        repr((_NO_PREPROCESSORS, _NO_BLOCK_PROCESSORS, _NO_INLINE_PATTERNS, _EXTENSIONS)),
+    )
+)
+"""Part of every cache key: what could change the HTML of the same text."""
+
+render_cache = RenderCache()
+"""The process's cache of :func:`render_learner_markdown` (``clear()`` it to time cold pages)."""
+
+
 def render_learner_markdown(text: str) -> Markup:
     """Learner Markdown as sanitised HTML (block content: paragraphs, lists, quotes, code)."""
     text = normalise_learner_text(text)
@@ -177,8 +295,14 @@ def render_learner_markdown(text: str) -> Markup:
         raise LearnerTextTooLong(f"{len(text)} characters, at most {MAX_LEARNER_TEXT}")
     if not text.strip():
         return Markup("")
+    html = render_cache.get_or_render(RENDERER_VERSION, text, _render)
+    return Markup(html)  # noqa: S704 (sanitised by nh3 in _render)
+
+
+def _render(text: str) -> str:
+    """The uncached rendering of normalised text within the length cap."""
     html = _unformatted(text) if _too_complex(text) else _convert(text)
-    return Markup(_cleaner.clean(html))  # noqa: S704 (sanitised by nh3 just now)
+    return _cleaner.clean(html)
 
 
 def _too_complex(text: str) -> bool:
