@@ -1,5 +1,6 @@
 """The trainer kit in real Chromium: every method's phase card prints on one A4 page (Chromium's
-own PDF of the print layout), the role cards follow on a new page, the PDFs made at build time
+own PDF of the print layout) with the vendored fonts and no third-party request, the role cards
+follow on a new page, the PDFs made at build time
 are served, and the new kit pages are axe-clean (no critical or serious finding)."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from playwright.sync_api import Page
 
 from site_builder.course.loader import load_methods
 from tests.support.accessibility import blocking_findings, run_axe
+from tests.support.network import RequestLog
 from tests.support.sitebuild import REPO_ROOT, ServedSite
 
 pytestmark = pytest.mark.browser
@@ -32,7 +34,9 @@ def printed_pages(page: Page) -> int:
     return len(PAGE.findall(pdf))
 
 
-def test_every_phase_card_prints_on_one_a4_page(page: Page, site: ServedSite) -> None:
+def test_every_phase_card_prints_on_one_a4_page(
+    page: Page, site: ServedSite, request_log: RequestLog
+) -> None:
     for slug in METHODS:
         page.goto(site.url(f"kit/cards/{slug}/"), wait_until="load")
         page.evaluate("document.fonts.ready")
@@ -45,6 +49,9 @@ def test_every_phase_card_prints_on_one_a4_page(page: Page, site: ServedSite) ->
     assert page.get_by_role("heading", name=re.compile("^Phase card:")).is_visible()
     assert not page.locator(".md-sidebar--primary").is_visible()
     assert not page.locator(".iv-card__actions").is_visible()
+    fonts = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').length")
+    assert fonts >= 2  # the vendored DejaVu faces, served by the site itself
+    assert request_log.blocked == []
 
 
 def test_the_build_time_pdfs_are_served_and_linked(page: Page, site: ServedSite) -> None:
