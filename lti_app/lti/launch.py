@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
+from urllib.parse import parse_qs, urlsplit
 
 from lti_app.domain.grading import LaunchedLink
 from lti_app.domain.roles import Role
@@ -170,9 +171,22 @@ def _dict(body: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+ACTIVITY_PARAMETERS = (c.CUSTOM_KIND, c.CUSTOM_REF)
+"""What a link names its activity by; also read from the target link's query (below)."""
+
+
 def _custom(body: Mapping[str, Any]) -> Mapping[str, str]:
     raw = _dict(body, c.CUSTOM)
-    return MappingProxyType({str(k): str(v) for k, v in raw.items() if isinstance(v, str | int)})
+    custom = {str(k): str(v) for k, v in raw.items() if isinstance(v, str | int)}
+    target = body.get(c.TARGET_LINK_URI)
+    if isinstance(target, str) and not all(custom.get(name) for name in ACTIVITY_PARAMETERS):
+        # Moodle's Common Cartridge 1.1 import keeps a link's launch URL but drops its custom
+        # parameters, so packaged links also carry the activity in the (signed) target URL.
+        query = parse_qs(urlsplit(target[:2048]).query)
+        for name in ACTIVITY_PARAMETERS:
+            if not custom.get(name) and query.get(name):
+                custom[name] = query[name][0][:255]
+    return MappingProxyType(custom)
 
 
 def _ags(body: Mapping[str, Any]) -> AgsEndpoint | None:

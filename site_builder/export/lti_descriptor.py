@@ -4,6 +4,7 @@ to the tool, with the tool's launch URL and the activity in custom parameters.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from lxml import etree
 
@@ -30,6 +31,13 @@ class ToolLaunch:
     def launch_url(self) -> str:
         return f"{self.base_url}/lti/launch"
 
+    def link_url(self, link: LtiLink) -> str:
+        """The launch URL naming the activity in its query too: Moodle's CC 1.1 import drops
+        custom parameters, and the tool reads the activity from the target link's query when
+        they are missing."""
+        query = urlencode({KIND_PARAMETER: link.kind, REF_PARAMETER: link.ref})
+        return f"{self.launch_url}?{query}"
+
     @property
     def secure(self) -> bool:
         return self.base_url.startswith("https://")
@@ -45,9 +53,9 @@ def lti_descriptor(link: LtiLink, tool: ToolLaunch, link_namespace: str) -> byte
     custom = sub(root, qname(BLTI, "custom"))
     sub(custom, qname(LTICM, "property"), link.kind, name=KIND_PARAMETER)
     sub(custom, qname(LTICM, "property"), link.ref, name=REF_PARAMETER)
-    sub(root, qname(BLTI, "launch_url"), tool.launch_url)
+    sub(root, qname(BLTI, "launch_url"), tool.link_url(link))
     if tool.secure:
-        sub(root, qname(BLTI, "secure_launch_url"), tool.launch_url)
+        sub(root, qname(BLTI, "secure_launch_url"), tool.link_url(link))
     vendor = sub(root, qname(BLTI, "vendor"))
     sub(vendor, qname(LTICP, "code"), VENDOR_CODE)
     sub(vendor, qname(LTICP, "name"), VENDOR_NAME)
