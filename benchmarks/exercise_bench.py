@@ -1,6 +1,7 @@
 """The peer-feedback round page with 8 members and 200 contributions, and its live update.
 
     python -m benchmarks.exercise_bench [--renders 200] [--pollers 50] [--seconds 20]
+    python -m benchmarks.exercise_bench --quick    # a few seconds: the smoke run of the tests
 
 Part 1, in one process on SQLite: an exercise of Tietze's collegial counselling (live mode,
 8 members: case-bringer, moderator, 6 consultants) built as the view tests build it
@@ -12,6 +13,9 @@ case-bringer. In the closing phase one consultant's ``GET …/exercises/groups/<
 (the whole view: launch restore, ``page_view``, visibility, ``learner_markdown`` on every post,
 the template), interleaved render by render with two bare baselines on the same 200 texts held
 in memory: a plain Jinja template with the same Markdown + nh3 filter, and one that only escapes.
+The page and the filtered template are timed twice: as served (``learner_text``'s rendered-text
+cache warm, as for every member after the first) and cold (the cache cleared before each render,
+outside the timing).
 
 Part 2, against ``intervision serve`` (2 workers x 8 threads) on the same database file over
 loopback: a second group of 8, ``--pollers`` open pages (threads, each with one member's session
@@ -48,10 +52,13 @@ from benchmarks.lti_bench import percentile
 from benchmarks.serve_bench import _free_port, serving
 
 MEMBERS = 8
-QUESTIONS = 100
-ADVICE = 100
+POSTS = 200  # half clarifying questions, half advice
 POLL_SECONDS = 2.0  # exercises.js POLL_MS
 ADVANCE_EVERY = 5.0
+BURST_SECONDS = 3.0
+QUICK = {"posts": 20, "renders": 5, "pollers": 4, "seconds": 3.0, "workers": 1}
+"""``--quick``: every part runs and prints its ratio lines in a few seconds (figures too small
+to mean anything); an advance every 0.5 s, and 0.5 s closed loops instead of 3 s."""
 METHOD = "collegial-counselling"
 SETTINGS = {
     "settings-method_slug": METHOD,
@@ -69,8 +76,8 @@ TEXT = (
     "- what happens if you decide in the meeting?\n- who else could decide?\n\n"
     "See also [the notes](https://example.org/notes/{n}) & <b>not markup</b>."
 )
-BARE_PAGE = """<!doctype html><html><head><title>{{ title }}</title></head><body><main>
-<h1>{{ title }}</h1>{% for post in posts %}
+BARE_PAGE = """<!doctype html><html><head><title>Round</title></head><body><main>
+<h1>Round</h1>{% for post in posts %}
 <article id="post-{{ post.id }}" data-post data-kind="{{ post.kind }}">
 <p class="author">{{ post.author }}</p><div class="body">{{ post.body | md }}</div>
 </article>{% endfor %}</main></body></html>"""
@@ -169,7 +176,7 @@ def move_on(app: Flask, round_: Round, from_index: int | None) -> None:
     _ok(verdict, f"advance from {from_index}")
 
 
-def fill_round(app: Flask, round_: Round) -> list[tuple[int, str, str, str]]:
+def fill_round(app: Flask, round_: Round, posts: int) -> list[tuple[int, str, str, str]]:
     """Case, questions, advice, marks and ratings through the service; the posts' texts."""
     from lti_app.domain.exercises.outcomes import Actor
     from lti_app.domain.exercises.phases import PostType
@@ -207,7 +214,7 @@ def fill_round(app: Flask, round_: Round) -> list[tuple[int, str, str, str]]:
     post(bringer, Draft(PostType.CASE, case=case, checklist=checklist))
     move_on(app, round_, 1)  # comprehension questions
     questions = []
-    for n in range(QUESTIONS):
+    for n in range(posts // 2):
         actor = askers[n % len(askers)]
         text = TEXT.format(n=n)
         questions.append(post(actor, Draft(PostType.QUESTION, text=text)))
@@ -219,9 +226,9 @@ def fill_round(app: Flask, round_: Round) -> list[tuple[int, str, str, str]]:
         move_on(app, round_, index)
     advice = []
     consultants = askers[1:]
-    for n in range(ADVICE):
+    for n in range(posts - posts // 2):
         actor = consultants[n % len(consultants)]
-        text = TEXT.format(n=QUESTIONS + n)
+        text = TEXT.format(n=posts // 2 + n)
         advice.append(post(actor, Draft(PostType.ADVICE, text=text)))
         texts.append((advice[-1], "advice", f"Learner {actor.user_id}", text))
     move_on(app, round_, 5)  # closing
@@ -235,7 +242,7 @@ def fill_round(app: Flask, round_: Round) -> list[tuple[int, str, str, str]]:
 
 
 def time_renders(app: Flask, round_: Round, texts: list[Any], renders: int) -> None:
-    from lti_app.web.learner_text import learner_markdown_filter
+    from lti_app.web.learner_text import learner_markdown_filter, render_cache
 
     reader = round_.people[3]  # a consultant
     url = reader.url(f"/groups/{round_.group_id}/")
@@ -249,34 +256,46 @@ def time_renders(app: Flask, round_: Round, texts: list[Any], renders: int) -> N
     html = first.get_data(as_text=True)
     assert first.status_code == 200, (first.status_code, html[:2000])
     shown = html.count("data-post")
+    questions = len(texts) // 2
     print(
-        f"round page: {len(texts)} contributions + case, {QUESTIONS} marks, {ADVICE} ratings; "
+        f"round page: {len(texts)} contributions + case, {questions} marks, "
+        f"{len(texts) - questions} ratings; "
         f"{shown} data-post elements, {len(html) / 1024:.0f} KB for one consultant"
     )
     queries = count_queries(app, lambda: reader.client.get(url))
-    cases: dict[str, Callable[[], object]] = {
-        "round page (whole view)": lambda: reader.client.get(url),
-        "bare template + same filter": lambda: with_filter.render(title="Round", posts=posts),
-        "bare template, escaped only": lambda: escaped.render(title="Round", posts=posts),
+    page = "round page (whole view)"
+    cases: dict[str, tuple[bool, Callable[[], object]]] = {  # name: (cold cache, render)
+        page: (False, lambda: reader.client.get(url)),
+        "round page, cache cold": (True, lambda: reader.client.get(url)),
+        "bare template + same filter": (False, lambda: with_filter.render(posts=posts)),
+        "bare + same filter, cold": (True, lambda: with_filter.render(posts=posts)),
+        "bare template, escaped only": (False, lambda: escaped.render(posts=posts)),
     }
     samples: dict[str, list[float]] = {name: [] for name in cases}
-    for case in cases.values():  # warm-up
+    for _cold, case in cases.values():  # warm-up
         case()
     for _ in range(renders):  # interleaved: background load hits each alike
-        for name, case in cases.items():
+        for name, (cold, case) in cases.items():
+            if cold:
+                render_cache.clear()
             started = time.perf_counter()
             case()
             samples[name].append(time.perf_counter() - started)
-        if len(samples["round page (whole view)"]) % 50 == 0:
+        if len(samples[page]) % 50 == 0:
             gc.collect()
-    print(f"{renders} renders each, interleaved; SQL statements per page view: {queries}")
-    page_p50 = percentile(samples["round page (whole view)"], 0.5)
+    print(
+        f"{renders} renders each, interleaved; SQL statements per page view: {queries}; "
+        f"rendered-text cache: {len(render_cache)} entries, {render_cache.characters:,} characters"
+    )
+    page_p50 = percentile(samples[page], 0.5)
     for name, values in samples.items():
         p50, p99 = percentile(values, 0.5), percentile(values, 0.99)
         print(
             f"  {name:<30} p50 {p50 * 1000:7.2f} ms  p99 {p99 * 1000:7.2f} ms  "
-            f"page/this (p50) {page_p50 / p50:6.1f}x"
+            f"page/this (p50) {page_p50 / p50:6.2f}x"
         )
+    cold = percentile(samples["round page, cache cold"], 0.5)
+    print(f"  round page cold / warm cache (p50): {cold / page_p50:.2f}x")
 
 
 def count_queries(app: Flask, action: Callable[[], object]) -> int:
@@ -424,7 +443,15 @@ def burst(port: int, path: str, cookie: str, clients: int, seconds: float) -> tu
 
 
 def live_update(
-    app: Flask, round_: Round, workdir: Path, pollers: int, seconds: float, workers: int
+    app: Flask,
+    round_: Round,
+    workdir: Path,
+    pollers: int,
+    seconds: float,
+    workers: int,
+    *,
+    advance_every: float = ADVANCE_EVERY,
+    burst_seconds: float = BURST_SECONDS,
 ) -> None:
     from lti_app.storage import db
     from lti_app.web.exercises.pages import phase_key
@@ -438,12 +465,14 @@ def live_update(
     ]
     path = paths[0]
     with served(workdir, port, Path(app.config["SITE_DIR"]), workers):
-        burst(port, path, cookies[0], 4, 1.0)  # warm-up: both workers, code paths hot
+        burst(
+            port, path, cookies[0], 4, min(1.0, burst_seconds)
+        )  # warm-up: both workers, code paths hot
         advances: dict[str, float] = {}
 
         def moderator() -> None:
             index: int | None = None
-            moments = time.monotonic() + ADVANCE_EVERY / 2
+            moments = time.monotonic() + advance_every / 2
             while True:
                 time.sleep(max(0.0, moments - time.monotonic()))  # the chair's rhythm
                 if time.monotonic() >= deadline - POLL_SECONDS - 0.5:
@@ -452,7 +481,7 @@ def live_update(
                 advances[key] = time.monotonic()
                 move_on(app, round_, index)
                 index = 0 if index is None else index + 1
-                moments += ADVANCE_EVERY
+                moments += advance_every
 
         deadline = time.monotonic() + seconds
         chair = threading.Thread(target=moderator)
@@ -464,7 +493,7 @@ def live_update(
         print(
             f"\nlive update: intervision serve {workers} workers x 8 threads, SQLite, loopback; "
             f"{pollers} open pages polling every {POLL_SECONDS:.0f} s for {seconds:.0f} s; "
-            f"{len(advances)} advances, one every {ADVANCE_EVERY:.0f} s"
+            f"{len(advances)} advances, one every {advance_every:g} s"
         )
         if live.delays:
             d50, d99 = percentile(live.delays, 0.5), percentile(live.delays, 0.99)
@@ -480,10 +509,10 @@ def live_update(
             )
         ratio = percentile(live.latencies, 0.5) / percentile(bare.latencies, 0.5)
         print(f"  phase.json / healthz latency (p50): {ratio:.2f}x")
-        phase_rate, phase_p50 = burst(port, path, cookies[0], 8, 3.0)
-        bare_rate, bare_p50 = burst(port, "/healthz", cookies[0], 8, 3.0)
+        phase_rate, phase_p50 = burst(port, path, cookies[0], 8, burst_seconds)
+        bare_rate, bare_p50 = burst(port, "/healthz", cookies[0], 8, burst_seconds)
         print(
-            f"  closed loop, 8 threads x 3 s: phase.json {phase_rate:6.1f} req/s "
+            f"  closed loop, 8 threads x {burst_seconds:g} s: phase.json {phase_rate:6.1f} req/s "
             f"(p50 {phase_p50 * 1000:.1f} ms), /healthz {bare_rate:6.1f} req/s "
             f"(p50 {bare_p50 * 1000:.1f} ms); phase.json per healthz {phase_rate / bare_rate:.2f}"
         )
@@ -491,11 +520,24 @@ def live_update(
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--renders", type=int, default=200)
-    parser.add_argument("--pollers", type=int, default=50)
-    parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--posts", type=int, default=POSTS, help="contributions in the round (half questions)"
+    )
+    parser.add_argument("--renders", type=int, default=200, help="timed renders of each case")
+    parser.add_argument("--pollers", type=int, default=50, help="open pages polling phase.json")
+    parser.add_argument("--seconds", type=float, default=20.0, help="length of each poll run")
+    parser.add_argument("--workers", type=int, default=2, help="intervision serve workers")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="a smoke run of a few seconds: "
+        + ", ".join(f"--{name} {value:g}" for name, value in QUICK.items())
+        + ", an advance every 0.5 s and 0.5 s closed loops (figures too small to mean anything)",
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        for name, value in QUICK.items():
+            setattr(args, name, value)
     logging.basicConfig(level=logging.ERROR)
     from tests.support.launches import LaunchAs, registered_platform
     from tests.support.platforms import running_key_server
@@ -510,13 +552,22 @@ def main(argv: list[str] | None = None) -> None:
         launch_as = LaunchAs(app, app.test_client(), platform)
         started = time.perf_counter()
         rendered, live = build_world(app, launch_as)
-        texts = fill_round(app, rendered)
+        texts = fill_round(app, rendered, args.posts)
         print(
             f"built 2 groups of {MEMBERS} and {len(texts)} contributions in "
             f"{time.perf_counter() - started:.1f} s (SQLite)"
         )
         time_renders(app, rendered, texts, args.renders)
-        live_update(app, live, workdir, args.pollers, args.seconds, args.workers)
+        live_update(
+            app,
+            live,
+            workdir,
+            args.pollers,
+            args.seconds,
+            args.workers,
+            advance_every=0.5 if args.quick else ADVANCE_EVERY,
+            burst_seconds=0.5 if args.quick else BURST_SECONDS,
+        )
 
 
 if __name__ == "__main__":
