@@ -199,6 +199,8 @@ def our_app(workdir: Path, jwks_url: str, base_url: str = TOOL_URL) -> Flask:
             "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
             # The rate limits run with their defaults (their cost is part of ours): a case's
             # 1,000 logins of 200 learners from one address fit a lecture's limits.
+            # The benchmark platform's key set is on loopback: listed, as a campus LMS would be.
+            "OUTBOUND_ALLOW": "{0.scheme}://{0.netloc}".format(urlsplit(jwks_url)),
         }
     )
     migrate.upgrade(db.get_engine(app))

@@ -19,7 +19,9 @@ import jwt
 
 from lti_app.lti import claims as c
 from lti_app.lti import keys
+from lti_app.lti.errors import LaunchError
 from lti_app.lti.launch import DeepLinkSettings, Launch
+from lti_app.lti.outbound_policy import OutboundRefused, check_platform_url
 
 RESPONSE_MESSAGE_TYPE = "LtiDeepLinkingResponse"
 CONTENT_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
@@ -34,6 +36,31 @@ REF_PARAMETER = c.CUSTOM_REF
 
 class DeepLinkingNotPossible(Exception):
     """The platform's request rules out what the tool offers; the message says why."""
+
+
+class DeepLinkReturnInvalid(LaunchError):
+    """The signed selection would be posted somewhere that is not the platform: refused at
+    launch, before an instructor picks anything (the browser would carry our signed JWT)."""
+
+    title = "The platform asked for the selection to go elsewhere"
+    message = (
+        "This deep-linking request names a return address that is not on the learning "
+        "platform's own host (or not an http(s) address), so the tool will not send your "
+        "selection there. Ask your platform administrator to check the tool's registration."
+    )
+
+
+def check_return_url(body: dict[str, Any], hosts: frozenset[str]) -> None:
+    """LTI DL 2.0 §4.4.1 + our rule: ``deep_link_return_url`` is http(s) on a registered host
+    of the platform (or a listed origin). Only for deep-linking requests."""
+    if body.get(c.MESSAGE_TYPE) != c.DEEP_LINKING_REQUEST:
+        return
+    settings = body.get(c.DEEP_LINKING_SETTINGS)
+    url = settings.get("deep_link_return_url") if isinstance(settings, dict) else None
+    try:
+        check_platform_url(url, hosts, what="deep_link_return_url")
+    except OutboundRefused as refused:
+        raise DeepLinkReturnInvalid(str(refused)) from None
 
 
 @dataclass(frozen=True)

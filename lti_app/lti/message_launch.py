@@ -27,6 +27,7 @@ from pylti1p3.registration import Registration
 
 from lti_app.lti import claims as c
 from lti_app.lti import state_store
+from lti_app.lti.deep_linking import check_return_url
 from lti_app.lti.errors import (
     LaunchError,
     ReplayedLaunch,
@@ -36,9 +37,11 @@ from lti_app.lti.errors import (
     UnknownDeployment,
     UnknownPlatform,
 )
+from lti_app.lti.outbound_policy import registration_hosts
 from lti_app.lti.platform_keys import ALLOWED_ALGORITHMS, PlatformKeyCache
 from lti_app.lti.token_checks import (
     check_audience,
+    check_claim_types,
     check_target_link_uri,
     check_times,
     client_id_for,
@@ -105,6 +108,7 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
         try:
             login = self._check_state()
             self._run_pylti(self.validate_jwt_format)
+            check_claim_types(self._body)  # every later step may rely on the JSON types
             self._check_nonce(login)
             self.validate_registration()
             self.validate_jwt_signature()
@@ -112,6 +116,8 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
             self._check_deployment_hint(login)
             self._run_pylti(self.validate_message)
             check_target_link_uri(self._body, login.target_link_uri, self._policy.is_own_endpoint)
+            assert self._platform is not None
+            check_return_url(self._body, registration_hosts(self._platform))
         except BaseException:
             self._validated = False
             raise
@@ -144,6 +150,9 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
             raise
         except LtiException as problem:
             raise error(f"pylti1p3: {problem}") from None
+        except (TypeError, AttributeError, KeyError, ValueError) as problem:
+            # A shape pylti1p3 did not expect: the token's fault, not ours (never a 500).
+            raise error(f"pylti1p3 could not read the token: {type(problem).__name__}") from None
 
     def _check_state(self) -> state_store.LoginState:
         state = self._get_request_param("state")  # type: ignore[no-untyped-call]
@@ -242,6 +251,10 @@ class HardenedMessageLaunch(FlaskMessageLaunch):  # type: ignore[misc]
                 if candidate.get("kid") == kid and isinstance(alg, str):
                     return jwt.PyJWK(dict(candidate), algorithm=alg)
             raise TokenInvalid("id_token kid is not in the registered key set")
+        assert self._platform is not None
         return self._key_cache.signing_key(
-            url, kid if isinstance(kid, str) else None, alg if isinstance(alg, str) else None
+            url,
+            kid if isinstance(kid, str) else None,
+            alg if isinstance(alg, str) else None,
+            hosts=registration_hosts(self._platform),
         )

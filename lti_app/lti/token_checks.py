@@ -94,3 +94,48 @@ def check_target_link_uri(
         raise TargetLinkInvalid("target_link_uri differs from the one given at login")
     if not is_allowed(claim):
         raise TargetLinkInvalid("target_link_uri is not an endpoint of this tool")
+
+
+def _has_type(value: Any, kind: str) -> bool:
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "object":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "strings":
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    if kind == "audience":
+        return _has_type(value, "string") or _has_type(value, "strings")
+    raise ValueError(f"unknown claim type {kind!r}")
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    names: dict[type, str] = {str: "string", dict: "object", list: "array"}
+    return names.get(type(value), type(value).__name__)
+
+
+def check_claim_types(body: dict[str, Any]) -> None:
+    """Refuse claims of the wrong JSON type (``claims.CLAIM_TYPES``, ``MEMBER_TYPES``) before
+    anything reads them; drops top-level ``null`` claims first (null = absent), in place.
+
+    The detail names the claim and both types, never the value."""
+    for name in [key for key, value in body.items() if value is None]:
+        del body[name]
+    for name, kind in c.CLAIM_TYPES.items():
+        value = body.get(name)
+        if value is not None and not _has_type(value, kind):
+            raise TokenInvalid(f"claim {name} must be {kind}, got {_json_type(value)}")
+    for (claim, member), kind in c.MEMBER_TYPES.items():
+        parent = body.get(claim)
+        value = parent.get(member) if isinstance(parent, dict) else None
+        if value is not None and not _has_type(value, kind):
+            raise TokenInvalid(f"claim {claim}.{member} must be {kind}, got {_json_type(value)}")

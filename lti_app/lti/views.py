@@ -11,11 +11,12 @@ from datetime import timedelta
 from typing import Any, Final
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app, g, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from pylti1p3.contrib.flask.request import FlaskRequest
 
 from lti_app.lti import login as oidc_login
+from lti_app.lti import platform_storage_pages
 from lti_app.lti.current import require_launch
 from lti_app.lti.dispatch import dispatch_launch
 from lti_app.lti.errors import LaunchError, StateInvalid
@@ -65,15 +66,27 @@ def login() -> ResponseReturnValue:
     tool_conf = DatabaseToolConf(current_app._get_current_object())  # type: ignore[attr-defined]
     registration = oidc_login.find_registration(params, tool_conf)
     allow_framing_by(registration.frame_origins or [])
-    if current_app.config.get("LTI_COOKIE_CHECK", True) and not params.get("lti1p3_new_window"):
+    storage = platform_storage_pages.login_target(params, registration)  # lti_storage_target
+    if (
+        storage is None
+        and current_app.config.get("LTI_COOKIE_CHECK", True)
+        and not params.get("lti1p3_new_window")
+    ):
         query = urlencode(oidc_login.cookie_check_params(params))
         page = render_template("lti/cookie_check.html", login_url=f"{url_for('lti.login')}?{query}")
         return Response(page, headers={"Cache-Control": "no-store"})
     redirect_to = oidc_login.prepare_login(
-        params, registration, current_tool_urls().launch, _is_own_endpoint
+        params,
+        registration,
+        current_tool_urls().launch,
+        _is_own_endpoint,
+        storage_target=storage.frame if storage else None,
     )
-    response = Response(status=302, headers={"Location": redirect_to.location})
-    response.headers["Cache-Control"] = "no-store"
+    if storage is not None:  # the page stores the secret with the platform, then redirects
+        response = platform_storage_pages.login_page(params, storage, redirect_to)
+    else:
+        response = Response(status=302, headers={"Location": redirect_to.location})
+        response.headers["Cache-Control"] = "no-store"
     response.set_cookie(
         STATE_COOKIE_PREFIX + redirect_to.state,
         redirect_to.browser_secret,
@@ -99,10 +112,24 @@ def _key_cache() -> PlatformKeyCache:
 @bp.post("/launch")
 def launch() -> ResponseReturnValue:
     if not request.form.get("id_token") or not request.form.get("state"):
+        g.lti_launch = AbsentLaunch()
+        bind_urls_to_launch(None)
         raise StateInvalid("launch without id_token or state")
+    # No state cookie after a Platform Storage login: a page reads the secret back first.
+    try:
+        reading_page, relayed = platform_storage_pages.launch_secret(STATE_COOKIE_PREFIX)
+    except LaunchError:
+        g.lti_launch = AbsentLaunch()
+        bind_urls_to_launch(None)
+        raise
+    if reading_page is not None:
+        return reading_page
+    cookies = dict(request.cookies)
+    if relayed is not None:  # checked against the state row exactly as the cookie would be
+        cookies[STATE_COOKIE_PREFIX + request.form["state"]] = relayed
     tool_conf = DatabaseToolConf(current_app._get_current_object())  # type: ignore[attr-defined]
     message_launch = HardenedMessageLaunch(
-        FlaskRequest(),  # type: ignore[no-untyped-call]
+        FlaskRequest(cookies=cookies),  # type: ignore[no-untyped-call]
         tool_conf,
         key_cache=_key_cache(),
         policy=_policy(),
@@ -113,9 +140,9 @@ def launch() -> ResponseReturnValue:
         allow_framing_by(validated.platform.frame_origins)
         launch = complete_launch(validated, lifetime)
     except LaunchError:
-        # A refused launch must not leave earlier launches active: whose browser it is, is
-        # unknown now. Its error page shows no earlier launch either.
-        session.clear()
+        # A refused launch leaves the session as it was: anyone can make a browser POST here
+        # (a cross-site form), so refusing must not end, or replace, the learner's launches.
+        # Its error page shows none of them either.
         g.lti_launch = AbsentLaunch()
         bind_urls_to_launch(None)
         raise

@@ -3,7 +3,9 @@
 The page says what happened and gives a short reference; the log line with the same reference
 holds the detail (never request bodies, tokens or personal data). No stack trace reaches a user
 and no bad request becomes a 500. Every ``IntervisionError`` (LTI launch refusals, a missing
-catalogue, a feature's own refusals) is mapped here, once.
+catalogue, a feature's own refusals) is mapped here, once. Log fields a visitor or platform
+chose (path, detail) are escaped and bounded (``lti.log_safe``; installed here for every
+``lti_app`` logger).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from flask import Flask, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from lti_app.domain.errors import IntervisionError
+from lti_app.lti import log_safe
 from lti_app.lti.errors import LaunchError
 
 log = logging.getLogger(__name__)
@@ -44,8 +47,8 @@ def handle_app_error(error: IntervisionError) -> tuple[str, int]:
         reference,
         type(error).__name__,
         error.status,
-        request.path,
-        error.detail,
+        log_safe.text(request.path, 200),
+        log_safe.text(error.detail),
     )
     return render_error(error.status, error.title, error.message, reference)
 
@@ -54,7 +57,7 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
     if error.code is None or error.code < 400:
         return error
     reference = new_reference()
-    log.info("http %d ref=%s path=%s", error.code, reference, request.path)
+    log.info("http %d ref=%s path=%s", error.code, reference, log_safe.text(request.path, 200))
     title = error.name
     message = error.description or "The request could not be completed."
     return render_error(error.code, title, message, reference)
@@ -62,7 +65,9 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
 
 def handle_unexpected_error(error: Exception) -> tuple[str, int]:
     reference = new_reference()
-    log.error("unhandled ref=%s path=%s", reference, request.path, exc_info=error)
+    log.error(
+        "unhandled ref=%s path=%s", reference, log_safe.text(request.path, 200), exc_info=error
+    )
     return render_error(
         500,
         "Something went wrong on our side",
@@ -73,6 +78,7 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
 
 
 def init_app(app: Flask) -> None:
+    log_safe.install()
     app.register_error_handler(IntervisionError, handle_app_error)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(Exception, handle_unexpected_error)

@@ -34,7 +34,7 @@ FORWARDED = {
 IFRAME_COOKIE = ("Secure", "SameSite=None", "Partitioned", "HttpOnly")
 
 
-def _tool(tmp_path: Path, proxy_fix: int) -> Iterator[Flask]:
+def _tool(tmp_path: Path, proxy_fix: int, platform_origin: str) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
@@ -43,6 +43,9 @@ def _tool(tmp_path: Path, proxy_fix: int) -> Iterator[Flask]:
             "SECRET_KEY": "proxy-secret-key-" + "p" * 32,
             "DATABASE_URL": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
             "PROXY_FIX": proxy_fix,
+            # The platform's key set is on this machine: as for a campus LMS, its origin is
+            # listed, or a public BASE_URL refuses to fetch from loopback.
+            "OUTBOUND_ALLOW": platform_origin,
         }
     )
 
@@ -60,13 +63,13 @@ def _tool(tmp_path: Path, proxy_fix: int) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def proxied_app(tmp_path: Path) -> Iterator[Flask]:
-    yield from _tool(tmp_path, proxy_fix=1)
+def proxied_app(tmp_path: Path, key_server: KeySetServer) -> Iterator[Flask]:
+    yield from _tool(tmp_path, proxy_fix=1, platform_origin=f"http://127.0.0.1:{key_server.port}")
 
 
 @pytest.fixture
-def direct_app(tmp_path: Path) -> Iterator[Flask]:
-    yield from _tool(tmp_path, proxy_fix=0)
+def direct_app(tmp_path: Path, key_server: KeySetServer) -> Iterator[Flask]:
+    yield from _tool(tmp_path, proxy_fix=0, platform_origin=f"http://127.0.0.1:{key_server.port}")
 
 
 def _path(url: str) -> str:

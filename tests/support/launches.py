@@ -76,8 +76,13 @@ def registered_platform(
     return platform
 
 
+# On the host of every platform these tests register (issuer http://localhost:<port>): the
+# tool refuses a deep_link_return_url off the platform's hosts.
+DEEP_LINK_RETURN_URL = "https://localhost/deep-link/return"
+
+
 def deep_link_settings(
-    return_url: str = "https://lms.test/deep-link/return",
+    return_url: str = DEEP_LINK_RETURN_URL,
     *,
     accept_types: list[str] | None = None,
     accept_multiple: bool = True,

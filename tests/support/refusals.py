@@ -9,6 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from lti_app.lti.launch_session import SESSION_KEY as SESSION_LAUNCHES
 from tests.support.launches import TOOL
 
 HOME = TOOL + "/lti/home"  # answers only inside a launch
@@ -28,8 +29,10 @@ def refusal_log(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureF
 def assert_refused(
     response: TestResponse, client: FlaskClient, status: int = 0, reason: str = ""
 ) -> str:
-    """A friendly 4xx page with a reference id, and no launch in the session afterwards; with
-    ``reason``, the tool logged the refusal for that reason (needs the ``refusal_log`` fixture)."""
+    """A friendly 4xx page with a reference id, naming no launch; the session is as the
+    refusal found it: without launches it still has none (the refusal made none), with earlier
+    launches they still work (a refusal never ends a session). With ``reason``, the tool
+    logged the refusal for that reason (needs the ``refusal_log`` fixture)."""
     if reason:
         assert _logs, "assert_refused(reason=...) needs the refusal_log fixture"
         refusals = [r.getMessage() for r in _logs[-1].records if "lti refused" in r.getMessage()]
@@ -40,5 +43,8 @@ def assert_refused(
         assert response.status_code == status, (response.status_code, page[:300])
     assert REFERENCE.search(page), page[:500]
     assert "Traceback" not in page
-    assert client.get(HOME).status_code == 401
+    assert "/launch/" not in page
+    with client.session_transaction(TOOL + "/") as held:
+        earlier = held.get(SESSION_LAUNCHES)
+    assert client.get(HOME).status_code == (200 if earlier else 401)
     return page

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 
-from lti_app.lti.services.http import Timeout, request
+from lti_app.lti.services.http import Timeout, checked_url, request
 from lti_app.lti.services.tokens import ServiceClient, TokenCache, token_cache
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
@@ -69,16 +69,21 @@ def post_score(
     tokens: TokenCache = token_cache,
     app: Flask | None = None,
 ) -> int:
-    """POST the score; returns the HTTP status. A 401 drops the cached token (then raises)."""
+    """POST the score; returns the HTTP status. A 401 drops the cached token (then raises).
+    A line item off the registration's hosts is refused before the token is fetched."""
+    url = checked_url(
+        scores_url(lineitem_url), client.allowed_hosts, what="AGS line item URL", app=app
+    )
     token = tokens.get(client, [SCORE_SCOPE], timeout, app)
     try:
         response = request(
             "POST",
-            scores_url(lineitem_url),
+            url,
             what="AGS score",
             timeout=timeout,
             json=score.as_json(),
             headers={"Authorization": f"Bearer {token}", "Content-Type": SCORE_MEDIA_TYPE},
+            app=app,
         )
     except Exception as problem:
         if getattr(problem, "status", None) == 401:

@@ -3,15 +3,28 @@
 A hung LMS must never hold a worker (research: security-and-performance.md §7), so every call
 has a (connect, read) timeout and a bound on the whole answer (``lti.http.fetch``: a deadline
 and :data:`MAX_RESPONSE_BYTES`); callers on a request path pass a :class:`Deadline` instead.
+URLs a platform supplied (line items, rosters) must be on the registration's hosts
+(:func:`checked_url`), and no call reaches an internal address in production
+(``lti.outbound_policy``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from flask import Flask
+
 from lti_app.lti.http import BoundedResponse, FetchFailure, fetch
+from lti_app.lti.outbound_policy import (
+    OutboundPolicy,
+    OutboundRefused,
+    check_platform_url,
+    current_policy,
+    guarded_session,
+    policy_of,
+)
 
 # Background delivery (CLI, workers): generous but bounded.
 DEFAULT_TIMEOUT: tuple[float, float] = (3.05, 10.0)
@@ -70,8 +83,24 @@ def error_for_response(response: BoundedResponse, what: str) -> ServiceError:
     )
 
 
+def policy_for(app: Flask | None) -> OutboundPolicy:
+    """The policy of ``app``, else of the current app (or the environment's)."""
+    return policy_of(app) if app is not None else current_policy()
+
+
+def checked_url(url: str, hosts: Collection[str], *, what: str, app: Flask | None = None) -> str:
+    """``url`` if the platform may make us call it (see ``outbound_policy``), else a
+    non-retryable ServiceError: trying again will not move the URL."""
+    try:
+        return check_platform_url(url, hosts, what=what, policy=policy_for(app))
+    except OutboundRefused as refused:
+        raise ServiceError(str(refused), retryable=False) from None
+
+
 def _service_error(what: str, url: str) -> Callable[[FetchFailure], ServiceError]:
     def error(failure: FetchFailure) -> ServiceError:
+        if failure.kind == "refused":
+            return ServiceError(f"{what}: {failure.detail}", retryable=False)
         if failure.kind in ("timeout", "too_slow"):
             return ServiceError(f"{what}: {url} did not answer in time", retryable=True)
         if failure.kind == "unreachable":
@@ -101,26 +130,36 @@ def request(
     headers: dict[str, str] | None = None,
     data: dict[str, str] | None = None,
     json: dict[str, object] | None = None,
+    app: Flask | None = None,
 ) -> BoundedResponse:
     """One HTTP call within the timeout (the whole answer, body included, and at most
-    :data:`MAX_RESPONSE_BYTES`); network failures become retryable ServiceErrors.
+    :data:`MAX_RESPONSE_BYTES`); network failures become retryable ServiceErrors, an address
+    the policy refuses a non-retryable one.
 
     Redirects are not followed: a bearer token must not travel to wherever a 30x points.
     """
     limits = as_timeout(timeout)
-    response = fetch(
-        None,
-        method,
-        url,
-        max_bytes=MAX_RESPONSE_BYTES,
-        timeout=limits,
-        deadline_seconds=timeout.remaining() if isinstance(timeout, Deadline) else None,
-        error=_service_error(what, url),
-        allow_redirects=False,
-        headers=headers,
-        data=data,
-        json_body=json,
-    )
+    policy = policy_for(app)
+    with guarded_session(lambda: policy) as session:
+        return _checked_response(
+            fetch(
+                session,
+                method,
+                url,
+                max_bytes=MAX_RESPONSE_BYTES,
+                timeout=limits,
+                deadline_seconds=timeout.remaining() if isinstance(timeout, Deadline) else None,
+                error=_service_error(what, url),
+                allow_redirects=False,
+                headers=headers,
+                data=data,
+                json_body=json,
+            ),
+            what,
+        )
+
+
+def _checked_response(response: BoundedResponse, what: str) -> BoundedResponse:
     if not 200 <= response.status_code < 300:
         raise error_for_response(response, what)
     return response

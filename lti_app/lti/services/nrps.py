@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from flask import Flask
 
-from lti_app.lti.services.http import ServiceError, Timeout, request
+from lti_app.lti.services.http import ServiceError, Timeout, checked_url, request
 from lti_app.lti.services.tokens import ServiceClient, TokenCache, token_cache
 
 MEMBERSHIP_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
@@ -82,7 +82,9 @@ def fetch_roster(
     app: Flask | None = None,
     max_pages: int = MAX_PAGES,
 ) -> Roster:
-    """Every member of the context, following next links until there are none."""
+    """Every member of the context, following next links until there are none. A roster URL
+    off the registration's hosts is refused before the token is fetched."""
+    checked_url(memberships_url, client.allowed_hosts, what="NRPS roster URL", app=app)
     token = tokens.get(client, [MEMBERSHIP_SCOPE], timeout, app)
     headers = {"Authorization": f"Bearer {token}", "Accept": MEMBERSHIP_MEDIA_TYPE}
     members: dict[str, Member] = {}
@@ -97,7 +99,9 @@ def fetch_roster(
             )
         seen.add(url)
         try:
-            response = request("GET", url, what="NRPS roster", timeout=timeout, headers=headers)
+            response = request(
+                "GET", url, what="NRPS roster", timeout=timeout, headers=headers, app=app
+            )
         except ServiceError as problem:
             if problem.status == 401:
                 tokens.invalidate(client, [MEMBERSHIP_SCOPE])

@@ -18,6 +18,7 @@ import jwt
 from flask import Flask
 
 from lti_app.lti import keys
+from lti_app.lti.outbound_policy import hosts_of, registration_hosts
 from lti_app.lti.services.http import ServiceError, Timeout, request
 from lti_app.storage import db, registrations_repo
 
@@ -30,12 +31,18 @@ DEFAULT_EXPIRES_IN = 3600
 
 @dataclass(frozen=True)
 class ServiceClient:
-    """Who we are at a platform's token endpoint."""
+    """Who we are at a platform's token endpoint; ``hosts``: the registration's hosts, where
+    the URLs a launch supplies (line items, rosters) must point."""
 
     issuer: str
     client_id: str
     token_url: str
     audience: str | None = None
+    hosts: frozenset[str] = frozenset()
+
+    @property
+    def allowed_hosts(self) -> frozenset[str]:
+        return self.hosts | hosts_of([self.issuer, self.token_url])
 
 
 def service_client(issuer: str, client_id: str, app: Flask | None = None) -> ServiceClient:
@@ -48,7 +55,11 @@ def service_client(issuer: str, client_id: str, app: Flask | None = None) -> Ser
                 retryable=False,
             )
         return ServiceClient(
-            record.issuer, record.client_id, record.auth_token_url, record.auth_audience
+            record.issuer,
+            record.client_id,
+            record.auth_token_url,
+            record.auth_audience,
+            hosts=registration_hosts(record),
         )
 
 
@@ -122,6 +133,7 @@ class TokenCache:
                 "scope": " ".join(sorted(scopes)),
             },
             headers={"Accept": "application/json"},
+            app=app,
         )
         try:
             payload = response.json()

@@ -86,7 +86,7 @@ def test_chosen_items_are_returned_signed_with_line_items_and_data(
     )
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert 'action="https://lms.test/deep-link/return"' in html
+    assert 'action="https://localhost/deep-link/return"' in html
     nonce = re.search(r'<script nonce="([^"]+)"', html)
     assert nonce and f"'nonce-{nonce.group(1)}'" in response.headers["Content-Security-Policy"]
     claims = returned_jwt(html)
