@@ -113,7 +113,12 @@ CSV_HEADER = (
 
 def dashboard_csv_rows(scope: CourseScope, exercise_id: int, now: datetime) -> list[list[str]]:
     """The dashboard as CSV rows (header first): counts, roles, names; never content."""
-    board = dashboard(scope, exercise_id, now)
+    return csv_rows(dashboard(scope, exercise_id, now))
+
+
+def csv_rows(board: Dashboard) -> list[list[str]]:
+    """``board``'s groups as CSV rows, header first (the dashboard's round chooser passes one
+    round's board)."""
     rows = [list(CSV_HEADER)]
     for group in board.groups:
         status = {c.user_id: c.status.value for c in group.completion}
