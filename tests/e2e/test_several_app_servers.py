@@ -5,14 +5,15 @@ Which process answered each request is nginx's documented debugging header ``X-U
 Proved over real HTTP: a login answered by one process is launched on the other; a replayed
 launch is refused by the other (state and nonce shared); a session works on both; one learner's
 login rate limit counts once across both; a rotated key is published by both; and killing one
-process (SIGKILL, its whole process group) in the middle of a stream of launches loses no
-confirmed launch: every learner answered 303 has their row in PostgreSQL and their session still
-works, answered by the survivor.
+process (SIGKILL, its whole process group) while learners open a module and mark it done loses
+no confirmed write: every completion answered 303 is in PostgreSQL and the survivor shows it.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterator
@@ -31,17 +32,26 @@ from lti_app.cli_commands import apply_migrations
 from lti_app.lti import keys
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
+from lti_app.storage.progress_models import ModuleCompletion
 from tests.support.app_cluster import Answer, Browser, Cluster, free_port, running_cluster
 from tests.support.classroom import ISSUER, CampusPlatform, auth_params, register
 from tests.support.databases import RedisServer
+from tests.support.sites import write_site
 
 pytestmark = pytest.mark.postgres
 
 SECRET_KEY = "several-app-servers-" + "k" * 44
 LEARNER_LIMIT = 30  # the default, counted once across both processes
-LOAD_LEARNERS = 60
+LOAD_LEARNERS = 40
 LOAD_THREADS = 4
-KILL_AFTER_CONFIRMED = 12
+KILL_AFTER_CONFIRMED = 8
+MODULE = "what-is-intervision"
+MODULE_LINK = {"kind": "module", "intervision_ref": MODULE}
+COMPLETED = (200, 302, 303, 200, 303)  # check page, login, launch, module page, marked done
+DONE_FORM = re.compile(
+    r'<form method="post" action="(?P<action>[^"]+/done)">\s*'
+    r'<input type="hidden" name="csrf_token" value="(?P<token>[^"]+)">'
+)
 
 
 @pytest.fixture
@@ -58,6 +68,7 @@ def cluster(
         "INTERVISION_DATABASE_URL": migrated_postgres_database,
         "INTERVISION_REDIS_URL": redis_server.url,
         "INTERVISION_REDIS_KEY_PREFIX": prefix,
+        "INTERVISION_SITE_DIR": str(write_site(tmp_path / "site")),
     }
     # The test process: migrations and the signing key before any server starts (two servers
     # must not both make the first key), the platform's registration, and reading back.
@@ -86,15 +97,25 @@ def _inherited_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("INTERVISION_")}
 
 
-def _open(browser: Browser, campus: CampusPlatform, learner: str) -> tuple[Answer, ...]:
-    """The cookie-check page, the login in the new window, the signed launch."""
-    check = browser.send("GET", f"/lti/login?{campus.login_query(learner, False)}")
-    login = browser.send("GET", f"/lti/login?{campus.login_query(learner, True)}")
-    if login.status != 302:
-        return check, login
-    auth = auth_params(login.location)
-    form = {"id_token": campus.id_token(learner, auth), "state": auth["state"]}
-    return check, login, browser.send("POST", "/lti/launch", form)
+def _complete_module(browser: Browser, campus: CampusPlatform, learner: str) -> list[Answer]:
+    """Open the module link (cookie-check page, login, launch, the module page), then mark it
+    done with the page's form: the 303 of that POST confirms a progress row."""
+    answers = [browser.send("GET", f"/lti/login?{campus.login_query(learner, False)}")]
+    answers.append(browser.send("GET", f"/lti/login?{campus.login_query(learner, True)}"))
+    if answers[-1].status != 302:
+        return answers
+    auth = auth_params(answers[-1].location)
+    token = campus.id_token(learner, auth, MODULE_LINK)
+    answers.append(browser.send("POST", "/lti/launch", {"id_token": token, "state": auth["state"]}))
+    if answers[-1].status != 303:
+        return answers
+    answers.append(browser.send("GET", _landing_path(answers[-1])))
+    form = DONE_FORM.search(answers[-1].body)
+    if answers[-1].status != 200 or form is None:
+        return answers
+    action, csrf = html.unescape(form["action"]), html.unescape(form["token"])
+    answers.append(browser.send("POST", action, {"csrf_token": csrf}))
+    return answers
 
 
 def _landing_path(launch: Answer) -> str:
@@ -152,7 +173,8 @@ def test_two_app_servers_behind_nginx_share_everything_and_survive_a_kill(
 
 
 def _kill_one_mid_load(running: Cluster, campus: CampusPlatform, tool: Flask) -> None:
-    """Launches stream in from 4 threads; after 12 confirmed ones a process is SIGKILLed."""
+    """Learners complete a module from 4 threads; after 8 confirmed completions one process
+    is SIGKILLed, with its workers."""
     port = running.nginx.port
     victim, survivor = running.servers
     confirmed: list[tuple[str, Browser, Answer]] = []
@@ -165,10 +187,10 @@ def _kill_one_mid_load(running: Cluster, campus: CampusPlatform, tool: Flask) ->
     def one(number: int) -> None:
         learner = f"load-{number}"
         browser = Browser(port)
-        answers = _open(browser, campus, learner)
+        answers = _complete_module(browser, campus, learner)
         with lock:
             outcomes[learner] = tuple(answer.status for answer in answers)
-            if len(answers) == 3 and answers[2].status == 303:
+            if outcomes[learner] == COMPLETED:
                 confirmed.append((learner, browser, answers[2]))
                 if killed.is_set():
                     after_kill.append(learner)
@@ -184,19 +206,27 @@ def _kill_one_mid_load(running: Cluster, campus: CampusPlatform, tool: Flask) ->
             future.result()
 
     assert victim.process.poll() is not None
-    failed = {learner: codes for learner, codes in outcomes.items() if codes != (200, 302, 303)}
-    # Only launches in flight on the dying process fail, as nginx's 502 (a login is a GET: nginx
-    # retries it on the survivor). At most one in flight per thread when it died, and as many
-    # again sent to it before nginx marked it down at the first failure.
-    assert all(set(codes) <= {200, 302, 502} for codes in failed.values()), failed
+    failed = {learner: codes for learner, codes in outcomes.items() if codes != COMPLETED}
+    # Only POSTs in flight on the dying process fail, as nginx's 502 (a GET is retried by nginx
+    # on the survivor). At most one in flight per thread when it died, and as many again sent
+    # to it before nginx marked it down at the first failure.
+    assert all(
+        codes[-1] == 502 and codes[:-1] == COMPLETED[: len(codes) - 1] for codes in failed.values()
+    ), failed
     assert len(failed) <= 2 * LOAD_THREADS, failed
     assert len(after_kill) >= LOAD_LEARNERS // 2, (len(after_kill), failed)
 
-    # Every confirmed launch is in PostgreSQL, and its session still works (on the survivor).
+    # Every confirmed completion is in PostgreSQL, and the survivor shows it as done.
     with tool.app_context(), db.transaction() as session:
-        stored = set(session.scalars(select(LtiUser.sub).where(LtiUser.issuer == ISSUER)))
+        stored = set(
+            session.scalars(
+                select(LtiUser.sub)
+                .join(ModuleCompletion, ModuleCompletion.user_id == LtiUser.id)
+                .where(LtiUser.issuer == ISSUER, ModuleCompletion.module_slug == MODULE)
+            )
+        )
     assert {learner for learner, _, _ in confirmed} <= stored
-    for learner, browser, launch in confirmed:
+    for _learner, browser, launch in confirmed:
         page = browser.send("GET", _landing_path(launch))
-        assert page.status == 200 and f"Learner {learner}" in page.body, page.body[:400]
+        assert page.status == 200 and "iv-done-badge" in page.body, page.body[:400]
         assert page.upstream == survivor.address

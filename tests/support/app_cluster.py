@@ -228,7 +228,13 @@ class Answer:
 
     @property
     def upstream(self) -> str:
-        return self.headers.get("x-upstream", "")
+        """The process that answered: the last one nginx tried (``X-Upstream`` lists each
+        one it tried, ``a, b`` when ``a`` refused the connection)."""
+        return self.headers.get("x-upstream", "").split(", ")[-1]
+
+    @property
+    def upstreams_tried(self) -> list[str]:
+        return self.headers.get("x-upstream", "").split(", ")
 
     @property
     def location(self) -> str:

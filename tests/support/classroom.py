@@ -25,6 +25,10 @@ CLIENT_ID = "campus-client"
 DEPLOYMENT_ID = "campus-deployment"
 AUTH_LOGIN_URL = "https://lms.campus.example/auth"
 LEARNER_ROLE = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+SERVICE_CLAIMS = (
+    "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint",
+    "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice",
+)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,10 @@ class CampusPlatform:
             params["lti1p3_new_window"] = "1"
         return urlencode(params)
 
-    def id_token(self, learner: str, auth: dict[str, str]) -> str:
+    def id_token(
+        self, learner: str, auth: dict[str, str], custom: dict[str, str] | None = None
+    ) -> str:
+        """A learner's launch; no grade or roster services (so the tool calls nobody back)."""
         claims = id_token_claims(
             ISSUER,
             CLIENT_ID,
@@ -58,6 +65,10 @@ class CampusPlatform:
         )
         claims["https://purl.imsglobal.org/spec/lti/claim/roles"] = [LEARNER_ROLE]
         claims["name"] = f"Learner {learner}"
+        for service in SERVICE_CLAIMS:
+            claims.pop(service)
+        if custom is not None:
+            claims["https://purl.imsglobal.org/spec/lti/claim/custom"] = custom
         return self.key.sign(claims)
 
 
