@@ -77,6 +77,7 @@ GUNICORN_OPTIONS: dict[str, Any] = {
     "worker_class": "gthread",
     "timeout": 30,
     "graceful_timeout": 20,
+    "keepalive": 5,
     "accesslog": "-",
     "forwarded_allow_ips": "127.0.0.1",
 }
@@ -189,6 +190,9 @@ def drive_open(
             pause = due - time.perf_counter()
             if pause > 0:
                 time.sleep(pause)  # the arrival schedule itself, not a wait for the server
+            # Each arrival on a new connection, as a learner's browser opening the sheet would
+            # (and none meets a keep-alive connection the server closed while it was idle).
+            getattr(client, "connection", client).http.close()
             try:
                 problem = work(client, wave)
             except (OSError, http.client.HTTPException) as error:
