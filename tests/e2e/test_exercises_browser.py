@@ -1,4 +1,5 @@
-"""A peer-feedback exercise in real Chromium inside the demo LMS, live, with every page open.
+"""Peer-feedback exercises in real Chromium inside the demo LMS, live and asynchronous, with
+every page open.
 
 The instructor places "Collegial counselling, written round" by deep linking and sets it up as a
 live, named Ten-step round for groups of four (after one refused attempt). Four learners, each
@@ -15,7 +16,14 @@ hypotheses, advice and reflection to the closed round. A consultant posts an XSS
 axe-core (the tags of ``tests/support/accessibility.py``) finds no critical or serious
 violation on any state: ground rules, group list, the round page in each phase for the
 case-bringer and a consultant, the case form with errors, dashboard, settings with errors,
-adapt-method form, help page. Screenshots go to ``test-artefacts/exercises/``;
+adapt-method form, help page.
+
+Asynchronous (the second test): the phase schedule refused once and saved, the deadlines of a
+group from it, the instructor's "End this phase now" phase by phase with the members' open
+pages following by themselves (the async page did not poll before, so it stayed on the phase it
+was loaded in), the rating fieldset by keyboard at 390 px, axe-core on the async states.
+
+Screenshots go to ``test-artefacts/exercises/``;
 ``INTERVISION_DOC_SCREENSHOTS=1`` copies the ones ``docs/instructors/exercises.md`` shows.
 """
 
@@ -24,6 +32,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Frame, Page, expect
@@ -39,7 +48,7 @@ from tests.support.exercise_browser import (
 )
 from tests.support.lti_fixtures import running_demo
 from tests.support.network import RequestLog
-from tests.support.signup_browser import AxeRecord, CspWatch, Shots, flashed
+from tests.support.signup_browser import AxeRecord, CspWatch, Reflow, Shots, flashed
 from tests.support.sitebuild import ServedSite
 from tests.support.xss_payloads import SET
 
@@ -269,3 +278,144 @@ def test_a_live_round_followed_in_every_open_page(
     assert request_log.blocked == [], request_log.blocked
     if os.environ.get("INTERVISION_DOC_SCREENSHOTS") == "1":
         shots.publish(DOC_SHOTS)
+
+
+def _follows(frames: list[Frame], expected: re.Pattern[str] | str) -> None:
+    """Every open page shows ``expected`` within 4 s by itself (no reload: the marker stays)."""
+    for f in frames:
+        expect(f.locator("#phase-heading")).to_have_text(expected, timeout=4000)
+        assert page_stayed(f), f"{f.url} reloaded"
+
+
+def test_an_async_round_moves_on_by_its_schedule_and_the_instructor(
+    browser: Browser, request_log: RequestLog, axe_source: str, demo: RunningDemo
+) -> None:
+    """Asynchronous: the instructor sets the phase schedule (refused once: a date that has
+    passed), four learners form a group whose deadlines come from it; the instructor ends each
+    phase for the group ("End this phase now": its deadline becomes now) and every open page
+    follows by itself; case, questions, hypotheses (rated 1-5 with tags by keyboard at 390 px),
+    advice and reflection are posted in their phases. axe-core on each async state."""
+    watch, axe, shots, dialogs = CspWatch(), AxeRecord(), Shots(SHOTS_DIR), []
+    reflow = Reflow()
+    teacher = _page(browser, request_log, axe_source, watch, dialogs)
+    place_exercise(teacher, demo, LINK)
+    frame = open_exercise(teacher, demo, LINK, "instructor")
+    frame.get_by_role("link", name="Settings").first.click()
+    frame.wait_for_url("**/exercises/settings")
+    frame.get_by_label("Method").select_option(label=METHOD)
+    frame.get_by_label("Mode").select_option("async")
+    frame.get_by_label("Self-formed groups: from").fill("4")
+    frame.get_by_label("to (people)").fill("4")
+    press(frame, "Save the settings")
+    frame.wait_for_url("**/exercises/schedule")  # straight on to the schedule
+    first = frame.locator("#phase-0")
+    first.get_by_label("Ends at a date and time").check()
+    first.get_by_label("Date and time", exact=True).fill(
+        (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    )
+    press(frame, "Save the schedule")
+    expect(frame.locator("#phase-0-error")).to_contain_text("has passed")
+    axe.check(frame, "schedule with errors")
+    shots.frame(teacher, "schedule-errors")
+    first.get_by_label("Ends a time after the round's start").check()
+    first.get_by_label("Amount", exact=True).fill("3")
+    press(frame, "Save the schedule")
+    expect(flashed(frame)).to_contain_text("The phase schedule is saved")
+
+    people = {
+        n: _page(browser, request_log, axe_source, watch, dialogs)
+        for n in (BRAM, CHLOE, DAAN, ELIF)
+    }
+    frames: dict[str, Frame] = {}
+    for index, (name, page) in enumerate(people.items()):
+        f = open_exercise(page, demo, LINK, "learner", name)
+        f.get_by_label("I accept these ground rules").check()
+        press(f, "Accept and continue")
+        if index == 0:
+            press(f, "Start a new group")
+        else:
+            with f.expect_navigation():
+                f.get_by_role("button", name=re.compile(r"^Join")).first.click()
+        frames[name] = f
+    bram, chloe, daan, elif_ = (frames[n] for n in (BRAM, CHLOE, DAAN, ELIF))
+    bram.goto(bram.url)
+    bram.get_by_label("Who brings the case").select_option(label="You")
+    bram.get_by_label("Who moderates").select_option(label=CHLOE)
+    press(bram, "Give the roles")
+    for f in frames.values():
+        f.goto(f.url)
+    members = [bram, chloe, daan, elif_]
+
+    # Phase 1 is open from the group's start, with the schedule's deadline (3 days).
+    expect(bram.locator("#phase-heading")).to_have_text(re.compile(r"Phase 1 of 10: "))
+    expect(bram.locator("#exercise-time-left")).to_contain_text("days left")
+    assert not chloe.locator("[data-action='advance']").count()  # members wait for deadlines
+    axe.check(bram, "async phase 1 (case-bringer)")
+    bram.get_by_label("The situation", exact=True).fill("My lead ignores my proposals.")
+    bram.get_by_label("Your own role in it", exact=True).fill("I stay silent afterwards.")
+    bram.get_by_label("Your key question", exact=True).fill("How do I get heard?")
+    for box in bram.locator("#post-case input[type=checkbox]").all():
+        box.check()
+    press(bram, "Submit the case", "#post-case")
+    expect(bram.locator("#case")).to_contain_text("ignores my proposals")
+
+    room = teacher.frame(name="tool-frame")
+    assert room is not None
+    # The instructor opens the group's round under their own launch (the same page path).
+    group_url = room.url.split("/exercises/")[0] + "/exercises/" + bram.url.split("/exercises/")[1]
+    room.goto(group_url)
+    posted: set[str] = set()
+    for number in range(1, 11):
+        forms = [
+            k for k in ("question", "hypothesis", "advice") if daan.locator(f"#post-{k}").count()
+        ]
+        for kind in forms:
+            _post(daan if kind == "question" else elif_, kind, f"My {kind}: an agenda slot.")
+            posted.add(kind)
+        rate = bram.locator("[data-rating-form]")
+        if rate.count() and "rating" not in posted:
+            people[BRAM].set_viewport_size({"width": 390, "height": 844})
+            reflow.check(bram, f"async phase {number}, rating at 390 px")
+            axe.check(bram, f"async phase {number}, rating (case-bringer)")
+            radio = rate.first.locator("input[type=radio]").first
+            radio.focus()
+            keys = people[BRAM].keyboard
+            for _ in range(3):
+                keys.press("ArrowRight")  # arrows move within the radio group: 1 -> 4
+            expect(rate.first.locator("input[type=radio]:checked")).to_have_value("4")
+            keys.press("Tab")  # out of the radio group, to the first tag
+            keys.press("Space")
+            expect(rate.first.locator("input[type=checkbox]:checked")).to_have_count(1)
+            with bram.expect_navigation():
+                rate.first.locator("xpath=ancestor::form").locator("button").click()
+            expect(bram.locator("[data-rating='4']").first).to_be_visible()
+            people[BRAM].set_viewport_size({"width": 1100, "height": 900})
+            posted.add("rating")
+        if bram.locator("#post-action_plan").count():
+            _post(bram, "action_plan", "I will ask for an agenda slot.")
+            posted.add("reflection")
+        if number in (2, 6):  # the question phase for both; a reaction phase for the bringer
+            axe.check(bram, f"async phase {number} (case-bringer)")
+            if number == 2:
+                axe.check(daan, f"async phase {number} (consultant)")
+        for f in members:
+            mark_page(f)
+        with room.expect_navigation():  # the instructor's page is back on the group's round
+            room.locator("[data-action='advance'] button").click()
+        expected: re.Pattern[str] | str = (
+            "The round is closed" if number == 10 else re.compile(rf"Phase {number + 1} of 10: ")
+        )
+        expect(room.locator("#phase-heading")).to_have_text(expected)
+        if number in (1, 5, 10):
+            _follows(members, expected)  # an open async page follows by itself
+        else:  # those who post next open the page afresh (the chair's page follows alone)
+            for f in (bram, daan, elif_):
+                f.goto(f.url)
+                expect(f.locator("#phase-heading")).to_have_text(expected)
+    axe.check(bram, "async round closed (case-bringer)")
+    shots.frame(people[BRAM], "round-async-closed")
+    assert posted == {"question", "hypothesis", "advice", "rating", "reflection"}, posted
+    assert axe.findings == [], "\n".join(map(str, axe.findings))
+    assert reflow.problems == {}, reflow.problems
+    assert watch.violations == [] and dialogs == []
+    assert request_log.blocked == [], request_log.blocked

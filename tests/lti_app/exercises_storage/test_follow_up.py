@@ -1,12 +1,14 @@
 """The follow-up of an action plan through services.exercises on SQLite and PostgreSQL: the
 case-bringer's group meets again in a later exercise round, the case-bringer is asked about
 their plan (and sees it), answers once; the group reads the answer; it survives both rounds'
-purges and reaches no grade, dashboard or CSV; another course does not see it."""
+purges and reaches no grade, dashboard, CSV or log; another course does not see it."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
+import pytest
 from flask import Flask
 
 from lti_app.domain.exercises.outcomes import Allowed, Reason, Refused
@@ -28,8 +30,9 @@ ANSWER = "FOLLOW-UP-TEXT I called; we meet next week."
 
 
 def test_the_group_meeting_again_asks_the_case_bringer_and_reads_the_answer(
-    db_app: Flask,
+    db_app: Flask, caplog: pytest.LogCaptureFixture
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="lti_app")  # the tool's own log lines
     world = build_exercise_world(db_app)
     bringer, consultant = world.case_bringer, world.consultant(0)
     with db_app.app_context():
@@ -94,3 +97,4 @@ def test_the_group_meeting_again_asks_the_case_bringer_and_reads_the_answer(
             rows = exercises.dashboard_csv_rows(world.course, exercise, far)
             assert "FOLLOW-UP-TEXT" not in repr(rows)
             assert "FOLLOW-UP-TEXT" not in repr(exercises.dashboard(world.course, exercise, far))
+        assert "FOLLOW-UP-TEXT" not in caplog.text  # nor in any log line
