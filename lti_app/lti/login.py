@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from lti_app.lti import state_store
+from lti_app.lti import platform_storage, state_store
 from lti_app.lti.errors import LoginRequestInvalid, TargetLinkInvalid, UnknownPlatform
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.storage.platform_cache import PlatformRecord
@@ -64,14 +64,24 @@ def prepare_login(
     registration: PlatformRecord,
     launch_url: str,
     is_own_endpoint: Callable[[str], bool],
+    storage_target: str | None = None,
 ) -> LoginRedirect:
-    """Validate the login request, store state server-side, build the platform auth URL."""
+    """Validate the login request, store state server-side, build the platform auth URL.
+
+    With ``storage_target`` (a checked ``lti_storage_target``) the state names that frame, so
+    the launch page knows where to read the secret back (``platform_storage``).
+    """
     login_hint = _param(params, "login_hint", required=True)
     target_link_uri = _param(params, "target_link_uri", required=True)
     assert login_hint is not None and target_link_uri is not None
     if not is_own_endpoint(target_link_uri):
         raise TargetLinkInvalid("login target_link_uri is not an endpoint of this tool")
-    state = "state-" + secrets.token_urlsafe(24)
+    random_part = secrets.token_urlsafe(24)
+    state = (
+        platform_storage.state_for(storage_target, random_part)
+        if storage_target
+        else "state-" + random_part
+    )
     nonce = secrets.token_urlsafe(32)
     browser_secret = secrets.token_urlsafe(32)
     state_store.save_login_state(
@@ -124,3 +134,12 @@ def cookie_check_params(params: Mapping[str, str]) -> dict[str, str]:
     kept = {name: params[name] for name in FORWARDED_LOGIN_PARAMS if params.get(name)}
     kept["lti1p3_new_window"] = "1"
     return kept
+
+
+def cookie_fallback_params(params: Mapping[str, str]) -> dict[str, str]:
+    """The login parameters for the cookie check, when the platform's storage did not answer."""
+    return {
+        name: params[name]
+        for name in FORWARDED_LOGIN_PARAMS
+        if params.get(name) and name != platform_storage.LOGIN_PARAM
+    }
