@@ -37,6 +37,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("outbox", "Scores waiting to reach LMS gradebooks: flush."),
             ("lti", "Short-lived LTI state: prune what has expired."),
             ("purge", "Purge exercise case text past its retention date, once."),
+            ("person", "One person's data: export it as JSON, or erase it."),
         ),
     ),
 )

@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
         install,
         learner_text,
         modules,
+        privacy,
         signups,
     )
 
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     signups.init_app(app)  # kind signup: the launched link's sign-up sheet
     calendar.init_app(app)  # sign-ups' .ics downloads and private feed URLs
     exercises.init_app(app)  # kind peer-feedback: the launched link's exercise
+    privacy.init_app(app)  # kind data_privacy: what the tool stores about me, as JSON
     # Features for sign-ups and exercises go here; the placeholder serves their kinds until
     # they register them, whatever the order of these lines.
     activity_placeholders.init_app(app)
