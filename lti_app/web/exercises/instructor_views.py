@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -30,6 +31,8 @@ from lti_app.domain.exercises.settings import (
 from lti_app.domain.methods import MethodSpec
 from lti_app.lti.current import instructor_required
 from lti_app.services import exercises
+from lti_app.services.exercises import stable_rounds
+from lti_app.services.exercises.dashboard import csv_rows
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
 from lti_app.web.exercises.learner_views import now
@@ -187,16 +190,30 @@ def _changes_from(method: MethodSpec) -> dict[str, PhaseChange]:
     return changes
 
 
+def chosen_round() -> int | None:
+    """``?round=<group id>`` of the dashboard and its CSV (a stable group's round); a value
+    that is no id is refused like an unknown round (404 with what to do), never a 500."""
+    raw = request.args.get("round", "").strip()
+    if not raw:
+        return None
+    if not re.fullmatch(r"[0-9]{1,12}", raw):
+        raise stable_rounds.UnknownRound(f"round={raw[:40]!r}")
+    return int(raw)
+
+
 @bp.get("/dashboard")
 @instructor_required
 def dashboard() -> ResponseReturnValue:
     where = here()
     exercise = exercises.get_exercise(where.scope, where.exercise_id)
-    board = exercises.dashboard(where.scope, where.exercise_id, now())
+    rounds, board = stable_rounds.stable_rounds(
+        where.scope, where.exercise_id, chosen_round(), now()
+    )
     return render_template(
         "exercises/dashboard.html",
         exercise=exercise,
         board=board,
+        rounds=rounds,
         risk_labels=RISK_LABELS,
         form=forms.Form(),
         catalogue=methods(),
@@ -225,15 +242,20 @@ def group_from_session() -> ResponseReturnValue:
 @bp.get("/dashboard.csv")
 @instructor_required
 def dashboard_csv() -> ResponseReturnValue:
-    """Counts, roles and names per member; never a word of anyone's contributions."""
+    """Counts, roles and names per member; never a word of anyone's contributions. With
+    ``?round=`` (a stable group's round) only that round, as the dashboard shows it."""
     where = here()
-    rows = exercises.dashboard_csv_rows(where.scope, where.exercise_id, now())
+    rounds, board = stable_rounds.stable_rounds(
+        where.scope, where.exercise_id, chosen_round(), now()
+    )
+    rows = csv_rows(board)
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:
         writer.writerow([csv_cell(cell) for cell in row])
     response = Response(out.getvalue(), mimetype="text/csv")
+    part = f"-round-{rounds.chosen.number}" if rounds and rounds.chosen else ""
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="exercise-{where.exercise_id}-process.csv"'
+        f'attachment; filename="exercise-{where.exercise_id}{part}-process.csv"'
     )
     return response
