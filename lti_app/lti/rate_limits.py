@@ -17,14 +17,15 @@ Every login and launch writes state, so a flood is refused with a friendly 429 p
   counted login hands out, so the login limits bound them; the address ceiling bounds the rest.
 
 Counters are kept by the ``limits`` library (the one Flask-Limiter is built on), used directly:
-Flask-Limiter's per-request machinery cost ~0.9 ms per login + launch (``benchmarks.lti_bench``),
-a direct check costs microseconds. The counters live in Redis when ``INTERVISION_REDIS_URL`` is
+Flask-Limiter's per-request machinery (hooks on every request of the app, not only the limited
+ones) cost ~0.9 ms per login + launch (``benchmarks.lti_bench``); a direct check costs
+microseconds. The counters live in Redis when ``INTERVISION_REDIS_URL`` is
 set (shared by every app server), otherwise in this process's memory (``rate_counters``; per
 worker: the effective limits are workers × limit). A window is fixed: it starts at a key's
 first counted request (cheap in memory and in Redis: "3000 within that minute"). A
 Redis that does not answer never blocks a login (the state store answers its own 503 page).
-The Flask-Limiter ``Limiter`` stays on the app for the features that limit per person
-(``web/exercises/limits.py``).
+Features that limit per person (``web/exercises/limits.py``) use the same counters through
+``limit_views``.
 """
 
 from __future__ import annotations
@@ -34,12 +35,10 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any
 
 from flask import Flask, Response, g, make_response, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse
 from limits.errors import StorageError
 from limits.storage import Storage, storage_from_string
@@ -51,7 +50,6 @@ from lti_app.lti.rate_counters import LazyMemoryStorage
 
 log = logging.getLogger(__name__)
 
-EXTENSION_KEY = "intervision_rate_limiter"  # the Flask-Limiter Limiter (per-person features)
 ENTRY_LIMITS_KEY = "intervision_lti_entry_limits"
 DEFAULT_LIMIT = DEFAULT_LTI_RATE_LIMIT
 DEFAULT_LEARNER_LIMIT = DEFAULT_LTI_LEARNER_RATE_LIMIT
@@ -73,10 +71,25 @@ class Rule:
     """One limit: what it counts (``key``; None = not this request) and when (``counts``)."""
 
     scope: str
-    item: RateLimitItem
+    limit: Callable[[], RateLimitItem]  # read per request: a setting may change at run time
     key: Callable[[], str | None]
     counts: Callable[[int], bool]
     message: str
+
+    @property
+    def item(self) -> RateLimitItem:
+        return self.limit()
+
+
+@lru_cache(maxsize=64)
+def parsed(limit: str) -> RateLimitItem:
+    """``"30 per minute"`` as a limit item (parsed once per distinct text)."""
+    return parse(limit)
+
+
+def _fixed(limit: str) -> Callable[[], RateLimitItem]:
+    item = parsed(limit)
+    return lambda: item
 
 
 def _address() -> str | None:
@@ -178,8 +191,10 @@ def _storage(app: Flask) -> Storage:
 
 def rules(app: Flask) -> dict[str, tuple[Rule, ...]]:
     """The rules of each limited endpoint, from the app's settings."""
-    per_address = parse(str(app.config.setdefault("LTI_RATE_LIMIT", DEFAULT_LIMIT)))
-    per_learner = parse(str(app.config.setdefault("LTI_LEARNER_RATE_LIMIT", DEFAULT_LEARNER_LIMIT)))
+    per_address = _fixed(str(app.config.setdefault("LTI_RATE_LIMIT", DEFAULT_LIMIT)))
+    per_learner = _fixed(
+        str(app.config.setdefault("LTI_LEARNER_RATE_LIMIT", DEFAULT_LEARNER_LIMIT))
+    )
     return {
         "lti.login": (
             Rule("login-address", per_address, _address, _wrote_or_refused, MESSAGE),
@@ -201,26 +216,32 @@ def _add_retry_after(response: Response) -> Response:
     return response
 
 
-def init_app(app: Flask) -> Limiter:
+def init_app(app: Flask) -> None:
     """Guard the login and launch views (after the blueprint is registered)."""
+    if not app.config.setdefault("LTI_RATE_LIMIT_ENABLED", True):
+        return
     prefix = f"{app.config.get('REDIS_KEY_PREFIX', 'intervision:')}rate"
-    if app.config.setdefault("LTI_RATE_LIMIT_ENABLED", True):
-        limits = EntryLimits(_storage(app), prefix)
-        for endpoint, endpoint_rules in rules(app).items():
-            app.view_functions[endpoint] = limits.guard(
-                endpoint_rules, app.view_functions[endpoint]
-            )
-        app.extensions[ENTRY_LIMITS_KEY] = limits
-        app.after_request(_add_retry_after)
-    limiter = Limiter(
-        get_remote_address,
-        storage_uri=str(app.config.get("REDIS_URL") or "memory://"),
-        key_prefix=prefix,
-        strategy="fixed-window",
-        headers_enabled=True,
-        swallow_errors=True,  # a Redis outage must not turn posts into 500s
-        enabled=bool(app.config["LTI_RATE_LIMIT_ENABLED"]),
-    )
-    limiter.init_app(app)
-    app.extensions[EXTENSION_KEY] = limiter
-    return limiter
+    limits = EntryLimits(_storage(app), prefix)
+    for endpoint, endpoint_rules in rules(app).items():
+        app.view_functions[endpoint] = limits.guard(endpoint_rules, app.view_functions[endpoint])
+    app.extensions[ENTRY_LIMITS_KEY] = limits
+    app.after_request(_add_retry_after)
+
+
+def limit_views(
+    app: Flask,
+    endpoints: tuple[str, ...],
+    *,
+    scope: str,
+    limit: Callable[[], str],
+    key: Callable[[], str],
+    message: str,
+) -> None:
+    """One shared limit over several views of a feature (every request counts), on the same
+    counters as login and launch; nothing when the limits are off (``LTI_RATE_LIMIT_ENABLED``)."""
+    limits: EntryLimits | None = app.extensions.get(ENTRY_LIMITS_KEY)
+    if limits is None:
+        return
+    rule = Rule(scope, lambda: parsed(limit()), key, _always, message)
+    for endpoint in endpoints:
+        app.view_functions[endpoint] = limits.guard((rule,), app.view_functions[endpoint])

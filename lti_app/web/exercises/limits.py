@@ -33,11 +33,6 @@ def post_limit() -> str:
 
 def apply_posting_limit(app: Any, endpoints: tuple[str, ...]) -> None:
     """Wrap the posting views with the limiter (after the blueprint is registered)."""
-    limiter = app.extensions.get(rate_limits.EXTENSION_KEY)
-    if limiter is None:
-        return
-    shared = limiter.shared_limit(
-        post_limit, scope="exercise-post", key_func=person_key, error_message=MESSAGE
+    rate_limits.limit_views(
+        app, endpoints, scope="exercise-post", limit=post_limit, key=person_key, message=MESSAGE
     )
-    for endpoint in endpoints:
-        app.view_functions[endpoint] = shared(app.view_functions[endpoint])
