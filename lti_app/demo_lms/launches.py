@@ -58,6 +58,8 @@ def start_launch(lms: DemoLms, user: DemoUser, kind: str, link: dict[str, Any] |
     login = DemoOIDCLogin(current_platform_request(), lms.conf())
     login.set_launch_url(target)
     login.set_lti_message_hint(hint=hint)
+    if lms.settings.platform_storage:
+        login.storage_target = "_parent"  # the course page itself (static/platform_storage.js)
     response: Response = login.initiate_login(user.sub)
     return response
 

@@ -8,6 +8,7 @@ that knows how to render the auto-posting form. Each is a few lines here.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import redirect, render_template, request
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
@@ -100,10 +101,15 @@ def platform_conf(settings: DemoLmsSettings, platform_key: PlatformKey) -> DemoP
 class DemoOIDCLogin(OIDCLoginAbstract):  # type: ignore[misc]
     """Third-party-initiated login: send the browser to the tool's login URL."""
 
+    storage_target: str | None = None  # the frame that answers Platform Storage messages
+
     def set_lti_message_hint(self, **kwargs: Any) -> None:
         self._lti_message_hint = kwargs["hint"]
 
     def get_redirect(self, url: str) -> WerkzeugResponse:
+        if self.storage_target:
+            separator = "&" if "?" in url else "?"
+            url += separator + urlencode({"lti_storage_target": self.storage_target})
         return redirect(url, code=302)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2"
 INSTRUCTOR_ROLES = (f"{LIS}/membership#Instructor", f"{LIS}/institution/person#Faculty")
@@ -83,6 +84,14 @@ class DemoLmsSettings:
     site_dir: Path | None = None
     course: DemoCourse = field(default_factory=DemoCourse)
     users: tuple[DemoUser, ...] = DEMO_USERS
+    # LTI Platform Storage, as Canvas offers it: the login names the course page's window
+    # (``lti_storage_target=_parent``) and the page answers lti.put_data / lti.get_data.
+    platform_storage: bool = False
+
+    @property
+    def tool_origin(self) -> str:
+        parts = urlsplit(self.tool_base_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     # --- the tool's endpoints (what a Moodle admin would paste in) ---
     @property
