@@ -105,8 +105,6 @@ def _has_type(value: Any, kind: str) -> bool:
         return isinstance(value, bool)
     if kind == "object":
         return isinstance(value, dict)
-    if kind == "array":
-        return isinstance(value, list)
     if kind == "strings":
         return isinstance(value, list) and all(isinstance(item, str) for item in value)
     if kind == "audience":
