@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask
@@ -105,3 +106,102 @@ def test_launch_is_validated_in_the_frame_through_platform_storage_when_cookies_
     # browser refuses as well; a cookie-less session is not built (docs/admin/production.md).
     heading = page.frame_locator("iframe[name=tool-frame]").locator("h1")
     expect(heading).to_contain_text("a launch this browser does not hold")
+
+
+FORGE_ANSWERS = """([id, key, value, platform]) => {
+  const fire = (data, origin, source) =>
+    window.dispatchEvent(new MessageEvent("message", { data, origin, source }));
+  const forged = { subject: "lti.put_data.response", message_id: id, key, value: "forged" };
+  fire(forged, "http://evil.example", window.parent);  // another origin
+  fire(forged, platform, window);  // the right origin, another window
+  fire({ ...forged, message_id: "not-the-one-sent" }, platform, window.parent);
+  fire({ ...forged, key: "another-key" }, platform, window.parent);
+  fire({ ...forged, subject: "lti.get_data.response" }, platform, window.parent);
+  fire({ subject: "lti.put_data.response", message_id: id, key, value }, platform, window.parent);
+}"""
+
+
+def test_the_tool_page_ignores_answers_from_another_origin_window_or_message_id(
+    context: BrowserContext, lms: Flask, served_tool: str
+) -> None:
+    """Forged answers first, the real one last: any forged one accepted would end on the cookie
+    check (its value differs); all ignored, the page goes on to the platform's sign-in."""
+    settings = lms.extensions[EXTENSION_KEY].settings
+    page = context.new_page()
+    page.goto(settings.course_url)  # storage off here: nobody answers but this test
+    page.evaluate("window.sent = []; addEventListener('message', (e) => sent.push(e.data))")
+    login = f"{served_tool}/lti/login?" + urlencode(
+        {
+            "iss": settings.issuer,
+            "client_id": settings.client_id,
+            "login_hint": "learner-1",
+            "target_link_uri": settings.tool_launch_url,
+            "lti_storage_target": "_parent",
+        }
+    )
+    frame = page.frame(name="tool-frame")
+    assert frame is not None
+    frame.goto(login)
+    page.wait_for_function("window.sent.length > 0")
+    sent = page.evaluate("window.sent[0]")
+    assert sent["subject"] == "lti.put_data" and sent["key"].startswith("lti1p3-state-secret-")
+    with page.expect_request(lambda r: r.is_navigation_request() and r.frame == frame) as onward:
+        frame.evaluate(
+            FORGE_ANSWERS, [sent["message_id"], sent["key"], sent["value"], settings.issuer]
+        )
+    # The first place the frame goes: the platform's sign-in, not the cookie check.
+    assert onward.value.url.startswith(settings.auth_url + "?"), onward.value.url
+    assert page.evaluate("window.sent.length") == 1, "one message, to the platform only"
+
+
+ASK_PLATFORM = """(message) => new Promise((resolve) => {
+  addEventListener("message", function answer(event) {
+    if (event.data && event.data.message_id === message.message_id) {
+      removeEventListener("message", answer);
+      resolve({ origin: event.origin, data: event.data });
+    }
+  });
+  window.parent.postMessage(message, "*");
+})"""
+
+FORGE_REQUESTS = """([toolOrigin]) => {
+  const frame = document.getElementById("tool-frame").contentWindow;
+  const put = { subject: "lti.put_data", key: "k", value: "forged", message_id: "f1" };
+  const fire = (origin, source) =>
+    dispatchEvent(new MessageEvent("message", { data: put, origin, source }));
+  fire("http://evil.example", frame);  // the tool's frame, another origin
+  fire(toolOrigin, window);  // the tool's origin, another window
+}"""
+
+
+def test_the_demo_lms_answers_only_the_tool_frame_from_the_tool_origin(
+    context: BrowserContext, app: Flask, lms: Flask, served_tool: str
+) -> None:
+    """Cookies allowed: a storage login launches through the cookie (no reading page); then the
+    course page stores nothing for a put_data from another origin or another window."""
+    _offer_platform_storage(lms)
+    page = context.new_page()
+    with page.expect_response(lambda r: r.url == served_tool + "/lti/launch") as launched:
+        _launch_as_learner(page, lms)
+    assert launched.value.status == 303, "with its cookie, the storage login needs no second post"
+    frame = page.frame(name="tool-frame")
+    assert frame is not None
+    frame.wait_for_url(served_tool + "/**")
+    page.evaluate(FORGE_REQUESTS, [served_tool])
+
+    missing = frame.evaluate(
+        ASK_PLATFORM, {"subject": "lti.get_data", "key": "k", "message_id": "g1"}
+    )
+    assert missing["data"].get("error", {}).get("code") == "not_found", missing
+    assert missing["origin"] == lms.extensions[EXTENSION_KEY].settings.issuer
+    stored = frame.evaluate(
+        ASK_PLATFORM, {"subject": "lti.put_data", "key": "k", "value": "v", "message_id": "p1"}
+    )
+    assert stored["data"] == {
+        "subject": "lti.put_data.response",
+        "message_id": "p1",
+        "key": "k",
+        "value": "v",
+    }
+    read = frame.evaluate(ASK_PLATFORM, {"subject": "lti.get_data", "key": "k", "message_id": "g2"})
+    assert read["data"]["value"] == "v"
