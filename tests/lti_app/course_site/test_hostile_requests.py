@@ -20,7 +20,7 @@ from tests.support.launches import TOOL, LaunchAs
 TRACE_MARKERS = ("Traceback (most recent call last)", 'File "/', "werkzeug.debug")
 FRIENDLY = "Reference: <strong>E-"
 # Path segments put where a route has an argument (and appended where it has none).
-SEGMENTS = ["a%00b", "%00", "%ff%fe", "%c0%ae%c0%ae", "..%00/etc", "%e2%80%ae", "x" * 4000]
+SEGMENTS = ["a%00b", "%ff%fe", "..%c0%ae%e2%80%ae", "x" * 4000]
 QUERIES = ["iss=%00&login_hint=%ff", "a=" + "%00" * 200, "%zz=%", "&&==&", "state=%c3%28"]
 HEADER_SETS: list[dict[str, str]] = [
     {"X-Junk": "j" * 100_000},  # one huge header
