@@ -105,8 +105,13 @@ def _learner() -> str | None:
     return hashlib.sha256(f"{_address()}\0{issuer}\0{hint}".encode()).hexdigest()
 
 
+# Set on ``g`` by a login that stored a state yet answers 200 (the Platform Storage page).
+WROTE_STATE = "lti_login_wrote_state"
+
+
 def _wrote_or_refused(status: int) -> bool:
-    return status != 200  # 302 stored a state, 4xx refused; 200 is the cookie-check page
+    # 302 stored a state, 4xx refused; 200 is the cookie-check page unless WROTE_STATE is set
+    return status != 200 or bool(g.get(WROTE_STATE))
 
 
 def _always(_status: int) -> bool:
