@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from urllib.parse import urlencode
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, g, render_template, request, url_for
 
 from lti_app.lti import login as oidc_login
 from lti_app.lti import platform_storage as ps
 from lti_app.lti import state_store
 from lti_app.lti.headers import allow_framing_by
 from lti_app.lti.login import LoginRedirect
+from lti_app.lti.rate_limits import WROTE_STATE
 from lti_app.lti.tool_config import DatabaseToolConf
 from lti_app.storage.platform_cache import PlatformRecord
 
@@ -42,6 +43,7 @@ def login_target(
 def login_page(
     params: Mapping[str, str], target: ps.StorageTarget, redirect_to: LoginRedirect
 ) -> Response:
+    setattr(g, WROTE_STATE, True)  # a 200 that stored a state: counted like a 302 login
     fallback = f"{url_for('lti.login')}?{urlencode(oidc_login.cookie_fallback_params(params))}"
     page = render_template(
         "lti/platform_storage_login.html",

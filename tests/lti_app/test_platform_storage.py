@@ -179,3 +179,16 @@ def test_storage_can_be_turned_off(app: Flask, client: FlaskClient, platform: Pl
     app.config["LTI_PLATFORM_STORAGE"] = False
     response = client.get(platform.login_initiation_url("user-1") + "&lti_storage_target=_parent")
     assert 'id="lti-cookie-check"' in response.get_data(as_text=True)
+
+
+def test_storage_logins_count_against_the_address_ceiling(
+    app: Flask, client: FlaskClient, platform: Platform
+) -> None:
+    """The page answers 200 but stored a state: counted like a redirecting login."""
+    from lti_app.lti.rate_limits import entry_limits, rules
+
+    ceiling = rules(app)["lti.login"][0]
+    before = entry_limits(app).remaining(ceiling, "127.0.0.1")
+    storage_login(client, platform, user_id="user-1")
+    storage_login(client, platform, user_id="user-2")
+    assert entry_limits(app).remaining(ceiling, "127.0.0.1") == before - 2
