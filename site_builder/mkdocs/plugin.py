@@ -78,6 +78,8 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             # Live preview: answer every page with the errors rather than hold the requests.
             log.info("%s", exc)  # not an error: strict mode would stop the preview
             self.failure = exc
+            if config.nav is None:  # one entry, not every page titled "The course has errors"
+                config.nav = [{"The course has errors": ERROR_PAGE}]
             return config
         course = self.course
         drafts = (

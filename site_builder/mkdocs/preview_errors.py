@@ -29,7 +29,8 @@ def error_page_markdown(error: CourseValidationError) -> str:
         "# The course has errors\n\n"
         '<div class="iv-build-error" role="alert">\n'
         f"<p><strong>{count} content error{'s' if count != 1 else ''}</strong>: the preview "
-        "shows this page until they are fixed. Save the file and this page reloads by itself."
+        f"shows this page until {'it is' if count == 1 else 'they are'} fixed. Save the file "
+        "and this page reloads by itself."
         "</p>\n"
         f'<ol class="iv-build-error__list">\n{items}\n</ol>\n'
         "</div>\n"
