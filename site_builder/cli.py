@@ -69,13 +69,25 @@ def check(content_dir: Path, strict: bool) -> None:
     help="Where to write the site (default: site_dir from the configuration).",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
-def build(config_file: Path, site_dir: Path | None, quiet: bool) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["material", "zensical"]),
+    default="material",
+    show_default=True,
+    help="Material for MkDocs, or its successor Zensical (docs/authoring.md).",
+)
+def build(config_file: Path, site_dir: Path | None, quiet: bool, engine: str) -> None:
     """Build the courseware site strictly: any warning fails the build."""
     from site_builder.mkdocs.site_build import BuildFailed, build_site
 
     _log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)
     try:
-        written = build_site(config_file, site_dir)
+        if engine == "zensical":
+            from site_builder.zensical.site_build import build_site_zensical
+
+            written = build_site_zensical(config_file, site_dir)
+        else:
+            written = build_site(config_file, site_dir)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
     if quiet:
