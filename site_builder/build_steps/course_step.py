@@ -39,6 +39,7 @@ class CourseStep:
         """Generated Markdown by docs-relative path; an authored page of the same path wins
         (its path is added to `kept_authored`, so the caller can say so)."""
         pages: dict[str, str] = {}
+        self.kept_authored.clear()
         for src_uri, markdown in generated_pages(self.course).items():
             if is_authored(src_uri):
                 self.kept_authored.append(src_uri)

@@ -1,13 +1,12 @@
-"""A THIN mkdocs adapter: load and validate the course, order the navigation, add the
-generated overview and method pages, write catalogue.json. The logic lives in loader,
-pages and catalogue, so Zensical (which ignores mkdocs plugins) can run it as a pre-build step.
+"""A THIN mkdocs adapter: hands mkdocs what site_builder.build_steps makes (the course's
+navigation, generated overview and method pages, catalogue.json), so the Zensical adapter
+(site_builder.zensical, which runs no mkdocs plugin) gets the same from the same code.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -21,13 +20,10 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
+from site_builder.build_steps.course_step import CourseStep, load_course_step
 from site_builder.course.errors import CourseValidationError
-from site_builder.course.loader import load_course
-from site_builder.course.model import Course
-from site_builder.export.catalogue import write_catalogue
-from site_builder.markdown.markdown_ext import forget_loaded_content, remember_loaded_content
+from site_builder.markdown.markdown_ext import forget_loaded_content
 from site_builder.markdown.search_shield import hide, restore
-from site_builder.mkdocs.pages import generated_pages
 from site_builder.mkdocs.preview_errors import ERROR_PAGE, error_page_html, error_page_markdown
 from site_builder.mkdocs.sections import course_nav
 
@@ -48,7 +44,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
     """On large courses, say how far page writing has got every this many pages."""
 
     def __init__(self) -> None:
-        self.course: Course | None = None
+        self.course: CourseStep | None = None
         self.files: Files | None = None
         self.serving = False
         self.failure: CourseValidationError | None = None
@@ -71,7 +67,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             return config
         forget_loaded_content()
         try:
-            self.course = load_course(Path(config.docs_dir), include_drafts=self.serving)
+            self.course = load_course_step(Path(config.docs_dir), include_drafts=self.serving)
         except CourseValidationError as exc:
             if not self.serving:
                 raise PluginError(str(exc)) from None
@@ -81,7 +77,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             if config.nav is None:  # one entry, not every page titled "The course has errors"
                 config.nav = [{"The course has errors": ERROR_PAGE}]
             return config
-        course = self.course
+        course = self.course.course
         drafts = (
             f" ({len(course.drafts)} draft{'s' if len(course.drafts) != 1 else ''} "
             f"{'previewed' if self.serving else 'left out'})"
@@ -94,9 +90,8 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             len(course.activities),
             time.perf_counter() - self.started,
         )
-        remember_loaded_content(Path(config.docs_dir), course.methods, course.activities)
         if config.nav is None:
-            config.nav = course_nav(course)
+            config.nav = self.course.nav()
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -104,13 +99,14 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
             return _error_files(files, config, self.failure)
         if self.course is None:
             return files
-        for src_uri, markdown in generated_pages(self.course).items():
-            if files.get_file_from_path(src_uri) is not None:
-                log.info("Keeping the authored %s instead of generating it", src_uri)
-                continue
+        step = self.course
+        pages = step.pages(lambda uri: files.get_file_from_path(uri) is not None)
+        for src_uri, markdown in pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
-        for draft in self.course.drafts:
-            file = files.get_file_from_path(draft.src_uri)
+        for src_uri in step.kept_authored:
+            log.info("Keeping the authored %s instead of generating it", src_uri)
+        for draft_uri in step.draft_pages():
+            file = files.get_file_from_path(draft_uri)
             if file is not None:  # mkdocs serves drafts in the preview and never builds them
                 file.inclusion = InclusionLevel.DRAFT
         self.files = files
@@ -161,7 +157,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
                 raise PluginError(f"catalogue.json: no page for {src_uri}")
             return file.url
 
-        path = write_catalogue(self.course, Path(config.site_dir), datetime.now(UTC), url_for)
+        path = self.course.write_catalogue(Path(config.site_dir), url_for)
         log.info("Wrote %s", path)
 
 
