@@ -13,13 +13,13 @@ catalogue the page is the one 503 page (``CatalogueUnavailable``), like every ot
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, redirect, render_template, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import get_catalogue
 from lti_app.domain.activities import CATALOGUE_ACTIVITY_KINDS, UNKNOWN_KIND_NAME
 from lti_app.lti.deep_linking import REF_PARAMETER
-from lti_app.lti.dispatch import register_fallback_handler
+from lti_app.lti.dispatch import feature_opens, register_fallback_handler
 from lti_app.lti.launch import Launch
 
 bp = Blueprint("activities", __name__, template_folder="templates")
@@ -33,6 +33,9 @@ def placeholder(activity_id: str) -> ResponseReturnValue:
         activity=activity,
         activity_id=activity_id,
         kind_name=activity.kind.name if activity else UNKNOWN_KIND_NAME,
+        # A kind this installation runs opens from its own course link (its resource link
+        # carries the sheet or exercise); only a kind without screens is "coming soon".
+        opens_here=activity is not None and feature_opens(current_app, activity.kind.launch_kind),
     )
 
 

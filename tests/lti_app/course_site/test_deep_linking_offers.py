@@ -66,3 +66,26 @@ def test_a_kind_served_only_by_the_placeholder_is_refused_when_posted(
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert "no longer in the course catalogue" in html and 'name="JWT"' not in html
+
+
+def test_an_activity_card_of_a_shipped_kind_says_where_it_opens(
+    client: FlaskClient, launch_as: LaunchAs
+) -> None:
+    """The course home and module pages link activities to /activities/<id>: for a kind the
+    tool runs, that page sends people to the activity's own course link, never "coming soon"."""
+    launched = launch_as("learner")
+    html = client.get(launched.url("/activities/kick-off")).get_data(as_text=True)
+    assert 'id="open-from-course"' in html and "coming soon" not in html
+    assert "Select content" not in html  # the deep-linking hint is for trainers
+    trainer = launch_as("instructor", user_id="trainer")
+    html = client.get(trainer.url("/activities/kick-off")).get_data(as_text=True)
+    assert "Select content" in html
+
+
+def test_an_activity_card_of_a_kind_without_screens_is_coming_soon(
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
+) -> None:
+    _without_exercise_screens(app)
+    launched = launch_as("learner")
+    html = client.get(launched.url("/activities/troika-round")).get_data(as_text=True)
+    assert 'id="coming-soon"' in html and 'id="open-from-course"' not in html
