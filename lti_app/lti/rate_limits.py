@@ -167,7 +167,8 @@ class EntryLimits:
                     g.setdefault(_RETRY_AFTER, self.retry_after(rule, key))
                     raise TooManyRequests(description=rule.message)
             try:
-                response = make_response(view(*args, **kwargs))
+                answer = view(*args, **kwargs)
+                response = answer if isinstance(answer, Response) else make_response(answer)
             except Exception:
                 for rule, key in keyed:  # a refusal (raised, answered as a 4xx page) counts
                     self._hit(rule, key)
