@@ -27,6 +27,11 @@ def _enabled() -> bool:
     return bool(current_app.config.get("LTI_PLATFORM_STORAGE", True))
 
 
+def _timeout_ms() -> int:
+    """How long the page waits for the platform (``LTI_PLATFORM_STORAGE_TIMEOUT_MS``)."""
+    return int(current_app.config.get("LTI_PLATFORM_STORAGE_TIMEOUT_MS", ps.ANSWER_TIMEOUT_MS))
+
+
 def login_target(
     params: Mapping[str, str], registration: PlatformRecord
 ) -> ps.StorageTarget | None:
@@ -52,7 +57,7 @@ def login_page(
         secret=redirect_to.browser_secret,
         next_url=redirect_to.location,
         fallback_url=fallback,
-        timeout_ms=ps.ANSWER_TIMEOUT_MS,
+        timeout_ms=_timeout_ms(),
     )
     return Response(page, headers={"Cache-Control": "no-store"})
 
@@ -85,6 +90,6 @@ def launch_secret(state_cookie_prefix: str) -> tuple[Response | None, str | None
         id_token=request.form.get("id_token", ""),
         state=state,
         secret_field=ps.SECRET_FIELD,
-        timeout_ms=ps.ANSWER_TIMEOUT_MS,
+        timeout_ms=_timeout_ms(),
     )
     return Response(page, headers={"Cache-Control": "no-store"}), None

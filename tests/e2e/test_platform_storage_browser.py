@@ -21,6 +21,7 @@ from lti_app.demo_lms.context import EXTENSION_KEY
 from lti_app.lti.platform_storage import SECRET_FIELD
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
+from tests.support.accessibility import AXE_TAGS, blocking_findings
 from tests.support.blocked_cookies import cookie_blocking_context
 from tests.support.lti_fixtures import lms
 from tests.support.network import RequestLog
@@ -38,6 +39,9 @@ def app_config(tmp_path: Path, tool_server: LoopbackServer) -> dict[str, Any]:
         "BASE_URL": tool_server.url,
         "SECRET_KEY": "storage-e2e-secret-" + "k" * 32,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'tool.sqlite3'}",
+        # The tool page's wait for the platform: long, so a slow machine never falls back
+        # before the test has sent its forged answers.
+        "LTI_PLATFORM_STORAGE_TIMEOUT_MS": 60000,
     }
 
 
@@ -108,6 +112,8 @@ def test_launch_is_validated_in_the_frame_through_platform_storage_when_cookies_
     expect(heading).to_contain_text("a launch this browser does not hold")
 
 
+AXE_RUN = """tags => axe.run(document, {
+  runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"""
 FORGE_ANSWERS = """([id, key, value, platform]) => {
   const fire = (data, origin, source) =>
     window.dispatchEvent(new MessageEvent("message", { data, origin, source }));
@@ -122,11 +128,13 @@ FORGE_ANSWERS = """([id, key, value, platform]) => {
 
 
 def test_the_tool_page_ignores_answers_from_another_origin_window_or_message_id(
-    context: BrowserContext, lms: Flask, served_tool: str
+    context: BrowserContext, lms: Flask, served_tool: str, axe_source: str
 ) -> None:
     """Forged answers first, the real one last: any forged one accepted would end on the cookie
-    check (its value differs); all ignored, the page goes on to the platform's sign-in."""
+    check (its value differs); all ignored, the page goes on to the platform's sign-in. The
+    waiting page passes axe-core."""
     settings = lms.extensions[EXTENSION_KEY].settings
+    context.add_init_script(script=axe_source)  # before the page's CSP applies
     page = context.new_page()
     page.goto(settings.course_url)  # storage off here: nobody answers but this test
     page.evaluate("window.sent = []; addEventListener('message', (e) => sent.push(e.data))")
@@ -145,6 +153,8 @@ def test_the_tool_page_ignores_answers_from_another_origin_window_or_message_id(
     page.wait_for_function("window.sent.length > 0")
     sent = page.evaluate("window.sent[0]")
     assert sent["subject"] == "lti.put_data" and sent["key"].startswith("lti1p3-state-secret-")
+    axe: dict[str, Any] = frame.evaluate(AXE_RUN, AXE_TAGS)
+    assert blocking_findings("storage login page", axe["violations"]) == []
     with page.expect_request(lambda r: r.is_navigation_request() and r.frame == frame) as onward:
         frame.evaluate(
             FORGE_ANSWERS, [sent["message_id"], sent["key"], sent["value"], settings.issuer]
