@@ -41,6 +41,7 @@ TARGET_PATTERN = re.compile(r"\A(?:_parent|[A-Za-z][A-Za-z0-9_-]{0,63})\Z")
 # "state-ps.<target>.<random>". The state row is looked up by the whole string, so the
 # target is only trusted when our server issued exactly this state.
 STATE_PREFIX = "state-ps."
+RANDOM_PATTERN = re.compile(r"\A[A-Za-z0-9_-]{16,64}\Z")  # secrets.token_urlsafe(24): 32 chars
 KEY_PREFIX = "lti1p3-state-secret-"
 # How long the pages wait for the platform's answer before falling back (milliseconds).
 ANSWER_TIMEOUT_MS = 4000
@@ -80,8 +81,8 @@ def target_of_state(state: str) -> str | None:
     if not state.startswith(STATE_PREFIX):
         return None
     target, _, random_part = state[len(STATE_PREFIX) :].partition(".")
-    if not random_part or not TARGET_PATTERN.match(target):
-        return None
+    if not RANDOM_PATTERN.match(random_part) or not TARGET_PATTERN.match(target):
+        return None  # not a state we issued: the normal checks refuse it, nothing is looked up
     return target
 
 

@@ -192,3 +192,18 @@ def test_storage_logins_count_against_the_address_ceiling(
     storage_login(client, platform, user_id="user-1")
     storage_login(client, platform, user_id="user-2")
     assert entry_limits(app).remaining(ceiling, "127.0.0.1") == before - 2
+
+
+@pytest.mark.parametrize(
+    "state",
+    ["state-ps._parent.", "state-ps._parent.short", "state-ps.bad name.x" + "a" * 30,
+     "state-ps._parent." + "a" * 300, "state-ps._parent.\x00" + "a" * 30],
+)  # fmt: skip
+def test_a_state_we_did_not_issue_is_refused_without_a_reading_page(
+    app: Flask, platform: Platform, state: str
+) -> None:
+    assert ps.target_of_state(state) is None
+    response = app.test_client().post(
+        TOOL + "/lti/launch", data={"id_token": "x.y.z", "state": state}
+    )
+    assert response.status_code == 400
