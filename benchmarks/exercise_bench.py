@@ -56,7 +56,7 @@ POSTS = 200  # half clarifying questions, half advice
 POLL_SECONDS = 2.0  # exercises.js POLL_MS
 ADVANCE_EVERY = 5.0
 BURST_SECONDS = 3.0
-QUICK = {"posts": 20, "renders": 5, "pollers": 4, "seconds": 3.0, "workers": 1}
+QUICK = {"members": 5, "posts": 20, "renders": 5, "pollers": 4, "seconds": 3.0, "workers": 1}
 """``--quick``: every part runs and prints its ratio lines in a few seconds (figures too small
 to mean anything); an advance every 0.5 s, and 0.5 s closed loops instead of 3 s."""
 METHOD = "collegial-counselling"
@@ -65,8 +65,6 @@ SETTINGS = {
     "method_slug": METHOD,
     "mode": "live",
     "group_source": "self_formed",
-    "size_min": str(MEMBERS),
-    "size_max": str(MEMBERS),
     "anonymity": "named",
     "case_access": "never",
     "retention_days": "30",
@@ -126,18 +124,18 @@ def _exercise_id(app: Flask, scope: Any, group_id: int) -> int:
         return int(row.exercise_id)
 
 
-def build_world(app: Flask, launch_as: Any) -> tuple[Round, Round]:
+def build_world(app: Flask, launch_as: Any, members: int) -> tuple[Round, Round]:
     from tests.support.exercise_pages import configure, member
 
     instructor = member(app, launch_as, "instructor", "teacher")
-    configure(instructor, **SETTINGS)
-    return _group(app, launch_as, 0), _group(app, launch_as, MEMBERS)
+    configure(instructor, **SETTINGS, size_min=str(members), size_max=str(members))
+    return _group(app, launch_as, 0, members), _group(app, launch_as, members, members)
 
 
-def _group(app: Flask, launch_as: Any, first: int) -> Round:
+def _group(app: Flask, launch_as: Any, first: int, members: int) -> Round:
     from tests.support.exercise_pages import accept_rules, form_group, member
 
-    people = [member(app, launch_as, "learner", f"learner-{first + n}") for n in range(MEMBERS)]
+    people = [member(app, launch_as, "learner", f"learner-{first + n}") for n in range(members)]
     for person in people:
         accept_rules(person)
     group_id = form_group(people)
@@ -521,6 +519,12 @@ def live_update(
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
+        "--members",
+        type=int,
+        default=MEMBERS,
+        help=f"people per group (collegial counselling: 5 to 9; default {MEMBERS})",
+    )
+    parser.add_argument(
         "--posts", type=int, default=POSTS, help="contributions in the round (half questions)"
     )
     parser.add_argument("--renders", type=int, default=200, help="timed renders of each case")
@@ -551,10 +555,10 @@ def main(argv: list[str] | None = None) -> None:
         platform = registered_platform(app, key_server)
         launch_as = LaunchAs(app, app.test_client(), platform)
         started = time.perf_counter()
-        rendered, live = build_world(app, launch_as)
+        rendered, live = build_world(app, launch_as, args.members)
         texts = fill_round(app, rendered, args.posts)
         print(
-            f"built 2 groups of {MEMBERS} and {len(texts)} contributions in "
+            f"built 2 groups of {args.members} and {len(texts)} contributions in "
             f"{time.perf_counter() - started:.1f} s (SQLite)"
         )
         time_renders(app, rendered, texts, args.renders)
