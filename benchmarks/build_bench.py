@@ -30,9 +30,9 @@ from typing import Any
 import yaml
 
 from benchmarks.synthetic_course import write_course
+from site_builder.build_steps.pages import generated_pages
+from site_builder.build_steps.sections import course_nav
 from site_builder.course.loader import load_course
-from site_builder.mkdocs.pages import generated_pages
-from site_builder.mkdocs.sections import course_nav
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROJECT_CONFIG = REPO_ROOT / "mkdocs.yml"

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import click
 
+from site_builder.build_steps.pages import format_minutes
 from site_builder.course.content_warnings import course_warnings
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.new_module import NewModuleError, create_module
-from site_builder.mkdocs.pages import format_minutes
 
 CONTENT_DIR = click.option(
     "--content-dir",

@@ -11,12 +11,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from site_builder.build_steps.pages import generated_pages
+from site_builder.build_steps.sections import course_nav
 from site_builder.course.loader import load_course
 from site_builder.course.model import Course
 from site_builder.export.catalogue import write_catalogue
 from site_builder.markdown.markdown_ext import forget_loaded_content, remember_loaded_content
-from site_builder.mkdocs.pages import generated_pages
-from site_builder.mkdocs.sections import course_nav
 
 IsAuthored = Callable[[str], bool]
 """Whether the docs folder already has a page at this docs-relative path."""

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from site_builder.build_steps.sections import module_sections
 from site_builder.course.loader import OVERVIEW_PAGE, method_page
 from site_builder.course.model import Activity, Course, Module
-from site_builder.mkdocs.sections import module_sections
 
 MODULE_KIND = "module"
 """The `kind` custom parameter of a module page link (lti_app/lti/dispatch.py routes on it)."""

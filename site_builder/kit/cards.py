@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
+from site_builder.build_steps.pages import format_minutes
 from site_builder.course.model import ALL_SPEAKERS, CASE_BRINGER, Method, Phase, Role
-from site_builder.mkdocs.pages import format_minutes
 
 KIT_DIR = "kit"
 CARDS_DIR = "kit/cards"

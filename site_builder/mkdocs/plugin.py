@@ -21,11 +21,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.build_steps.course_step import CourseStep, load_course_step
+from site_builder.build_steps.sections import course_nav
 from site_builder.course.errors import CourseValidationError
 from site_builder.markdown.markdown_ext import forget_loaded_content
 from site_builder.markdown.search_shield import hide, restore
 from site_builder.mkdocs.preview_errors import ERROR_PAGE, error_page_html, error_page_markdown
-from site_builder.mkdocs.sections import course_nav
 
 __all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
 

@@ -10,10 +10,10 @@ from urllib.parse import unquote
 
 import pytest
 
+from site_builder.build_steps.pages import overview_markdown
 from site_builder.course.model import Phase
 from site_builder.markdown.block_html import SILENT_ICON, phase_label, render_self_check
 from site_builder.markdown.blocks import SelfCheck, SelfCheckOption
-from site_builder.mkdocs.pages import overview_markdown
 from tests.site_builder.course_fixtures import REPO, CourseTree
 
 CSS = REPO / "content/assets/intervision/courseware.css"

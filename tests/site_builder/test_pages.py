@@ -6,20 +6,20 @@ from pathlib import Path
 
 import markdown
 
-from site_builder.course.model import Course, Method, Module, Phase, Role, Source
-from site_builder.markdown.markdown_ext import makeExtension
-from site_builder.mkdocs.pages import (
+from site_builder.build_steps.pages import (
     format_minutes,
     generated_pages,
     method_markdown,
     overview_markdown,
 )
-from site_builder.mkdocs.sections import (
+from site_builder.build_steps.sections import (
     GROUP_ABOVE,
     MODULES_PER_SECTION,
     course_nav,
     module_sections,
 )
+from site_builder.course.model import Course, Method, Module, Phase, Role, Source
+from site_builder.markdown.markdown_ext import makeExtension
 
 
 def module(slug: str, number: int, prerequisites: tuple[str, ...] = ()) -> Module:

@@ -8,9 +8,9 @@ pages live one folder down (e.g. `methods/<slug>.md`).
 
 from __future__ import annotations
 
+from site_builder.build_steps.sections import ModuleSection, module_sections
 from site_builder.course.loader import OVERVIEW_PAGE, method_page
 from site_builder.course.model import Course, Method, Module
-from site_builder.mkdocs.sections import ModuleSection, module_sections
 
 LEVEL_LABELS = {
     "introductory": "Introductory",
