@@ -56,8 +56,10 @@ class StableRounds:
 
 def _summary(
     number: int, row: stable_group_rounds_repo.RoundRow, board: Dashboard, here: int
-) -> RoundSummary:
-    group = next(g for g in board.groups if g.group_id == row.group_id)
+) -> RoundSummary | None:
+    group = next((g for g in board.groups if g.group_id == row.group_id), None)
+    if group is None:  # pragma: no cover - gone between the two reads
+        return None
     return RoundSummary(
         number=number,
         group_id=row.group_id,
@@ -96,9 +98,10 @@ def stable_rounds(
         name = stable_group_rounds_repo.group_name(session, scope, settings.group_id)
         rows = stable_group_rounds_repo.rounds_of(session, scope, settings.group_id)
     boards = {e: dashboard(scope, e, now) for e in {r.exercise_id for r in rows} | {exercise_id}}
-    summaries = tuple(
+    found = (
         _summary(n, row, boards[row.exercise_id], exercise_id) for n, row in enumerate(rows, 1)
     )
+    summaries = tuple(s for s in found if s is not None)
     chosen = None
     board = boards[exercise_id]
     if round_group_id is not None:
