@@ -95,6 +95,10 @@ def test_optional_duties_go_to_members_other_than_the_case_bringer() -> None:
     assert result.duties_of(2) == ("timekeeper",)
     assert _fields(assign_roles(cc, group, 1, 2, {"scribe": 1})) == ["scribe"]
     assert _fields(assign_roles(cc, group, 1, 2, {"scribe": 9})) == ["scribe"]
-    assert _fields(assign_roles(cc, group, 1, 2, {"observer": 3})) == ["observer"]
+    observed = assign_roles(cc, group, 1, 2, {"observer": 4})
+    assert isinstance(observed, RoleAssignment)  # the optional process observer
+    assert observed.duties_of(4) == ("observer",)
+    assert _fields(assign_roles(cc, group, 1, 2, {"observer": 1})) == ["observer"]
+    assert _fields(assign_roles(cc, group, 1, 2, {"recorder": 3})) == ["recorder"]
     gossip = METHODS["gossip-method"]
     assert _fields(assign_roles(gossip, [1, 2, 3, 4], 1, 2, {"scribe": 3})) == ["scribe"]
