@@ -52,7 +52,8 @@ def overview_markdown(course: Course) -> str:
         "",
         course.description.strip(),
         "",
-        f"**{count} modules, about {format_minutes(course.total_minutes)} of study in total.** "
+        f"**{count} modules, about {format_minutes(course.total_minutes)} of study in total"
+        f"{_course_split(course)}.** "
         "Take them in order, or start where the prerequisites allow.",
         "",
         _progress_html(count, scope="modules/" if sections else None, tools=True),
@@ -153,7 +154,7 @@ def _module_entry(
         heading,
         "",
         f"*{LEVEL_LABELS.get(module.level, module.level)} · "
-        f"about {format_minutes(module.duration_minutes)}*",
+        f"about {format_minutes(module.duration_minutes)}{_module_split(module)}*",
         "",
         module.summary.strip(),
         "",
@@ -165,6 +166,29 @@ def _module_entry(
         "",
     ]
     return lines
+
+
+def _split(self_study: int, group: int) -> str:
+    return f"{format_minutes(self_study)} of self-study, {format_minutes(group)} in a group"
+
+
+def _module_split(module: Module) -> str:
+    """': 25 minutes of self-study, 40 minutes in a group' when the module states both."""
+    if module.self_study_minutes is None or module.group_session_minutes is None:
+        return ""
+    return ": " + _split(module.self_study_minutes, module.group_session_minutes)
+
+
+def _course_split(course: Course) -> str:
+    """The same split for the course, only when every module states it (else it would lie)."""
+    modules = course.modules
+    if not modules or any(
+        m.self_study_minutes is None or m.group_session_minutes is None for m in modules
+    ):
+        return ""
+    alone = sum(m.self_study_minutes or 0 for m in modules)
+    together = sum(m.group_session_minutes or 0 for m in modules)
+    return ": " + _split(alone, together)
 
 
 def _prerequisites(course: Course, module: Module, link_base: str = "") -> str:
