@@ -56,6 +56,12 @@ if [ ! -x .venv/bin/python ]; then
 fi
 log "installing the project: pip install -e '.[dev,redis]'"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e '.[dev,redis]'
+# Zensical for `intervision build --engine zensical` (and its CI tests). 0.0.73 declares
+# pymdown-extensions>=11 while Material's build is pinned <11; it runs on 10.x (the same-site
+# tests prove it), so it is installed without its own pins (docs/authoring.md, Zensical).
+log "installing zensical 0.0.73 (without its pymdown-extensions pin)"
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+  'zensical==0.0.73' 'deepmerge>=2,<5' 'tomli>=2.4,<3'
 
 axe_js="$axe_prefix/node_modules/axe-core/axe.min.js"
 installed_axe="$(node -p "require('$axe_prefix/node_modules/axe-core/package.json').version" 2>/dev/null || true)"
