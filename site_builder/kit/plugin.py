@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config import base
 from mkdocs.config import config_options as options
@@ -50,6 +50,10 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
         self.methods: dict[str, Method] = {}
         self.card_html: dict[str, str] = {}
         self.language = "en"
+        self.serving = False
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         self.card_html = {}
@@ -65,7 +69,14 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
         try:
             self.methods = load_methods(docs_dir)
         except CourseValidationError as exc:
-            raise PluginError(str(exc)) from None
+            if not (self.serving and _previews_errors(config)):
+                raise PluginError(str(exc)) from None
+            # Live preview: the intervision plugin loads the same methods, fails the same way
+            # and answers every page (kit pages included) with the errors; the kit stands aside
+            # (no cards, no kit navigation, no PDFs) instead of stopping the server.
+            log.info("Trainer kit left out of the preview until the content errors are fixed")
+            self.methods = {}
+            return config
         self.language = str(config.theme.get("language") or "en")
         if KIT_CSS not in config.extra_css:
             config.extra_css.append(KIT_CSS)
@@ -123,6 +134,12 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
             len(self.card_html) - rendered,
             time.perf_counter() - started,
         )
+
+
+def _previews_errors(config: MkDocsConfig) -> bool:
+    """Whether the intervision plugin is on, the one that turns errors into the error page."""
+    plugin = config.plugins.get("intervision")
+    return plugin is not None and bool(getattr(plugin, "config", {}).get("enabled", False))
 
 
 def _card_slug(src_uri: str) -> str | None:
