@@ -406,10 +406,13 @@ def test_attendance_queues_the_grade_for_the_sheets_line_item_with_it(
         _book(world, session_id, ann)
         mark(True)
         mark(True)  # unchanged: nothing queued again
-        mark(False)  # corrected: the pending grade is superseded
+        mark(False)  # corrected: the corrected grade is queued as well
+    # Each mark makes one inline delivery attempt on the caller's clock (``deliver_now``); this
+    # world's tenant has no platform registration, so each attempt gives up at once (a pending
+    # grade superseded by a correction: tests/lti_app/test_outbox.py).
     assert _scores(db_app) == [
-        ("learner-0", lineitem, 1.0, "superseded", signups.ATTENDED_COMMENT),
-        ("learner-0", lineitem, 0.0, "pending", signups.ABSENT_COMMENT),
+        ("learner-0", lineitem, 1.0, "failed", signups.ATTENDED_COMMENT),
+        ("learner-0", lineitem, 0.0, "failed", signups.ABSENT_COMMENT),
     ]
 
 
