@@ -15,6 +15,7 @@ from site_builder.build_steps.course_step import load_course_step
 from site_builder.course.errors import CourseValidationError
 from site_builder.export.catalogue import page_url
 from site_builder.mkdocs.site_build import BuildFailed
+from site_builder.zensical.kit_pdfs import write_kit_pdfs
 from site_builder.zensical.staging import stage
 
 __all__ = ["BuildFailed", "build_site_zensical"]
@@ -47,6 +48,15 @@ def build_site_zensical(config_file: Path, site_dir: Path | None = None) -> Path
             raise BuildFailed(
                 f"Zensical stopped: {exc}. The warnings above say what to fix."
             ) from None
+        kit = _plugin_options(config, "intervision-kit")
+        if staged.cards and kit.get("pdf", True):
+            write_kit_pdfs(
+                staged.site_dir,
+                staged.cards,
+                dict(step.course.methods),
+                staged.config,
+                use_cache=bool(kit.get("cache", True)),
+            )
         if target.exists():
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -61,6 +71,14 @@ def build_site_zensical(config_file: Path, site_dir: Path | None = None) -> Path
 
     step.write_catalogue(target, url_for)
     return target
+
+
+def _plugin_options(config: dict[str, Any], name: str) -> dict[str, Any]:
+    """A plugin's options in mkdocs.yml ('- name' or '- name: {...}'), {} when it has none."""
+    for entry in config.get("plugins") or []:
+        if isinstance(entry, dict) and name in entry:
+            return dict(entry[name] or {})
+    return {}
 
 
 def _read_config(config_path: Path) -> dict[str, Any]:

@@ -43,6 +43,8 @@ class StagedProject:
     config: dict[str, Any]
     pages: list[str]
     """Docs-relative paths of every Markdown page in the staged docs folder."""
+    cards: dict[str, str]
+    """Generated kit card Markdown by method slug (their PDFs are written after the build)."""
 
     @property
     def config_file(self) -> Path:
@@ -62,11 +64,12 @@ def stage(config: dict[str, Any], project_dir: Path, step: CourseStep, root: Pat
     generated = step.pages(lambda src_uri: (staged_docs / src_uri).is_file())
     nav = config.get("nav") or step.nav()
     extra_css = list(config.get("extra_css") or [])
+    cards: dict[str, str] = {}
     if (docs_dir / KIT_DIR).is_dir():
         methods = list(step.course.methods.values())
         for method in methods:
             if not (staged_docs / card_page(method.slug)).is_file():
-                generated[card_page(method.slug)] = card_markdown(method)
+                cards[method.slug] = generated[card_page(method.slug)] = card_markdown(method)
         kit_index = staged_docs / KIT_INDEX
         if kit_index.is_file():
             text = kit_index.read_text(encoding="utf-8")
@@ -83,7 +86,7 @@ def stage(config: dict[str, Any], project_dir: Path, step: CourseStep, root: Pat
     staged = _staged_config(config, project_dir, nav, extra_css, docs_dir)
     _write_yaml(root / "mkdocs.yml", staged)
     pages = sorted(path.relative_to(staged_docs).as_posix() for path in staged_docs.rglob("*.md"))
-    return StagedProject(root=root, config=staged, pages=pages)
+    return StagedProject(root=root, config=staged, pages=pages, cards=cards)
 
 
 def _excluded(config: dict[str, Any], drafts: set[str]) -> Callable[[str], bool]:

@@ -23,6 +23,15 @@ def test_both_engines_write_the_same_page_paths(sites: dict[str, Path]) -> None:
     assert any(path.startswith("methods/") for path in material)
 
 
+def test_both_engines_write_the_trainer_kit_card_pdfs(sites: dict[str, Path]) -> None:
+    material = sorted(path.name for path in sites["material"].glob("kit/pdf/*.pdf"))
+    assert material and material == sorted(
+        path.name for path in sites["zensical"].glob("kit/pdf/*.pdf")
+    )
+    for pdf in sites["zensical"].glob("kit/pdf/*.pdf"):
+        assert pdf.read_bytes().startswith(b"%PDF-")
+
+
 def test_both_engines_write_the_same_catalogue(sites: dict[str, Path]) -> None:
     material = catalogue(sites["material"])
     assert material == catalogue(sites["zensical"])
