@@ -90,7 +90,7 @@ def test_marking_a_module_done_updates_the_overview(page: Page, site: ServedSite
     expect(done).to_have_attribute("aria-pressed", "true")
 
     page.goto(site.url())
-    expect(page.locator(".iv-progress__text")).to_have_text("1 of 15 modules done")
+    expect(page.locator(".iv-progress__text")).to_have_text("1 of 16 modules done")
     expect(page.locator("#module-collegial-counselling .iv-done-badge")).to_have_text("Done")
 
     page.goto(site.url(MODULE))
@@ -99,7 +99,7 @@ def test_marking_a_module_done_updates_the_overview(page: Page, site: ServedSite
     undo.click()
     expect(page.get_by_role("button", name="Mark this module as done")).to_be_visible()
     page.goto(site.url())
-    expect(page.locator(".iv-progress__text")).to_have_text("0 of 15 modules done")
+    expect(page.locator(".iv-progress__text")).to_have_text("0 of 16 modules done")
     expect(page.locator(".iv-done-badge")).to_have_count(0)
 
 

@@ -70,3 +70,16 @@ def test_the_sources_the_review_corrected(course: Course) -> None:
 )
 def test_the_worked_examples_follow_the_escalation_rule(module: str, must_say: str) -> None:
     assert must_say in (CONTENT / "modules" / module).read_text(encoding="utf-8")
+
+
+def test_the_evidence_comes_after_the_methods_it_weighs(course: Course) -> None:
+    """Content review P3 item 20: history early (02), evidence after the six method modules."""
+    origins = course.module("origins-and-evidence")
+    evidence = course.module("what-the-evidence-says")
+    assert origins is not None and evidence is not None
+    assert "| Claim |" not in origins.body and "| Claim |" in evidence.body
+    methods = [m for m in course.modules if m.method is not None]
+    assert len(methods) >= 6
+    assert all(m.number < evidence.number for m in methods)
+    assert {m.slug for m in methods} <= set(evidence.prerequisites)
+    assert [m.number for m in course.modules] == list(range(1, len(course.modules) + 1))
