@@ -15,6 +15,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,7 @@ class EngineRun:
     seconds: float
     cpu_seconds: float
     pages: int
+    median_kb: float
 
 
 def _children_cpu_seconds() -> float:
@@ -72,21 +74,28 @@ def bench_size(modules: int, repeat: int, workdir: Path) -> dict[str, EngineRun]
             runs[engine].append(run_build(engine, config_file, site))
     results = {}
     for engine, timings in runs.items():
-        pages = len(list((workdir / f"site-{modules}-{engine}").rglob("*.html")))
+        sizes = [
+            p.stat().st_size / 1024 for p in (workdir / f"site-{modules}-{engine}").rglob("*.html")
+        ]
         results[engine] = EngineRun(
-            engine, min(t[0] for t in timings), min(t[1] for t in timings), pages
+            engine,
+            min(t[0] for t in timings),
+            min(t[1] for t in timings),
+            len(sizes),
+            statistics.median(sizes),
         )
     return results
 
 
 def report(modules: int, results: dict[str, EngineRun]) -> None:
     print(f"\n{modules} modules")
-    print("  {:<10}{:>7}{:>9}{:>9}{:>9}".format("engine", "pages", "wall s", "cpu s", "ms/page"))
+    header = ("engine", "pages", "wall s", "cpu s", "ms/page", "median KB")
+    print("  {:<10}{:>7}{:>9}{:>9}{:>9}{:>11}".format(*header))
     for run in results.values():
         per_page = 1000 * run.seconds / run.pages
         print(
             f"  {run.engine:<10}{run.pages:>7}{run.seconds:>9.2f}"
-            f"{run.cpu_seconds:>9.2f}{per_page:>9.1f}"
+            f"{run.cpu_seconds:>9.2f}{per_page:>9.1f}{run.median_kb:>11.1f}"
         )
     zensical, material = results["zensical"], results["material"]
     print(
