@@ -5,16 +5,17 @@ only: the dashboard's round chooser never needs a word anyone wrote."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lti_app.domain.scope import CourseScope
-from lti_app.storage.exercise_models import Exercise, ExerciseGroup
+from lti_app.storage.exercise_models import Exercise, ExerciseGroup, ExerciseGroupMember
 from lti_app.storage.exercises_repo import in_course
-from lti_app.storage.signup_models import SignupGroup, SignupSession
+from lti_app.storage.signup_models import SignupGroup, SignupGroupMember, SignupSession
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +65,56 @@ def rounds_of(session: Session, scope: CourseScope, stable_group_id: int) -> tup
         .order_by(ExerciseGroup.created_at, ExerciseGroup.id)
     ).all()
     return tuple(RoundRow(r.id, r.exercise_id, r.title or "", r.created_at) for r in rows)
+
+
+@dataclass(frozen=True, slots=True)
+class StableGroupRow:
+    """One stable group of the course (any sign-up sheet): id, name, sheet and head count."""
+
+    id: int
+    name: str
+    sheet_id: int
+    members: int
+
+
+def course_groups(session: Session, scope: CourseScope) -> tuple[StableGroupRow, ...]:
+    """Every stable group of this course, in creation order (one query)."""
+    count = (
+        select(func.count(SignupGroupMember.id))
+        .where(
+            SignupGroupMember.group_id == SignupGroup.id,
+            SignupGroupMember.tenant_id == SignupGroup.tenant_id,
+            SignupGroupMember.course_id == SignupGroup.course_id,
+        )
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(SignupGroup.id, SignupGroup.name, SignupGroup.sheet_id, count.label("n"))
+        .where(SignupGroup.tenant_id == scope.tenant_id, SignupGroup.course_id == scope.course_id)
+        .order_by(SignupGroup.id)
+    ).all()
+    return tuple(StableGroupRow(r.id, r.name, r.sheet_id, r.n) for r in rows)
+
+
+def roles_taken(
+    session: Session, scope: CourseScope, group_ids: Sequence[int]
+) -> tuple[tuple[int, str, datetime], ...]:
+    """(user, method role, when the round was made) for every member of these exercise groups
+    of this course: the history the fair rotation counts."""
+    if not group_ids:
+        return ()
+    rows = session.execute(
+        select(ExerciseGroupMember.user_id, ExerciseGroupMember.role, ExerciseGroup.created_at)
+        .join(
+            ExerciseGroup,
+            (ExerciseGroup.id == ExerciseGroupMember.group_id)
+            & (ExerciseGroup.tenant_id == ExerciseGroupMember.tenant_id)
+            & (ExerciseGroup.course_id == ExerciseGroupMember.course_id),
+        )
+        .where(
+            *in_course(ExerciseGroupMember, scope),
+            ExerciseGroupMember.group_id.in_(sorted(set(group_ids))),
+            ExerciseGroupMember.role.is_not(None),
+        )
+    ).all()
+    return tuple((r.user_id, r.role, r.created_at) for r in rows)

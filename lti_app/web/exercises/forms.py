@@ -216,6 +216,12 @@ def parse_int(value: object) -> int | None:
         return None
 
 
+class StableRoundForm(Form):
+    """Start the round of one of the course's stable groups (the service checks which)."""
+
+    stable_group = IntegerField("Stable group", validators=[InputRequired()])
+
+
 class RolesForm(Form):
     """A self-formed group gives itself its roles once it is big enough."""
 

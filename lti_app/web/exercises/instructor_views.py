@@ -31,7 +31,7 @@ from lti_app.domain.exercises.settings import (
 from lti_app.domain.methods import MethodSpec
 from lti_app.lti.current import instructor_required
 from lti_app.services import exercises
-from lti_app.services.exercises import stable_rounds
+from lti_app.services.exercises import stable_rounds, stable_start
 from lti_app.services.exercises.dashboard import csv_rows
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
@@ -217,7 +217,36 @@ def dashboard() -> ResponseReturnValue:
         risk_labels=RISK_LABELS,
         form=forms.Form(),
         catalogue=methods(),
+        stable=_stable_groups(exercise),
     )
+
+
+def _stable_groups(exercise: exercises.ExerciseRecord) -> stable_start.CourseGroups | None:
+    """The course's stable groups, for an exercise whose groups come from one."""
+    if exercise.settings is None or exercise.settings.group_source is not GroupSource.STABLE_GROUP:
+        return None
+    return stable_start.course_groups(here().scope, exercise.id)
+
+
+@bp.post("/groups/from-stable-group")
+@instructor_required
+def group_from_stable_group() -> ResponseReturnValue:
+    """Start the round of a stable group of this course (roles by the fair rotation); the
+    same form sent twice makes one round, the second says it is made."""
+    where = here()
+    exercise = exercises.get_exercise(where.scope, where.exercise_id)
+    form = forms.StableRoundForm()
+    if not form.validate() or exercise.settings is None:
+        flash("The form was incomplete or has expired; choose the group again.", REFUSED)
+        return redirect(url_for("exercises.dashboard"), code=303)
+    saved = stable_start.start_stable_round(
+        where.scope, where.exercise_id, form.stable_group.data, now=now()
+    )
+    if saved.group is None:
+        flash(" ".join(p.message for p in saved.problems), REFUSED)
+    else:
+        flash(f"The round of {saved.group.name} is made, with its roles.", OK)
+    return redirect(url_for("exercises.dashboard"), code=303)
 
 
 @bp.post("/groups/from-session")

@@ -1,0 +1,157 @@
+"""Starting a stable group's round of an exercise from the dashboard: the course's stable
+groups (from its sign-up sheets), and the round of the exercise's group with the method's roles
+given by the fair rotation (``domain.signups.rotation.choose_roles``) over the group's earlier
+rounds, then made by ``groups.form_group`` (roles and deadlines checked, nothing half-saved).
+
+One exercise is one stable group's round: the exercise's ``group_id`` is what ties its rounds
+together (the round chooser, the follow-up at the next meeting), so a group other than the
+exercise's is refused with what to do; a group of another course or tenant is not found."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lti_app.domain.errors import NotFound
+from lti_app.domain.exercises.roles import moderator_role
+from lti_app.domain.exercises.settings import GroupSource
+from lti_app.domain.methods import CASE_BRINGER
+from lti_app.domain.scope import CourseScope
+from lti_app.domain.signups.problems import Problem
+from lti_app.domain.signups.rotation import RoleTaken, choose_roles
+from lti_app.services.exercises._common import _configured
+from lti_app.services.exercises.groups import GroupSaved, form_group
+from lti_app.storage import db, exercise_groups_repo, exercises_repo, signups_repo
+from lti_app.storage import stable_group_rounds_repo as repo
+from lti_app.storage.exercise_groups_repo import AlreadyInGroup
+from lti_app.storage.stable_group_rounds_repo import StableGroupRow
+
+MODERATOR = "moderator"  # every method's moderator-kind role counts as one in the rotation
+
+
+class UnknownStableGroup(NotFound):
+    title = "No such stable group"
+    message = (
+        "That stable group is not one of this course's groups. Open the dashboard again and "
+        "choose a group from its list."
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CourseGroups:
+    groups: tuple[StableGroupRow, ...]
+    exercise_group_id: int | None
+    """The exercise's own stable group (None: the exercise takes no stable group)."""
+    started: frozenset[int]
+    """Stable groups whose round in this exercise is made."""
+
+
+def course_groups(scope: CourseScope, exercise_id: int) -> CourseGroups:
+    """The course's stable groups for the dashboard, and which of them started here."""
+    with db.transaction() as session:
+        exercise = exercises_repo.get_exercise(session, scope, exercise_id)
+        settings = exercise.settings
+        own = (
+            settings.group_id
+            if settings is not None and settings.group_source is GroupSource.STABLE_GROUP
+            else None
+        )
+        rows = repo.course_groups(session, scope)
+        started: set[int] = set()
+        if own is not None:
+            rounds = repo.rounds_of(session, scope, own)
+            if any(r.exercise_id == exercise_id for r in rounds):
+                started.add(own)
+    return CourseGroups(rows, own, frozenset(started))
+
+
+def _history(rows: tuple[tuple[int, str, datetime], ...], mod_role: str | None) -> list[RoleTaken]:
+    taken = []
+    for user, role, at in rows:
+        if role == CASE_BRINGER:
+            taken.append(RoleTaken(user, CASE_BRINGER, at))
+        elif mod_role is not None and role == mod_role:
+            taken.append(RoleTaken(user, MODERATOR, at))
+    return taken
+
+
+def start_stable_round(
+    scope: CourseScope, exercise_id: int, stable_group_id: int, *, now: datetime
+) -> GroupSaved:
+    """The round of ``stable_group_id`` in this exercise, its case-bringer and moderator by the
+    fair rotation over the group's earlier rounds; or why not (nothing saved). A group not of
+    this course raises :class:`UnknownStableGroup`; made already, the second try says so."""
+    with db.transaction() as session:
+        name = repo.group_name(session, scope, stable_group_id)
+        if name is None:
+            raise UnknownStableGroup(f"stable group {stable_group_id} not in {scope}")
+        exercise = exercises_repo.get_exercise(session, scope, exercise_id)
+        settings = _configured(exercise)
+        if settings.group_source is not GroupSource.STABLE_GROUP:
+            return GroupSaved(None, (Problem("group", "This exercise takes no stable group."),))
+        if settings.group_id != stable_group_id:
+            return GroupSaved(
+                None,
+                (
+                    Problem(
+                        "group",
+                        f"This exercise is the round of another stable group, so {name} cannot "
+                        "start here. Place an exercise for it, or choose it in the settings "
+                        "before any round starts.",
+                    ),
+                ),
+            )
+        members = sorted(signups_repo.group_members(session, scope, stable_group_id))
+        assert exercise.method_version_id is not None
+        method = exercises_repo.get_method_version(
+            session, scope, exercise.method_version_id
+        ).adapted.spec
+        rounds = repo.rounds_of(session, scope, stable_group_id)
+        if any(r.exercise_id == exercise_id for r in rounds):
+            return _already(name)
+        history = _history(
+            repo.roles_taken(session, scope, [r.group_id for r in rounds]), moderator_role(method)
+        )
+        taken = {
+            m for m in members if exercise_groups_repo.group_of_user(session, scope, exercise_id, m)
+        }
+    if taken:
+        return _already(name)
+    mod_role = moderator_role(method)
+    needed = 2 + (1 if mod_role else 0)
+    if len(members) < needed:
+        return GroupSaved(
+            None,
+            (
+                Problem(
+                    "members",
+                    f"{name} has {len(members)} member{'s' if len(members) != 1 else ''}; "
+                    f"{method.name} needs at least {needed} to fill its roles. Add people to the "
+                    "group on its sign-up sheet, then start the round. Nothing was saved.",
+                ),
+            ),
+        )
+    roles = [CASE_BRINGER, MODERATOR] if mod_role else [CASE_BRINGER]
+    rotation = choose_roles(members, roles, history)
+    if rotation.problems:
+        return GroupSaved(None, rotation.problems)
+    try:
+        return form_group(
+            scope,
+            exercise_id,
+            members,
+            case_bringer=rotation.assigned[CASE_BRINGER],
+            moderator=rotation.assigned.get(MODERATOR),
+            accept_size=True,
+            name=name,
+            now=now,
+        )
+    except AlreadyInGroup:  # a second submit that raced the first one past the check above
+        return _already(name)
+
+
+def _already(name: str) -> GroupSaved:
+    return GroupSaved(
+        None,
+        (Problem("group", f"The round of {name} in this exercise is already made; see below."),),
+    )

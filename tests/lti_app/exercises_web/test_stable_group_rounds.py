@@ -1,0 +1,166 @@
+"""Starting a stable group's round from the exercise dashboard: the course's stable groups
+are listed, the exercise's group starts with its case-bringer and moderator by the fair
+rotation, its learners find the round, a double submit makes one round, a group of another
+course or tenant is not found, a group of this course that is not the exercise's and a group
+too small for the method's roles get a clear message with nothing saved; axe-core on the form."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+
+from lti_app.domain.exercises.roles import moderator_role
+from lti_app.domain.exercises.settings import ExerciseSettings, GroupSource, Mode
+from lti_app.domain.methods import CASE_BRINGER
+from lti_app.services import exercises
+from lti_app.services.exercises.stable_start import start_stable_round
+from tests.support.accessibility_tool_pages import tool_browser
+from tests.support.exercise_pages import Member, accept_rules, member
+from tests.support.launches import LaunchAs, registered_platform
+from tests.support.platforms import KeySetServer
+from tests.support.shipped_methods import METHODS
+from tests.support.stable_start_world import sheet_group, stable_start
+
+START = "/groups/from-stable-group"
+TEN_STEP = METHODS["ten-step-method"]
+
+
+def _groups(app: Flask, who: Member) -> tuple[exercises.GroupRecord, ...]:
+    """The exercise's groups as stored (not as a page shows them)."""
+    scope = who.launched.launch.scope
+    assert scope is not None
+    link = who.launched.launch.resource_link
+    assert link is not None
+    with app.app_context():  # the launch's own link: finds the exercise, changes nothing
+        here = exercises.open_exercise(
+            scope, exercises.ExerciseLink(link.id, link.title), now=datetime.now(UTC)
+        )
+        return exercises.groups(scope, here.id)
+
+
+def test_the_round_starts_and_its_learners_find_it(app: Flask, launch_as: LaunchAs) -> None:
+    world = stable_start(app, launch_as)
+    board = world.instructor.page("/dashboard")
+    (row,) = board.with_attr("data-stable-group")
+    assert world.group_name in row.text and "5" in row.text
+    assert board.form(START)["stable_group"] == str(world.group_id)
+
+    board = world.instructor.follow(world.instructor.submit(board, START, {}))
+    assert f"The round of {world.group_name} is made, with its roles." in board.text
+    (section,) = board.with_attr("data-group")
+    assert len(board.with_attr("data-member")) == 5
+    assert board.with_attr("data-started") and not board.has_form(START)
+    (group,) = _groups(app, world.instructor)
+    roles = [m.role for m in group.members]
+    assert roles.count(CASE_BRINGER) == 1 and roles.count(moderator_role(TEN_STEP)) == 1
+    assert group.name == world.group_name
+
+    bringer = next(p for p in world.learners if p.user_id == group.assignment.case_bringer)
+    accept_rules(bringer)
+    page = bringer.open("/")
+    assert page.with_attr("data-my-role", CASE_BRINGER)
+    assert page.by_id("exercise-round").attrs["data-group"] == section.attrs["data-group"]  # type: ignore[union-attr]
+
+
+def test_a_double_submit_makes_one_round(app: Flask, launch_as: LaunchAs) -> None:
+    world = stable_start(app, launch_as)
+    board = world.instructor.page("/dashboard")
+    first = world.instructor.submit(board, START, {})
+    second = world.instructor.submit(board, START, {})  # the same rendered form again
+    assert first.status_code == second.status_code == 303
+    shown = world.instructor.follow(second)
+    assert f"The round of {world.group_name} in this exercise is already made" in shown.text
+    assert len(_groups(app, world.instructor)) == 1
+
+
+def test_the_rotation_gives_the_case_to_someone_else_next_round(
+    app: Flask, launch_as: LaunchAs
+) -> None:
+    world = stable_start(app, launch_as)
+    world.instructor.follow(world.instructor.submit(world.instructor.page("/dashboard"), START, {}))
+    (first,) = _groups(app, world.instructor)
+    now = datetime.now(UTC)
+    with app.test_request_context():
+        later = exercises.open_exercise(
+            world.scope, exercises.ExerciseLink("round-two", "Round two"), now=now
+        )
+        settings = ExerciseSettings(
+            TEN_STEP.slug, Mode.LIVE, GroupSource.STABLE_GROUP, group_id=world.group_id
+        )
+        assert exercises.configure_exercise(world.scope, later.id, settings, TEN_STEP, now=now)
+        made = start_stable_round(world.scope, later.id, world.group_id, now=now)
+    assert made.group is not None, made.problems
+    before, after = first.assignment, made.group.assignment
+    assert after.case_bringer != before.case_bringer
+    moderator = moderator_role(TEN_STEP)
+    assert moderator is not None
+    assert after.holders(moderator) != before.holders(moderator)
+
+
+def test_a_group_too_small_for_the_roles_saves_nothing(app: Flask, launch_as: LaunchAs) -> None:
+    world = stable_start(app, launch_as, size=2)
+    board = world.instructor.page("/dashboard")
+    shown = world.instructor.follow(world.instructor.submit(board, START, {}))
+    assert (
+        f"{world.group_name} has 2 members; {TEN_STEP.name} needs at least 3 to fill its roles"
+        in shown.text
+    )
+    assert shown.with_attr("data-group") == [] and shown.has_form(START)
+    assert _groups(app, world.instructor) == ()
+
+
+def test_another_group_of_this_course_is_refused(app: Flask, launch_as: LaunchAs) -> None:
+    world = stable_start(app, launch_as)
+    others = [member(app, launch_as, "learner", f"other-{n}").user_id for n in range(3)]
+    other_id, other_name = sheet_group(app, world.scope, "second-sheet", others)
+    board = world.instructor.page("/dashboard")
+    assert len(board.with_attr("data-stable-group")) == 2
+    shown = world.instructor.follow(
+        world.instructor.submit(board, START, {"stable_group": str(other_id)})
+    )
+    assert f"so {other_name} cannot start here" in shown.text
+    assert _groups(app, world.instructor) == ()
+
+
+def test_groups_of_another_course_and_tenant_are_not_found(
+    app: Flask, launch_as: LaunchAs, key_server: KeySetServer
+) -> None:
+    world = stable_start(app, launch_as)
+    elsewhere = member(app, launch_as, "instructor", "teacher", context_id="course-77")
+    scope = elsewhere.launched.launch.scope
+    assert scope is not None and scope.course_id != world.scope.course_id
+    people = [member(app, launch_as, "learner", f"l{n}", context_id="course-77") for n in range(3)]
+    foreign, _ = sheet_group(app, scope, "their-sheet", [p.user_id for p in people])
+    tenant = registered_platform(app, key_server, client_id="another-tenant")
+    stranger = member(app, launch_as, "instructor", "teacher", platform=tenant)
+    far = stranger.launched.launch.scope
+    assert far is not None and far.tenant_id != world.scope.tenant_id
+    strangers = [member(app, launch_as, "learner", f"s{n}", platform=tenant) for n in range(3)]
+    theirs, _ = sheet_group(app, far, "tenant-sheet", [p.user_id for p in strangers])
+
+    board = world.instructor.page("/dashboard")
+    assert len(board.with_attr("data-stable-group")) == 1  # only this course's group is listed
+    for group_id in (foreign, theirs):
+        refused = world.instructor.submit(board, START, {"stable_group": str(group_id)})
+        assert refused.status_code == 404
+        assert "choose a group from its list" in refused.get_data(as_text=True)
+    assert _groups(app, world.instructor) == ()
+
+
+@pytest.mark.browser
+def test_the_start_form_and_its_outcome_axe_clean(app: Flask, launch_as: LaunchAs) -> None:
+    world = stable_start(app, launch_as)
+    teacher = world.instructor
+    with tool_browser(teacher.client) as browser:
+        page = browser.page
+        page.goto(teacher.url("/dashboard"))
+        button = page.get_by_role("button", name=f"Start the round of {world.group_name}")
+        assert browser.axe("dashboard, stable groups with the start form") == []
+        button.focus()
+        page.keyboard.press("Enter")
+        page.get_by_text(f"The round of {world.group_name} is made").wait_for()
+        assert page.locator("[data-member]").count() == 5
+        assert browser.axe("dashboard, the round made") == []
+        assert browser.refused == []
