@@ -22,6 +22,7 @@ from mkdocs.structure.pages import Page
 from site_builder.course.errors import CourseValidationError
 from site_builder.course.loader import load_methods
 from site_builder.course.model import Method
+from site_builder.kit.card_pdfs import write_card_pdfs
 from site_builder.kit.cards import (
     CARDS_MARKER,
     KIT_DIR,
@@ -29,11 +30,9 @@ from site_builder.kit.cards import (
     card_markdown,
     card_page,
     cards_list_markdown,
-    pdf_path,
 )
 from site_builder.kit.navigation import kit_nav
-from site_builder.kit.pdf import KIT_CSS, KIT_FONTS, PdfWriter, card_document, engine_version
-from site_builder.kit.pdf_cache import PdfCache, cache_key, default_cache_dir
+from site_builder.kit.pdf import KIT_CSS
 
 log = get_plugin_logger(__name__)
 
@@ -109,25 +108,10 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.pdf or not self.card_html:
             return
-        site_dir = Path(config.site_dir)
-        stylesheet = site_dir / KIT_CSS
-        inputs = [stylesheet, *sorted((site_dir / KIT_FONTS).glob("*.woff2"))]
-        cache = PdfCache(default_cache_dir()) if self.config.cache else None
         started = time.perf_counter()
-        writer: PdfWriter | None = None
-        rendered = 0
-        for slug, html in sorted(self.card_html.items()):
-            method = self.methods[slug]
-            document = card_document(f"{method.name}: phase and role cards", html, self.language)
-            target = site_dir / pdf_path(slug)
-            key = cache_key(document, inputs, engine_version())
-            if cache is not None and cache.fetch(key, target):
-                continue
-            writer = writer or PdfWriter(stylesheet)
-            writer.write(document, target)
-            rendered += 1
-            if cache is not None:
-                cache.store(key, target)
+        rendered = write_card_pdfs(
+            Path(config.site_dir), self.card_html, self.methods, self.language, self.config.cache
+        )
         log.info(
             "Card PDFs: %d rendered, %d from cache, in %.1f s",
             rendered,
