@@ -25,6 +25,7 @@ participant's name, never case content; the same text is the in-tool notice.
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import smtplib
 import ssl
@@ -300,8 +301,14 @@ class PermanentFailure(Exception):
     """The server refused this message for good (5xx), or it cannot be written."""
 
 
+MAIL_POLICY = email.policy.SMTP.clone(max_line_length=998)
+"""RFC 5322's hard line limit, not the 78-character folding: Python folds a subject a little
+over 78 characters by moving all of it to a continuation line, which readers then show with a
+leading space ("Subject:\r\n You have a place: ...")."""
+
+
 def message_for(notice: notifications_repo.ClaimedNotice, settings: SmtpSettings) -> EmailMessage:
-    message = EmailMessage()
+    message = EmailMessage(policy=MAIL_POLICY)
     message["From"] = settings.sender
     message["To"] = notice.email
     message["Subject"] = notice.subject
