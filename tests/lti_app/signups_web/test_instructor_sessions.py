@@ -17,6 +17,7 @@ from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import signups
 from lti_app.services.signups import SheetLink
 from lti_app.web.signups.instructor_views import csv_cell
+from tests.support.future_dates import DST_SERIES_START, MAY_TUESDAY, SPRING_FORWARD, at
 from tests.support.launches import LaunchAs
 from tests.support.signup_people import Person, person, rename, session_fields, soon, wall
 
@@ -59,9 +60,10 @@ def test_an_instructor_plans_a_session_in_their_own_zone(trainer: Person) -> Non
 def test_a_weekly_series_keeps_its_wall_clock_time_across_daylight_saving(
     app: Flask, trainer: Person
 ) -> None:
-    """Amsterdam moves its clocks on 28 March 2027: 19:00 stays 19:00, UTC moves an hour."""
+    """Amsterdam moves its clocks on the last Sunday of March: 19:00 stays 19:00, UTC moves an
+    hour (next year's switch, so the series is never in the past)."""
     trainer.create_series(
-        title="Tuesday group", starts_at="2027-03-16T19:00", timezone="Europe/Amsterdam",
+        title="Tuesday group", starts_at=at(DST_SERIES_START, "19:00"), timezone="Europe/Amsterdam",
         repeat="weekly", count="4",
     )  # fmt: skip
     assert "Series “Tuesday group” created with 4 sessions." in trainer.last_page
@@ -72,14 +74,15 @@ def test_a_weekly_series_keeps_its_wall_clock_time_across_daylight_saving(
     with app.app_context():
         starts = [s.session.plan.starts_at for s in signups.sheet_sessions(scope, sheet_id)]
     assert [s.hour for s in starts] == [18, 18, 17, 17]
-    assert [s.astimezone(UTC).date().isoformat() for s in starts] == [
-        "2027-03-16", "2027-03-23", "2027-03-30", "2027-04-06",
-    ]  # fmt: skip
+    assert [s.astimezone(UTC).date() for s in starts] == [
+        DST_SERIES_START + timedelta(weeks=n) for n in range(4)
+    ]
+    assert starts[1].date() < SPRING_FORWARD < starts[2].date()
 
 
 def test_a_series_from_an_rrule(trainer: Person) -> None:
     trainer.create_series(
-        starts_at="2027-05-04T10:00", repeat="rrule", rrule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4"
+        starts_at=at(MAY_TUESDAY, "10:00"), repeat="rrule", rrule="FREQ=WEEKLY;BYDAY=TU,TH;COUNT=4"
     )
     assert trainer.page("/").count('<tr data-session="') == 4
 
@@ -106,7 +109,7 @@ PAST = wall(datetime.now(UTC) - timedelta(days=1))
         ({"title": "  "}, "title", "Give the session a title"),
         ({"online_url": "javascript:alert(1)"}, "online_url", "must be a web address"),
         (
-            {"starts_at": "2027-03-28T02:30", "timezone": "Europe/Amsterdam"},
+            {"starts_at": at(SPRING_FORWARD, "02:30"), "timezone": "Europe/Amsterdam"},
             "starts_at",
             "the clocks go forward",
         ),
@@ -169,24 +172,36 @@ def test_editing_a_session_and_a_stale_edit(trainer: Person) -> None:
 
 def test_moving_this_and_the_following_sessions_of_a_series(trainer: Person) -> None:
     first, second, third = trainer.create_series(
-        starts_at="2027-05-04T10:00", repeat="weekly", count="3", timezone="UTC"
+        starts_at=at(MAY_TUESDAY, "10:00"), repeat="weekly", count="3", timezone="UTC"
     )
     form = trainer.page(f"/sessions/{second}/edit")
     assert "Apply the change to" in form
     version = re.search(r'name="version" type="hidden" value="(\d+)"', form)
     assert version is not None
     fields = session_fields(
-        starts_at="2027-05-11T11:00", version=version.group(1), apply_to="this_and_following"
+        starts_at=at(MAY_TUESDAY, "11:00", weeks=1),
+        version=version.group(1),
+        apply_to="this_and_following",
     )
     response = trainer.post(f"/sessions/{second}/edit", fields)
     assert "2 sessions moved" in trainer.follow(response)
     assert times_in(trainer.page("/")) == ["10:00", "11:00", "11:00"]
-    renamed = {**fields, "starts_at": "2027-05-18T11:00", "title": "Renamed", "seats_max": "5"}
+    renamed = {
+        **fields,
+        "starts_at": at(MAY_TUESDAY, "11:00", weeks=2),
+        "title": "Renamed",
+        "seats_max": "5",
+    }
     changed = trainer.post(f"/sessions/{third}/edit", {**renamed, "version": "2"})
     assert "0 sessions moved, 1 changed at its own time" in trainer.follow(changed)
     assert "Renamed" in trainer.page(f"/sessions/{third}/")
     assert "Renamed" not in trainer.page(f"/sessions/{second}/")
-    whole = {**renamed, "starts_at": "2027-05-11T11:00", "title": "Everyone", "version": "2"}
+    whole = {
+        **renamed,
+        "starts_at": at(MAY_TUESDAY, "11:00", weeks=1),
+        "title": "Everyone",
+        "version": "2",
+    }
     every = trainer.post(f"/sessions/{second}/edit", {**whole, "apply_to": "series"})
     # The whole series follows the series' time again (the first moves) and takes the title.
     assert "1 sessions moved, 2 changed at their own time" in trainer.follow(every)
@@ -198,7 +213,7 @@ def test_moving_this_and_the_following_sessions_of_a_series(trainer: Person) -> 
 def test_cancelling_a_session_and_a_series(trainer: Person) -> None:
     single = trainer.create(title="Single")
     series_ids = trainer.create_series(
-        title="Weekly", starts_at="2027-05-04T10:00", repeat="weekly", count="3"
+        title="Weekly", starts_at=at(MAY_TUESDAY, "10:00"), repeat="weekly", count="3"
     )
     refused = trainer.post(f"/sessions/{single}/cancel", {"cancel-reason": ""})
     assert refused.status_code == 400 and "a reason is required" in refused.get_data(as_text=True)
@@ -395,7 +410,7 @@ def test_taking_someone_off_needs_a_reason_and_promotes_the_waitlist(
 
 def test_editing_one_occurrence_leaves_it_out_of_later_series_moves(trainer: Person) -> None:
     first, second, third = trainer.create_series(
-        starts_at="2027-05-04T10:00", repeat="weekly", count="3", timezone="UTC"
+        starts_at=at(MAY_TUESDAY, "10:00"), repeat="weekly", count="3", timezone="UTC"
     )
 
     def edit(session_id: int, **fields: str) -> str:
@@ -409,8 +424,10 @@ def test_editing_one_occurrence_leaves_it_out_of_later_series_moves(trainer: Per
             )
         )
 
-    assert "Session saved." in edit(second, starts_at="2027-05-11T09:00", apply_to="this")
-    moved = edit(first, starts_at="2027-05-04T12:00", apply_to="series")
+    assert "Session saved." in edit(
+        second, starts_at=at(MAY_TUESDAY, "09:00", weeks=1), apply_to="this"
+    )
+    moved = edit(first, starts_at=at(MAY_TUESDAY, "12:00"), apply_to="series")
     assert "2 sessions moved" in moved
     assert times_in(trainer.page("/")) == ["12:00", "09:00", "12:00"]
     assert "Apply the change to" not in trainer.page(f"/sessions/{second}/edit")

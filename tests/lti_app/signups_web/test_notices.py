@@ -17,6 +17,7 @@ from lti_app.cli_worker import run_due_work
 from lti_app.services import notifications
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
+from tests.support.future_dates import MAY_TUESDAY, at
 from tests.support.launches import LaunchAs
 from tests.support.mail_course import SENDER, SmtpServer
 from tests.support.mail_course import smtp_server as smtp_server  # the loopback server
@@ -244,7 +245,11 @@ def test_raising_the_seats_of_a_whole_series_tells_each_promoted_learner(
     """No view hands this promotion over: the series edit's transaction tells each one."""
     ann, bob, cat = people
     first, second = trainer.create_series(
-        starts_at="2027-05-04T10:00", repeat="weekly", count="2", timezone="UTC", seats_max="1"
+        starts_at=at(MAY_TUESDAY, "10:00"),
+        repeat="weekly",
+        count="2",
+        timezone="UTC",
+        seats_max="1",
     )
     ann.book(first)
     bob.book(first)  # waiting in the first session
@@ -255,7 +260,7 @@ def test_raising_the_seats_of_a_whole_series_tells_each_promoted_learner(
     assert version is not None
     saved = trainer.post(
         f"/sessions/{first}/edit",
-        session_fields(version=version.group(1), starts_at="2027-05-04T10:00", seats_max="2",
+        session_fields(version=version.group(1), starts_at=at(MAY_TUESDAY, "10:00"), seats_max="2",
                        apply_to="series", reason="Bigger rooms"),
     )  # fmt: skip
     assert "2 people from the waitlist got a seat." in trainer.follow(saved)
