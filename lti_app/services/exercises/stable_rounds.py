@@ -1,7 +1,8 @@
 """The rounds of an exercise's stable group, for the dashboard's round chooser: a stable group
-meets round after round (one exercise placement per meeting, or its sign-up sessions), and the
-instructor reads the process of one round at a time, or the rounds side by side. Process only,
-never content: everything here comes from ``dashboard.dashboard``'s counts."""
+meets round after round (one exercise placement per meeting, or its sign-up sessions: an
+exercise whose groups come from a session of a stable group shows that group's rounds too),
+and the instructor reads the process of one round at a time, or the rounds side by side.
+Process only, never content: everything here comes from ``dashboard.dashboard``'s counts."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from datetime import datetime
 from lti_app.domain.errors import IntervisionError
 from lti_app.domain.exercises.completion import Status
 from lti_app.domain.exercises.process import Risk
-from lti_app.domain.exercises.settings import GroupSource
+from lti_app.domain.exercises.settings import ExerciseSettings, GroupSource
 from lti_app.domain.scope import CourseScope
 from lti_app.services.exercises.dashboard import Dashboard, GroupDashboard, dashboard
-from lti_app.storage import db, exercises_repo, stable_group_rounds_repo
+from lti_app.storage import db, exercises_repo, signups_repo, stable_group_rounds_repo
+from lti_app.storage.exercises_repo import DbSession
+from lti_app.storage.signups_repo import SessionNotFound
 
 
 class UnknownRound(IntervisionError):
@@ -86,17 +89,13 @@ def stable_rounds(
     A ``round_group_id`` that is not one of the rounds raises :class:`UnknownRound`."""
     with db.transaction() as session:
         exercise = exercises_repo.get_exercise(session, scope, exercise_id)
-        settings = exercise.settings
-        if (
-            settings is None
-            or settings.group_source is not GroupSource.STABLE_GROUP
-            or settings.group_id is None
-        ):
+        stable_id = _stable_group_of(session, scope, exercise.settings)
+        if stable_id is None:
             if round_group_id is not None:
                 raise UnknownRound(f"exercise {exercise_id} takes no stable group")
             return None, dashboard(scope, exercise_id, now)
-        name = stable_group_rounds_repo.group_name(session, scope, settings.group_id)
-        rows = stable_group_rounds_repo.rounds_of(session, scope, settings.group_id)
+        name = stable_group_rounds_repo.group_name(session, scope, stable_id)
+        rows = stable_group_rounds_repo.rounds_of(session, scope, stable_id)
     boards = {e: dashboard(scope, e, now) for e in {r.exercise_id for r in rows} | {exercise_id}}
     found = (
         _summary(n, row, boards[row.exercise_id], exercise_id) for n, row in enumerate(rows, 1)
@@ -107,10 +106,27 @@ def stable_rounds(
     if round_group_id is not None:
         chosen = next((s for s in summaries if s.group_id == round_group_id), None)
         if chosen is None:
-            raise UnknownRound(f"group {round_group_id} is not a round of {settings.group_id}")
+            raise UnknownRound(f"group {round_group_id} is not a round of {stable_id}")
         whole = boards[chosen.exercise_id]
         board = replace(whole, groups=_only(whole.groups, chosen.group_id))
-    return StableRounds(name or f"Group {settings.group_id}", summaries, chosen), board
+    return StableRounds(name or f"Group {stable_id}", summaries, chosen), board
+
+
+def _stable_group_of(
+    session: DbSession, scope: CourseScope, settings: ExerciseSettings | None
+) -> int | None:
+    """The exercise's stable group, or the stable group its sign-up session belongs to (a
+    session gone from the course has none); None for self-formed groups."""
+    if settings is None:
+        return None
+    if settings.group_source is GroupSource.STABLE_GROUP:
+        return settings.group_id
+    if settings.group_source is GroupSource.SESSION and settings.session_id is not None:
+        try:
+            return signups_repo.get_session(session, scope, settings.session_id).group_id
+        except SessionNotFound:
+            return None
+    return None
 
 
 def _only(groups: tuple[GroupDashboard, ...], group_id: int) -> tuple[GroupDashboard, ...]:

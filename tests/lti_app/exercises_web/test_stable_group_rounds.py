@@ -14,16 +14,19 @@ from flask import Flask
 from lti_app.domain.exercises.roles import moderator_role
 from lti_app.domain.exercises.settings import ExerciseSettings, GroupSource, Mode
 from lti_app.domain.methods import CASE_BRINGER
-from lti_app.services import exercises
+from lti_app.services import exercises, signup_groups, signups
 from lti_app.services.exercises.stable_start import start_stable_round
+from lti_app.storage.signups_repo import SheetLink
 from tests.support.accessibility_tool_pages import tool_browser
-from tests.support.exercise_pages import Member, accept_rules, member
+from tests.support.exercise_pages import Member, accept_rules, configure, member
 from tests.support.launches import LaunchAs, registered_platform
 from tests.support.platforms import KeySetServer
 from tests.support.shipped_methods import METHODS
+from tests.support.signup_people import person
 from tests.support.stable_start_world import sheet_group, stable_start
 
 START = "/groups/from-stable-group"
+SIGNUP = {"kind": "signup", "intervision_ref": "kick-off"}
 TEN_STEP = METHODS["ten-step-method"]
 
 
@@ -164,3 +167,48 @@ def test_the_start_form_and_its_outcome_axe_clean(app: Flask, launch_as: LaunchA
         assert page.locator("[data-member]").count() == 5
         assert browser.axe("dashboard, the round made") == []
         assert browser.refused == []
+
+
+def test_a_session_of_a_stable_group_shows_the_groups_rounds(
+    app: Flask, launch_as: LaunchAs
+) -> None:
+    """An exercise whose group is a sign-up session's, that session given to a stable group:
+    the dashboard's round chooser shows the stable group's rounds (here: the round it had in
+    another exercise), and no start form (the session's group is made from the session)."""
+    instructor = member(app, launch_as, "instructor", "teacher")
+    scope = instructor.launched.launch.scope
+    assert scope is not None
+    planner = person(app, launch_as, "instructor", "planner", custom=SIGNUP)
+    session_id = planner.create(seats_max="6", case_bringer_places="1")
+    link = planner.launched.launch.resource_link
+    assert link is not None
+    people = [member(app, launch_as, "learner", f"learner-{n}").user_id for n in range(3)]
+    group_id, group_name = sheet_group(app, scope, link.id, people)  # the session's sheet
+    now = datetime.now(UTC)
+    with app.app_context():
+        sheet_id = signups.open_sheet(scope, SheetLink(link.id, link.title), now).id
+        signup_groups.assign_group(
+            scope, sheet_id=sheet_id, session_id=session_id, group_id=group_id, now=now
+        )
+        earlier = exercises.open_exercise(
+            scope, exercises.ExerciseLink("round-one", "Round one"), now=now
+        )
+        settings = ExerciseSettings(
+            TEN_STEP.slug, Mode.LIVE, GroupSource.STABLE_GROUP, group_id=group_id
+        )
+        assert exercises.configure_exercise(scope, earlier.id, settings, TEN_STEP, now=now)
+        assert start_stable_round(scope, earlier.id, group_id, now=now).group
+    configure(
+        instructor,
+        mode="live",
+        group_source="session",
+        session_id=str(session_id),
+        size_min="",
+        size_max="",
+    )
+    board = instructor.page("/dashboard")
+    heading = board.by_id("rounds-heading")
+    assert heading is not None and heading.text == f"Rounds of {group_name}"
+    (row,) = board.with_attr("data-round")
+    assert "Round one" in row.text
+    assert not board.has_form(START) and board.by_id("stable-groups") is None
