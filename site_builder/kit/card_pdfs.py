@@ -1,7 +1,7 @@
 """Write the kit's card PDFs from each method's rendered card HTML, reusing cached ones.
 
-Engine-neutral: the Zensical build calls it after Zensical has copied the kit's stylesheet and
-fonts into the site (the kit plugin's on_post_build does the same after a Material build).
+Engine-neutral: the kit plugin calls it after a Material build, the Zensical adapter after
+Zensical has copied the kit's stylesheet and fonts into the site.
 """
 
 from __future__ import annotations
