@@ -43,21 +43,29 @@ def _groups(app: Flask, who: Member) -> tuple[exercises.GroupRecord, ...]:
         return exercises.groups(scope, here.id)
 
 
-def test_the_round_starts_and_its_learners_find_it(app: Flask, launch_as: LaunchAs) -> None:
+def test_the_round_starts_once_with_rotated_roles_and_its_learners_find_it(
+    app: Flask, launch_as: LaunchAs
+) -> None:
     world = stable_start(app, launch_as)
     board = world.instructor.page("/dashboard")
     (row,) = board.with_attr("data-stable-group")
     assert world.group_name in row.text and "5" in row.text
     assert board.form(START)["stable_group"] == str(world.group_id)
 
-    board = world.instructor.follow(world.instructor.submit(board, START, {}))
-    assert f"The round of {world.group_name} is made, with its roles." in board.text
+    first = world.instructor.submit(board, START, {})
+    second = world.instructor.submit(board, START, {})  # the same rendered form sent again
+    assert first.status_code == second.status_code == 303
+    again = world.instructor.follow(second)
+    assert f"The round of {world.group_name} in this exercise is already made" in again.text
+    (group,) = _groups(app, world.instructor)  # one round
+    board = world.instructor.page("/dashboard")
     (section,) = board.with_attr("data-group")
     assert len(board.with_attr("data-member")) == 5
     assert board.with_attr("data-started") and not board.has_form(START)
-    (group,) = _groups(app, world.instructor)
     roles = [m.role for m in group.members]
-    assert roles.count(CASE_BRINGER) == 1 and roles.count(moderator_role(TEN_STEP)) == 1
+    moderator = moderator_role(TEN_STEP)
+    assert moderator is not None
+    assert roles.count(CASE_BRINGER) == 1 and roles.count(moderator) == 1
     assert group.name == world.group_name
 
     bringer = next(p for p in world.learners if p.user_id == group.assignment.case_bringer)
@@ -66,26 +74,8 @@ def test_the_round_starts_and_its_learners_find_it(app: Flask, launch_as: Launch
     assert page.with_attr("data-my-role", CASE_BRINGER)
     assert page.by_id("exercise-round").attrs["data-group"] == section.attrs["data-group"]  # type: ignore[union-attr]
 
-
-def test_a_double_submit_makes_one_round(app: Flask, launch_as: LaunchAs) -> None:
-    world = stable_start(app, launch_as)
-    board = world.instructor.page("/dashboard")
-    first = world.instructor.submit(board, START, {})
-    second = world.instructor.submit(board, START, {})  # the same rendered form again
-    assert first.status_code == second.status_code == 303
-    shown = world.instructor.follow(second)
-    assert f"The round of {world.group_name} in this exercise is already made" in shown.text
-    assert len(_groups(app, world.instructor)) == 1
-
-
-def test_the_rotation_gives_the_case_to_someone_else_next_round(
-    app: Flask, launch_as: LaunchAs
-) -> None:
-    world = stable_start(app, launch_as)
-    world.instructor.follow(world.instructor.submit(world.instructor.page("/dashboard"), START, {}))
-    (first,) = _groups(app, world.instructor)
-    now = datetime.now(UTC)
-    with app.test_request_context():
+    now = datetime.now(UTC)  # the group's next round, in another exercise: roles move on
+    with app.app_context():
         later = exercises.open_exercise(
             world.scope, exercises.ExerciseLink("round-two", "Round two"), now=now
         )
@@ -95,10 +85,8 @@ def test_the_rotation_gives_the_case_to_someone_else_next_round(
         assert exercises.configure_exercise(world.scope, later.id, settings, TEN_STEP, now=now)
         made = start_stable_round(world.scope, later.id, world.group_id, now=now)
     assert made.group is not None, made.problems
-    before, after = first.assignment, made.group.assignment
+    before, after = group.assignment, made.group.assignment
     assert after.case_bringer != before.case_bringer
-    moderator = moderator_role(TEN_STEP)
-    assert moderator is not None
     assert after.holders(moderator) != before.holders(moderator)
 
 
@@ -114,23 +102,13 @@ def test_a_group_too_small_for_the_roles_saves_nothing(app: Flask, launch_as: La
     assert _groups(app, world.instructor) == ()
 
 
-def test_another_group_of_this_course_is_refused(app: Flask, launch_as: LaunchAs) -> None:
+def test_other_groups_are_refused_and_nothing_is_saved(
+    app: Flask, launch_as: LaunchAs, key_server: KeySetServer
+) -> None:
+    """Another stable group of this course: a message; another course's or tenant's: 404."""
     world = stable_start(app, launch_as)
     others = [member(app, launch_as, "learner", f"other-{n}").user_id for n in range(3)]
     other_id, other_name = sheet_group(app, world.scope, "second-sheet", others)
-    board = world.instructor.page("/dashboard")
-    assert len(board.with_attr("data-stable-group")) == 2
-    shown = world.instructor.follow(
-        world.instructor.submit(board, START, {"stable_group": str(other_id)})
-    )
-    assert f"so {other_name} cannot start here" in shown.text
-    assert _groups(app, world.instructor) == ()
-
-
-def test_groups_of_another_course_and_tenant_are_not_found(
-    app: Flask, launch_as: LaunchAs, key_server: KeySetServer
-) -> None:
-    world = stable_start(app, launch_as)
     elsewhere = member(app, launch_as, "instructor", "teacher", context_id="course-77")
     scope = elsewhere.launched.launch.scope
     assert scope is not None and scope.course_id != world.scope.course_id
@@ -144,7 +122,11 @@ def test_groups_of_another_course_and_tenant_are_not_found(
     theirs, _ = sheet_group(app, far, "tenant-sheet", [p.user_id for p in strangers])
 
     board = world.instructor.page("/dashboard")
-    assert len(board.with_attr("data-stable-group")) == 1  # only this course's group is listed
+    assert len(board.with_attr("data-stable-group")) == 2  # only this course's groups
+    shown = world.instructor.follow(
+        world.instructor.submit(board, START, {"stable_group": str(other_id)})
+    )
+    assert f"so {other_name} cannot start here" in shown.text
     for group_id in (foreign, theirs):
         refused = world.instructor.submit(board, START, {"stable_group": str(group_id)})
         assert refused.status_code == 404
