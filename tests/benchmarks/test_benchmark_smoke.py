@@ -1,6 +1,6 @@
 """Each benchmark command runs, tiny, inside the test command: it exits 0 and prints the ratio
 lines its docs/testing.md section reports (figures are not judged here: a smoke run is too small
-and the machine is shared). ``exercise_bench`` has no small mode yet and is not run here."""
+and the machine is shared). ``exercise_bench`` runs in its ``--quick`` mode."""
 
 from __future__ import annotations
 
@@ -45,3 +45,19 @@ def test_signup_bench_runs_both_sides_and_prints_its_ratio() -> None:
     assert run.lines_matching(r"^sqlite: saturation rate ours/bare \d+\.\d\d "), run.explain()
     rows = run.lines_matching(r"^\| sqlite (ours|bare) ")
     assert rows and all(row.rstrip(" |").endswith("|    0") for row in rows), run.explain()
+
+
+def test_exercise_bench_quick_renders_and_polls_and_prints_its_ratios() -> None:
+    run = run_benchmark("exercise_bench", "--quick")
+    assert run.returncode == 0, run.explain()
+    assert run.lines_matching(rf"page/this \(p50\)\s+{RATIO}$"), run.explain()
+    assert run.lines_matching(rf"^\s+round page cold / warm cache \(p50\): {RATIO}$")
+    assert run.lines_matching(rf"^\s+phase.json / healthz latency \(p50\): {RATIO}$")
+
+
+def test_package_bench_packages_and_prints_its_ratio() -> None:
+    run = run_benchmark("package_bench", "--modules", "3", "--repeat", "1")
+    assert run.returncode == 0, run.explain()
+    assert run.lines_matching(rf"^\s+packaging / site build: wall {RATIO}, cpu {RATIO} "), (
+        run.explain()
+    )
