@@ -23,7 +23,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from lti_app.domain.exercises.settings import (
     RETENTION_DAYS_DEFAULT,
@@ -43,6 +43,7 @@ from lti_app.web import form_problems
 WALL_TIME = "%Y-%m-%dT%H:%M"
 TOKEN_BYTES = 16
 TOKEN_MAX = 64
+ID_MAX = 2**31 - 1  # a database integer id; beyond it no row exists (and no query is run)
 
 MODE_CHOICES = [
     SelectChoice(Mode.ASYNC.value, "Asynchronous: a deadline per phase"),
@@ -219,7 +220,9 @@ def parse_int(value: object) -> int | None:
 class StableRoundForm(Form):
     """Start the round of one of the course's stable groups (the service checks which)."""
 
-    stable_group = IntegerField("Stable group", validators=[InputRequired()])
+    stable_group = IntegerField(
+        "Stable group", validators=[InputRequired(), NumberRange(min=1, max=ID_MAX)]
+    )
 
 
 class RolesForm(Form):

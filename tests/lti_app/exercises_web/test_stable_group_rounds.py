@@ -128,6 +128,11 @@ def test_other_groups_are_refused_and_nothing_is_saved(
         world.instructor.submit(board, START, {"stable_group": str(other_id)})
     )
     assert f"so {other_name} cannot start here" in shown.text
+    for nonsense in ("10" * 12, "-1", "two"):  # never a query, never a 500
+        shown = world.instructor.follow(
+            world.instructor.submit(board, START, {"stable_group": nonsense})
+        )
+        assert "choose the group again" in shown.text
     for group_id in (foreign, theirs):
         refused = world.instructor.submit(board, START, {"stable_group": str(group_id)})
         assert refused.status_code == 404
