@@ -2,62 +2,22 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.site_builder.course_fixtures import CourseTree, write_mkdocs_yml
-
-WAIT_SECONDS = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until(condition: Callable[[], bool], what: str, server: subprocess.Popen[str]) -> None:
-    """Poll until the condition holds; fail with the server's output if it exits or times out."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            output = server.stdout.read() if server.stdout else ""
-            pytest.fail(f"mkdocs serve exited while waiting for {what}:\n{output}")
-        try:
-            if condition():
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.2)  # polling interval for an external process, not synchronisation
-    pytest.fail(f"mkdocs serve: gave up waiting {WAIT_SECONDS:.0f} s for {what}")
+from tests.support.mkdocs_serve import mkdocs_serve, wait_until
 
 
 @pytest.fixture
 def served(course_tree: CourseTree) -> Iterator[tuple[CourseTree, str, subprocess.Popen[str]]]:
     config = write_mkdocs_yml(course_tree)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}"],
-        cwd=course_tree.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        yield course_tree, f"http://127.0.0.1:{port}", server
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        if server.stdout:
-            server.stdout.close()
+    with mkdocs_serve(config, course_tree.root) as (base, server):
+        yield course_tree, base, server
 
 
 def get(url: str) -> requests.Response:
