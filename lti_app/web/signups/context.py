@@ -9,8 +9,6 @@ id, so a page costs no write; a launch whose sheet is not known yet finds or cre
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +25,7 @@ from lti_app.lti.deep_linking import REF_PARAMETER
 from lti_app.lti.launch import Launch
 from lti_app.services import signups
 from lti_app.services.signups import SheetLink, SheetRecord
+from lti_app.web.people import pseudonym
 
 bp = Blueprint(
     "signups",
@@ -165,15 +164,6 @@ def time_element(instant: datetime | None, tz: str) -> Markup:
 
 
 # --- people -------------------------------------------------------------------------------------
-
-
-def pseudonym(scope: CourseScope, user_id: int) -> str:
-    """A stable name for someone whose name the platform withheld: a keyed hash of our user
-    row id (never the platform's ``sub``), the same in every page of the course."""
-    key = str(current_app.config["SECRET_KEY"]).encode()
-    message = f"signups-pseudonym:{scope.tenant_id}:{scope.course_id}:{user_id}".encode()
-    digest = hmac.new(key, message, hashlib.sha256).hexdigest()
-    return f"Participant {digest[:6].upper()}"
 
 
 def display_names(where: Here, user_ids: Iterable[int]) -> dict[int, str]:

@@ -20,6 +20,7 @@ from lti_app.domain.signups.recurrence import EditScope
 from lti_app.lti.current import instructor_required
 from lti_app.services import signup_groups, signups
 from lti_app.services.signups import SessionRecord, StaleSession
+from lti_app.web.csv_export import csv_cell as csv_cell  # exercises' CSV imports it here
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import Here, bp, display_names, here, zone_arguments
 from lti_app.web.signups.pages import (
@@ -41,7 +42,6 @@ from lti_app.web.signups.plans import (
 
 OK = "signup-ok"
 REFUSED = "signup-refused"
-CSV_DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _prepare(form: forms.SessionForm, where: Here) -> None:
@@ -404,12 +404,6 @@ def roles(session_id: int) -> ResponseReturnValue:
 
 
 # --- export -------------------------------------------------------------------------------------
-
-
-def csv_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one starting with = + - @ (or a tab or carriage
-    return) would be read as a formula, so it gets a leading quote (OWASP CSV injection)."""
-    return "'" + value if value.startswith(CSV_DANGEROUS_START) else value
 
 
 @bp.get("/sessions/<int:session_id>/roster.csv")

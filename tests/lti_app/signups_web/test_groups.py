@@ -18,7 +18,8 @@ from lti_app.demo_lms.settings import DemoLmsSettings
 from lti_app.services import signup_groups
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
-from lti_app.web.signups.context import SHEETS_KEY, pseudonym
+from lti_app.web.people import pseudonym
+from lti_app.web.signups.context import SHEETS_KEY
 from tests.support.launches import TOOL, LaunchAs
 from tests.support.page_structure import check
 from tests.support.platforms import KeySetServer, Platform

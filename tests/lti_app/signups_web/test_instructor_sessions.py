@@ -16,7 +16,7 @@ from lti_app.domain.signups.booking import Intent
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import signups
 from lti_app.services.signups import SheetLink
-from lti_app.web.signups.instructor_views import csv_cell
+from lti_app.web.csv_export import csv_cell
 from tests.support.future_dates import DST_SERIES_START, MAY_TUESDAY, SPRING_FORWARD, at
 from tests.support.launches import LaunchAs
 from tests.support.signup_people import Person, person, rename, session_fields, soon, wall

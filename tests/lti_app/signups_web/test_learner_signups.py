@@ -14,7 +14,7 @@ from lti_app.domain.signups.booking import Intent
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import signups
 from lti_app.services.signups import SheetLink
-from lti_app.web.signups.context import pseudonym
+from lti_app.web.people import pseudonym
 from tests.support.launches import TOOL, LaunchAs, deep_link_settings, follow, launch
 from tests.support.platforms import LEARNER, Platform
 from tests.support.signup_people import Person, person, rename, soon, wall
