@@ -4,14 +4,12 @@ the page paths, catalogue.json, and the courseware blocks of every page."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from tests.support.sitebuild import BUILD_TIMEOUT_SECONDS, MKDOCS_CONFIG, REPO_ROOT, SiteBuildError
+from tests.support.sitebuild import MKDOCS_CONFIG, run_build
 
 COURSEWARE_CLASSES = (
     "iv-selfcheck",
@@ -40,22 +38,7 @@ def build_with_engine(site_dir: Path, engine: str, config_file: Path = MKDOCS_CO
         "--site-dir",
         str(site_dir),
     ]
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
-    result = subprocess.run(
-        command,
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=BUILD_TIMEOUT_SECONDS,
-        check=False,
-    )
-    if result.returncode != 0 or not (site_dir / "index.html").is_file():
-        raise SiteBuildError(
-            f"building the course failed (exit {result.returncode}): {' '.join(command)}\n"
-            f"--- builder output ---\n{result.stdout}{result.stderr}"
-        )
-    return site_dir
+    return run_build(command, site_dir)
 
 
 def page_paths(site_dir: Path) -> set[str]:

@@ -30,7 +30,6 @@ class SiteBuildError(RuntimeError):
 
 def build_site(site_dir: Path, config_file: Path = MKDOCS_CONFIG) -> Path:
     """Build the course into site_dir with the project's config; raise with the log on failure."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
     command = [
         sys.executable,
         "-m",
@@ -42,6 +41,13 @@ def build_site(site_dir: Path, config_file: Path = MKDOCS_CONFIG) -> Path:
         "--site-dir",
         str(site_dir),
     ]
+    return run_build(command, site_dir)
+
+
+def run_build(command: list[str], site_dir: Path) -> Path:
+    """Run a build command from the repository root, quiet about mkdocs 2; raise with the
+    builder's output unless it exits 0 and wrote site_dir/index.html."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(
         command,
         cwd=REPO_ROOT,
