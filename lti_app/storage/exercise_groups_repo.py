@@ -161,6 +161,7 @@ def add_group(
     schedule: Schedule | None = None,
     signup_session_id: int | None = None,
     session_ends_at: datetime | None = None,
+    stable_group_id: int | None = None,
 ) -> GroupRecord:
     """A group with its members (user, role or None, duties); a person already in a group of
     this exercise raises :class:`AlreadyInGroup` (the savepoint undoes the whole group)."""
@@ -171,6 +172,7 @@ def add_group(
         exercise_id=exercise_id,
         name=name,
         signup_session_id=signup_session_id,
+        stable_group_id=stable_group_id,
         session_ends_at=session_ends_at,
         opens_at=schedule.opens_at if schedule is not None else None,
         deadlines=schedule_to_json(schedule),

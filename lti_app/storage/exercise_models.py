@@ -159,6 +159,8 @@ class ExerciseGroup(Base):
     exercise_id: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(ID_LENGTH), default="")
     signup_session_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    stable_group_id: Mapped[int | None] = mapped_column(Integer, default=None)
+    """The stable sign-up group this round was made from (None: self-formed or a session's)."""
     session_ends_at: Mapped[datetime | None] = mapped_column(default=None)
     phase_index: Mapped[int | None] = mapped_column(Integer, default=None)
     phase_started_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -75,6 +75,7 @@ def _store_group(
     schedule: Schedule | None,
     signup_session_id: int | None = None,
     session_ends_at: datetime | None = None,
+    stable_group_id: int | None = None,
 ) -> GroupRecord:
     rows = [
         (
@@ -94,6 +95,7 @@ def _store_group(
         schedule=schedule,
         signup_session_id=signup_session_id,
         session_ends_at=session_ends_at,
+        stable_group_id=stable_group_id,
     )
     _give_pseudonyms(session, scope, exercise, group)
     return exercise_groups_repo.read_group(session, scope, group.id).group
@@ -121,6 +123,7 @@ def form_group(
     now: datetime,
     signup_session_id: int | None = None,
     session_ends_at: datetime | None = None,
+    stable_group_id: int | None = None,
 ) -> GroupSaved:
     """A group with its roles (``roles.assign_roles``) and, async or hybrid, its deadlines
     (``phases.check_schedule``); or every problem. Someone already in a group of this
@@ -153,6 +156,7 @@ def form_group(
                 schedule=schedule,
                 signup_session_id=signup_session_id,
                 session_ends_at=session_ends_at,
+                stable_group_id=stable_group_id,
             )
         )
 
