@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import urllib.request
@@ -14,6 +13,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from lti_app import create_app
+from tests.support.loopback import free_port
 
 INTERVISION = Path(sys.executable).with_name("intervision")
 TEST_BASE_URL = "https://tool.test"  # as in tests/conftest.py
@@ -82,15 +82,8 @@ def test_healthz_answers_503_when_the_database_is_gone(
     assert _json(response)["database"] == "unavailable"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def test_serve_runs_migrations_and_answers_over_http(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "INTERVISION_INSTANCE_PATH": str(tmp_path / "instance"),

@@ -13,10 +13,8 @@ import http.client
 import os
 import shlex
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,20 +23,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.support.loopback import free_port, wait_for_healthz
+
 REPO = Path(__file__).resolve().parents[2]
 PRODUCTION_DOC = REPO / "docs" / "admin" / "production.md"
 NGINX = Path("/usr/sbin/nginx")
-READY_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 30.0
 DOC_BINARY = "/opt/intervision/.venv/bin/intervision"
 DOC_PORTS = ("8001", "8002")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def documented_block(marker: str) -> str:
@@ -99,24 +91,6 @@ def serve_command(port: int) -> list[str]:
     assert words[0] == DOC_BINARY, words
     binary = str(Path(sys.executable).parent / "intervision")
     return [binary, *[word.replace("%i", str(port)) for word in words[1:]]]
-
-
-def _wait_for_healthz(process: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{process.args!r} exited with {process.returncode}:\n{log.read_text()}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.1)  # polling for start-up, not synchronising a result
-    pytest.fail(f"{process.args!r} not ready after {READY_TIMEOUT}s:\n{log.read_text()}")
 
 
 @dataclass
@@ -191,7 +165,7 @@ def running_cluster(
             server.port = port
             started.append(server)
         for server in started:
-            _wait_for_healthz(server.process, server.port, server.log)
+            wait_for_healthz(server.process, server.port, server.log)
         ports = (started[0].port, started[1].port)
         access_log = workdir / "access.log"
         conf = workdir / "nginx.conf"
@@ -212,7 +186,7 @@ def running_cluster(
         nginx = _start("nginx", command, os.environ, workdir / "nginx.log")
         nginx.port = nginx_port
         started.append(nginx)
-        _wait_for_healthz(nginx.process, nginx_port, nginx.log)
+        wait_for_healthz(nginx.process, nginx_port, nginx.log)
         yield Cluster(nginx, started[:2], access_log)
     finally:
         for process in reversed(started):

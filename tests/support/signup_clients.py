@@ -17,21 +17,17 @@ learners and instructors each with their own launch and browser cookie.
 
 from __future__ import annotations
 
-import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pytest
 import requests
 from flask import Flask
 
@@ -39,39 +35,12 @@ from lti_app import create_app
 from lti_app.cli_commands import apply_migrations
 from lti_app.lti.launch_urls import launch_path
 from tests.support.launches import Launched, write_launch
+from tests.support.loopback import free_port, wait_for_healthz
 from tests.support.platforms import Platform
 
 SECRET_KEY = "signup-races-over-http-" + "k" * 40
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 REQUEST_TIMEOUT = 60.0  # seconds; a request that takes longer is a failure, not a wait
-READY_TIMEOUT = 60.0  # seconds for `intervision serve` to answer /healthz
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def wait_until_ready(server: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    """Poll ``/healthz`` until it answers 200 (serve_bench's loop, closing each connection);
-    fail with the server's log when it exits or the deadline passes."""
-    deadline = time.monotonic() + READY_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"intervision serve exited with {server.returncode}:\n{log.read_text()}")
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-        try:
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        finally:
-            connection.close()
-        time.sleep(0.1)  # polling for start-up, not synchronising a result
-    pytest.fail(f"intervision serve not ready after {READY_TIMEOUT}s:\n{log.read_text()}")
 
 
 def tool_environment(workdir: Path, database_url: str, base_url: str) -> dict[str, str]:
@@ -129,7 +98,7 @@ def serving(
         # stdout is gunicorn's access log; stderr (errors, tracebacks) goes to the log file.
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
         try:
-            wait_until_ready(server, port, log_path)
+            wait_for_healthz(server, port, log_path)
             yield ServedTool(base_url, server, log_path)
         finally:
             server.send_signal(signal.SIGTERM)
