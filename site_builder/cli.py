@@ -12,18 +12,11 @@ from pathlib import Path
 import click
 
 from site_builder.build_steps.pages import format_minutes
+from site_builder.cli_options import CONTENT_DIR, config_file_option
 from site_builder.course.content_warnings import course_warnings
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.new_module import NewModuleError, create_module
-
-CONTENT_DIR = click.option(
-    "--content-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("content"),
-    show_default=True,
-    help="Folder with course.yml, modules/ and methods/.",
-)
 
 
 @click.command("check")
@@ -53,14 +46,7 @@ def check(content_dir: Path, strict: bool) -> None:
 
 
 @click.command("build")
-@click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The mkdocs configuration of the site.",
-)
+@config_file_option("The mkdocs configuration of the site.")
 @click.option(
     "-d",
     "--site-dir",

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from site_builder.cli_options import CONTENT_DIR, config_file_option
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.model import Course
@@ -28,21 +29,8 @@ from site_builder.export.packages import (
 
 
 @click.command("package")
-@click.option(
-    "-f",
-    "--config-file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-    help="The mkdocs configuration of the site the packages carry.",
-)
-@click.option(
-    "--content-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("content"),
-    show_default=True,
-    help="Folder with course.yml, modules/ and methods/.",
-)
+@config_file_option("The mkdocs configuration of the site the packages carry.")
+@CONTENT_DIR
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
