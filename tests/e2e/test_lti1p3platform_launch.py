@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import jwt
@@ -34,16 +33,9 @@ DEPLOYMENT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/deployment_id"
 
 
 @pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, Any]:
-    return {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "BASE_URL": "https://tool.test",
-        "SECRET_KEY": "e2e-secret-key-" + "y" * 32,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'e2e.sqlite3'}",
-        "LTI_JWKS_TIMEOUT": (0.5, 0.5),
-        "LTI_JWKS_REFETCH_INTERVAL": 0,
-    }
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """The suite's settings, with key-set fetches that give up and refetch at once."""
+    return {**app_config, "LTI_JWKS_TIMEOUT": (0.5, 0.5), "LTI_JWKS_REFETCH_INTERVAL": 0}
 
 
 @pytest.fixture

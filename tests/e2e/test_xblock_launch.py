@@ -50,16 +50,9 @@ def site_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app_config(tmp_path: Path, site_dir: Path) -> dict[str, Any]:
-    return {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "BASE_URL": TOOL,
-        "SECRET_KEY": "xblock-e2e-secret-" + "z" * 32,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'xblock.sqlite3'}",
-        "SITE_DIR": str(site_dir),
-        "LTI_JWKS_TIMEOUT": (0.5, 0.5),
-    }
+def app_config(app_config: dict[str, Any], site_dir: Path) -> dict[str, Any]:
+    """The suite's settings, with the built catalogue and key-set fetches that give up fast."""
+    return {**app_config, "SITE_DIR": str(site_dir), "LTI_JWKS_TIMEOUT": (0.5, 0.5)}
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,17 +43,6 @@ def form_post() -> str:
 @probe.get("/probe/crash")
 def crash() -> str:
     raise RuntimeError("secret internal detail")
-
-
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, Any]:
-    return {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "BASE_URL": TOOL,
-        "SECRET_KEY": "views-secret-key-" + "z" * 32,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'views.sqlite3'}",
-    }
 
 
 @pytest.fixture

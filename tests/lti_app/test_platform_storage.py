@@ -9,8 +9,6 @@ The browser half (postMessage origin checks, Chromium with the tool's cookies bl
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 import pytest
 from flask import Flask
@@ -25,17 +23,6 @@ from tests.support.platform_storage import relay_launch, storage_box, storage_lo
 from tests.support.platforms import LEARNER, KeySetServer, Platform
 
 TOOL = "https://tool.test"
-
-
-@pytest.fixture
-def app_config(tmp_path: Path) -> dict[str, Any]:
-    return {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "BASE_URL": TOOL,
-        "SECRET_KEY": "storage-secret-key-" + "s" * 32,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'storage.sqlite3'}",
-    }
 
 
 @pytest.fixture
