@@ -14,23 +14,8 @@ from sqlalchemy import update
 
 from lti_app.storage import db
 from lti_app.storage.models import LtiUser
-from tests.support.launches import TOOL, LaunchAs, csrf_token
-
-MODULE_PAGES = {
-    "what-is-intervision": TOOL + "/site/modules/01-what-is-intervision/",
-    "troika": TOOL + "/site/modules/02-troika/",
-}
-
-
-def _complete(client: FlaskClient, slug: str) -> None:
-    """Mark a module as done the way a person does: from the module page's form."""
-    page = client.get(MODULE_PAGES[slug]).get_data(as_text=True)
-    done = client.post(
-        f"{TOOL}/modules/{slug}/done",
-        data={"csrf_token": csrf_token(page)},
-        headers={"Referer": MODULE_PAGES[slug], "Origin": TOOL},
-    )
-    assert done.status_code == 303
+from tests.support.launches import LaunchAs
+from tests.support.module_progress import complete_module
 
 
 def _learner_does(
@@ -40,7 +25,7 @@ def _learner_does(
     launched = launch_as("learner", client=client, user_id=sub, context_id=context_id)
     assert client.get(launched.url("/course/")).status_code == 200
     for slug in slugs:
-        _complete(client, slug)
+        complete_module(client, slug)
 
 
 def _name_people(app: Flask, names: dict[str, str | None]) -> None:

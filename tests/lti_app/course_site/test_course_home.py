@@ -18,20 +18,16 @@ from tests.support.launches import (
     TOOL,
     LaunchAs,
     Launched,
-    csrf_token,
     follow,
     registered_platform,
     write_launch,
 )
+from tests.support.module_progress import complete_module
 from tests.support.platforms import INSTRUCTOR, LEARNER, KeySetServer, Platform
 from tests.support.sites import catalogue_data, write_site
 
 HOME = TOOL + "/course/"
 CONTEXT_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/context"
-MODULE_PAGES = {
-    "what-is-intervision": TOOL + "/site/modules/01-what-is-intervision/",
-    "troika": TOOL + "/site/modules/02-troika/",
-}
 
 
 def course_launch(
@@ -80,17 +76,6 @@ def launch_segment(html: str) -> str:
     return match.group(1)
 
 
-def complete(client: FlaskClient, slug: str) -> None:
-    """Mark a module as done the way a person does: from the module page's form."""
-    page = client.get(MODULE_PAGES[slug]).get_data(as_text=True)
-    done = client.post(
-        f"{TOOL}/modules/{slug}/done",
-        data={"csrf_token": csrf_token(page)},
-        headers={"Referer": MODULE_PAGES[slug], "Origin": TOOL},
-    )
-    assert done.status_code == 303
-
-
 def module_card(html: str, slug: str) -> str:
     match = re.search(
         rf'<li class="card" data-module="{slug}".*?</li>\s*(?=<li class="card"|</ol>)',
@@ -137,11 +122,11 @@ def test_learner_lands_on_the_course_home_with_modules_and_activities(
 def test_learner_sees_only_their_own_completion(app: Flask, launch_as: LaunchAs) -> None:
     other = app.test_client()
     home_of(other, launch_as("learner", client=other, user_id="b"))
-    complete(other, "what-is-intervision")
+    complete_module(other, "what-is-intervision")
 
     learner = app.test_client()
     home_of(learner, launch_as("learner", client=learner, user_id="a"))
-    complete(learner, "troika")
+    complete_module(learner, "troika")
     html = learner.get(HOME).get_data(as_text=True)
 
     assert status_of(html, "troika") == "done"
@@ -167,13 +152,13 @@ def test_instructor_counts_are_scoped_to_this_course_and_tenant(
         client = db_app.test_client()
         open_home(client, platform, "learner", user_id=user)
         for slug in slugs:
-            complete(client, slug)
+            complete_module(client, slug)
     for tenant, context in ((platform, "course-43"), (second_tenant, "course-42")):
         for user in ("a", "c"):
             client = db_app.test_client()
             open_home(client, tenant, "learner", user_id=user, context_id=context)
-            complete(client, "what-is-intervision")
-            complete(client, "troika")
+            complete_module(client, "what-is-intervision")
+            complete_module(client, "troika")
 
     trainer = db_app.test_client()
     html = open_home(trainer, platform, "instructor", user_id="t")
