@@ -23,6 +23,7 @@ from lti_app.lti.deep_linking import (
     check_settings,
 )
 from lti_app.lti.launch import DeepLinkSettings
+from tests.support.deep_linking_form import open_deep_linking_form
 from tests.support.launches import (
     FORM_HEADERS,
     TOOL,
@@ -34,13 +35,6 @@ from tests.support.launches import (
     returned_jwt,
 )
 from tests.support.platforms import INSTRUCTOR, LEARNER, Platform
-
-
-def _open_form(client: FlaskClient, launch_as: LaunchAs, **settings: Any) -> str:
-    launched = launch_as("instructor", deep_link=deep_link_settings(**settings))
-    page = client.get(launched.url("/deep-linking/"))
-    assert page.status_code == 200
-    return page.get_data(as_text=True)
 
 
 def test_form_lists_catalogue_items_accessibly(client: FlaskClient, platform: Platform) -> None:
@@ -67,14 +61,14 @@ def test_form_lists_catalogue_items_accessibly(client: FlaskClient, platform: Pl
 def test_single_choice_platform_gets_radio_buttons(
     client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    page = _open_form(client, launch_as, accept_multiple=False)
+    page = open_deep_linking_form(client, launch_as, accept_multiple=False)
     assert 'type="radio" name="item"' in page
 
 
 def test_chosen_items_are_returned_signed_with_line_items_and_data(
     client: FlaskClient, platform: Platform, launch_as: LaunchAs
 ) -> None:
-    page = _open_form(client, launch_as)
+    page = open_deep_linking_form(client, launch_as)
     response = client.post(
         TOOL + "/deep-linking/",
         headers=FORM_HEADERS,
@@ -112,7 +106,7 @@ def test_chosen_items_are_returned_signed_with_line_items_and_data(
 def test_ungraded_choice_has_no_line_item_and_no_data_when_none_was_sent(
     client: FlaskClient, launch_as: LaunchAs
 ) -> None:
-    page = _open_form(client, launch_as, data=None)
+    page = open_deep_linking_form(client, launch_as, data=None)
     response = client.post(
         TOOL + "/deep-linking/",
         headers=FORM_HEADERS,
@@ -134,7 +128,7 @@ def test_ungraded_choice_has_no_line_item_and_no_data_when_none_was_sent(
 def test_bad_choices_are_explained(
     client: FlaskClient, launch_as: LaunchAs, form: dict[str, Any], message: str
 ) -> None:
-    page = _open_form(client, launch_as, accept_multiple=False)
+    page = open_deep_linking_form(client, launch_as, accept_multiple=False)
     response = client.post(
         TOOL + "/deep-linking/", headers=FORM_HEADERS, data={"csrf_token": csrf_token(page), **form}
     )
@@ -144,7 +138,7 @@ def test_bad_choices_are_explained(
 
 
 def test_post_without_csrf_token_is_refused(client: FlaskClient, launch_as: LaunchAs) -> None:
-    _open_form(client, launch_as)
+    open_deep_linking_form(client, launch_as)
     response = client.post(
         TOOL + "/deep-linking/", headers=FORM_HEADERS, data={"item": "module:troika"}
     )

@@ -9,7 +9,8 @@ from flask.testing import FlaskClient
 
 from lti_app.lti.dispatch import EXTENSION, LaunchHandlers, feature_opens, launch_handler
 from lti_app.web import activity_placeholders
-from tests.support.launches import FORM_HEADERS, TOOL, LaunchAs, csrf_token, deep_link_settings
+from tests.support.deep_linking_form import open_deep_linking_form
+from tests.support.launches import FORM_HEADERS, TOOL, LaunchAs, csrf_token
 
 
 def _without_exercise_screens(app: Flask) -> None:
@@ -25,13 +26,6 @@ def _without_exercise_screens(app: Flask) -> None:
     app.extensions[EXTENSION] = older
 
 
-def _open_form(client: FlaskClient, launch_as: LaunchAs) -> str:
-    launched = launch_as("instructor", deep_link=deep_link_settings())
-    page = client.get(launched.url("/deep-linking/"))
-    assert page.status_code == 200
-    return page.get_data(as_text=True)
-
-
 def test_the_shipped_tool_opens_every_kind_it_offers(app: Flask) -> None:
     for kind in ("module", "signup", "peer-feedback"):
         assert feature_opens(app, kind), kind
@@ -43,7 +37,7 @@ def test_a_kind_served_only_by_the_placeholder_is_not_offered(
 ) -> None:
     _without_exercise_screens(app)
     assert launch_handler(app, "peer-feedback") is activity_placeholders.open_activity
-    page = _open_form(client, launch_as)
+    page = open_deep_linking_form(client, launch_as)
     assert 'value="peer-feedback:' not in page
     assert "Peer-feedback exercises</legend>" not in page
     assert 'value="signup:kick-off"' in page and 'value="module:troika"' in page
@@ -53,7 +47,7 @@ def test_a_kind_served_only_by_the_placeholder_is_refused_when_posted(
     app: Flask, client: FlaskClient, launch_as: LaunchAs
 ) -> None:
     _without_exercise_screens(app)
-    page = _open_form(client, launch_as)
+    page = open_deep_linking_form(client, launch_as)
     response = client.post(
         TOOL + "/deep-linking/",
         headers=FORM_HEADERS,
