@@ -9,7 +9,6 @@ link (``intervision platform invite``), as the tool requires by default.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +28,6 @@ from tests.support.moodle_registration import (
     confirm_registration,
     moodle_validation_error,
     open_registration_page,
-    serving_moodle,
 )
 
 
@@ -45,12 +43,6 @@ def register_path(app: Flask) -> str:
         app, issuer=None, lifetime=timedelta(hours=1), now=datetime.now(UTC)
     )
     return urlsplit(issued.url).path
-
-
-@pytest.fixture
-def moodle() -> Iterator[MoodlePlatform]:
-    with serving_moodle() as platform:
-        yield platform
 
 
 def _start(client: FlaskClient, platform: MoodlePlatform, path: str, token: str = "token-1") -> str:

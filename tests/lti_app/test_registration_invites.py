@@ -7,7 +7,6 @@ refusal is a 4xx page that says what is wrong and what to do, and stores nothing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,19 +23,12 @@ from tests.support.moodle_registration import (
     MoodlePlatform,
     confirm_registration,
     open_registration_page,
-    serving_moodle,
 )
 
 
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     return {**app_config, "BASE_URL": TOOL_BASE}
-
-
-@pytest.fixture
-def moodle() -> Iterator[MoodlePlatform]:
-    with serving_moodle() as platform:
-        yield platform
 
 
 def _link(app: Flask, issuer: str | None = None, *, now: datetime | None = None) -> str:

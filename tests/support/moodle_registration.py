@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
@@ -149,6 +150,13 @@ def serving_moodle() -> Iterator[MoodlePlatform]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def moodle() -> Iterator[MoodlePlatform]:
+    """The stand-in Moodle on loopback for one test (offered by ``tests/lti_app/conftest.py``)."""
+    with serving_moodle() as platform:
+        yield platform
 
 
 def csrf_token(page: str) -> str:
