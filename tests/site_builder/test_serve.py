@@ -7,10 +7,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import requests
 
 from tests.site_builder.course_fixtures import CourseTree, write_mkdocs_yml
-from tests.support.mkdocs_serve import mkdocs_serve, wait_until
+from tests.support.mkdocs_serve import get, mkdocs_serve, wait_until
 
 
 @pytest.fixture
@@ -18,10 +17,6 @@ def served(course_tree: CourseTree) -> Iterator[tuple[CourseTree, str, subproces
     config = write_mkdocs_yml(course_tree)
     with mkdocs_serve(config, course_tree.root) as (base, server):
         yield course_tree, base, server
-
-
-def get(url: str) -> requests.Response:
-    return requests.get(url, timeout=5)
 
 
 def test_serve_previews_generated_pages_and_reloads_an_edited_module(

@@ -3,17 +3,10 @@ request with a timeout, never a hung one), and a draft module is previewed with 
 
 from __future__ import annotations
 
-import requests
-
 from tests.site_builder.course_fixtures import CourseTree, write_mkdocs_yml
-from tests.support.mkdocs_serve import mkdocs_serve, wait_until
+from tests.support.mkdocs_serve import get, mkdocs_serve, wait_until
 
 M1 = "modules/01-first-steps.md"
-TIMEOUT = 5  # seconds: a preview that holds requests fails here instead of hanging
-
-
-def get(url: str) -> requests.Response:
-    return requests.get(url, timeout=TIMEOUT)
 
 
 def test_preview_answers_every_page_with_the_errors_until_they_are_fixed(

@@ -15,6 +15,7 @@ import requests
 from tests.support.loopback import free_port
 
 WAIT_SECONDS = 60.0
+PAGE_TIMEOUT = 5  # seconds: a preview that holds requests fails here instead of hanging
 
 
 @contextmanager
@@ -51,3 +52,8 @@ def wait_until(condition: Callable[[], bool], what: str, server: subprocess.Pope
             pass
         time.sleep(0.2)  # polling interval for an external process, not synchronisation
     pytest.fail(f"mkdocs serve: gave up waiting {WAIT_SECONDS:.0f} s for {what}")
+
+
+def get(url: str) -> requests.Response:
+    """One page of the preview, with a timeout: a hung request fails the test."""
+    return requests.get(url, timeout=PAGE_TIMEOUT)

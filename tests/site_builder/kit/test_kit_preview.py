@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import shutil
 
-import requests
-
 from tests.site_builder.course_fixtures import REPO, CourseTree, write_mkdocs_yml
-from tests.support.mkdocs_serve import mkdocs_serve, wait_until
+from tests.support.mkdocs_serve import get, mkdocs_serve, wait_until
 
 METHOD = "methods/demo-method.yml"
-TIMEOUT = 5  # seconds: a preview that holds requests fails here instead of hanging
-
-
-def get(url: str) -> requests.Response:
-    return requests.get(url, timeout=TIMEOUT)
 
 
 def test_a_method_error_shows_the_error_page_and_the_kit_returns_when_fixed(
