@@ -11,6 +11,7 @@ one 404 page (``web/errors.py``).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import NoReturn
 
 from flask import (
     abort,
@@ -73,6 +74,11 @@ def open_exercise(launch: Launch) -> ResponseReturnValue:
 
 def back_to(group_id: int, anchor: str | None = None) -> ResponseReturnValue:
     return redirect(url_for("exercises.round", group_id=group_id, _anchor=anchor), code=303)
+
+
+def incomplete() -> NoReturn:
+    """A posted form that failed validation (stale or tampered): one 400 that says what to do."""
+    abort(400, description="The form was incomplete; reload the page and try again.")
 
 
 def flash_verdict(verdict: Verdict, done: str) -> None:
@@ -206,7 +212,7 @@ def join() -> ResponseReturnValue:
     assert exercise.settings is not None
     form = forms.JoinForm()
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     at = now()
     group_id = forms.parse_int(form.group_id.data)
     if group_id is None:
@@ -238,7 +244,7 @@ def roles(group_id: int) -> ResponseReturnValue:
         abort(404)
     form = forms.RolesForm()
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     case_bringer = forms.parse_int(form.case_bringer.data)
     if case_bringer is None:
         abort(400, description="Choose who brings the case.")
@@ -288,7 +294,7 @@ def post_case(group_id: int) -> ResponseReturnValue:
     accepted(where, group_id)
     form = forms.CaseForm(prefix="case")
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     draft = Draft(
         PostType.CASE,
         case={
@@ -320,7 +326,7 @@ def post_text(group_id: int, kind: str) -> ResponseReturnValue:
         abort(404)
     form = forms.TextPostForm(prefix=post_type.value)
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     outcome = _post(
         where, group_id, Draft(post_type, text=form.text.data or ""), form.client_token.data
     )
@@ -349,7 +355,7 @@ def _reaction(group_id: int, post_id: int, draft: Draft, token: str | None) -> R
 def mark(group_id: int, post_id: int) -> ResponseReturnValue:
     form = forms.MarkForm(prefix=f"mark-{post_id}")
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     try:
         value = Mark(form.mark.data)
     except ValueError:
@@ -363,7 +369,7 @@ def mark(group_id: int, post_id: int) -> ResponseReturnValue:
 def answer(group_id: int, post_id: int) -> ResponseReturnValue:
     form = forms.AnswerForm(prefix=f"answer-{post_id}")
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     draft = Draft(PostType.ANSWER, text=form.text.data or "", target_id=post_id)
     return _reaction(group_id, post_id, draft, form.client_token.data)
 
@@ -373,7 +379,7 @@ def answer(group_id: int, post_id: int) -> ResponseReturnValue:
 def rate(group_id: int, post_id: int) -> ResponseReturnValue:
     form = forms.RatingForm(prefix=f"rate-{post_id}")
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     draft = Draft(
         PostType.RATING,
         target_id=post_id,
@@ -391,7 +397,7 @@ def follow_up(group_id: int, plan_id: int) -> ResponseReturnValue:
     accepted(where, group_id)
     form = forms.FollowUpForm(prefix=f"follow-{plan_id}")
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        incomplete()
     verdict = exercises.answer_follow_up(
         where.scope,
         group_id,

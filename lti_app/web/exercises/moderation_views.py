@@ -15,7 +15,7 @@ from lti_app.lti.current import launch_required
 from lti_app.services import exercises
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
-from lti_app.web.exercises.learner_views import accepted, back_to, now, status_of
+from lti_app.web.exercises.learner_views import accepted, back_to, incomplete, now, status_of
 from lti_app.web.exercises.pages import aware, phase_key
 from lti_app.web.exercises.round_page import render_round
 
@@ -30,10 +30,6 @@ def _answer(
     return back_to(group_id, anchor)
 
 
-def _incomplete() -> None:
-    abort(400, description="The form was incomplete; reload the page and try again.")
-
-
 @bp.post("/groups/<int:group_id>/posts/<int:post_id>/flag")
 @launch_required
 def flag(group_id: int, post_id: int) -> ResponseReturnValue:
@@ -41,7 +37,7 @@ def flag(group_id: int, post_id: int) -> ResponseReturnValue:
     accepted(where, group_id)
     form = forms.FlagForm(prefix=f"flag-{post_id}")
     if not form.validate():
-        _incomplete()
+        incomplete()
     verdict = exercises.flag(
         where.scope,
         group_id,
@@ -63,7 +59,7 @@ def _moderate(group_id: int, post_id: int, hide: bool) -> ResponseReturnValue:
     if not form.validate():
         reason = form.reason.errors[0] if form.reason.errors else None
         if reason is None:
-            _incomplete()
+            incomplete()
         flash(str(reason), REFUSED)
         return render_round(where, group_id, now(), status=400)
     act = exercises.hide if hide else exercises.restore
@@ -99,7 +95,7 @@ def withdraw(group_id: int) -> ResponseReturnValue:
     accepted(where, group_id)
     form = forms.WithdrawForm()
     if not form.validate():
-        _incomplete()
+        incomplete()
     verdict = exercises.withdraw_case(
         where.scope,
         group_id,
@@ -118,7 +114,7 @@ def consent(group_id: int) -> ResponseReturnValue:
     accepted(where, group_id)
     form = forms.ConsentForm()
     if not form.validate() or form.consent.data not in ("0", "1"):
-        _incomplete()
+        incomplete()
     given = form.consent.data == "1"
     verdict = exercises.set_consent(
         where.scope, group_id, where.actor, given, now=now(), exercise_id=where.exercise_id
@@ -135,7 +131,7 @@ def advance(group_id: int) -> ResponseReturnValue:
     accepted(where, group_id)
     form = forms.AdvanceForm()
     if not form.validate():
-        _incomplete()
+        incomplete()
     from_index = forms.parse_int(form.from_index.data)
     at = now()
     if from_index is None:
