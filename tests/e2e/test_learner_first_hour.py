@@ -17,22 +17,14 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from tests.support.accessibility import blocking_findings, run_axe
-from tests.support.sitebuild import REPO_ROOT, ServedSite, page_types
+from tests.support.selfcheck_order import AUTHOR_ORDER, SHOTS, SHOWN_ORDER
+from tests.support.sitebuild import ServedSite, page_types
 
 pytestmark = pytest.mark.browser
 
-SHOTS = REPO_ROOT / "test-artefacts" / "learner"
 METHOD_MODULE = "modules/07-collegial-counselling/"
 WIDTHS = {"desktop": 1280, "mobile": 390}
 
-AUTHOR_ORDER = """async () => {
-  const html = await (await fetch(location.href)).text();
-  const doc = new DOMParser().parseFromString(html, "text/html");
-  return [...doc.querySelectorAll("form.iv-selfcheck")].map(form =>
-    [...form.querySelectorAll("input")].map(input => input.value));
-}"""
-SHOWN_ORDER = """() => [...document.querySelectorAll("form.iv-selfcheck")].map(form =>
-  [...form.querySelectorAll("input")].map(input => input.value))"""
 TOPS_IN_DOM_ORDER = """form => [...form.querySelectorAll("li.iv-selfcheck__option")]
   .map(item => item.getBoundingClientRect().top)"""
 SAVED = """ns => Object.keys(localStorage).filter(key => key.startsWith(ns))"""

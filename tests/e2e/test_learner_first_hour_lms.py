@@ -16,19 +16,10 @@ from playwright.sync_api import BrowserContext, Frame, Page, expect
 from lti_app.demo import RunningDemo
 from tests.support.accessibility import AXE_TAGS, blocking_findings
 from tests.support.lti_fixtures import running_demo
-from tests.support.sitebuild import REPO_ROOT, ServedSite
+from tests.support.selfcheck_order import AUTHOR_ORDER, SHOTS, SHOWN_ORDER
+from tests.support.sitebuild import ServedSite
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
-
-SHOTS = REPO_ROOT / "test-artefacts" / "learner"
-SHOWN_ORDER = """() => [...document.querySelectorAll("form.iv-selfcheck")].map(form =>
-  [...form.querySelectorAll("input")].map(input => input.value))"""
-AUTHOR_ORDER = """async () => {
-  const html = await (await fetch(location.href)).text();
-  const doc = new DOMParser().parseFromString(html, "text/html");
-  return [...doc.querySelectorAll("form.iv-selfcheck")].map(form =>
-    [...form.querySelectorAll("input")].map(input => input.value));
-}"""
 
 
 @pytest.fixture
