@@ -18,7 +18,6 @@ from lti_app.domain.exercises.phases import PostType
 from lti_app.domain.scope import CourseScope
 from lti_app.storage.exercise_groups_repo import bump
 from lti_app.storage.exercise_models import (
-    Exercise,
     ExerciseContribution,
     ExerciseFollowUp,
     ExerciseGroup,
@@ -49,8 +48,8 @@ class AnswerRecord:
 def round_links(
     session: Session, scope: CourseScope, group_ids: Iterable[int]
 ) -> dict[int, RoundLink]:
-    """Each group's :class:`RoundLink`: its stable group (the exercise's, or its session's) and
-    its sign-up series."""
+    """Each group's :class:`RoundLink`: its stable group (the one it was made from, or its
+    session's; never its exercise's, which may run several stable groups) and its series."""
     ids = sorted(set(group_ids))
     if not ids:
         return {}
@@ -58,11 +57,10 @@ def round_links(
         select(
             ExerciseGroup.id,
             ExerciseGroup.created_at,
-            Exercise.stable_group_id,
+            ExerciseGroup.stable_group_id,
             SignupSession.group_id.label("session_group_id"),
             SignupSession.series_id,
         )
-        .join(Exercise, Exercise.id == ExerciseGroup.exercise_id)
         .outerjoin(
             SignupSession,
             (SignupSession.id == ExerciseGroup.signup_session_id)

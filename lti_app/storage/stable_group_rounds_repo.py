@@ -1,5 +1,5 @@
 """The rounds a stable sign-up group has had in a course: every exercise group made for it,
-whether its exercise names the stable group or its sign-up session belongs to the group (the
+whether the group was made from the stable group or its sign-up session belongs to it (the
 same link ``exercise_follow_ups_repo.round_links`` draws for follow-ups). Ids, titles and dates
 only: the dashboard's round chooser never needs a word anyone wrote."""
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lti_app.domain.scope import CourseScope
@@ -57,14 +57,43 @@ def rounds_of(session: Session, scope: CourseScope, stable_group_id: int) -> tup
         )
         .where(
             *in_course(ExerciseGroup, scope),
-            or_(
-                Exercise.stable_group_id == stable_group_id,
-                SignupSession.group_id == stable_group_id,
-            ),
+            func.coalesce(ExerciseGroup.stable_group_id, SignupSession.group_id) == stable_group_id,
         )
         .order_by(ExerciseGroup.created_at, ExerciseGroup.id)
     ).all()
     return tuple(RoundRow(r.id, r.exercise_id, r.title or "", r.created_at) for r in rows)
+
+
+def started_in(session: Session, scope: CourseScope, exercise_id: int) -> dict[int, int]:
+    """Stable group -> its exercise group, for the groups of this exercise made from one."""
+    rows = session.execute(
+        select(ExerciseGroup.stable_group_id, ExerciseGroup.id)
+        .where(
+            *in_course(ExerciseGroup, scope),
+            ExerciseGroup.exercise_id == exercise_id,
+            ExerciseGroup.stable_group_id.is_not(None),
+        )
+        .order_by(ExerciseGroup.id)
+    ).all()
+    started: dict[int, int] = {}
+    for stable, group in rows:
+        started.setdefault(stable, group)
+    return started
+
+
+def stable_group_of(session: Session, scope: CourseScope, group_id: int) -> int | None:
+    """The stable group an exercise group of this course was made from (or its session's)."""
+    return session.scalar(
+        select(func.coalesce(ExerciseGroup.stable_group_id, SignupSession.group_id))
+        .select_from(ExerciseGroup)
+        .outerjoin(
+            SignupSession,
+            (SignupSession.id == ExerciseGroup.signup_session_id)
+            & (SignupSession.tenant_id == ExerciseGroup.tenant_id)
+            & (SignupSession.course_id == ExerciseGroup.course_id),
+        )
+        .where(*in_course(ExerciseGroup, scope), ExerciseGroup.id == group_id)
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -229,6 +229,7 @@ def group_from_stable_group(
         accept_size=accept_size,
         schedule=schedule,
         now=now,
+        stable_group_id=settings.group_id,
     )
 
 

@@ -86,10 +86,17 @@ def stable_rounds(
 ) -> tuple[StableRounds | None, Dashboard]:
     """The stable group's rounds (None unless the exercise takes a stable group) and the
     dashboard to show: the chosen round's group only, or the exercise's own without a choice.
-    A ``round_group_id`` that is not one of the rounds raises :class:`UnknownRound`."""
+    The stable group is the chosen round's own when this exercise runs a round of it (one
+    exercise may run several groups), else the exercise's. A ``round_group_id`` that is not
+    one of the rounds raises :class:`UnknownRound`."""
     with db.transaction() as session:
         exercise = exercises_repo.get_exercise(session, scope, exercise_id)
         stable_id = _stable_group_of(session, scope, exercise.settings)
+        if stable_id is not None and round_group_id is not None:
+            own = stable_group_rounds_repo.stable_group_of(session, scope, round_group_id)
+            runs = stable_group_rounds_repo.started_in(session, scope, exercise_id)
+            if own is not None and own in runs:  # a stable group this exercise runs
+                stable_id = own
         if stable_id is None:
             if round_group_id is not None:
                 raise UnknownRound(f"exercise {exercise_id} takes no stable group")

@@ -3,12 +3,15 @@ groups (from its sign-up sheets), and the round of the exercise's group with the
 given by the fair rotation (``domain.signups.rotation.choose_roles``) over the group's earlier
 rounds, then made by ``groups.form_group`` (roles and deadlines checked, nothing half-saved).
 
-One exercise is one stable group's round: the exercise's ``group_id`` is what ties its rounds
-together (the round chooser, the follow-up at the next meeting), so a group other than the
-exercise's is refused with what to do; a group of another course or tenant is not found."""
+One exercise link can run the rounds of every stable group of the course at once: each
+exercise group carries the stable group it was made from (``ExerciseGroup.stable_group_id``),
+which ties its rounds together (the round chooser, the follow-up at the next meeting); a group
+of another course or tenant is not found. Starting every group at once makes each group's round
+in its own transaction, so a group too small for the roles does not stop the others."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -40,29 +43,41 @@ class UnknownStableGroup(NotFound):
 @dataclass(frozen=True, slots=True)
 class CourseGroups:
     groups: tuple[StableGroupRow, ...]
-    exercise_group_id: int | None
-    """The exercise's own stable group (None: the exercise takes no stable group)."""
-    started: frozenset[int]
-    """Stable groups whose round in this exercise is made."""
+    started: Mapping[int, int]
+    """Stable group -> its exercise group, for those whose round in this exercise is made."""
+
+    @property
+    def waiting(self) -> tuple[StableGroupRow, ...]:
+        """The groups without a round in this exercise yet."""
+        return tuple(g for g in self.groups if g.id not in self.started)
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """One group's outcome of "Start a round for every group"."""
+
+    name: str
+    saved: GroupSaved
 
 
 def course_groups(scope: CourseScope, exercise_id: int) -> CourseGroups:
     """The course's stable groups for the dashboard, and which of them started here."""
     with db.transaction() as session:
-        exercise = exercises_repo.get_exercise(session, scope, exercise_id)
-        settings = exercise.settings
-        own = (
-            settings.group_id
-            if settings is not None and settings.group_source is GroupSource.STABLE_GROUP
-            else None
-        )
+        exercises_repo.get_exercise(session, scope, exercise_id)
         rows = repo.course_groups(session, scope)
-        started: set[int] = set()
-        if own is not None:
-            rounds = repo.rounds_of(session, scope, own)
-            if any(r.exercise_id == exercise_id for r in rounds):
-                started.add(own)
-    return CourseGroups(rows, own, frozenset(started))
+        started = repo.started_in(session, scope, exercise_id)
+    return CourseGroups(rows, started)
+
+
+def start_every_round(
+    scope: CourseScope, exercise_id: int, *, now: datetime
+) -> tuple[Started, ...]:
+    """The round of every stable group of the course without one in this exercise, each in its
+    own transaction (:func:`start_stable_round`): one group's problem stops no other."""
+    return tuple(
+        Started(g.name, start_stable_round(scope, exercise_id, g.id, now=now))
+        for g in course_groups(scope, exercise_id).waiting
+    )
 
 
 def _history(rows: tuple[tuple[int, str, datetime], ...], mod_role: str | None) -> list[RoleTaken]:
@@ -89,18 +104,6 @@ def start_stable_round(
         settings = _configured(exercise)
         if settings.group_source is not GroupSource.STABLE_GROUP:
             return GroupSaved(None, (Problem("group", "This exercise takes no stable group."),))
-        if settings.group_id != stable_group_id:
-            return GroupSaved(
-                None,
-                (
-                    Problem(
-                        "group",
-                        f"This exercise is the round of another stable group, so {name} cannot "
-                        "start here. Place an exercise for it, or choose it in the settings "
-                        "before any round starts.",
-                    ),
-                ),
-            )
         members = sorted(signups_repo.group_members(session, scope, stable_group_id))
         assert exercise.method_version_id is not None
         method = exercises_repo.get_method_version(
@@ -145,6 +148,7 @@ def start_stable_round(
             accept_size=True,
             name=name,
             now=now,
+            stable_group_id=stable_group_id,
         )
     except AlreadyInGroup:  # a second submit that raced the first one past the check above
         return _already(name)

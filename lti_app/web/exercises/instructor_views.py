@@ -249,6 +249,28 @@ def group_from_stable_group() -> ResponseReturnValue:
     return redirect(url_for("exercises.dashboard"), code=303)
 
 
+@bp.post("/groups/every-stable-group")
+@instructor_required
+def groups_from_stable_groups() -> ResponseReturnValue:
+    """Start the round of every stable group without one in this exercise, each on its own
+    (a too-small group says why and stops no other); sent twice, nothing is made twice."""
+    where = here()
+    exercise = exercises.get_exercise(where.scope, where.exercise_id)
+    form = forms.Form()
+    if not form.validate() or exercise.settings is None:
+        flash("The form was incomplete or has expired; start the rounds again.", REFUSED)
+        return redirect(url_for("exercises.dashboard"), code=303)
+    outcomes = stable_start.start_every_round(where.scope, where.exercise_id, now=now())
+    if not outcomes:
+        flash("Every stable group has its round in this exercise already; see below.", OK)
+    for outcome in outcomes:
+        if outcome.saved.group is None:
+            flash(" ".join(p.message for p in outcome.saved.problems), REFUSED)
+        else:
+            flash(f"The round of {outcome.name} is made, with its roles.", OK)
+    return redirect(url_for("exercises.dashboard"), code=303)
+
+
 @bp.post("/groups/from-session")
 @instructor_required
 def group_from_session() -> ResponseReturnValue:
