@@ -356,6 +356,14 @@ def _exercise_query(scope: CourseScope, exercise_id: int) -> Select[tuple[Exerci
     return select(Exercise).where(*in_course(Exercise, scope), Exercise.id == exercise_id)
 
 
+def _exercise_row(session: Session, scope: CourseScope, exercise_id: int) -> Exercise:
+    """The exercise of this course; another course's id is not found, never read."""
+    row = session.scalar(_exercise_query(scope, exercise_id))
+    if row is None:
+        raise ExerciseNotFound(f"exercise {exercise_id} not in {scope}")
+    return row
+
+
 def find_exercise(
     session: Session, scope: CourseScope, resource_link_id: str
 ) -> ExerciseRecord | None:
@@ -368,9 +376,7 @@ def find_exercise(
 
 
 def get_exercise(session: Session, scope: CourseScope, exercise_id: int) -> ExerciseRecord:
-    row = session.scalar(_exercise_query(scope, exercise_id))
-    if row is None:
-        raise ExerciseNotFound(f"exercise {exercise_id} not in {scope}")
+    row = _exercise_row(session, scope, exercise_id)
     return _exercise_record(row)
 
 
@@ -435,9 +441,7 @@ def save_settings(
     method_version_id: int,
     now: datetime,
 ) -> ExerciseRecord:
-    row = session.scalar(_exercise_query(scope, exercise_id))
-    if row is None:
-        raise ExerciseNotFound(f"exercise {exercise_id} not in {scope}")
+    row = _exercise_row(session, scope, exercise_id)
     _write_settings(row, settings)
     row.method_version_id = method_version_id
     row.updated_at = now
@@ -453,9 +457,7 @@ def save_phase_plan(
     zone: str,
     now: datetime,
 ) -> ExerciseRecord:
-    row = session.scalar(_exercise_query(scope, exercise_id))
-    if row is None:
-        raise ExerciseNotFound(f"exercise {exercise_id} not in {scope}")
+    row = _exercise_row(session, scope, exercise_id)
     row.phase_plan = plan_to_json(plan)
     row.phase_plan_zone = zone
     row.updated_at = now
