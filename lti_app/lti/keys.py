@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -27,6 +27,9 @@ from jwcrypto.jwk import JWK
 from lti_app.lti import key_encryption
 from lti_app.storage import db, keys_repo
 from lti_app.storage.keys_repo import KeyRecord
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 RSA_KEY_BITS = 2048
 SIGNING_ALGORITHM = "RS256"
@@ -111,21 +114,33 @@ def _readable(key: KeyRecord, app: Flask | None) -> KeyRecord:
     return dataclasses.replace(key, private_pem=pem)
 
 
+def _store_key(
+    session: Session,
+    app: Flask | None,
+    material: KeyMaterial,
+    created_at: datetime,
+    *,
+    signing_from: datetime,
+) -> KeyRecord:
+    """Store a new key pair, its private half sealed with the instance's encryption keys (if
+    any): the one way a key enters storage, so no path can store it in the clear by mistake."""
+    return keys_repo.add_key(
+        session,
+        kid=material.kid,
+        private_pem=key_encryption.seal(material.private_pem, _encryption_keys(app)),
+        public_jwk=material.public_jwk,
+        created_at=created_at,
+        signing_from=signing_from,
+    )
+
+
 def ensure_signing_key(app: Flask | None = None, now: datetime | None = None) -> KeyRecord:
     """Return the key that signs now, generating the first key pair on first use."""
     moment = now or _now()
     with db.write_transaction(app) as session:
         key = keys_repo.signing_key(session, moment)
         if key is None:
-            material = generate_key_material()
-            key = keys_repo.add_key(
-                session,
-                kid=material.kid,
-                private_pem=key_encryption.seal(material.private_pem, _encryption_keys(app)),
-                public_jwk=material.public_jwk,
-                created_at=moment,
-                signing_from=moment,
-            )
+            key = _store_key(session, app, generate_key_material(), moment, signing_from=moment)
     return _readable(key, app)
 
 
@@ -203,14 +218,7 @@ def rotate_keys(
     moment = now or _now()
     material = generate_key_material()
     with db.write_transaction(app) as session:
-        new_key = keys_repo.add_key(
-            session,
-            kid=material.kid,
-            private_pem=key_encryption.seal(material.private_pem, _encryption_keys(app)),
-            public_jwk=material.public_jwk,
-            created_at=moment,
-            signing_from=moment + publish_ahead,
-        )
+        new_key = _store_key(session, app, material, moment, signing_from=moment + publish_ahead)
         keys_repo.schedule_retirement(session, new_key, moment + publish_ahead + overlap)
     forget_signing_key(app)
     return dataclasses.replace(new_key, private_pem=material.private_pem)
