@@ -67,37 +67,35 @@ def bias_warnings(path: Path, checks: Sequence[object]) -> list[ContentError]:
     if len(items) < MIN_QUESTIONS_FOR_PATTERN:
         return warnings
     lines = ", ".join(str(check.line) for check in items)
+
+    def on_every_check(what: str, fix: str) -> ContentError:
+        """A pattern all the page's single-answer self-checks share, said at the first one."""
+        return ContentError(
+            path,
+            items[0].line,
+            None,
+            f"in all {len(items)} single-answer self-checks (lines {lines}) the right "
+            f"answer is {what}",
+            fix,
+        )
+
     if all(longest):
         warnings.append(
-            ContentError(
-                path,
-                items[0].line,
-                None,
-                f"in all {len(items)} single-answer self-checks (lines {lines}) the right "
-                "answer is the longest option",
-                "let a wrong option be the longest in at least one of them",
+            on_every_check(
+                "the longest option", "let a wrong option be the longest in at least one of them"
             )
         )
     if all(shortest):
         warnings.append(
-            ContentError(
-                path,
-                items[0].line,
-                None,
-                f"in all {len(items)} single-answer self-checks (lines {lines}) the right "
-                "answer is the shortest option",
+            on_every_check(
+                "the shortest option",
                 "let the right answer be longer than a wrong one in at least one of them",
             )
         )
     if len(set(positions)) == 1:
         warnings.append(
-            ContentError(
-                path,
-                items[0].line,
-                None,
-                f"in all {len(items)} single-answer self-checks (lines {lines}) the right "
-                f"answer is option {positions[0] + 1}",
-                "put the right answer in different positions",
+            on_every_check(
+                f"option {positions[0] + 1}", "put the right answer in different positions"
             )
         )
     return warnings
