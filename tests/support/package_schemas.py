@@ -1,8 +1,10 @@
 """The official IMS and ADL schemas for LMS packages, compiled once, and checks with them.
 
-They live outside the repository (`../shared/schemas/` beside the checkout, see its README;
-INTERVISION_PACKAGE_SCHEMAS points elsewhere). A missing folder fails the tests that need it:
-a package gate that skips is no gate.
+They are read from `../shared/schemas/` beside the checkout (see its README) when it is there,
+else from the verbatim copy in `tests/package_schemas/` (a clean clone elsewhere, as CI makes
+one, has no `../shared`); `test_vendored_schemas_are_the_shared_ones` keeps the copy identical
+to the shared folder. INTERVISION_PACKAGE_SCHEMAS points elsewhere. A missing folder fails the
+tests that need it: a package gate that skips is no gate.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from pathlib import Path
 from lxml import etree, isoschematron
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
+SHARED_SCHEMAS = REPO_ROOT.parent / "shared" / "schemas"
+VENDORED_SCHEMAS = REPO_ROOT / "tests" / "package_schemas"
+ROOT_FILE = Path("cc11") / "ccv1p1_imscp_v1p2_v1p0.xsd"
+DEFAULT_SCHEMAS = SHARED_SCHEMAS if (SHARED_SCHEMAS / ROOT_FILE).is_file() else VENDORED_SCHEMAS
 
 CC11_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 CC13_NS = "http://www.imsglobal.org/xsd/imsccv1p3/imscp_v1p1"
@@ -31,7 +36,7 @@ class SchemasMissing(RuntimeError):
 
 def schemas_dir() -> Path:
     folder = Path(os.environ.get("INTERVISION_PACKAGE_SCHEMAS", DEFAULT_SCHEMAS))
-    if not (folder / "cc11" / "ccv1p1_imscp_v1p2_v1p0.xsd").is_file():
+    if not (folder / ROOT_FILE).is_file():
         raise SchemasMissing(
             f"the official package schemas are not in {folder}: put the shared schemas folder "
             "(cc11/, cc13/, scorm12edition/, scorm20044thedition/) there, or set "
