@@ -12,10 +12,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 from tests.support.lti_fixtures import demo, key_server, lms_server, served_tool, tool_server
 from tests.support.network import RequestLog
+from tests.support.playwright_driver import shared_driver
 from tests.support.refusals import refusal_log
 from tests.support.sitebuild import (
     REPO_ROOT,
@@ -43,9 +44,8 @@ SETUP_HINT = "run `bash scripts/setup-system.sh` (as root on Debian) to install 
 
 
 @pytest.fixture(scope="session")
-def playwright_driver() -> Iterator[Playwright]:
-    with sync_playwright() as driver:
-        yield driver
+def playwright_driver() -> Playwright:
+    return shared_driver()  # one per process: view tests' browser checks use it too
 
 
 @pytest.fixture(scope="session")

@@ -19,10 +19,11 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from playwright.sync_api import Page, Route, sync_playwright
+from playwright.sync_api import Page, Route
 
 from tests.support.accessibility import AXE_TAGS, Finding, blocking_findings
 from tests.support.launches import TOOL
+from tests.support.playwright_driver import shared_driver
 from tests.support.sitebuild import REPO_ROOT
 
 CHROMIUM_PATH = Path("/usr/bin/chromium")
@@ -64,34 +65,36 @@ def tool_browser(client: FlaskClient, *, width: int = 1280) -> Iterator[ToolBrow
     if not CHROMIUM_PATH.is_file():
         pytest.fail(f"Chromium is missing at {CHROMIUM_PATH}: {SETUP_HINT}", pytrace=False)
     axe = axe_script()
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS)
-        try:
-            context = chromium.new_context(
-                viewport={"width": width, "height": 900}, locale="en-GB", accept_downloads=True
+    # the process's one driver: a second sync_playwright() would refuse to start
+    chromium = shared_driver().chromium.launch(
+        executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS
+    )
+    try:
+        context = chromium.new_context(
+            viewport={"width": width, "height": 900}, locale="en-GB", accept_downloads=True
+        )
+        context.add_init_script(script=axe)
+        browser = ToolBrowser(context.new_page())
+
+        def answer(route: Route) -> None:
+            request = route.request
+            if not request.url.startswith(TOOL + "/"):
+                browser.refused.append(request.url)
+                route.abort()
+                return
+            response = client.open(
+                request.url,
+                method=request.method,
+                data=request.post_data_buffer,
+                headers={k: v for k, v in request.headers.items() if k.lower() != "cookie"},
             )
-            context.add_init_script(script=axe)
-            browser = ToolBrowser(context.new_page())
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
+            body = response.get_data()
+            response.close()  # static files: send_file's handle
+            route.fulfill(status=response.status_code, headers=headers, body=body)
 
-            def answer(route: Route) -> None:
-                request = route.request
-                if not request.url.startswith(TOOL + "/"):
-                    browser.refused.append(request.url)
-                    route.abort()
-                    return
-                response = client.open(
-                    request.url,
-                    method=request.method,
-                    data=request.post_data_buffer,
-                    headers={k: v for k, v in request.headers.items() if k.lower() != "cookie"},
-                )
-                headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
-                body = response.get_data()
-                response.close()  # static files: send_file's handle
-                route.fulfill(status=response.status_code, headers=headers, body=body)
-
-            context.route("**/*", answer)
-            yield browser
-            context.close()
-        finally:
-            chromium.close()
+        context.route("**/*", answer)
+        yield browser
+        context.close()
+    finally:
+        chromium.close()
