@@ -17,7 +17,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -26,10 +26,7 @@ from jwcrypto.jwk import JWK
 
 from lti_app.lti import key_encryption
 from lti_app.storage import db, keys_repo
-from lti_app.storage.keys_repo import KeyRecord
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
+from lti_app.storage.keys_repo import DbSession, KeyRecord
 
 RSA_KEY_BITS = 2048
 SIGNING_ALGORITHM = "RS256"
@@ -115,7 +112,7 @@ def _readable(key: KeyRecord, app: Flask | None) -> KeyRecord:
 
 
 def _store_key(
-    session: Session,
+    session: DbSession,
     app: Flask | None,
     material: KeyMaterial,
     created_at: datetime,

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lti_app.storage.models import ToolKey
+
+DbSession: TypeAlias = Session
+"""The session type, for callers outside storage/ that pass one through (lti/keys.py)."""
 
 
 @dataclass(frozen=True)
