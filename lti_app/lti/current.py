@@ -67,6 +67,7 @@ def build_launch(
         nrps=claims.nrps,
         deep_link=claims.deep_link,
         is_test_user=claims.is_test_user,
+        locale=claims.locale,
     )
 
 

@@ -99,6 +99,8 @@ class LaunchClaims:
     ags: AgsEndpoint | None
     nrps: NrpsEndpoint | None
     deep_link: DeepLinkSettings | None
+    locale: str = ""
+    """``launch_presentation.locale`` as sent (e.g. ``nl-NL``); lti_app.i18n normalises it."""
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,7 @@ class Launch:
     nrps: NrpsEndpoint | None = None
     deep_link: DeepLinkSettings | None = None
     is_test_user: bool = False
+    locale: str = ""
     is_present: Literal[True] = True
 
     @property
@@ -253,4 +256,5 @@ def parse_claims(body: Mapping[str, Any], client_id: str = "") -> LaunchClaims:
         ags=_ags(body),
         nrps=_nrps(body),
         deep_link=_deep_link(body),
+        locale=_text(_dict(body, c.LAUNCH_PRESENTATION).get("locale"), 35),
     )
