@@ -1,0 +1,97 @@
+"""The tool in English, Dutch and German: Flask-Babel wired to per-area catalogues.
+
+``init_app`` installs Flask-Babel with the locale chosen per request (``selection``), the
+catalogues read from ``.po`` files (``catalogues``), Jinja's ``{% trans %}`` with trimmed
+whitespace, ``html_lang`` for ``<html lang>``, and the formatting filters (``formatting``).
+Code imports ``gettext``/``lazy_gettext``/``ngettext`` from here; out of a request (the worker,
+e-mails) wrap the work in ``with use_locale(person_locale):``. See docs/translating.md.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from flask import Flask
+from flask_babel import Babel, Domain, force_locale, get_locale
+from flask_babel import gettext as gettext
+from flask_babel import lazy_gettext as lazy_gettext
+from flask_babel import lazy_ngettext as lazy_ngettext
+from flask_babel import ngettext as ngettext
+from flask_babel import pgettext as pgettext
+
+from lti_app.i18n import catalogues, formatting
+from lti_app.i18n.locales import SUPPORTED, html_lang, normalise
+from lti_app.i18n.selection import select_locale
+
+__all__ = [
+    "SUPPORTED",
+    "gettext",
+    "init_app",
+    "lazy_gettext",
+    "lazy_ngettext",
+    "locale_now",
+    "ngettext",
+    "pgettext",
+    "use_locale",
+]
+
+
+class AreaDomain(Domain):  # type: ignore[misc]
+    """Flask-Babel's domain, reading the merged per-area ``.po`` catalogues (no ``.mo``)."""
+
+    def get_translations(self) -> Any:
+        return catalogues.translations_for(locale_now())
+
+
+class ToolBabel(Babel):  # type: ignore[misc]
+    @property
+    def domain_instance(self) -> Domain:
+        return _DOMAIN
+
+
+_DOMAIN = AreaDomain()
+
+
+def locale_now() -> str:
+    """The locale in force (request, ``use_locale`` block, else the app default)."""
+    found = get_locale()
+    return str(found) if found is not None else "en"
+
+
+@contextmanager
+def use_locale(locale: str | None) -> Iterator[str]:
+    """Translate and format in ``locale`` inside the block (an e-mail to one person, a worker
+    job). Unsupported or empty tags fall back to the app default. Needs an app context."""
+    from flask import current_app
+
+    chosen = normalise(locale) or normalise(current_app.config.get("INTERVISION_DEFAULT_LOCALE"))
+    with force_locale(chosen or "en"):
+        yield chosen or "en"
+
+
+def _template_helpers() -> dict[str, Any]:
+    return {"html_lang": html_lang(locale_now()), "current_locale": locale_now}
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault(
+        "INTERVISION_DEFAULT_LOCALE", os.environ.get("INTERVISION_DEFAULT_LOCALE", "en")
+    )
+    app.config.setdefault("INTERVISION_PSEUDO_LOCALE", False)
+    if normalise(app.config["INTERVISION_DEFAULT_LOCALE"]) is None:
+        raise ValueError(
+            f"INTERVISION_DEFAULT_LOCALE={app.config['INTERVISION_DEFAULT_LOCALE']!r} is not one "
+            f"of the tool's languages ({', '.join(SUPPORTED)}); set it to one of them."
+        )
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    ToolBabel(app, locale_selector=select_locale, default_locale="en")
+    app.context_processor(_template_helpers)
+    app.jinja_env.filters.update(
+        instant=formatting.format_instant,
+        day=formatting.format_day,
+        duration=formatting.format_duration,
+        number=formatting.format_number,
+    )
