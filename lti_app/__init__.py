@@ -39,7 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops
         )
 
-    from lti_app import lti, web
+    from lti_app import i18n, lti, web
     from lti_app.extensions import csrf
     from lti_app.storage import db, lti_state
     from lti_app.web import transport
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     lti_state.init_app(app)
     csrf.init_app(app)
+    i18n.init_app(app)  # the request's language (docs/translating.md)
     lti.init_app(app)
     web.init_app(app)
     return app
