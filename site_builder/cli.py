@@ -17,6 +17,8 @@ from site_builder.course.content_warnings import course_warnings
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.new_module import NewModuleError, create_module
+from site_builder.course.translations import load_translations, translation_warnings
+from site_builder.translations_cli import translations
 
 
 @click.command("check")
@@ -26,12 +28,17 @@ def check(content_dir: Path, strict: bool) -> None:
     """Validate the course content without building the site."""
     try:
         course = load_course(content_dir)
+        languages = load_translations(course)
     except CourseValidationError as exc:
         click.echo(str(exc), err=True)
         raise click.exceptions.Exit(1) from None
     warnings = course_warnings(course)
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
+    # Translation takes time: missing and out-of-date files never fail the check (not even
+    # with --strict); a translation that breaks the source's structure did, above.
+    for note in translation_warnings(languages):
+        click.echo(f"warning: translation {note}", err=True)
     if strict and warnings:
         raise click.exceptions.Exit(1)
     activities = len(course.activities)
@@ -43,6 +50,9 @@ def check(content_dir: Path, strict: bool) -> None:
     if course.drafts:
         names = ", ".join(display_path(module.path) for module in course.drafts)
         click.echo(f"Drafts (checked, not published): {names}")
+    if languages:
+        names = ", ".join(translation.language for translation in languages)
+        click.echo(f"Translations checked: {names} (see `intervision translations status`).")
 
 
 @click.command("build")
@@ -123,4 +133,4 @@ def _package_command() -> click.Command:
     return package
 
 
-COMMANDS: list[click.Command] = [build, check, new_module, _package_command()]
+COMMANDS: list[click.Command] = [build, check, new_module, _package_command(), translations]
