@@ -51,10 +51,16 @@ REACTIONS = frozenset({PostType.MARK, PostType.RATING, PostType.ANSWER})
 
 @dataclass
 class Action:
+    """One small form on one post. Its fields are written by ``_post.html`` under ``prefix``
+    (the names the view's form reads back); ``form`` is the page's one prototype of that kind,
+    for labels, choices and limits: a Flask-WTF form per post was half of a 200-post page."""
+
     name: str
     label: str
     url: str
+    prefix: str
     form: Any
+    client_token: str | None = None
 
 
 @dataclass
@@ -256,6 +262,7 @@ def _posts(page: RoundPage, view: PageView) -> None:
                 "score": post.score,
                 "tags": [forms.TAG_LABELS.get(t, t) for t in post.tags],
             }
+    prototypes: dict[str, Any] = {}
     for post in view.posts:
         if post.kind in REACTIONS:
             continue
@@ -268,43 +275,52 @@ def _posts(page: RoundPage, view: PageView) -> None:
             answers=answers.get(post.id, []),
         )
         if not post.tombstone:
-            shown.actions = _actions(view, post, page.may_moderate)
+            shown.actions = _actions(view, post, page.may_moderate, prototypes)
         if post.kind is PostType.CASE:
             page.case_post = shown
         else:
             page.posts.append(shown)
 
 
-def _actions(view: PageView, post: PostView, may_moderate: bool) -> list[Action]:
+ACTION_FORMS: dict[str, type[forms.Form]] = {
+    "mark": forms.MarkForm,
+    "answer": forms.AnswerForm,
+    "rate": forms.RatingForm,
+    "flag": forms.FlagForm,
+    "hide": forms.ModerateForm,
+    "restore": forms.ModerateForm,
+}
+
+
+def _actions(
+    view: PageView, post: PostView, may_moderate: bool, prototypes: dict[str, Any]
+) -> list[Action]:
     actions: list[Action] = []
     group_id, post_id, kinds = view.group_id, post.id, view.may_post
     hidden = post.marked_hidden
 
-    def add(name: str, label: str, form: Any) -> None:
+    def add(name: str, label: str, *, posting: bool = False) -> None:
+        if name not in prototypes:
+            prototypes[name] = ACTION_FORMS[name](prefix=name, formdata=None)
         url = url_for(f"exercises.{name}", group_id=group_id, post_id=post_id)
-        actions.append(Action(name, label, url, form))
+        token = forms.new_token() if posting else None
+        actions.append(Action(name, label, url, f"{name}-{post_id}", prototypes[name], token))
 
     if not hidden and post.kind is PostType.QUESTION and PostType.MARK in kinds:
-        form = forms.MarkForm(prefix=f"mark-{post_id}", formdata=None)
-        form.client_token.data = forms.new_token()
-        add("mark", "Mark", form)
+        add("mark", "Mark", posting=True)
     if not hidden and post.kind is PostType.QUESTION and PostType.ANSWER in kinds:
-        form = forms.AnswerForm(prefix=f"answer-{post_id}", formdata=None)
-        form.client_token.data = forms.new_token()
-        add("answer", "Answer", form)
+        add("answer", "Answer", posting=True)
     if (
         not hidden
         and post.kind in (PostType.HYPOTHESIS, PostType.ADVICE)
         and (PostType.RATING in kinds)
     ):
-        form = forms.RatingForm(prefix=f"rate-{post_id}", formdata=None)
-        form.client_token.data = forms.new_token()
-        add("rate", "Rate", form)
+        add("rate", "Rate", posting=True)
     if view.member and not hidden and not post.own:
-        add("flag", "Flag", forms.FlagForm(prefix=f"flag-{post_id}", formdata=None))
+        add("flag", "Flag")
     if may_moderate and post.kind is not PostType.CASE:
         name = "restore" if hidden else "hide"
-        add(name, name.capitalize(), forms.ModerateForm(prefix=f"{name}-{post_id}", formdata=None))
+        add(name, name.capitalize())
     return actions
 
 
