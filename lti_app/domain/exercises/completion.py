@@ -8,6 +8,8 @@ Requirements, derived from the (adapted) method and the role assignment:
   and a takeaway if some reflection phase lets them post one (Troika's consultants: none). The
   moderator's role leads rather than consults, so a phase counts for the moderator only for the
   takeaway: leading is not measured by posts;
+- the process observer: what the observer role may post (``roles.posting_role``): in the shipped
+  data a takeaway in the closing, never the consultants' questions or advice;
 - hidden posts do not count (else posting anything would complete);
 - a withdrawn case excuses the whole group (:attr:`Status.EXCUSED`): no grade is sent
   automatically, so withdrawing never costs anyone a grade; the instructor decides.
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lti_app.domain.exercises.phases import CONTENT_PHASE, PostType, may_post
-from lti_app.domain.exercises.roles import RoleAssignment, moderator_role
+from lti_app.domain.exercises.roles import RoleAssignment, moderator_role, posting_role
 from lti_app.domain.exercises.validation import Posted
 from lti_app.domain.methods import CASE_BRINGER, Contribution, MethodSpec
 
@@ -100,7 +102,8 @@ def completion(
             results.append(Completion(user_id, role, Status.EXCUSED))
             continue
         mine = [p for p in posts if p.author == user_id and not p.hidden]
-        missing = tuple(need for need in requirements(method, role) if not _met(method, need, mine))
+        needs = requirements(method, posting_role(method, assignment, user_id) or role)
+        missing = tuple(need for need in needs if not _met(method, need, mine))
         status = Status.INCOMPLETE if missing else Status.COMPLETE
         results.append(Completion(user_id, role, status, missing))
     return tuple(results)

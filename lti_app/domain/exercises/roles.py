@@ -9,6 +9,10 @@ kind field, so this is the rule):
 - optional roles: a role whose name says "(optional)" (the scribe), plus ``timekeeper``, which
   no method lists but sessions rotate. An optional role is a duty of someone who already has a
   role (not the case-bringer): the person posts as that role, and holds the duty on top;
+- except the process observer (:data:`OBSERVER_ROLE_IDS`), an optional role whose holder stays
+  out of the consultation: they post as the observer role itself (:func:`posting_role`), so the
+  phases' ``speakers`` decide where (``observer.may_member_post``); the observer neither
+  moderates nor holds a second duty;
 - consultants: the method's remaining role (consultant, member, participant): everyone else,
   at least one.
 
@@ -26,6 +30,9 @@ from lti_app.domain.signups.problems import Problem
 
 MODERATOR_ROLE_IDS = ("moderator", "chair", "facilitator", "leader")
 TIMEKEEPER = "timekeeper"
+OBSERVER_ROLE_IDS = ("observer",)
+"""Optional roles whose holder takes no part in the consultation (collegial counselling's
+process observer). The data has no field for it, as it has none for the moderator kind."""
 
 
 def moderator_role(method: MethodSpec) -> str | None:
@@ -35,6 +42,13 @@ def moderator_role(method: MethodSpec) -> str | None:
 def optional_roles(method: MethodSpec) -> tuple[str, ...]:
     listed = tuple(r.id for r in method.roles if "(optional)" in r.name.lower())
     return listed if TIMEKEEPER in listed else (*listed, TIMEKEEPER)
+
+
+def observer_role(method: MethodSpec) -> str | None:
+    """The method's optional observer role, if it lists one (collegial counselling)."""
+    optional = optional_roles(method)
+    found = (r.id for r in method.roles if r.id in OBSERVER_ROLE_IDS and r.id in optional)
+    return next(found, None)
 
 
 def consultant_role(method: MethodSpec) -> str:
@@ -65,6 +79,16 @@ class RoleAssignment:
     @property
     def case_bringer(self) -> int:
         return self.holders(CASE_BRINGER)[0]
+
+
+def posting_role(method: MethodSpec, assignment: RoleAssignment, user_id: int) -> str | None:
+    """The role whose phase rules apply to what ``user_id`` posts: their role, or the observer
+    role when they hold that duty (it takes them out of the consultation); None: not a member."""
+    role = assignment.role_of(user_id)
+    observer = observer_role(method)
+    if role is not None and observer is not None and observer in assignment.duties_of(user_id):
+        return observer
+    return role
 
 
 def assign_roles(
@@ -123,6 +147,24 @@ def assign_roles(
         elif user == case_bringer:
             problems.append(
                 Problem(duty, f"The case-bringer takes no other duty; choose another {duty}.")
+            )
+        elif duty in OBSERVER_ROLE_IDS and user == moderator:
+            problems.append(
+                Problem(
+                    duty,
+                    "The process observer stays out of the consultation, which the moderator "
+                    "leads; choose someone other than the moderator as observer.",
+                )
+            )
+        elif duty in OBSERVER_ROLE_IDS and any(
+            other != duty and holder == user for other, holder in duties.items()
+        ):
+            problems.append(
+                Problem(
+                    duty,
+                    "The process observer takes no other duty; give the other duty to "
+                    "someone else.",
+                )
             )
     if problems:
         return tuple(problems)

@@ -2,7 +2,8 @@
 
 :func:`check_post` is what storage calls before saving a post (and, if it refuses, saves
 nothing). The order of checks gives the most useful message first: not your group, closed,
-not open yet, case withdrawn, the phase rules of :func:`phases.may_post`, no case yet, then the
+not open yet, case withdrawn, the phase rules of :func:`phases.may_post` (for the process
+observer, the observer role's: ``observer.may_member_post``), no case yet, then the
 text and the thing reacted to.
 
 Membership comes from the :class:`RoleAssignment`, never from the actor's claim. An instructor
@@ -26,8 +27,9 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from lti_app.domain.exercises.observer import may_member_post
 from lti_app.domain.exercises.outcomes import ALLOWED, Actor, Reason, Refused, Verdict
-from lti_app.domain.exercises.phases import LABELS, PhaseClock, PostType, may_post
+from lti_app.domain.exercises.phases import LABELS, PhaseClock, PostType
 from lti_app.domain.exercises.roles import RoleAssignment
 from lti_app.domain.methods import Contribution, MethodSpec
 
@@ -133,7 +135,9 @@ def check_post(round_: Round, actor: Actor, draft: Draft) -> Verdict:
         return Refused(
             Reason.CASE_WITHDRAWN, "The case-bringer withdrew this case; the round has ended."
         )
-    verdict = may_post(round_.method, clock.phase, role, draft.kind)
+    verdict = may_member_post(
+        round_.method, clock.phase, round_.assignment, actor.user_id, draft.kind
+    )
     if isinstance(verdict, Refused):
         return verdict
     if draft.kind is PostType.CASE:

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from lti_app.domain.exercises import moderation, visibility
+from lti_app.domain.exercises.observer import observer_posts
 from lti_app.domain.exercises.outcomes import Actor
 from lti_app.domain.exercises.phases import PostType, may_advance, postable
+from lti_app.domain.exercises.roles import observer_role, posting_role
 from lti_app.domain.exercises.settings import Mode, announced_in_time
 from lti_app.domain.exercises.validation import CaseStatus, Mark, Round
 from lti_app.domain.methods import CASE_BRINGER, PhaseSpec
@@ -89,6 +91,10 @@ class PageView:
     posts: tuple[PostView, ...]
     members: tuple[MemberView, ...]
     open_flags: int
+    posting_role: str | None = None
+    """The role whose phase rules the viewer posts by: ``my_role``, or the observer's."""
+    observer_posts: tuple[tuple[str, tuple[PostType, ...]], ...] = ()
+    """For the process observer: each phase name where they may post, and what."""
 
 
 def _names(
@@ -144,6 +150,7 @@ def page_view(
         else None
     )
     role = round_.assignment.role_of(viewer.user_id)
+    posting = posting_role(method, round_.assignment, viewer.user_id)
     clock = round_.clock
     member = role is not None
     return PageView(
@@ -189,6 +196,12 @@ def page_view(
             for m in snapshot.group.members
         ),
         open_flags=len(moderation.open_flags(flags, actions)),
+        posting_role=posting,
+        observer_posts=(
+            tuple((p.name, kinds) for p, kinds in observer_posts(method))
+            if posting is not None and posting == observer_role(method)
+            else ()
+        ),
     )
 
 
@@ -197,7 +210,7 @@ def _may_post(round_: Round, viewer: Actor) -> tuple[PostType, ...]:
     clock = round_.clock
     if clock.closed or clock.phase is None or round_.case_status is CaseStatus.WITHDRAWN:
         return ()
-    role = round_.assignment.role_of(viewer.user_id)
+    role = posting_role(round_.method, round_.assignment, viewer.user_id)
     if role is None:
         return ()
     kinds = postable(round_.method, clock.phase, role)

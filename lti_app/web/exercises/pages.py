@@ -113,6 +113,10 @@ class RoundPage:
     consent_choice: bool | None
     key_question_later: bool
     may_moderate: bool
+    observing: bool = False
+    """The viewer is the process observer: the page says what is left to them."""
+    observer_posts: list[tuple[str, str]] = field(default_factory=list)
+    """(phase name, what the observer posts there), from ``PageView.observer_posts``."""
     general_problems: list[str] = field(default_factory=list)
     """Refusals of a form the page does not offer now (the phase moved on, a crafted post)."""
     case_form: Any = None
@@ -176,7 +180,8 @@ def build_round_page(
 ) -> RoundPage:
     phase = view.phase
     role = view.my_role
-    speaks = phase is not None and role is not None and phase.speaks(role)
+    posting = view.posting_role or role  # the process observer speaks as the observer
+    speaks = phase is not None and posting is not None and phase.speaks(posting)
     role_names = {m.user_id: m.role_name for m in view.members}
     role_name = next((m.role_name for m in view.members if m.role == role and role), None)
     del role_names
@@ -202,6 +207,11 @@ def build_round_page(
         ),
         key_question_later=any(p.contribution is Contribution.KEY_QUESTION for p in view.phases),
         may_moderate=may_moderate,
+        observing=posting is not None and posting != role,
+        observer_posts=[
+            (name, ", ".join(POST_LABELS[k].lower() for k in kinds))
+            for name, kinds in view.observer_posts
+        ],
     )
     index = "" if view.phase_index is None else str(view.phase_index)
     if PostType.CASE in view.may_post:

@@ -117,3 +117,20 @@ def test_completion_has_no_field_that_could_carry_text() -> None:
     assert names == {"user_id", "role", "status", "missing"}
     assert {f.name for f in dataclasses.fields(Posted)} >= {"post_id", "kind"}
     assert not {"text", "body"} & {f.name for f in dataclasses.fields(Posted)}
+
+
+def test_the_process_observer_completes_with_the_closing_takeaway_alone() -> None:
+    """Kept out of the consultation, the observer owes no question or advice, only what the
+    observer role may post (a takeaway in collegial counselling's closing)."""
+    method = METHODS["collegial-counselling"]
+    members = list(range(1, 7))
+    group = assign_roles(method, members, 1, 2, {"observer": 6})
+    assert isinstance(group, RoleAssignment)
+    closing = next(i for i, p in enumerate(method.phases) if p.id == "closing")
+    (observer,) = (r for r in completion(method, group, ()) if r.user_id == 6)
+    assert observer.missing == (Requirement(PostType.TAKEAWAY),)
+    takeaway = (Posted(1, 6, PostType.TAKEAWAY, closing),)
+    (observer,) = (r for r in completion(method, group, takeaway) if r.user_id == 6)
+    assert observer.status is Status.COMPLETE and observer.role == "consultant"
+    (consultant,) = (r for r in completion(method, group, takeaway) if r.user_id == 5)
+    assert consultant.status is Status.INCOMPLETE  # the same takeaway does not do for them

@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+from lti_app.domain.exercises.observer import may_member_post
 from lti_app.domain.exercises.outcomes import Reason, Refused
 from lti_app.domain.exercises.phases import PostType, may_post, postable
+from lti_app.domain.exercises.roles import RoleAssignment, assign_roles, moderator_role
 from tests.support.shipped_methods import METHODS, RAW, SLUGS
 
 CB = "case-bringer"
@@ -147,3 +149,66 @@ def test_an_unknown_role_is_refused() -> None:
     method = METHODS["troika-consulting"]
     verdict = may_post(method, method.phases[1], "moderator", PostType.QUESTION)
     assert isinstance(verdict, Refused) and verdict.reason is Reason.WRONG_ROLE
+
+
+# --- the process observer: an optional duty on top of a consultant's role ----------------------
+# Its holder posts what the observer role may post by the raw data (``expected`` with the
+# observer's own id: a phase that names it or says ``all``), never their consultant role's.
+
+OBSERVED = [slug for slug in SLUGS if any(r["id"] == "observer" for r in RAW[slug]["roles"])]
+OBSERVER_CASES = [
+    pytest.param(slug, index, kind, id=f"{slug}-{phase['id']}-observer-duty-{kind}")
+    for slug in OBSERVED
+    for index, phase in enumerate(RAW[slug]["phases"])
+    for kind in PostType
+]
+
+
+def _observed_group(slug: str) -> RoleAssignment:
+    method = METHODS[slug]
+    people = list(range(1, method.group_size.min + 1))
+    moderator = 2 if moderator_role(method) else None
+    assignment = assign_roles(method, people, 1, moderator, {"observer": people[-1]})
+    assert isinstance(assignment, RoleAssignment), assignment
+    return assignment
+
+
+@pytest.mark.parametrize(("slug", "index", "kind"), OBSERVER_CASES)
+def test_the_process_observer_posts_only_what_the_observer_role_may(
+    slug: str, index: int, kind: PostType
+) -> None:
+    method = METHODS[slug]
+    assignment = _observed_group(slug)
+    observer = assignment.duties["observer"]
+    assert assignment.role_of(observer) != "observer"  # a duty on top of a consultant's role
+    verdict = may_member_post(method, method.phases[index], assignment, observer, kind)
+    assert bool(verdict) is expected(slug, index, "observer", kind), verdict
+    if isinstance(verdict, Refused):
+        assert verdict.message.strip()
+
+
+def test_the_observer_cases_cover_a_shipped_method_and_keep_the_observer_out() -> None:
+    """Collegial counselling lists the observer (module 07): they post in no phase where the
+    consultants ask or advise, and the closing's takeaway is theirs."""
+    assert "collegial-counselling" in OBSERVED
+    assert len(OBSERVER_CASES) == sum(len(RAW[s]["phases"]) * len(PostType) for s in OBSERVED)
+    method = METHODS["collegial-counselling"]
+    assignment = _observed_group("collegial-counselling")
+    observer = assignment.duties["observer"]
+    consultant = next(u for u, r in assignment.roles.items() if r == "consultant" and u != observer)
+    for phase in method.phases:
+        theirs = {
+            kind for kind in PostType if may_member_post(method, phase, assignment, observer, kind)
+        }
+        if phase.contribution.value in ("question", "hypothesis", "advice"):
+            assert postable(method, phase, assignment.role_of(consultant) or "")  # others do
+            assert theirs == set(), phase.id
+        if phase.contribution.value == "reflection":
+            assert theirs == {PostType.TAKEAWAY}, phase.id
+    consultation = method.phase("consultation")
+    assert consultation is not None
+    refused = may_member_post(method, consultation, assignment, observer, PostType.ADVICE)
+    assert isinstance(refused, Refused) and refused.reason is Reason.WRONG_ROLE
+    assert "As process observer you stay out of the consultation" in refused.message
+    assert "what you take away in '6. Closing'" in refused.message  # where they do post
+    assert may_member_post(method, consultation, assignment, consultant, PostType.ADVICE)

@@ -9,7 +9,9 @@ from lti_app.domain.exercises.roles import (
     assign_roles,
     consultant_role,
     moderator_role,
+    observer_role,
     optional_roles,
+    posting_role,
 )
 from lti_app.domain.signups.problems import Problem
 from tests.support.shipped_methods import METHODS, RAW, SLUGS
@@ -102,3 +104,21 @@ def test_optional_duties_go_to_members_other_than_the_case_bringer() -> None:
     assert _fields(assign_roles(cc, group, 1, 2, {"recorder": 3})) == ["recorder"]
     gossip = METHODS["gossip-method"]
     assert _fields(assign_roles(gossip, [1, 2, 3, 4], 1, 2, {"scribe": 3})) == ["scribe"]
+
+
+def test_the_process_observer_posts_as_the_observer_and_neither_moderates_nor_doubles() -> None:
+    cc = METHODS["collegial-counselling"]
+    group = [1, 2, 3, 4, 5, 6]
+    observed = assign_roles(cc, group, 1, 2, {"observer": 4, "scribe": 3})
+    assert isinstance(observed, RoleAssignment)
+    assert observer_role(cc) == "observer"
+    assert posting_role(cc, observed, 4) == "observer"  # out of the consultation
+    assert posting_role(cc, observed, 3) == "consultant"  # the scribe consults and writes
+    assert posting_role(cc, observed, 1) == "case-bringer"
+    assert posting_role(cc, observed, 99) is None
+    as_moderator = assign_roles(cc, group, 1, 2, {"observer": 2})
+    assert _fields(as_moderator) == ["observer"]
+    assert "other than the moderator" in as_moderator[0].message  # type: ignore[index]
+    doubled = assign_roles(cc, group, 1, 2, {"observer": 4, "scribe": 4})
+    assert "observer" in _fields(doubled)
+    assert all(observer_role(METHODS[s]) is None for s in SLUGS if s != "collegial-counselling")
