@@ -108,10 +108,12 @@ def launch_claims(
     lineitem: str | None = None,
     deep_link: dict[str, Any] | None = None,
     context_id: str | None = None,
+    extra_claims: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The launch message lti1p3platform builds for these auth params, with our extra claims.
 
-    ``context_id`` launches from that course (titled "Course <id>") instead of course-42."""
+    ``context_id`` launches from that course (titled "Course <id>") instead of course-42;
+    ``extra_claims`` are set last (e.g. ``launch_presentation`` with a ``locale``)."""
     extra: dict[str, Any] = {}
     if lineitem is not None:
         extra[AGS_CLAIM] = {
@@ -127,6 +129,7 @@ def launch_claims(
         claims[CONTEXT_CLAIM] = {"id": context_id, "title": f"Course {context_id}", "label": "C"}
     if deep_link is not None:
         claims.pop("https://purl.imsglobal.org/spec/lti/claim/resource_link", None)
+    claims.update(extra_claims or {})
     return claims
 
 
@@ -188,6 +191,7 @@ def write_launch(
     custom: dict[str, str] | None = None,
     lineitem: str | None = None,
     deep_link: dict[str, Any] | None = None,
+    extra_claims: dict[str, Any] | None = None,
 ) -> Launched:
     """Store a completed launch as ``/lti/launch`` does, and put it in ``client``'s session.
 
@@ -213,7 +217,7 @@ def write_launch(
     }  # fmt: skip
     claims = launch_claims(
         platform, auth, roles, custom=custom, lineitem=lineitem, deep_link=deep_link,
-        context_id=context_id,
+        context_id=context_id, extra_claims=extra_claims,
     )  # fmt: skip
     lifetime = timedelta(minutes=5)
     with app.test_request_context(TOOL + "/lti/launch", method="POST"):
