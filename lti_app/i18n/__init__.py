@@ -73,7 +73,13 @@ def use_locale(locale: str | None) -> Iterator[str]:
 
 
 def _template_helpers() -> dict[str, Any]:
-    return {"html_lang": html_lang(locale_now()), "current_locale": locale_now}
+    from lti_app.i18n.words import role_label
+
+    return {
+        "html_lang": html_lang(locale_now()),
+        "current_locale": locale_now,
+        "role_label": role_label,
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -56,6 +56,7 @@ AREAS: tuple[Area, ...] = (
             "domain/signups/*",
             "storage/signups_repo/*",
             "storage/signup_models.py",
+            "storage/roster_repo.py",
         ),
         "web/signups/translations",
     ),
