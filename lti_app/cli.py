@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lti_app.cli_commands import create_app_or_explain, db_group, keys_group, platform_group, serve
 from lti_app.cli_help import IntervisionGroup
+from lti_app.cli_i18n import i18n_group
 from lti_app.cli_person import person_group
 from lti_app.cli_worker import purge, worker
 from lti_app.demo import demo
@@ -19,6 +20,7 @@ main.add_command(lti_group)  # `intervision lti prune`: expired LTI state
 main.add_command(worker)  # `intervision worker [--once]`: notices, minimum sizes, retention, scores
 main.add_command(purge)  # `intervision purge`: the worker's retention purge, once
 main.add_command(person_group)  # `intervision person export|erase`: one person's data
+main.add_command(i18n_group)  # `intervision i18n extract|update|check`: translation catalogues
 
 
 def _add_course_commands() -> None:

@@ -38,6 +38,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("lti", "Short-lived LTI state: prune what has expired."),
             ("purge", "Purge exercise case text past its retention date, once."),
             ("person", "One person's data: export it as JSON, or erase it."),
+            ("i18n", "Translation catalogues (nl, de): extract, update, check."),
         ),
     ),
 )
