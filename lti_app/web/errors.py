@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from lti_app.domain.errors import IntervisionError
+from lti_app.i18n import gettext, lazy_gettext
 from lti_app.lti import log_safe
 from lti_app.lti.errors import LaunchError
 
@@ -27,6 +28,24 @@ log = logging.getLogger(__name__)
 def new_reference() -> str:
     """Short enough to read out over the phone, random enough to find one log line."""
     return "E-" + secrets.token_hex(4).upper()
+
+
+HTTP_WORDS = {
+    400: (lazy_gettext("The request could not be understood"),
+          lazy_gettext("The request could not be completed.")),
+    401: (lazy_gettext("Please open this page from your course"),
+          lazy_gettext("This page needs a launch from your learning platform.")),
+    403: (lazy_gettext("Not allowed"), lazy_gettext("You may not open this page.")),
+    404: (lazy_gettext("Page not found"), lazy_gettext("There is no page at this address.")),
+    405: (lazy_gettext("This action is not possible here"),
+          lazy_gettext("This page cannot be used that way. Go back and use the page's own "
+                       "buttons and links.")),
+    413: (lazy_gettext("Too much data"),
+          lazy_gettext("What was sent is larger than this tool accepts.")),
+    429: (lazy_gettext("Too many requests"),
+          lazy_gettext("Please wait a minute, then try again.")),
+}  # fmt: skip
+"""Our words per HTTP status; Werkzeug's own (English) names and descriptions never show."""
 
 
 def render_error(status: int, title: str, message: str, reference: str) -> tuple[str, int]:
@@ -51,7 +70,7 @@ def handle_app_error(error: IntervisionError) -> tuple[str, int]:
         log_safe.text(request.path, 200),
         log_safe.text(error.detail),
     )
-    return render_error(error.status, error.title, error.message, reference)
+    return render_error(error.status, gettext(error.title), gettext(error.message), reference)
 
 
 def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
@@ -59,9 +78,10 @@ def handle_http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
         return error
     reference = new_reference()
     log.info("http %d ref=%s path=%s", error.code, reference, log_safe.text(request.path, 200))
-    title = error.name
-    message = error.description or "The request could not be completed."
-    return render_error(error.code, title, message, reference)
+    title, default = HTTP_WORDS.get(error.code, (error.name, HTTP_WORDS[400][1]))
+    own = error.description and error.description != type(error).description
+    message = gettext(str(error.description)) if own else str(default)
+    return render_error(error.code, str(title), message, reference)
 
 
 def handle_unexpected_error(error: Exception) -> tuple[str, int]:
@@ -71,9 +91,11 @@ def handle_unexpected_error(error: Exception) -> tuple[str, int]:
     )
     return render_error(
         500,
-        "Something went wrong on our side",
-        "The tool hit an unexpected problem. Please try again; if it persists, give the "
-        "reference below to your support desk.",
+        gettext("Something went wrong on our side"),
+        gettext(
+            "The tool hit an unexpected problem. Please try again; if it persists, give the "
+            "reference below to your support desk."
+        ),
         reference,
     )
 
@@ -88,10 +110,10 @@ def refuse_nul_bytes() -> None:
     text): one 400 page here, before any view or query sees it."""
     if "\x00" in request.path or _has_nul(request.args):
         raise BadRequest(
-            "The address contains a NUL character, which no page of this tool accepts."
+            gettext("The address contains a NUL character, which no page of this tool accepts.")
         )
     if request.method in ("POST", "PUT", "PATCH") and _has_nul(request.form):
-        raise BadRequest("The form contains a NUL character, which no page here accepts.")
+        raise BadRequest(gettext("The form contains a NUL character, which no page here accepts."))
 
 
 def init_app(app: Flask) -> None:
