@@ -62,7 +62,9 @@ def follow_ups(
     """What the round's opening shows ``viewer``: the follow-ups asked of them (while the round
     is open) and the answers given in this round (to those ``follow_up.answer_readable`` lets)."""
     with db.transaction() as session:
-        snapshot = exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.read_group(
+            session, scope, group_id, exercise_id, with_posts=False
+        )
         settings = _configured(snapshot.exercise)
         link = exercise_follow_ups_repo.round_links(session, scope, [group_id])[group_id]
         withdrawn = snapshot.group.case_status is CaseStatus.WITHDRAWN
