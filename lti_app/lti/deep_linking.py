@@ -17,6 +17,7 @@ from typing import Any
 
 import jwt
 
+from lti_app.i18n import gettext
 from lti_app.lti import claims as c
 from lti_app.lti import keys
 from lti_app.lti.errors import LaunchError
@@ -108,14 +109,20 @@ def check_settings(settings: DeepLinkSettings | None) -> DeepLinkSettings:
     """The tool answers only with resource links; say so when the placement wants others."""
     if settings is None:
         raise DeepLinkingNotPossible(
-            "This launch is not a deep-linking request, so there is nothing to add to the course."
+            gettext(
+                "This launch is not a deep-linking request, so there is nothing to add to the "
+                "course."
+            )
         )
     if settings.accept_types and RESOURCE_LINK_TYPE not in settings.accept_types:
         accepted = ", ".join(settings.accept_types)
         raise DeepLinkingNotPossible(
-            f"This place in your course accepts only: {accepted}. The intervision tool adds "
-            "LTI activity links; add it from a placement that accepts activities "
-            "(e.g. 'Add an activity' in Moodle, an assignment or module item in Canvas)."
+            gettext(
+                "This place in your course accepts only: %(accepted)s. The intervision tool adds "
+                "LTI activity links; add it from a placement that accepts activities "
+                "(e.g. 'Add an activity' in Moodle, an assignment or module item in Canvas).",
+                accepted=accepted,
+            )
         )
     return settings
 
@@ -125,7 +132,7 @@ def response_claims(
 ) -> dict[str, Any]:
     settings = check_settings(launch.deep_link)
     if len(items) > 1 and not settings.accept_multiple:
-        raise DeepLinkingNotPossible("The platform accepts only one item per request.")
+        raise DeepLinkingNotPossible(gettext("The platform accepts only one item per request."))
     body: dict[str, Any] = {
         "iss": launch.tenant.client_id,
         "aud": launch.tenant.issuer,
