@@ -1,7 +1,8 @@
 """A course whose sign-up sheet formed stable groups, for starting a stable group's round
 from the exercise dashboard: ``size`` learners launched into the harness's exercise and put in
 one group on a sheet (through the sign-up services, as the sheet's Groups page does), and the
-exercise set up (live, the ten-step method, whose roles need three people) for that group."""
+exercise set up (live, the ten-step method, whose roles need three people, or ``method``) for
+that group."""
 
 from __future__ import annotations
 
@@ -43,7 +44,9 @@ def sheet_group(app: Flask, scope: CourseScope, link: str, people: list[int]) ->
     return group.id, group.name
 
 
-def stable_start(app: Flask, launch_as: LaunchAs, size: int = 5) -> StableStart:
+def stable_start(
+    app: Flask, launch_as: LaunchAs, size: int = 5, method: str = "ten-step-method"
+) -> StableStart:
     instructor = member(app, launch_as, "instructor", "teacher")
     learners = tuple(member(app, launch_as, "learner", f"learner-{n}") for n in range(size))
     scope = instructor.launched.launch.scope
@@ -51,6 +54,7 @@ def stable_start(app: Flask, launch_as: LaunchAs, size: int = 5) -> StableStart:
     group_id, name = sheet_group(app, scope, "groups-sheet", [m.user_id for m in learners])
     configure(
         instructor,
+        method_slug=method,
         mode="live",
         group_source="stable_group",
         group_id=str(group_id),

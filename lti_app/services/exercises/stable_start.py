@@ -12,13 +12,13 @@ in its own transaction, so a group too small for the roles does not stop the oth
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from lti_app.domain.errors import NotFound
 from lti_app.domain.exercises.roles import moderator_role
 from lti_app.domain.exercises.settings import GroupSource
-from lti_app.domain.methods import CASE_BRINGER
+from lti_app.domain.methods import CASE_BRINGER, MethodSpec
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.rotation import RoleTaken, choose_roles
@@ -90,41 +90,67 @@ def _history(rows: tuple[tuple[int, str, datetime], ...], mod_role: str | None) 
     return taken
 
 
-def start_stable_round(
-    scope: CourseScope, exercise_id: int, stable_group_id: int, *, now: datetime
-) -> GroupSaved:
-    """The round of ``stable_group_id`` in this exercise, its case-bringer and moderator by the
-    fair rotation over the group's earlier rounds; or why not (nothing saved). A group not of
-    this course raises :class:`UnknownStableGroup`; made already, the second try says so."""
+@dataclass(frozen=True, slots=True)
+class ChosenRoles:
+    """The instructor's own choice for a stable group's round (the roles-by-hand form):
+    the case-bringer (None: nobody chosen), the moderator, and optional duty -> person."""
+
+    case_bringer: int | None
+    moderator: int | None = None
+    duties: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupAtStart:
+    """A stable group about to start its round here: who is in it, the method, and the fair
+    rotation's proposal for the case-bringer and the moderator (empty when it has none)."""
+
+    name: str
+    members: tuple[int, ...]
+    method: MethodSpec
+    proposal: Mapping[str, int]
+    """``case-bringer`` and ``moderator`` (the rotation's names) -> the person proposed."""
+    problems: tuple[Problem, ...] = ()
+    """Why the round cannot start (made already, too few people ...); then nothing else counts."""
+    names: Mapping[int, str] = field(default_factory=dict)
+    """Each member's name, as the course's sign-up pages show it."""
+
+
+def group_at_start(scope: CourseScope, exercise_id: int, stable_group_id: int) -> GroupAtStart:
+    """What starting ``stable_group_id``'s round would take, read in one transaction. A group
+    not of this course (or tenant) raises :class:`UnknownStableGroup`."""
     with db.transaction() as session:
         name = repo.group_name(session, scope, stable_group_id)
         if name is None:
             raise UnknownStableGroup(f"stable group {stable_group_id} not in {scope}")
         exercise = exercises_repo.get_exercise(session, scope, exercise_id)
         settings = _configured(exercise)
-        if settings.group_source is not GroupSource.STABLE_GROUP:
-            return GroupSaved(None, (Problem("group", "This exercise takes no stable group."),))
-        members = sorted(signups_repo.group_members(session, scope, stable_group_id))
+        members = tuple(sorted(signups_repo.group_members(session, scope, stable_group_id)))
+        names = signups_repo.person_names(session, scope, members)
         assert exercise.method_version_id is not None
         method = exercises_repo.get_method_version(
             session, scope, exercise.method_version_id
         ).adapted.spec
+        if settings.group_source is not GroupSource.STABLE_GROUP:
+            refused = (Problem("group", "This exercise takes no stable group."),)
+            return GroupAtStart(name, members, method, {}, refused, names)
         rounds = repo.rounds_of(session, scope, stable_group_id)
-        if any(r.exercise_id == exercise_id for r in rounds):
-            return _already(name)
+        made = any(r.exercise_id == exercise_id for r in rounds) or any(
+            exercise_groups_repo.group_of_user(session, scope, exercise_id, m) for m in members
+        )
         history = _history(
             repo.roles_taken(session, scope, [r.group_id for r in rounds]), moderator_role(method)
         )
-        taken = {
-            m for m in members if exercise_groups_repo.group_of_user(session, scope, exercise_id, m)
-        }
-    if taken:
-        return _already(name)
+    if made:
+        return GroupAtStart(name, members, method, {}, _already(name).problems, names)
     mod_role = moderator_role(method)
     needed = 2 + (1 if mod_role else 0)
     if len(members) < needed:
-        return GroupSaved(
-            None,
+        return GroupAtStart(
+            name,
+            members,
+            method,
+            {},
             (
                 Problem(
                     "members",
@@ -133,25 +159,50 @@ def start_stable_round(
                     "group on its sign-up sheet, then start the round. Nothing was saved.",
                 ),
             ),
+            names,
         )
-    roles = [CASE_BRINGER, MODERATOR] if mod_role else [CASE_BRINGER]
-    rotation = choose_roles(members, roles, history)
-    if rotation.problems:
-        return GroupSaved(None, rotation.problems)
+    rotation = choose_roles(
+        list(members), [CASE_BRINGER, MODERATOR] if mod_role else [CASE_BRINGER], history
+    )
+    return GroupAtStart(name, members, method, rotation.assigned, rotation.problems, names)
+
+
+def start_stable_round(
+    scope: CourseScope,
+    exercise_id: int,
+    stable_group_id: int,
+    *,
+    now: datetime,
+    chosen: ChosenRoles | None = None,
+) -> GroupSaved:
+    """The round of ``stable_group_id`` in this exercise, its case-bringer and moderator by the
+    fair rotation over the group's earlier rounds, or as ``chosen`` by hand (checked by
+    ``roles.assign_roles``: every role filled, one person per role, members of this group
+    only); or why not (nothing saved). A group not of this course raises
+    :class:`UnknownStableGroup`; made already, the second try says so."""
+    start = group_at_start(scope, exercise_id, stable_group_id)
+    if start.problems:
+        return GroupSaved(None, start.problems)
+    if chosen is None:
+        chosen = ChosenRoles(start.proposal[CASE_BRINGER], start.proposal.get(MODERATOR))
+    elif chosen.case_bringer is None:
+        return GroupSaved(None, (Problem("case_bringer", "Choose who brings the case."),))
+    assert chosen.case_bringer is not None
     try:
         return form_group(
             scope,
             exercise_id,
-            members,
-            case_bringer=rotation.assigned[CASE_BRINGER],
-            moderator=rotation.assigned.get(MODERATOR),
+            list(start.members),
+            case_bringer=chosen.case_bringer,
+            moderator=chosen.moderator,
+            duties=chosen.duties,
             accept_size=True,
-            name=name,
+            name=start.name,
             now=now,
             stable_group_id=stable_group_id,
         )
     except AlreadyInGroup:  # a second submit that raced the first one past the check above
-        return _already(name)
+        return _already(start.name)
 
 
 def _already(name: str) -> GroupSaved:

@@ -23,6 +23,7 @@ from lti_app.web.exercises import (  # routes on bp
     learner_views,
     moderation_views,
     schedule_views,
+    stable_roles_views,
 )
 from lti_app.web.exercises.context import bp
 from lti_app.web.exercises.limits import apply_posting_limit
@@ -38,6 +39,7 @@ __all__ = [
     "learner_views",
     "moderation_views",
     "schedule_views",
+    "stable_roles_views",
 ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -230,3 +231,28 @@ class RolesForm(Form):
 
     case_bringer = SelectField("Who brings the case", validate_choice=False)
     moderator = SelectField("Who moderates", validate_choice=False)
+
+
+DUTY_PREFIX = "duty_"
+
+
+class StableRolesForm(Form):
+    """Roles by hand for a stable group's round: the case-bringer, the moderator (removed for a
+    method without one), and a field per optional duty, added by :func:`stable_roles_form`.
+    Values are user ids; ``roles.assign_roles`` checks them (members only, one role each)."""
+
+    case_bringer = SelectField("Case-bringer", validate_choice=False)
+    moderator = SelectField("Moderator", validate_choice=False)
+
+
+def duty_field(duty: str) -> str:
+    """The form field of an optional duty (role ids may carry a dash, field names may not)."""
+    return DUTY_PREFIX + duty.replace("-", "_")
+
+
+def stable_roles_form(duties: Iterable[tuple[str, str]], **kwargs: Any) -> StableRolesForm:
+    """A :class:`StableRolesForm` with one select per ``(duty id, label)`` of the method."""
+    fields = {duty_field(duty): SelectField(label, validate_choice=False) for duty, label in duties}
+    form_class = type("StableRolesFormWithDuties", (StableRolesForm,), fields)
+    form: StableRolesForm = form_class(**kwargs)
+    return form

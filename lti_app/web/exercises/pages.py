@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import url_for
 
-from lti_app.domain.exercises.phases import PostType
+from lti_app.domain.exercises.phases import LABELS, PostType
 from lti_app.domain.exercises.roles import MODERATOR_ROLE_IDS
 from lti_app.domain.exercises.settings import CaseAccess, Mode
 from lti_app.domain.exercises.validation import LIMITS, CaseStatus
@@ -209,8 +209,7 @@ def build_round_page(
         may_moderate=may_moderate,
         observing=posting is not None and posting != role,
         observer_posts=[
-            (name, ", ".join(POST_LABELS[k].lower() for k in kinds))
-            for name, kinds in view.observer_posts
+            (name, ", ".join(LABELS[k] for k in kinds)) for name, kinds in view.observer_posts
         ],
     )
     index = "" if view.phase_index is None else str(view.phase_index)
