@@ -8,6 +8,7 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+from lti_app.i18n import gettext
 from lti_app.lti.tool_urls import DEEP_LINKING, RESOURCE_LINK, TOOL_SCOPES, ToolUrls
 
 
@@ -100,12 +101,12 @@ def canvas_command(client_id: str, deployment_id: str, canvas_address: str) -> C
     problems: dict[str, str] = {}
     client_id, deployment_id = client_id.strip(), deployment_id.strip()
     if client_id and not CLIENT_ID_PATTERN.match(client_id):
-        problems["client_id"] = (
+        problems["client_id"] = gettext(
             "A Canvas client id is a number, such as 10000000000042 (Developer Keys, Details)."
         )
         client_id = ""
     if deployment_id and not DEPLOYMENT_ID_PATTERN.match(deployment_id):
-        problems["deployment_id"] = (
+        problems["deployment_id"] = gettext(
             "A deployment id has letters, digits and : . _ - only, such as 1:4dde05e8ca19…"
         )
         deployment_id = ""
@@ -115,7 +116,7 @@ def canvas_command(client_id: str, deployment_id: str, canvas_address: str) -> C
         if HOST_PATTERN.match(address):
             canvas_url = f"https://{address.lower()}"
         else:
-            problems["canvas_address"] = (
+            problems["canvas_address"] = gettext(
                 "Enter the address your users open Canvas at, such as school.instructure.com."
             )
     return CanvasCommand(client_id, deployment_id, canvas_url, problems)

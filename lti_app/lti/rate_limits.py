@@ -46,6 +46,7 @@ from limits.strategies import FixedWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
 from lti_app.config import DEFAULT_LTI_LEARNER_RATE_LIMIT, DEFAULT_LTI_RATE_LIMIT
+from lti_app.i18n.marking import N_
 from lti_app.lti.rate_counters import LazyMemoryStorage
 
 log = logging.getLogger(__name__)
@@ -55,11 +56,11 @@ DEFAULT_LIMIT = DEFAULT_LTI_RATE_LIMIT
 DEFAULT_LEARNER_LIMIT = DEFAULT_LTI_LEARNER_RATE_LIMIT
 LIMITED_ENDPOINTS = ("lti.login", "lti.launch")
 REDIS_TIMEOUT_SECONDS = 2.0
-MESSAGE = (
+MESSAGE = N_(
     "Too many sign-ins came from your network in a short time. Please wait a minute, then "
     "open the activity again from your course."
 )
-LEARNER_MESSAGE = (
+LEARNER_MESSAGE = N_(
     "This activity was opened very often from your browser in a short time. Please wait a "
     "minute, then open it again from your course."
 )
