@@ -33,6 +33,8 @@ def build_with_engine(site_dir: Path, engine: str, config_file: Path = MKDOCS_CO
         "-q",
         "--engine",
         engine,
+        "--language",  # the source language: Zensical builds no translations, and the
+        "en",  # comparison is of the same site
         "--config-file",
         str(config_file),
         "--site-dir",
