@@ -72,20 +72,31 @@ def check(content_dir: Path, strict: bool) -> None:
     show_default=True,
     help="Material for MkDocs, or its successor Zensical (docs/authoring.md).",
 )
-def build(config_file: Path, site_dir: Path | None, quiet: bool, engine: str) -> None:
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    help="Build only this language (repeat for several); default: English at the site root "
+    "and each content/translations/<lang>/ into <site>/<lang>/.",
+)
+def build(
+    config_file: Path, site_dir: Path | None, quiet: bool, engine: str, languages: tuple[str, ...]
+) -> None:
     """Build the courseware site strictly: any warning fails the build."""
     from site_builder.mkdocs.site_build import BuildFailed, build_site
 
     _log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)
     try:
         if engine == "zensical":
-            from site_builder.zensical.site_build import build_site_zensical
+            from site_builder.zensical.site_build import build_site_zensical, english_only_note
 
-            written = build_site_zensical(config_file, site_dir)
+            written = build_site_zensical(config_file, site_dir, languages or None)
         else:
-            written = build_site(config_file, site_dir)
+            written = build_site(config_file, site_dir, languages or None)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
+    if engine == "zensical" and (note := english_only_note(config_file)):
+        click.echo(f"Note: {note}.", err=True)
     if quiet:
         return
     click.echo(

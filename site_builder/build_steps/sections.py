@@ -14,6 +14,7 @@ from typing import Any
 
 from site_builder.course.loader import OVERVIEW_PAGE, method_page
 from site_builder.course.model import Course, Module
+from site_builder.ui_text import t
 
 GROUP_ABOVE = 50
 """Courses with more modules than this get sections; at or below it the nav stays flat."""
@@ -34,7 +35,10 @@ class ModuleSection:
 
     @property
     def title(self) -> str:
-        return f"Modules {self.first}–{self.last}"
+        return self.title_in("en")
+
+    def title_in(self, language: str) -> str:
+        return t(language, "section.title", first=self.first, last=self.last)
 
     @property
     def src_uri(self) -> str:
@@ -66,15 +70,21 @@ def course_nav(course: Course) -> list[Any]:
     """
     methods = sorted(course.methods.values(), key=lambda method: method.name.lower())
     sections = module_sections(course)
+    lang = course.language
     if sections:
         modules: list[Any] = [
-            {section.title: [section.src_uri, *({m.title: m.src_uri} for m in section.modules)]}
+            {
+                section.title_in(lang): [
+                    section.src_uri,
+                    *({m.title: m.src_uri} for m in section.modules),
+                ]
+            }
             for section in sections
         ]
     else:
         modules = [{module.title: module.src_uri} for module in course.modules]
     return [
-        {"Overview": OVERVIEW_PAGE},
-        {"Modules": modules},
-        {"Methods": [{method.name: method_page(method.slug)} for method in methods]},
+        {t(lang, "overview.nav"): OVERVIEW_PAGE},
+        {t(lang, "modules.nav"): modules},
+        {t(lang, "methods.nav"): [{method.name: method_page(method.slug)} for method in methods]},
     ]

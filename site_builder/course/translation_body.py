@@ -15,8 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from markdown.extensions.toc import slugify, unique
+
 from site_builder.course.errors import ContentError, display_path
-from site_builder.course.links import HEADING, link_targets, prose_lines
+from site_builder.course.links import (
+    FENCE,
+    HEADING,
+    HEADING_ID,
+    INLINE_MARKUP,
+    link_targets,
+    prose_lines,
+)
 from site_builder.markdown.block_types import Reflection, SelfCheck
 from site_builder.markdown.blocks import BlockError, BlockSpan, parse_block_spans
 
@@ -198,3 +207,44 @@ def _compare_admonitions(source: Body, translation: Body, error: Report, origina
             f"admonitions {[k for _, k in found]} differ from the source's {wanted}",
             f"keep each '!!! type' of {original} (translate only the quoted title)",
         )
+
+
+def _heading_ids(text: str) -> list[str]:
+    """The id of each heading, in order, as the toc extension gives them (see links.py)."""
+    ids: list[str] = []
+    used: set[str] = set()
+    for _, line in prose_lines(text, 1):
+        match = HEADING.match(line) if line.startswith("#") else None
+        if not match:
+            continue
+        heading = match.group("text")
+        explicit = HEADING_ID.search(heading)
+        if explicit:
+            ids.append(explicit.group("id"))
+            continue
+        plain = INLINE_MARKUP.sub(lambda m: m.group(1) or "", heading)
+        ids.append(unique(slugify(plain, "-"), used))
+    return ids
+
+
+def with_source_anchors(source: str, translation: str) -> str:
+    """The translated body with each heading given the id of the source's heading in the same
+    place (unless it sets its own): `#anchors` from other pages, and a page's URL fragment in
+    the language switcher, then work in every language. Only for bodies whose heading outline
+    matches the source (compare_bodies checked it)."""
+    ids = iter(_heading_ids(source))
+    fence = False
+    lines = translation.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if ("```" in line or "~~~" in line) and FENCE.match(line):
+            fence = not fence
+            continue
+        match = HEADING.match(line.rstrip("\n")) if not fence and line.startswith("#") else None
+        if not match:
+            continue
+        anchor = next(ids, None)
+        if anchor is None or HEADING_ID.search(match.group("text")):
+            continue
+        end = "\n" if line.endswith("\n") else ""
+        lines[index] = f"{line.rstrip()} {{#{anchor}}}{end}"
+    return "".join(lines)

@@ -22,7 +22,7 @@ from site_builder.course.fields import FieldReader
 from site_builder.course.methods_loader import METHOD_FIELDS, PHASE_FIELDS, ROLE_FIELDS
 from site_builder.course.model import Activity, Course, Method, Module, Phase, Role
 from site_builder.course.modules_loader import MODULE_FIELDS, read_module_text
-from site_builder.course.translation_body import Body, compare_bodies
+from site_builder.course.translation_body import Body, compare_bodies, with_source_anchors
 from site_builder.course.translation_files import (
     VERSION_KEY,
     FileStatus,
@@ -155,7 +155,7 @@ def _load(course: Course, language: str, errors: list[ContentError]) -> Translat
         description=description,
         language=language,
         modules=tuple(modules),
-        drafts=(),
+        drafts=course.drafts,  # English: drafts are left out of every build, untranslated
         methods=methods,
         activities=activities,
     )
@@ -229,14 +229,15 @@ def _module(
     front.update(title=title, summary=summary, objectives=list(objectives))
     if tags:
         front["tags"] = list(tags)
-    pages[module.src_uri] = _markdown(front, split.body)
+    body = with_source_anchors(module.body, split.body)
+    pages[module.src_uri] = _markdown(front, body)
     return dataclasses.replace(
         module,
         title=title,
         summary=summary,
         objectives=objectives,
         tags=tags,
-        body=split.body,
+        body=body,
         body_first_line=split.body_first_line,
         path=path,
     )
@@ -278,11 +279,10 @@ def _kit_page(
         errors,
     )
     if len(errors) == before:
-        pages[src_uri] = split.body if not source_split.yaml_text else _kit_markdown(split)
-
-
-def _kit_markdown(split: FrontMatterSplit) -> str:
-    return f"---\n{split.yaml_text}---\n{split.body}"
+        body = with_source_anchors(source_split.body, split.body)
+        pages[src_uri] = (
+            f"---\n{source_split.yaml_text}---\n{body}" if source_split.yaml_text else body
+        )
 
 
 def _method(method: Method, path: Path | None, errors: list[ContentError]) -> Method:

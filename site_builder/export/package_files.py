@@ -25,6 +25,12 @@ _HERE = Path(__file__).parent
 PACKAGE_CSS_TEXT = b"""/* LMS packages: search needs a web server, so package pages leave it out. */
 .md-search, .md-header__button[for="__search"] { display: none !important; }
 """
+ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="[^"]*">\s*')
+LANGUAGE_SWITCHER = re.compile(
+    r'<div class="md-header__option iv-languages">.*?<!-- /iv-languages -->\s*', re.DOTALL
+)
+"""The head's links to the other languages' sites and the switcher (themes/material/partials/
+alternate.html): a package holds one language, so they would lead nowhere."""
 
 SEARCH_FORM = '<form class="md-search__form" name="search">'
 UNNAMED_SEARCH_FORM = '<form class="md-search__form">'
@@ -88,8 +94,13 @@ class PackagedSite:
         return found
 
 
-def read_site(site_dir: Path, course: Course) -> PackagedSite:
-    """Read the built site once; fail clearly when it is missing or older than the content."""
+def read_site(
+    site_dir: Path, course: Course, other_languages: tuple[str, ...] = ()
+) -> PackagedSite:
+    """Read the built site once; fail clearly when it is missing or older than the content.
+
+    `other_languages`: the folders of the translated sites inside the source language's site
+    (site/nl/, site/de/), left out: each language has its own packages."""
     if not (site_dir / "index.html").is_file():
         raise SiteNotBuilt(
             f"{site_dir} holds no built site: run `intervision build` first, or leave out "
@@ -97,7 +108,10 @@ def read_site(site_dir: Path, course: Course) -> PackagedSite:
         )
     pages: dict[str, str] = {}
     files: dict[str, bytes] = {}
+    left_out = tuple(f"{language}/" for language in other_languages)
     for path, relative in _site_files(site_dir):
+        if left_out and relative.startswith(left_out):
+            continue
         if relative.endswith(".html"):
             pages[relative] = package_page(relative, path.read_text(encoding="utf-8"))
         else:
@@ -134,6 +148,8 @@ def package_page(page: str, html: str) -> str:
         html = pattern.sub(replacement, html)
     # Material fetches the search index when a form is named "search"; unnamed, it does not.
     html = html.replace(SEARCH_FORM, UNNAMED_SEARCH_FORM, 1)
+    if 'hreflang="' in html:
+        html = LANGUAGE_SWITCHER.sub("", ALTERNATE_LINK.sub("", html), count=1)
     link = f'<link rel="stylesheet" href="{root_prefix(page)}{PACKAGE_CSS}">'
     return _insert_before(html, "</head>", link)
 

@@ -136,11 +136,17 @@ def write_packages(
     dist_dir: Path,
     formats: Sequence[PackageFormat],
     options: PackageOptions,
+    *,
+    stem: str | None = None,
+    other_languages: tuple[str, ...] = (),
 ) -> list[Path]:
-    """Write each format into dist_dir; the site is read once, whatever the number of formats."""
+    """Write each format into dist_dir; the site is read once, whatever the number of formats.
+
+    `stem`: the file names' start (default: the course title as a slug); `other_languages`:
+    translated sites inside site_dir that these packages leave out."""
     tool = tool_launch(options.base_url) if any(f.needs_tool for f in formats) else None
-    site = read_site(site_dir, course)
-    slug = course_slug(course)
+    site = read_site(site_dir, course, other_languages)
+    slug = stem or course_slug(course)
     jobs = [
         (dist_dir / f"{slug}-{package.suffix}", package.entries(course, site, tool, options))
         for package in formats

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from site_builder.course.model import Method
+from site_builder.course.translation_files import TRANSLATIONS_DIR
 from site_builder.kit.cards import KIT_INDEX, card_page
+from site_builder.ui_text import t
 
 AUTHORED_PAGES = (
     "kit/escalation.md",
@@ -22,30 +24,33 @@ FACILITATOR_INDEX = "kit/facilitator/index.md"
 HEADING = re.compile(r"^#\s+(?P<title>.+?)\s*$", re.MULTILINE)
 
 
-def page_title(docs_dir: Path, src_uri: str) -> str:
-    """The first `# ` heading of an authored page, else its file name."""
-    text = (docs_dir / src_uri).read_text(encoding="utf-8")
+def page_title(docs_dir: Path, src_uri: str, lang: str = "en") -> str:
+    """The first `# ` heading of an authored page (of its translation, when there is one),
+    else its file name."""
+    translated = docs_dir / TRANSLATIONS_DIR / lang / src_uri
+    path = translated if lang != "en" and translated.is_file() else docs_dir / src_uri
+    text = path.read_text(encoding="utf-8")
     match = HEADING.search(text)
     return match.group("title") if match else Path(src_uri).stem.replace("-", " ").capitalize()
 
 
-def kit_nav(docs_dir: Path, methods: Iterable[Method]) -> dict[str, list[Any]]:
+def kit_nav(docs_dir: Path, methods: Iterable[Method], lang: str = "en") -> dict[str, list[Any]]:
     ordered = sorted(methods, key=lambda method: method.name.lower())
     section: list[Any] = []
     if (docs_dir / KIT_INDEX).is_file():
-        section.append({"Overview": KIT_INDEX})
-    section.append({"Phase and role cards": [{m.name: card_page(m.slug)} for m in ordered]})
+        section.append({t(lang, "kit.overview"): KIT_INDEX})
+    section.append({t(lang, "kit.cards"): [{m.name: card_page(m.slug)} for m in ordered]})
     if (docs_dir / FACILITATOR_INDEX).is_file():
-        guides: list[Any] = [{"Running the sessions": FACILITATOR_INDEX}]
+        guides: list[Any] = [{t(lang, "kit.sessions"): FACILITATOR_INDEX}]
         for method in ordered:
             src_uri = f"kit/facilitator/{method.slug}.md"
             if (docs_dir / src_uri).is_file():
                 guides.append({method.name: src_uri})
-        section.append({"Facilitator guide": guides})
+        section.append({t(lang, "kit.facilitator"): guides})
     for src_uri in AUTHORED_PAGES:
         if (docs_dir / src_uri).is_file():
-            section.append({_short(page_title(docs_dir, src_uri)): src_uri})
-    return {"Trainer kit": section}
+            section.append({_short(page_title(docs_dir, src_uri, lang)): src_uri})
+    return {t(lang, "kit.nav"): section}
 
 
 def _short(title: str) -> str:

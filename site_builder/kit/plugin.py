@@ -66,7 +66,7 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
                 "does not: copy content/assets/kit (stylesheet and fonts) from the project"
             )
         try:
-            self.methods = load_methods(docs_dir)
+            self.methods = _course_methods(config) or load_methods(docs_dir)
         except CourseValidationError as exc:
             if not (self.serving and _previews_errors(config)):
                 raise PluginError(str(exc)) from None
@@ -80,7 +80,7 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
         if KIT_CSS not in config.extra_css:
             config.extra_css.append(KIT_CSS)
         if isinstance(config.nav, list):
-            config.nav.append(kit_nav(docs_dir, self.methods.values()))
+            config.nav.append(kit_nav(docs_dir, self.methods.values(), self.language))
         return config
 
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
@@ -118,6 +118,13 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
             len(self.card_html) - rendered,
             time.perf_counter() - started,
         )
+
+
+def _course_methods(config: MkDocsConfig) -> dict[str, Method]:
+    """The methods the intervision plugin loaded (before this one): in a translated build,
+    the translated ones, so the cards speak the site's language."""
+    step = getattr(config.plugins.get("intervision"), "course", None)
+    return dict(step.course.methods) if step is not None else {}
 
 
 def _previews_errors(config: MkDocsConfig) -> bool:

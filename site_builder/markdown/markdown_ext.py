@@ -65,10 +65,13 @@ class CoursewareExtension(Extension):
         methods: Mapping[str, Method] | None = None,
         activities: Mapping[str, Activity] | None = None,
         tool_url: str | None = None,
+        language: str = "en",
     ) -> None:
         super().__init__()
         self.content_dir = Path(content_dir)
         self.tool_url = tool_url or None
+        self.language = language or "en"
+        """The page language of the builder's own words (a translated build sets it)."""
         self._methods = methods
         self._activities = activities
 
@@ -117,13 +120,15 @@ class CoursewareBlockPreprocessor(Preprocessor):
         return output
 
     def _render(self, block: Block, ordinal: int) -> str:
+        lang = self.extension.language
         if isinstance(block, SelfCheck):
-            return render_self_check(block, ordinal, self.inline, self._unique_key(block))
+            return render_self_check(block, ordinal, self.inline, self._unique_key(block), lang)
         if isinstance(block, Reflection):
-            return render_reflection(block, ordinal, self.rich)
+            return render_reflection(block, ordinal, self.rich, lang)
         if isinstance(block, MethodTimelineRef):
-            return _timeline_html(self._method(block), block.searchable)
-        return render_activity(self._activity(block), ordinal, self.inline, self.extension.tool_url)
+            return _timeline_html(self._method(block), block.searchable, lang)
+        activity = self._activity(block)
+        return render_activity(activity, ordinal, self.inline, self.extension.tool_url, lang)
 
     def _unique_key(self, block: SelfCheck) -> str:
         """The block's key; a question asked twice on one page gets '-2', '-3' on repeats."""
@@ -167,13 +172,13 @@ class CoursewareBlockPreprocessor(Preprocessor):
 
 
 @lru_cache(maxsize=64)
-def _timeline_html(method: Method, searchable: bool) -> str:
+def _timeline_html(method: Method, searchable: bool, lang: str = "en") -> str:
     """A method's timeline is identical on every page that shows it: render it once.
 
     Keyed by the (frozen) Method itself, so an edited method file loads as a new key. An
     excluded timeline is registered so the plugin can keep it away from the search parser.
     """
-    html = render_method_timeline(method, render_inline, searchable)
+    html = render_method_timeline(method, render_inline, searchable, lang)
     return html if searchable else register_excluded(html)
 
 

@@ -25,11 +25,15 @@ from site_builder.build_steps.sections import course_nav
 from site_builder.course.errors import CourseValidationError
 from site_builder.markdown.markdown_ext import forget_loaded_content
 from site_builder.markdown.search_shield import hide, restore
+from site_builder.mkdocs.languages import alternates
 from site_builder.mkdocs.preview_errors import ERROR_PAGE, error_page_html, error_page_markdown
+from site_builder.ui_text import t, texts
 
 __all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
 
 log = get_plugin_logger(__name__)
+
+MARKDOWN_EXTENSION = "site_builder.markdown.markdown_ext"
 
 
 class IntervisionConfig(base.Config):  # type: ignore[no-untyped-call]  # mkdocs is untyped
@@ -66,8 +70,15 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         if not self.config.enabled:
             return config
         forget_loaded_content()
+        language = str(config.theme.get("language") or "en")
+        # The module template's and the blocks' own words, in the page language.
+        config.extra["iv_text"] = dict(texts(language))
+        if MARKDOWN_EXTENSION in config.mdx_configs:
+            config.mdx_configs[MARKDOWN_EXTENSION]["language"] = language
         try:
-            self.course = load_course_step(Path(config.docs_dir), include_drafts=self.serving)
+            self.course = load_course_step(
+                Path(config.docs_dir), include_drafts=self.serving, language=language
+            )
         except CourseValidationError as exc:
             if not self.serving:
                 raise PluginError(str(exc)) from None
@@ -78,6 +89,9 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
                 config.nav = [{"The course has errors": ERROR_PAGE}]
             return config
         course = self.course.course
+        every = [self.course.source_language, *self.course.languages]
+        if len(every) > 1 and not self.serving and "alternate" not in config.extra:
+            config.extra["alternate"] = alternates(language, every)  # the language switcher
         drafts = (
             f" ({len(course.drafts)} draft{'s' if len(course.drafts) != 1 else ''} "
             f"{'previewed' if self.serving else 'left out'})"
@@ -103,6 +117,11 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         pages = step.pages(lambda uri: files.get_file_from_path(uri) is not None)
         for src_uri, markdown in pages.items():
             files.append(File.generated(config, src_uri, content=markdown))
+        for src_uri, markdown in step.authored_pages().items():
+            english = files.get_file_from_path(src_uri)
+            if english is not None:  # a translated build: the page in its language
+                files.remove(english)
+                files.append(File.generated(config, src_uri, content=markdown))
         for src_uri in step.kept_authored:
             log.info("Keeping the authored %s instead of generating it", src_uri)
         for draft_uri in step.draft_pages():
@@ -123,6 +142,8 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if self.course is not None and self.course.untranslated(page.file.src_uri):
+            html = _untranslated_notice(self.course.language) + f'<div lang="en">{html}</div>'
         # Search-excluded timelines are hidden from the search parser (see search_shield).
         return hide(html)
 
@@ -159,6 +180,15 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
 
         path = self.course.write_catalogue(Path(config.site_dir), url_for)
         log.info("Wrote %s", path)
+
+
+def _untranslated_notice(language: str) -> str:
+    """Said in the reader's language, before the English page (which is marked lang="en")."""
+    return (
+        f'<div class="admonition info iv-untranslated" role="note">'
+        f'<p class="admonition-title">{t(language, "untranslated.title")}</p>'
+        f"<p>{t(language, 'untranslated.text')}</p></div>\n"
+    )
 
 
 def _built(serving: bool) -> Callable[[InclusionLevel], bool]:

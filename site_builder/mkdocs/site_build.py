@@ -1,20 +1,32 @@
-"""Run a strict mkdocs build of the project's mkdocs.yml: the engine behind `intervision build`."""
+"""Run a strict mkdocs build of the project's mkdocs.yml: the engine behind `intervision build`.
+
+One build per language: the source language (mkdocs.yml's theme.language) at the site root,
+each `content/translations/<lang>/` into `<site>/<lang>/` (see site_builder/mkdocs/languages.py).
+"""
 
 from __future__ import annotations
 
 import contextlib
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+
+from site_builder.mkdocs.languages import localise, site_languages
 
 
 class BuildFailed(Exception):
     """The build could not run or was aborted; the message says why."""
 
 
-def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
+def build_site(
+    config_file: Path, site_dir: Path | None = None, languages: Sequence[str] | None = None
+) -> Path:
     """Build into site_dir (or the configured one) and return where the site was written.
+
+    `languages`: which to build (default: the source language and every translation present);
+    the source language fills the site root, every other one `<site>/<lang>/`.
 
     Runs from the folder of mkdocs.yml, because paths in it (docs_dir, the extension's
     content_dir) are meant relative to the project, whatever the caller's working directory.
@@ -39,14 +51,21 @@ def build_site(config_file: Path, site_dir: Path | None = None) -> Path:
     try:
         with contextlib.chdir(config_path.parent):
             config = load_config(str(config_path), **overrides)
-            build(config)
+            root = Path(config.site_dir)
+            every, chosen = site_languages(config, languages)
+            for language in chosen:
+                if language != every[0]:  # a fresh config: plugins start from nothing
+                    language_overrides = {**overrides, "site_dir": str(root / language)}
+                    config = load_config(str(config_path), **language_overrides)
+                localise(config, language, every[0])
+                build(config)
     except MkDocsException as exc:
         raise BuildFailed(_describe(exc, errors.messages)) from None
     except OSError as exc:
         raise BuildFailed(f"the build could not write or read a file: {exc}") from None
     finally:
         logger.removeHandler(errors)
-    return Path(config.site_dir)
+    return root
 
 
 class _ErrorCollector(logging.Handler):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 
 from site_builder.build_steps.course_step import load_course_step
 from site_builder.course.errors import CourseValidationError
+from site_builder.course.translation_files import translation_languages
 from site_builder.export.catalogue import page_url
 from site_builder.mkdocs.site_build import BuildFailed
 from site_builder.zensical.kit_pdfs import write_kit_pdfs
@@ -21,8 +23,18 @@ from site_builder.zensical.staging import stage
 __all__ = ["BuildFailed", "build_site_zensical"]
 
 
-def build_site_zensical(config_file: Path, site_dir: Path | None = None) -> Path:
-    """Build into site_dir (or the configured one) with Zensical; returns the site folder."""
+ENGLISH_ONLY = (
+    "Zensical builds the source language only (no translated sites yet); build the "
+    "translations with the default engine, --engine material (docs/authoring.md)"
+)
+
+
+def build_site_zensical(
+    config_file: Path, site_dir: Path | None = None, languages: Sequence[str] | None = None
+) -> Path:
+    """Build into site_dir (or the configured one) with Zensical; returns the site folder.
+
+    The source language only: asking for another language is an error that says so."""
     try:
         import zensical
     except ImportError:
@@ -32,6 +44,9 @@ def build_site_zensical(config_file: Path, site_dir: Path | None = None) -> Path
         ) from None
     config_path = config_file.resolve()
     config = _read_config(config_path)
+    source = str((config.get("theme") or {}).get("language") or "en")
+    if languages is not None and any(language != source for language in languages):
+        raise BuildFailed(ENGLISH_ONLY)
     project_dir = config_path.parent
     docs_dir = (project_dir / str(config.get("docs_dir", "docs"))).resolve()
     target = (site_dir or project_dir / str(config.get("site_dir", "site"))).resolve()
@@ -71,6 +86,14 @@ def build_site_zensical(config_file: Path, site_dir: Path | None = None) -> Path
 
     step.write_catalogue(target, url_for)
     return target
+
+
+def english_only_note(config_file: Path) -> str | None:
+    """What to tell a user whose course has translations that this engine leaves out."""
+    config_path = config_file.resolve()
+    config = _read_config(config_path)
+    docs_dir = config_path.parent / str(config.get("docs_dir", "docs"))
+    return ENGLISH_ONLY if translation_languages(docs_dir) else None
 
 
 def _plugin_options(config: dict[str, Any], name: str) -> dict[str, Any]:

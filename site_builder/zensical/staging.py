@@ -27,6 +27,7 @@ from site_builder.kit.cards import (
 )
 from site_builder.kit.navigation import kit_nav
 from site_builder.kit.pdf import KIT_CSS
+from site_builder.ui_text import texts
 
 DOCS = "docs"
 SITE = "site"
@@ -121,6 +122,9 @@ def _staged_config(
 ) -> dict[str, Any]:
     staged = {key: value for key, value in config.items() if key not in MKDOCS_ONLY}
     staged.update(docs_dir=DOCS, site_dir=SITE, nav=nav, extra_css=extra_css)
+    language = str((config.get("theme") or {}).get("language") or "en")
+    # The module template's own words (the mkdocs plugin sets the same in its builds).
+    staged["extra"] = {**(config.get("extra") or {}), "iv_text": dict(texts(language))}
     theme = dict(config.get("theme") or {})
     if theme.get("custom_dir"):
         theme["custom_dir"] = str((project_dir / theme["custom_dir"]).resolve())

@@ -94,7 +94,7 @@ def test_plugin_state_resets_between_serve_rebuilds(course_tree: CourseTree) -> 
 
 
 def test_build_real_content(tmp_path: Path) -> None:
-    site = build_site(REPO / "mkdocs.yml", tmp_path / "site")
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site", languages=["en"])
     catalogue = read_catalogue(site)
     assert len(catalogue["modules"]) == len(
         list((REPO / "content/modules").glob("[0-9][0-9]-*.md"))

@@ -19,7 +19,7 @@ def test_a_second_build_and_packaging_gives_byte_identical_packages(
     assert "package" in main.commands  # the `intervision` command offers it
     env = {**os.environ, "INTERVISION_BASE_URL": TOOL_BASE_URL, "PYTHONWARNINGS": "ignore"}
     result = subprocess.run(
-        [sys.executable, "-m", "site_builder", "package", "-o", str(tmp_path)],
+        [sys.executable, "-m", "site_builder", "package", "--language", "en", "-o", str(tmp_path)],
         cwd=project_root(),
         env=env,
         capture_output=True,

@@ -1,0 +1,340 @@
+"""The words the builder itself writes into pages (overview, method pages, blocks, navigation,
+the module template and notices) in each course language. Author text comes from the content
+and its translations; Material translates its own interface through `theme.language`.
+
+One dict per language with the same keys (a test keeps them complete); values are
+`str.format` templates. Unknown languages read English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+EN: dict[str, str] = {
+    "hour": "{n} hour",
+    "hours": "{n} hours",
+    "minute": "{n} minute",
+    "minutes": "{n} minutes",
+    "level.introductory": "Introductory",
+    "level.intermediate": "Intermediate",
+    "level.advanced": "Advanced",
+    "overview.nav": "Overview",
+    "modules.nav": "Modules",
+    "methods.nav": "Methods",
+    "overview.total": "**{count} modules, about {time} of study in total{split}.** "
+    "Take them in order, or start where the prerequisites allow.",
+    "overview.modules": "Modules",
+    "section.title": "Modules {first}–{last}",
+    "section.total": "**{count} modules of *{course}*, about {time} of study.**",
+    "section.intro": "The modules are grouped in parts; each part's page lists its modules with "
+    "what you will be able to do afterwards and your progress.",
+    "section.table": "| Part | First module | Study time |",
+    "about": "about {time}",
+    "split": "{alone} of self-study, {together} in a group",
+    "after_module": "After this module you can:",
+    "take_first": "Take first: {modules}",
+    "take_first.none": "nothing; a good place to start.",
+    "progress.text": "0 of {count} modules done",
+    "progress.label": "Modules done",
+    "progress.export": "Download my progress and reflections (JSON)",
+    "progress.reset": "Reset my progress…",
+    "progress.reset_question": "Delete your done marks, self-check answers and reflections for "
+    "this course from this browser? This cannot be undone: download them first to keep them.",
+    "progress.reset_confirm": "Yes, delete them",
+    "progress.reset_cancel": "Cancel",
+    "method.also_known_as": "Also known as: {names}",
+    "method.facts": "**Group size:** {low} to {high} people · **Duration:** about {time}",
+    "method.roles": "Roles",
+    "method.phases": "Phases",
+    "method.evidence": "What is known about its effects",
+    "method.sources": "Sources",
+    "selfcheck.kicker": "Self-check",
+    "selfcheck.one": "Choose one answer.",
+    "selfcheck.many": "Choose all answers that apply.",
+    "selfcheck.check": "Check answer",
+    "selfcheck.right": "Right answer.",
+    "selfcheck.wrong": "Not right.",
+    "selfcheck.feedback": "Feedback on this answer",
+    "reflection.kicker": "Reflection",
+    "reflection.label": "Your reflection (stays in this browser only)",
+    "reflection.no_script": "Your browser does not run this page's scripts, so this text is "
+    "not saved: copy it somewhere safe before you leave.",
+    "reflection.print": "Print all my reflections",
+    "reflection.download": "Download all my reflections",
+    "timeline.summary": "{steps} steps, {total} minutes in total, for groups of {low} to "
+    "{high} people.",
+    "timeline.minutes": "{n} min",
+    "timeline.silent": "Case-bringer silent: listens only",
+    "timeline.may_speak": "May speak",
+    "timeline.prompts": "Prompts",
+    "timeline.who": "Who speaks",
+    "timeline.case_bringer": "Case-bringer",
+    "timeline.write": "Write in the tool",
+    "timeline.everyone": "Everyone",
+    "timeline.everyone_but": "Everyone except the case-bringer",
+    "timeline.nobody": "Nobody (silence)",
+    "contribution.none": "Nothing to write",
+    "contribution.case": "The case",
+    "contribution.question": "Questions",
+    "contribution.answer": "Answers",
+    "contribution.key-question": "The key question",
+    "contribution.hypothesis": "Hypotheses",
+    "contribution.advice": "Advice",
+    "contribution.reflection": "A reflection",
+    "activity.signup": "Sign-up activity",
+    "activity.peer-feedback": "Peer-feedback exercise",
+    "activity.other": "Activity",
+    "activity.in_tool": "This activity runs in the intervision tool of your course's learning "
+    "platform.",
+    "activity.elsewhere": "This activity takes place in your course's learning platform "
+    "(Moodle or Canvas), not on this public site. Open your course there and choose “{title}” "
+    "in this module.",
+    "activity.open": "Open “{title}”",
+    "module.about": "About this module",
+    "module.study": "about {n} minutes of study",
+    "module.done": "Mark this module as done",
+    "module.nav": "Previous and next module",
+    "module.previous": "Previous module: ",
+    "module.next": "Next module: ",
+    "module.overview": "Course overview",
+    "module.back": "Back to the course overview",
+    "untranslated.title": "Not translated yet",
+    "untranslated.text": "This page has not been translated yet; you are reading the English "
+    "original.",
+    "kit.nav": "Trainer kit",
+    "kit.overview": "Overview",
+    "kit.cards": "Phase and role cards",
+    "kit.facilitator": "Facilitator guide",
+    "kit.sessions": "Running the sessions",
+}
+
+NL: dict[str, str] = {
+    "hour": "{n} uur",
+    "hours": "{n} uur",
+    "minute": "{n} minuut",
+    "minutes": "{n} minuten",
+    "level.introductory": "Inleidend",
+    "level.intermediate": "Gevorderd",
+    "level.advanced": "Verdiepend",
+    "overview.nav": "Overzicht",
+    "modules.nav": "Modules",
+    "methods.nav": "Methoden",
+    "overview.total": "**{count} modules, in totaal ongeveer {time} studietijd{split}.** "
+    "Volg ze op volgorde, of begin waar de voorkennis het toelaat.",
+    "overview.modules": "Modules",
+    "section.title": "Modules {first}–{last}",
+    "section.total": "**{count} modules van *{course}*, ongeveer {time} studietijd.**",
+    "section.intro": "De modules zijn in delen gegroepeerd; de pagina van elk deel noemt zijn "
+    "modules, wat je daarna kunt en hoe ver je bent.",
+    "section.table": "| Deel | Eerste module | Studietijd |",
+    "about": "ongeveer {time}",
+    "split": "{alone} zelfstudie, {together} in een groep",
+    "after_module": "Na deze module kun je:",
+    "take_first": "Eerst volgen: {modules}",
+    "take_first.none": "niets; een goede plek om te beginnen.",
+    "progress.text": "0 van {count} modules afgerond",
+    "progress.label": "Afgeronde modules",
+    "progress.export": "Mijn voortgang en reflecties downloaden (JSON)",
+    "progress.reset": "Mijn voortgang wissen…",
+    "progress.reset_question": "Je afgevinkte modules, antwoorden op de zelftoetsen en "
+    "reflecties voor deze cursus uit deze browser verwijderen? Dit kan niet ongedaan worden "
+    "gemaakt: download ze eerst als je ze wilt bewaren.",
+    "progress.reset_confirm": "Ja, verwijderen",
+    "progress.reset_cancel": "Annuleren",
+    "method.also_known_as": "Ook bekend als: {names}",
+    "method.facts": "**Groepsgrootte:** {low} tot {high} personen · **Duur:** ongeveer {time}",
+    "method.roles": "Rollen",
+    "method.phases": "Fasen",
+    "method.evidence": "Wat bekend is over de effecten",
+    "method.sources": "Bronnen",
+    "selfcheck.kicker": "Zelftoets",
+    "selfcheck.one": "Kies één antwoord.",
+    "selfcheck.many": "Kies alle antwoorden die kloppen.",
+    "selfcheck.check": "Antwoord controleren",
+    "selfcheck.right": "Juist antwoord.",
+    "selfcheck.wrong": "Niet juist.",
+    "selfcheck.feedback": "Feedback op dit antwoord",
+    "reflection.kicker": "Reflectie",
+    "reflection.label": "Je reflectie (blijft alleen in deze browser)",
+    "reflection.no_script": "Je browser voert de scripts van deze pagina niet uit, dus deze "
+    "tekst wordt niet bewaard: kopieer hem naar een veilige plek voordat je de pagina verlaat.",
+    "reflection.print": "Al mijn reflecties afdrukken",
+    "reflection.download": "Al mijn reflecties downloaden",
+    "timeline.summary": "{steps} stappen, in totaal {total} minuten, voor groepen van {low} "
+    "tot {high} personen.",
+    "timeline.minutes": "{n} min",
+    "timeline.silent": "Inbrenger zwijgt: luistert alleen",
+    "timeline.may_speak": "Mag spreken",
+    "timeline.prompts": "Vragen om mee te beginnen",
+    "timeline.who": "Wie spreekt",
+    "timeline.case_bringer": "Inbrenger",
+    "timeline.write": "Schrijven in de tool",
+    "timeline.everyone": "Iedereen",
+    "timeline.everyone_but": "Iedereen behalve de inbrenger",
+    "timeline.nobody": "Niemand (stilte)",
+    "contribution.none": "Niets te schrijven",
+    "contribution.case": "De casus",
+    "contribution.question": "Vragen",
+    "contribution.answer": "Antwoorden",
+    "contribution.key-question": "De kernvraag",
+    "contribution.hypothesis": "Hypothesen",
+    "contribution.advice": "Adviezen",
+    "contribution.reflection": "Een reflectie",
+    "activity.signup": "Inschrijfactiviteit",
+    "activity.peer-feedback": "Oefening met feedback van intervisiegenoten",
+    "activity.other": "Activiteit",
+    "activity.in_tool": "Deze activiteit loopt in de intervisietool van de leeromgeving van je "
+    "cursus.",
+    "activity.elsewhere": "Deze activiteit vindt plaats in de leeromgeving van je cursus "
+    "(Moodle of Canvas), niet op deze openbare site. Open daar je cursus en kies “{title}” in "
+    "deze module.",
+    "activity.open": "“{title}” openen",
+    "module.about": "Over deze module",
+    "module.study": "ongeveer {n} minuten studietijd",
+    "module.done": "Deze module als afgerond markeren",
+    "module.nav": "Vorige en volgende module",
+    "module.previous": "Vorige module: ",
+    "module.next": "Volgende module: ",
+    "module.overview": "Cursusoverzicht",
+    "module.back": "Terug naar het cursusoverzicht",
+    "untranslated.title": "Nog niet vertaald",
+    "untranslated.text": "Deze pagina is nog niet vertaald; je leest de Engelse "
+    "oorspronkelijke tekst.",
+    "kit.nav": "Trainerskit",
+    "kit.overview": "Overzicht",
+    "kit.cards": "Fase- en rolkaarten",
+    "kit.facilitator": "Handleiding voor de gespreksleider",
+    "kit.sessions": "De bijeenkomsten leiden",
+}
+
+DE: dict[str, str] = {
+    "hour": "{n} Stunde",
+    "hours": "{n} Stunden",
+    "minute": "{n} Minute",
+    "minutes": "{n} Minuten",
+    "level.introductory": "Einführung",
+    "level.intermediate": "Fortgeschritten",
+    "level.advanced": "Vertiefung",
+    "overview.nav": "Übersicht",
+    "modules.nav": "Module",
+    "methods.nav": "Methoden",
+    "overview.total": "**{count} Module, insgesamt etwa {time} Lernzeit{split}.** "
+    "Bearbeiten Sie sie der Reihe nach oder beginnen Sie dort, wo die Voraussetzungen es "
+    "erlauben.",
+    "overview.modules": "Module",
+    "section.title": "Module {first}–{last}",
+    "section.total": "**{count} Module von *{course}*, etwa {time} Lernzeit.**",
+    "section.intro": "Die Module sind in Teile gegliedert; die Seite jedes Teils nennt seine "
+    "Module, was Sie danach können, und Ihren Fortschritt.",
+    "section.table": "| Teil | Erstes Modul | Lernzeit |",
+    "about": "etwa {time}",
+    "split": "{alone} Selbststudium, {together} in der Gruppe",
+    "after_module": "Nach diesem Modul können Sie:",
+    "take_first": "Vorher bearbeiten: {modules}",
+    "take_first.none": "nichts; ein guter Einstieg.",
+    "progress.text": "0 von {count} Modulen erledigt",
+    "progress.label": "Erledigte Module",
+    "progress.export": "Meinen Fortschritt und meine Reflexionen herunterladen (JSON)",
+    "progress.reset": "Meinen Fortschritt zurücksetzen…",
+    "progress.reset_question": "Ihre Erledigt-Markierungen, Antworten auf die Selbsttests und "
+    "Reflexionen zu diesem Kurs aus diesem Browser löschen? Das lässt sich nicht rückgängig "
+    "machen: Laden Sie sie zuerst herunter, wenn Sie sie behalten möchten.",
+    "progress.reset_confirm": "Ja, löschen",
+    "progress.reset_cancel": "Abbrechen",
+    "method.also_known_as": "Auch bekannt als: {names}",
+    "method.facts": "**Gruppengröße:** {low} bis {high} Personen · **Dauer:** etwa {time}",
+    "method.roles": "Rollen",
+    "method.phases": "Phasen",
+    "method.evidence": "Was über die Wirkung bekannt ist",
+    "method.sources": "Quellen",
+    "selfcheck.kicker": "Selbsttest",
+    "selfcheck.one": "Wählen Sie eine Antwort.",
+    "selfcheck.many": "Wählen Sie alle zutreffenden Antworten.",
+    "selfcheck.check": "Antwort prüfen",
+    "selfcheck.right": "Richtige Antwort.",
+    "selfcheck.wrong": "Nicht richtig.",
+    "selfcheck.feedback": "Rückmeldung zu dieser Antwort",
+    "reflection.kicker": "Reflexion",
+    "reflection.label": "Ihre Reflexion (bleibt nur in diesem Browser)",
+    "reflection.no_script": "Ihr Browser führt die Skripte dieser Seite nicht aus, daher wird "
+    "dieser Text nicht gespeichert: Kopieren Sie ihn an einen sicheren Ort, bevor Sie die "
+    "Seite verlassen.",
+    "reflection.print": "Alle meine Reflexionen drucken",
+    "reflection.download": "Alle meine Reflexionen herunterladen",
+    "timeline.summary": "{steps} Schritte, insgesamt {total} Minuten, für Gruppen von {low} "
+    "bis {high} Personen.",
+    "timeline.minutes": "{n} Min.",
+    "timeline.silent": "Fallgebende Person schweigt: hört nur zu",
+    "timeline.may_speak": "Darf sprechen",
+    "timeline.prompts": "Impulsfragen",
+    "timeline.who": "Wer spricht",
+    "timeline.case_bringer": "Fallgebende Person",
+    "timeline.write": "Im Tool schreiben",
+    "timeline.everyone": "Alle",
+    "timeline.everyone_but": "Alle außer der fallgebenden Person",
+    "timeline.nobody": "Niemand (Stille)",
+    "contribution.none": "Nichts zu schreiben",
+    "contribution.case": "Der Fall",
+    "contribution.question": "Fragen",
+    "contribution.answer": "Antworten",
+    "contribution.key-question": "Die Schlüsselfrage",
+    "contribution.hypothesis": "Hypothesen",
+    "contribution.advice": "Lösungsideen",
+    "contribution.reflection": "Eine Reflexion",
+    "activity.signup": "Anmeldeaktivität",
+    "activity.peer-feedback": "Übung mit Rückmeldungen der Beratenden",
+    "activity.other": "Aktivität",
+    "activity.in_tool": "Diese Aktivität läuft im Intervisions-Tool der Lernplattform Ihres "
+    "Kurses.",
+    "activity.elsewhere": "Diese Aktivität findet auf der Lernplattform Ihres Kurses statt "
+    "(Moodle oder Canvas), nicht auf dieser öffentlichen Seite. Öffnen Sie dort Ihren Kurs und "
+    "wählen Sie „{title}“ in diesem Modul.",
+    "activity.open": "„{title}“ öffnen",
+    "module.about": "Über dieses Modul",
+    "module.study": "etwa {n} Minuten Lernzeit",
+    "module.done": "Dieses Modul als erledigt markieren",
+    "module.nav": "Vorheriges und nächstes Modul",
+    "module.previous": "Vorheriges Modul: ",
+    "module.next": "Nächstes Modul: ",
+    "module.overview": "Kursübersicht",
+    "module.back": "Zurück zur Kursübersicht",
+    "untranslated.title": "Noch nicht übersetzt",
+    "untranslated.text": "Diese Seite ist noch nicht übersetzt; Sie lesen das englische Original.",
+    "kit.nav": "Trainer-Kit",
+    "kit.overview": "Übersicht",
+    "kit.cards": "Phasen- und Rollenkarten",
+    "kit.facilitator": "Leitfaden für die Moderation",
+    "kit.sessions": "Die Sitzungen leiten",
+}
+
+TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {"en": MappingProxyType(EN), "nl": MappingProxyType(NL), "de": MappingProxyType(DE)}
+)
+OWN_VERDICT_WORDS = {
+    "en": r"right|correct|yes|no|not quite|not right|not really|wrong|partly|too \w+",
+    "nl": r"juist|goed|klopt|ja|nee|niet helemaal|niet juist|onjuist|fout|deels|te \w+",
+    "de": r"richtig|genau|ja|nein|nicht ganz|nicht richtig|falsch|teilweise|zu \w+",
+}
+"""Feedback that opens with one of these gives its own verdict (see block_html)."""
+
+
+def texts(language: str) -> Mapping[str, str]:
+    """The builder's words in `language` (English when the language has none)."""
+    return TEXTS.get(language, TEXTS["en"])
+
+
+def t(language: str, key: str, **values: object) -> str:
+    """One text in `language`, filled with `values`."""
+    return texts(language)[key].format(**values) if values else texts(language)[key]
+
+
+def format_minutes(minutes: int, language: str = "en") -> str:
+    """'45 minutes', '1 hour', '14 hours 30 minutes' (and in Dutch, German): read aloud."""
+    hours, rest = divmod(minutes, 60)
+    parts: list[str] = []
+    if hours:
+        parts.append(t(language, "hour" if hours == 1 else "hours", n=hours))
+    if rest or not hours:
+        parts.append(t(language, "minute" if rest == 1 else "minutes", n=rest))
+    return " ".join(parts)
