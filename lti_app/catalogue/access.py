@@ -81,11 +81,24 @@ def site_dir(app: Flask | None = None) -> Path:
     return Path(configured).resolve()
 
 
-def get_catalogue(app: Flask | None = None) -> Catalogue:
-    """The current catalogue of the configured site (cached per app, by mtime and size)."""
+def cached_catalogue(path: Path, app: Flask | None = None) -> Catalogue:
+    """The catalogue file at ``path`` through the app's cache."""
     target = app or current_app
     try:
         cache: CatalogueCache = target.extensions[EXTENSION]
     except KeyError:
         raise RuntimeError("lti_app.catalogue.init_app(app) was not called") from None
-    return cache.get(site_dir(target) / CATALOGUE_FILE)
+    return cache.get(path)
+
+
+def get_catalogue(app: Flask | None = None, *, language: str | None = None) -> Catalogue:
+    """The current catalogue of the configured site (cached per app, by mtime and size).
+
+    ``language``: that language's catalogue (``site/<lang>/catalogue.json``) when the site was
+    built in it, else the root (English) one; see ``languages.catalogue_in``.
+    """
+    if language is not None:
+        from lti_app.catalogue.languages import catalogue_in
+
+        return catalogue_in(language, app)
+    return cached_catalogue(site_dir(app) / CATALOGUE_FILE, app)
