@@ -43,7 +43,7 @@ def _configure_cookies(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     from lti_app.extensions import csrf
     from lti_app.lti import headers, outbound_policy, rate_limits, views
-    from lti_app.lti.current import load_current_launch
+    from lti_app.lti.current import init_launch_cache, load_current_launch
     from lti_app.lti.launch_urls import LaunchPathMiddleware
     from lti_app.lti.platform_keys import PlatformKeyCache
 
@@ -60,6 +60,7 @@ def init_app(app: Flask) -> None:
     csrf.exempt(views.launch)
     app.register_blueprint(views.bp)
     rate_limits.init_app(app)  # after the blueprint: it wraps the login and launch views
+    init_launch_cache(app)
     app.before_request(load_current_launch)
     app.wsgi_app = LaunchPathMiddleware(app.wsgi_app)  # type: ignore[method-assign]
     headers.init_app(app)

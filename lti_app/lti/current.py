@@ -3,7 +3,8 @@
 The session holds a short list of launch ids (``launch_session``); the URL may name one of them
 (``/launch/<id>/...``, ``launch_urls``). A named id must be in the session (else 403); without
 one the newest launch is used and this request's URLs are built under it. The claims and our
-row ids come from the launch record. Identity is never taken from anything else.
+row ids come from the launch record. Identity is never taken from anything else. Each process
+keeps the launches it restored for a short while (``launch_cache``), after the session check.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import functools
 from collections.abc import Callable, Mapping
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g
+from flask import Flask, current_app, g
 
 from lti_app.lti import headers, launch_session, launch_urls, state_store
 from lti_app.lti.errors import InstructorRequired, LaunchNotInSession, LaunchRequired
@@ -25,15 +26,34 @@ from lti_app.lti.launch import (
     UserRef,
     parse_claims,
 )
+from lti_app.lti.launch_cache import DEFAULT_TTL_SECONDS, EXPIRES_AT, LaunchCache
 
 P = ParamSpec("P")
 R = TypeVar("R")
+LAUNCH_CACHE_EXTENSION = "intervision_launch_cache"
+LAUNCH_CACHE_SETTING = "LTI_LAUNCH_CACHE_SECONDS"
 
 
-def launch_record(launch: Launch, body: Mapping[str, Any]) -> dict[str, Any]:
-    """What is stored per launch: the validated claims (pylti1p3's from_cache reads them too)
-    and our row references."""
+def init_launch_cache(app: Flask) -> None:
+    """One cache of restored launches per app (so per process); ``LTI_LAUNCH_CACHE_SECONDS``
+    bounds how long one is kept (0: not at all)."""
+    ttl = float(app.config.get(LAUNCH_CACHE_SETTING, DEFAULT_TTL_SECONDS))
+    app.extensions[LAUNCH_CACHE_EXTENSION] = LaunchCache(ttl=ttl)
+
+
+def launch_cache(app: Flask | None = None) -> LaunchCache:
+    cache: LaunchCache = (app or current_app).extensions[LAUNCH_CACHE_EXTENSION]
+    return cache
+
+
+def launch_record(
+    launch: Launch, body: Mapping[str, Any], expires_at: float | None = None
+) -> dict[str, Any]:
+    """What is stored per launch: the validated claims (pylti1p3's from_cache reads them too),
+    our row references, and when the store will let the record go (Unix seconds, set just
+    before the store sets its own: how long ``launch_cache`` may keep it)."""
     return {
+        EXPIRES_AT: expires_at,
         "claims": dict(body),
         "client_id": launch.tenant.client_id,
         "tenant": [launch.tenant.id, launch.tenant.deployment_id],
@@ -72,9 +92,21 @@ def build_launch(
 
 
 def _restore(launch_id: str) -> Launch | None:
+    """The launch from this process's cache, else from its record (then cached)."""
+    cache = launch_cache()
+    cached = cache.get(launch_id)
+    if cached is not None:
+        return cached
     record = state_store.load_launch(launch_id)
     if record is None:
         return None
+    launch = _from_record(launch_id, record)
+    if launch is not None:
+        cache.put(launch, record.get(EXPIRES_AT))
+    return launch
+
+
+def _from_record(launch_id: str, record: Mapping[str, Any]) -> Launch | None:
     try:
         claims = parse_claims(record["claims"], record["client_id"])
         tenant_id, deployment_id = record["tenant"]

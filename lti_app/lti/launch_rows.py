@@ -9,6 +9,7 @@ refusals become ``LaunchError``s here.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -49,10 +50,12 @@ def complete_launch(validated: ValidatedLaunch, record_lifetime: timedelta) -> L
     """Consume the launch exactly once and return the Launch views will see."""
     claims = parse_claims(validated.body, validated.client_id)
     built: list[Launch] = []
+    # Taken before the store adds the lifetime to its own clock: never later than its expiry.
+    expires_at = time.time() + record_lifetime.total_seconds()
 
     def record_data(rows: LaunchRows) -> dict[str, Any]:
         built.append(launch_from_rows(validated, claims, rows))
-        return launch_record(built[-1], validated.body)
+        return launch_record(built[-1], validated.body, expires_at)
 
     try:
         with translated_store_errors():

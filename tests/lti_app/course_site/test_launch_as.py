@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from lti_app.lti import state_store
+from lti_app.lti.launch_cache import EXPIRES_AT
 from lti_app.lti.launch_session import SESSION_KEY
 from tests.support.launches import TOOL, LaunchAs, deep_link_settings, launch
 from tests.support.platforms import INSTRUCTOR, LEARNER, Platform
@@ -27,6 +28,7 @@ def _record(app: Flask, launch_id: str) -> dict[str, Any]:
     with app.test_request_context(TOOL + "/"):
         record = state_store.load_launch(launch_id)
     assert record is not None, launch_id
+    assert isinstance(record.pop(EXPIRES_AT), float)  # per launch, like the nonce
     record["claims"] = {k: v for k, v in record["claims"].items() if k not in PER_LAUNCH_CLAIMS}
     return record
 
