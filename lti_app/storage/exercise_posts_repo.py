@@ -22,7 +22,7 @@ from lti_app.domain.exercises.ground_rules import Acceptance
 from lti_app.domain.exercises.moderation import ActionKind, Flag, ModerationAction
 from lti_app.domain.exercises.phases import PostType
 from lti_app.domain.exercises.retention import Purge
-from lti_app.domain.exercises.validation import CaseStatus, Draft, Mark
+from lti_app.domain.exercises.validation import CaseStatus, Draft, Mark, Posted
 from lti_app.domain.exercises.visibility import ConsentChange
 from lti_app.domain.scope import CourseScope
 from lti_app.storage.exercise_groups_repo import bump
@@ -66,6 +66,18 @@ class PostRecord:
     mark: Mark | None = None
     score: int | None = None
     tags: tuple[str, ...] = ()
+
+    def posted(self) -> Posted:
+        """The metadata the rules take, so a page reads its posts once, not twice."""
+        return Posted(
+            self.id,
+            self.author,
+            self.kind,
+            self.phase_index,
+            self.hidden,
+            self.target_id,
+            self.score,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -140,7 +140,7 @@ def moderation_log(
 ) -> tuple[moderation.ModerationAction, ...]:
     """Every hide, restore and withdrawal of the group, oldest first (who, when, why)."""
     with db.transaction() as session:
-        exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
+        exercise_groups_repo.read_group(session, scope, group_id, exercise_id, with_posts=False)
         return exercise_posts_repo.actions_of(session, scope, group_id)
 
 
@@ -149,7 +149,7 @@ def open_flags(
 ) -> tuple[moderation.Flag, ...]:
     """Flags raised since their post was last hidden or restored (``moderation.open_flags``)."""
     with db.transaction() as session:
-        exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
+        exercise_groups_repo.read_group(session, scope, group_id, exercise_id, with_posts=False)
         flags = exercise_posts_repo.flags_of(session, scope, group_id)
         actions = exercise_posts_repo.actions_of(session, scope, group_id)
     return moderation.open_flags(flags, actions)

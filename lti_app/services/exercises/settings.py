@@ -178,5 +178,8 @@ def note_access(scope: CourseScope, exercise_id: int, actor: Actor, now: datetim
     """Record a learner's first access (it fixes mode, anonymity and the announcement rule)."""
     if actor.instructor:
         return
+    with db.transaction() as session:  # a read: every page view comes here, one writes
+        if exercises_repo.get_exercise(session, scope, exercise_id).first_learner_access_at:
+            return
     with db.write_transaction() as session:
         exercises_repo.note_first_access(session, scope, exercise_id, now)

@@ -4,7 +4,7 @@ names. The only place case text leaves the service (see the package docstring)."
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from lti_app.domain.exercises import moderation, visibility
@@ -127,7 +127,11 @@ def page_view(
     """The group's page for ``viewer``: the phase and time left, what they may post, and the
     posts the domain lets them see (``visibility.visible_posts``), with display names."""
     with db.transaction() as session:
-        snapshot = exercise_groups_repo.read_group(session, scope, group_id, exercise_id)
+        snapshot = exercise_groups_repo.read_group(
+            session, scope, group_id, exercise_id, with_posts=False
+        )
+        records = exercise_posts_repo.posts(session, scope, group_id)
+        snapshot = replace(snapshot, posts=tuple(r.posted() for r in records.values()))
         settings = _configured(snapshot.exercise)
         round_ = _round(snapshot, now)
         access = visibility.access_for(
@@ -136,7 +140,6 @@ def page_view(
             announced_in_time(settings, snapshot.exercise.first_learner_access_at),
         )
         shown = visibility.visible_posts(round_, viewer, access)
-        records = exercise_posts_repo.posts(session, scope, group_id)
         case = exercise_posts_repo.case_of(session, scope, group_id)
         names = _names(session, scope, snapshot, viewer)
         flags = exercise_posts_repo.flags_of(session, scope, group_id)
