@@ -27,14 +27,14 @@
     if (!link) return;
     link.href = base + "/activities/" + encodeURIComponent(card.getAttribute("data-iv-activity"));
     open.hidden = false;
-    card.querySelector(".iv-activity__where").textContent =
-      "This activity runs in the intervision tool of your course's learning platform.";
+    card.querySelector(".iv-activity__where").textContent = IV.t("activity.in_tool",
+      "This activity runs in the intervision tool of your course's learning platform.");
   }
 
   /* Material's search dialog has no accessible name (axe aria-dialog-name, serious). */
   function nameSearchDialog() {
     IV.each('.md-search[role="dialog"]:not([aria-label]):not([aria-labelledby])', function (dialog) {
-      dialog.setAttribute("aria-label", "Search");
+      dialog.setAttribute("aria-label", IV.t("js.search", "Search"));
     });
   }
 
@@ -44,7 +44,7 @@
     IV.each(".md-typeset__scrollwrap:not([tabindex])", function (wrap) {
       wrap.setAttribute("tabindex", "0");
       wrap.setAttribute("role", "region");
-      wrap.setAttribute("aria-label", "Table (scrolls sideways on small screens)");
+      wrap.setAttribute("aria-label", IV.t("js.table", "Table (scrolls sideways on small screens)"));
     });
   }
 

@@ -9,21 +9,40 @@
 
   document.documentElement.classList.add("iv-js");
 
-  var STORAGE_BLOCKED =
-    "Could not save: this browser blocks local storage here. Copy your text somewhere safe.";
-  var STORAGE_FULL =
-    "Could not save: this browser's storage for this site is full. Copy your text somewhere safe.";
+  /* The page's words in its language: a translated build writes them into
+     <script id="iv-text" type="application/json"> (site_builder/ui_text.py); without it (the
+     English site) the English text written at each call is used. "{name}" takes values. */
+  var words = null;
+  function t(key, english, values) {
+    if (words === null) {
+      var node = document.getElementById("iv-text");
+      try {
+        words = node ? JSON.parse(node.textContent) : {};
+      } catch (error) {
+        words = {};
+      }
+    }
+    var text = typeof words[key] === "string" ? words[key] : english;
+    return text.replace(/\{(\w+)\}/g, function (match, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name)
+        ? String(values[name]) : match;
+    });
+  }
 
   /* localStorage can be blocked (privacy settings, sandboxed frames) or full: every access is
      guarded, reads fall back to "nothing saved", writes report failure to the caller. */
   var store = {
     lastError: null,
-    /* Why the last write failed, in words a learner can act on. */
-    problem: function () {
+    /* Why the last write failed, in words a learner can act on; `brief`: without the
+       advice to copy the text (a done mark has no text). */
+    problem: function (brief) {
       var error = store.lastError;
       var full = error && (error.name === "QuotaExceededError" ||
         error.name === "NS_ERROR_DOM_QUOTA_REACHED" || error.code === 22 || error.code === 1014);
-      return full ? STORAGE_FULL : STORAGE_BLOCKED;
+      var reason = full
+        ? t("js.storage_full", "Could not save: this browser's storage for this site is full.")
+        : t("js.storage_blocked", "Could not save: this browser blocks local storage here.");
+      return brief ? reason : reason + " " + t("js.storage_copy", "Copy your text somewhere safe.");
     },
     get: function (key) {
       try {
@@ -166,6 +185,7 @@
   }
 
   window.intervisionCourseware = {
+    t: t,
     SEED_KEY: SEED_KEY,
     learnerSeed: learnerSeed,
     store: store,

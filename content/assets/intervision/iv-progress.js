@@ -16,9 +16,12 @@
     box.hidden = false;
     function show(done) {
       button.setAttribute("aria-pressed", done ? "true" : "false");
-      button.textContent = done ? "Done – press again to undo" : "Mark this module as done";
+      button.textContent = done
+        ? IV.t("js.done_undo", "Done – press again to undo")
+        : IV.t("module.done", "Mark this module as done");
       status.textContent = done
-        ? "You marked this module as done; this browser keeps it. Go on with the next module below."
+        ? IV.t("js.done_status",
+          "You marked this module as done; this browser keeps it. Go on with the next module below.")
         : "";
     }
     show(Boolean(store.get(key)));
@@ -26,7 +29,7 @@
       var done = button.getAttribute("aria-pressed") !== "true";
       var ok = done ? store.set(key, { at: new Date().toISOString() }) : store.remove(key);
       if (!ok) {
-        status.textContent = store.problem().replace(" Copy your text somewhere safe.", "");
+        status.textContent = store.problem(true);
         return;
       }
       show(done);
@@ -55,7 +58,7 @@
       if (isDone && !badge) {
         badge = document.createElement("span");
         badge.className = "iv-done-badge";
-        badge.textContent = "Done";
+        badge.textContent = IV.t("js.done_badge", "Done");
         link.after(" ", badge);
       } else if (!isDone && badge) {
         badge.remove();
@@ -68,8 +71,9 @@
       total = Number(box.getAttribute("data-iv-total")) || 0;
       done = Math.min(total, store.keys(ctx.ns + "done:" + scope).length);
     }
-    box.querySelector(".iv-progress__text").textContent =
-      done + " of " + total + " module" + (total === 1 ? "" : "s") + " done";
+    box.querySelector(".iv-progress__text").textContent = total === 1
+      ? IV.t("js.progress_one", "{done} of {total} module done", { done: done, total: total })
+      : IV.t("js.progress_other", "{done} of {total} modules done", { done: done, total: total });
     var bar = box.querySelector("progress");
     bar.max = total || 1;
     bar.value = done;
@@ -128,22 +132,29 @@
       var action = target.getAttribute("data-iv-action");
       if (action === "export-progress") {
         var count = exportProgress(ctx);
-        status.textContent = "Downloaded " + count + " saved item" + (count === 1 ? "" : "s") +
-          " as my-intervision-progress.json.";
+        status.textContent = count === 1
+          ? IV.t("js.downloaded_one", "Downloaded {n} saved item as my-intervision-progress.json.",
+            { n: count })
+          : IV.t("js.downloaded_other",
+            "Downloaded {n} saved items as my-intervision-progress.json.", { n: count });
       } else if (action === "reset-progress") {
         confirmBox.hidden = false;
         ask.setAttribute("aria-expanded", "true");
         confirmBox.querySelector('[data-iv-action="reset-cancel"]').focus();
       } else if (action === "reset-cancel") {
         closeConfirm();
-        status.textContent = "Nothing was deleted.";
+        status.textContent = IV.t("js.nothing_deleted", "Nothing was deleted.");
         ask.focus();
       } else if (action === "reset-confirm") {
         var removed = resetProgress(ctx);
         closeConfirm();
         initProgress(progressBox, ctx);
-        status.textContent = "Deleted " + removed + " saved item" + (removed === 1 ? "" : "s") +
-          " from this browser: your progress starts again.";
+        status.textContent = removed === 1
+          ? IV.t("js.deleted_one",
+            "Deleted {n} saved item from this browser: your progress starts again.", { n: removed })
+          : IV.t("js.deleted_other",
+            "Deleted {n} saved items from this browser: your progress starts again.",
+            { n: removed });
         ask.focus();
       }
     });

@@ -24,9 +24,10 @@
     var saved = store.get(key);
     if (saved && typeof saved.text === "string") {
       textarea.value = saved.text;
-      status.textContent = "Saved in this browser.";
+      status.textContent = IV.t("js.saved", "Saved in this browser.");
     } else {
-      status.textContent = "Type your answer: it is saved in this browser as you write.";
+      status.textContent = IV.t("js.type_answer",
+        "Type your answer: it is saved in this browser as you write.");
     }
     mirror.textContent = textarea.value;
 
@@ -43,7 +44,7 @@
             updated: new Date().toISOString()
           })
         : store.remove(key);
-      status.textContent = ok ? "Saved in this browser." : store.problem();
+      status.textContent = ok ? IV.t("js.saved", "Saved in this browser.") : store.problem();
     }
     function flush() {
       if (timer !== null) {
@@ -106,8 +107,12 @@
     return IV.metaContent("intervision-course-title") || document.title;
   }
 
+  function myReflections() {
+    return IV.t("js.my_reflections", "My reflections: {course}", { course: courseTitle() });
+  }
+
   function downloadReflections(entries) {
-    var lines = ["# My reflections: " + courseTitle(), ""];
+    var lines = ["# " + myReflections(), ""];
     entries.forEach(function (entry) {
       lines.push("## " + entry.title, "");
       if (entry.prompt) {
@@ -131,7 +136,7 @@
     var sheet = document.createElement("section");
     sheet.className = "iv-print-all";
     var heading = document.createElement("h1");
-    heading.textContent = "My reflections: " + courseTitle();
+    heading.textContent = myReflections();
     sheet.append(heading);
     entries.forEach(function (entry) {
       var title = document.createElement("h2");
@@ -164,7 +169,10 @@
     var entries = savedReflections(ctx);
     if (!entries.length) {
       var status = box && box.querySelector(".iv-reflection__status");
-      if (status) status.textContent = "You have not saved any reflections in this browser yet.";
+      if (status) {
+        status.textContent = IV.t("js.no_reflections",
+          "You have not saved any reflections in this browser yet.");
+      }
       return;
     }
     if (button.getAttribute("data-iv-action") === "download-reflections") {

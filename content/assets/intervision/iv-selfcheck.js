@@ -102,8 +102,8 @@
       if (!chosen.length) {
         IV.announce(result, function (region) {
           region.textContent = multiple
-            ? "Choose at least one answer, then check."
-            : "Choose an answer, then check.";
+            ? IV.t("js.choose_many", "Choose at least one answer, then check.")
+            : IV.t("js.choose_one", "Choose an answer, then check.");
         });
         inputs[0].focus(); /* the keyboard user lands where the answer is chosen */
         return;
@@ -115,7 +115,7 @@
       });
       var explanation = chosen.map(feedbackText).join(" ");
       if (multiple && !allRight && missed) {
-        explanation += " Another right answer is still unchosen.";
+        explanation += " " + IV.t("js.another_right", "Another right answer is still unchosen.");
       }
       (quiet ? show : IV.announce)(result, function (region) {
         var line = document.createElement("p");
@@ -125,16 +125,19 @@
         icon.setAttribute("aria-hidden", "true");
         icon.textContent = allRight ? "✓" : "✗";
         var verdict = document.createElement("strong");
-        verdict.textContent = allRight ? "Correct." : "Not quite.";
+        var said = allRight ? IV.t("js.correct", "Correct.") : IV.t("js.not_quite", "Not quite.");
+        verdict.textContent = said;
         var detail = document.createElement("span");
         detail.className = "iv-sr-only"; /* the same text is visible next to each option */
         /* Said once: feedback that opens with the same verdict is not preceded by it twice. */
-        detail.textContent = " " + explanation.replace(
-          allRight ? /^Correct\.\s*/ : /^Not quite\.\s*/, "");
+        var opening = explanation.slice(0, said.length);
+        detail.textContent = " " + (opening === said
+          ? explanation.slice(said.length).replace(/^\s+/, "") : explanation);
         line.append(icon, " ", verdict, detail);
         if (!allRight) {
           var hint = document.createElement("span");
-          hint.textContent = " Read the feedback, change your answer and check again.";
+          hint.textContent = " " + IV.t("js.try_again",
+            "Read the feedback, change your answer and check again.");
           line.append(hint);
         }
         region.append(line);
