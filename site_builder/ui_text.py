@@ -8,6 +8,7 @@ One dict per language with the same keys (a test keeps them complete); values ar
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -107,6 +108,32 @@ EN: dict[str, str] = {
     "kit.cards": "Phase and role cards",
     "kit.facilitator": "Facilitator guide",
     "kit.sessions": "Running the sessions",
+    "js.storage_blocked": "Could not save: this browser blocks local storage here.",
+    "js.storage_full": "Could not save: this browser's storage for this site is full.",
+    "js.storage_copy": "Copy your text somewhere safe.",
+    "js.search": "Search",
+    "js.table": "Table (scrolls sideways on small screens)",
+    "js.done_undo": "Done – press again to undo",
+    "js.done_status": "You marked this module as done; this browser keeps it. Go on with the next "
+    "module below.",
+    "js.done_badge": "Done",
+    "js.progress_one": "{done} of {total} module done",
+    "js.progress_other": "{done} of {total} modules done",
+    "js.downloaded_one": "Downloaded {n} saved item as my-intervision-progress.json.",
+    "js.downloaded_other": "Downloaded {n} saved items as my-intervision-progress.json.",
+    "js.nothing_deleted": "Nothing was deleted.",
+    "js.deleted_one": "Deleted {n} saved item from this browser: your progress starts again.",
+    "js.deleted_other": "Deleted {n} saved items from this browser: your progress starts again.",
+    "js.saved": "Saved in this browser.",
+    "js.type_answer": "Type your answer: it is saved in this browser as you write.",
+    "js.my_reflections": "My reflections: {course}",
+    "js.no_reflections": "You have not saved any reflections in this browser yet.",
+    "js.choose_many": "Choose at least one answer, then check.",
+    "js.choose_one": "Choose an answer, then check.",
+    "js.another_right": "Another right answer is still unchosen.",
+    "js.correct": "Correct.",
+    "js.not_quite": "Not quite.",
+    "js.try_again": "Read the feedback, change your answer and check again.",
 }
 
 NL: dict[str, str] = {
@@ -206,6 +233,34 @@ NL: dict[str, str] = {
     "kit.cards": "Fase- en rolkaarten",
     "kit.facilitator": "Handleiding voor de gespreksleider",
     "kit.sessions": "De bijeenkomsten leiden",
+    "js.storage_blocked": "Opslaan lukt niet: deze browser blokkeert hier lokale opslag.",
+    "js.storage_full": "Opslaan lukt niet: de opslag van deze browser voor deze site is vol.",
+    "js.storage_copy": "Kopieer je tekst naar een veilige plek.",
+    "js.search": "Zoeken",
+    "js.table": "Tabel (scrolt opzij op kleine schermen)",
+    "js.done_undo": "Afgerond – druk nogmaals om ongedaan te maken",
+    "js.done_status": "Je hebt deze module als afgerond gemarkeerd; deze browser onthoudt dat. Ga "
+    "verder met de volgende module hieronder.",
+    "js.done_badge": "Afgerond",
+    "js.progress_one": "{done} van {total} module afgerond",
+    "js.progress_other": "{done} van {total} modules afgerond",
+    "js.downloaded_one": "{n} bewaard onderdeel gedownload als my-intervision-progress.json.",
+    "js.downloaded_other": "{n} bewaarde onderdelen gedownload als my-intervision-progress.json.",
+    "js.nothing_deleted": "Er is niets verwijderd.",
+    "js.deleted_one": "{n} bewaard onderdeel uit deze browser verwijderd: je voortgang begint "
+    "opnieuw.",
+    "js.deleted_other": "{n} bewaarde onderdelen uit deze browser verwijderd: je voortgang begint "
+    "opnieuw.",
+    "js.saved": "Bewaard in deze browser.",
+    "js.type_answer": "Typ je antwoord: het wordt tijdens het schrijven in deze browser bewaard.",
+    "js.my_reflections": "Mijn reflecties: {course}",
+    "js.no_reflections": "Je hebt in deze browser nog geen reflecties bewaard.",
+    "js.choose_many": "Kies minstens één antwoord en controleer dan.",
+    "js.choose_one": "Kies een antwoord en controleer dan.",
+    "js.another_right": "Er is nog een juist antwoord dat je niet hebt gekozen.",
+    "js.correct": "Juist.",
+    "js.not_quite": "Niet helemaal.",
+    "js.try_again": "Lees de feedback, pas je antwoord aan en controleer opnieuw.",
 }
 
 DE: dict[str, str] = {
@@ -306,7 +361,43 @@ DE: dict[str, str] = {
     "kit.cards": "Phasen- und Rollenkarten",
     "kit.facilitator": "Leitfaden für die Moderation",
     "kit.sessions": "Die Sitzungen leiten",
+    "js.storage_blocked": "Speichern nicht möglich: Dieser Browser blockiert hier den lokalen "
+    "Speicher.",
+    "js.storage_full": "Speichern nicht möglich: Der Speicher dieses Browsers für diese Seite ist "
+    "voll.",
+    "js.storage_copy": "Kopieren Sie Ihren Text an einen sicheren Ort.",
+    "js.search": "Suche",
+    "js.table": "Tabelle (auf kleinen Bildschirmen seitlich scrollbar)",
+    "js.done_undo": "Erledigt – zum Rückgängigmachen erneut drücken",
+    "js.done_status": "Sie haben dieses Modul als erledigt markiert; dieser Browser merkt es "
+    "sich. Machen Sie mit dem nächsten Modul unten weiter.",
+    "js.done_badge": "Erledigt",
+    "js.progress_one": "{done} von {total} Modul erledigt",
+    "js.progress_other": "{done} von {total} Modulen erledigt",
+    "js.downloaded_one": "{n} gespeicherter Eintrag als my-intervision-progress.json "
+    "heruntergeladen.",
+    "js.downloaded_other": "{n} gespeicherte Einträge als my-intervision-progress.json "
+    "heruntergeladen.",
+    "js.nothing_deleted": "Es wurde nichts gelöscht.",
+    "js.deleted_one": "{n} gespeicherter Eintrag aus diesem Browser gelöscht: Ihr Fortschritt "
+    "beginnt von vorn.",
+    "js.deleted_other": "{n} gespeicherte Einträge aus diesem Browser gelöscht: Ihr Fortschritt "
+    "beginnt von vorn.",
+    "js.saved": "In diesem Browser gespeichert.",
+    "js.type_answer": "Schreiben Sie Ihre Antwort: Sie wird beim Schreiben in diesem Browser "
+    "gespeichert.",
+    "js.my_reflections": "Meine Reflexionen: {course}",
+    "js.no_reflections": "Sie haben in diesem Browser noch keine Reflexionen gespeichert.",
+    "js.choose_many": "Wählen Sie mindestens eine Antwort und prüfen Sie dann.",
+    "js.choose_one": "Wählen Sie eine Antwort und prüfen Sie dann.",
+    "js.another_right": "Eine weitere richtige Antwort ist noch nicht gewählt.",
+    "js.correct": "Richtig.",
+    "js.not_quite": "Nicht ganz.",
+    "js.try_again": "Lesen Sie die Rückmeldung, ändern Sie Ihre Antwort und prüfen Sie erneut.",
 }
+
+SCRIPT_KEYS = (*(key for key in EN if key.startswith("js.")), "activity.in_tool", "module.done")
+"""What the iv-*.js scripts say (IV.t): written into translated pages as JSON."""
 
 TEXTS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {"en": MappingProxyType(EN), "nl": MappingProxyType(NL), "de": MappingProxyType(DE)}
@@ -338,3 +429,10 @@ def format_minutes(minutes: int, language: str = "en") -> str:
     if rest or not hours:
         parts.append(t(language, "minute" if rest == 1 else "minutes", n=rest))
     return " ".join(parts)
+
+
+def script_texts_json(language: str) -> str:
+    """The scripts' words as JSON for <script type="application/json">: "<" is escaped, so
+    no text can close the element."""
+    words = {key: texts(language)[key] for key in SCRIPT_KEYS}
+    return json.dumps(words, ensure_ascii=False, sort_keys=True).replace("<", "\\u003c")

@@ -27,7 +27,7 @@ from site_builder.markdown.markdown_ext import forget_loaded_content
 from site_builder.markdown.search_shield import hide, restore
 from site_builder.mkdocs.languages import alternates
 from site_builder.mkdocs.preview_errors import ERROR_PAGE, error_page_html, error_page_markdown
-from site_builder.ui_text import t, texts
+from site_builder.ui_text import script_texts_json, t, texts
 
 __all__ = ["IntervisionConfig", "IntervisionPlugin", "course_nav"]
 
@@ -55,6 +55,7 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         self.started = 0.0
         self.pages_written = 0
         self.pages_total = 0
+        self.script_words = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -73,6 +74,11 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         language = str(config.theme.get("language") or "en")
         # The module template's and the blocks' own words, in the page language.
         config.extra["iv_text"] = dict(texts(language))
+        self.script_words = (
+            f'<script id="iv-text" type="application/json">{script_texts_json(language)}</script>'
+            if language != "en"
+            else ""
+        )
         if MARKDOWN_EXTENSION in config.mdx_configs:
             config.mdx_configs[MARKDOWN_EXTENSION]["language"] = language
         try:
@@ -134,6 +140,10 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         self.pages_written += 1
+        if self.script_words:  # a translated build: what iv-*.js says, in the page language
+            at = output.find("</head>")
+            if at >= 0:
+                output = output[:at] + self.script_words + output[at:]
         if self.pages_written % self.PROGRESS_EVERY == 0:
             log.info("Wrote %d of %d pages", self.pages_written, self.pages_total)
         return output

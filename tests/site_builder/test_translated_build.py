@@ -94,6 +94,10 @@ def test_generated_words_are_in_the_page_language(built: tuple[CourseTree, Path]
     assert "Deze module als afgerond markeren" in module
     for english in ("Self-check", "Choose one answer.", "About this module", "Mark this module"):
         assert english not in module, english
+    words = re.search(r'<script id="iv-text" type="application/json">(.*?)</script>', module)
+    assert words is not None  # what iv-*.js says, for this page's language
+    assert json.loads(words.group(1))["js.not_quite"] == "Niet helemaal."
+    assert 'id="iv-text"' not in page(site, "modules/01-first-steps")  # English: the scripts'
     method = page(site, "nl/methods/demo-method")
     assert "<h1 id=" in method and "Demomethode" in method
     assert "Wie spreekt" in method and "Inbrenger zwijgt: luistert alleen" in method
