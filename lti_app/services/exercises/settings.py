@@ -11,11 +11,11 @@ from datetime import datetime
 
 from lti_app.domain.exercises.adaptation import AdaptedMethod, PhaseChange, adapt, as_shipped
 from lti_app.domain.exercises.outcomes import Actor
-from lti_app.domain.exercises.settings import ExerciseSettings, check_settings
+from lti_app.domain.exercises.settings import ExerciseSettings, GroupSource, check_settings
 from lti_app.domain.methods import MethodSpec
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.problems import Problem
-from lti_app.storage import db, exercises_repo
+from lti_app.storage import db, exercises_repo, stable_group_rounds_repo
 from lti_app.storage.db import StorageBusy
 from lti_app.storage.exercises_repo import (
     DbSession,
@@ -139,8 +139,8 @@ def configure_exercise(
     by_user: int | None = None,
 ) -> ExerciseSaved:
     """Save the instructor's settings (``settings.check_settings``, with what learners already
-    rely on); the exercise pins the course's current copy of the method the first time, and
-    keeps it while the method stays the same."""
+    rely on; a stable group must be one of this course's); the exercise pins the course's
+    current copy of the method the first time, and keeps it while the method stays the same."""
     with db.write_transaction() as session:
         current = exercises_repo.lock_exercise(session, scope, exercise_id)
         problems = check_settings(
@@ -149,6 +149,19 @@ def configure_exercise(
             previous=current.settings,
             first_learner_access=current.first_learner_access_at,
         )
+        if (
+            not problems
+            and settings.group_source is GroupSource.STABLE_GROUP
+            and settings.group_id is not None
+            and stable_group_rounds_repo.group_name(session, scope, settings.group_id) is None
+        ):
+            problems = (
+                Problem(
+                    "group",
+                    "That stable group is not one of this course's groups; choose one from the "
+                    "list.",
+                ),
+            )
         if problems or method is None:
             return ExerciseSaved(None, problems)
         keep = (

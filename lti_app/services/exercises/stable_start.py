@@ -69,6 +69,31 @@ def course_groups(scope: CourseScope, exercise_id: int) -> CourseGroups:
     return CourseGroups(rows, started)
 
 
+@dataclass(frozen=True, slots=True)
+class GroupChoice:
+    """One stable group for the settings' dropdown: named as its sign-up sheet shows it."""
+
+    id: int
+    name: str
+    sheet_id: int
+    sheet_title: str
+    members: int
+
+
+def group_choices(scope: CourseScope) -> tuple[GroupChoice, ...]:
+    """Every stable group of this course (and tenant), with its sheet's title, in the order
+    the dashboard lists them."""
+    with db.transaction() as session:
+        rows = repo.course_groups(session, scope)
+        titles: dict[int, str] = {}
+        for sheet_id in sorted({r.sheet_id for r in rows}):
+            sheet = signups_repo.get_sheet(session, scope, sheet_id)
+            titles[sheet_id] = sheet.title if sheet is not None else ""
+    return tuple(
+        GroupChoice(r.id, r.name, r.sheet_id, titles.get(r.sheet_id, ""), r.members) for r in rows
+    )
+
+
 def start_every_round(
     scope: CourseScope, exercise_id: int, *, now: datetime
 ) -> tuple[Started, ...]:

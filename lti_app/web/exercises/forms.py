@@ -113,7 +113,8 @@ class SettingsForm(Form):
         "Groups", choices=GROUP_SOURCE_CHOICES, default=GroupSource.SELF_FORMED.value
     )
     session_id = IntegerField("Sign-up session number", validators=_OPTIONAL)
-    group_id = IntegerField("Stable group number", validators=_OPTIONAL)
+    group_id = SelectField("Stable group", validate_choice=False, default="")
+    """A stable group of the course (its choices are set per request); "" for none."""
     size_min = IntegerField("Self-formed groups: from", validators=_OPTIONAL)
     size_max = IntegerField("to (people)", validators=_OPTIONAL)
     anonymity = SelectField("Anonymity", choices=ANONYMITY_CHOICES, default=Anonymity.NAMED.value)

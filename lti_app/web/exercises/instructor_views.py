@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from datetime import UTC
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -46,6 +47,25 @@ RISK_LABELS = {
 }
 
 
+NO_STABLE_GROUP = "No stable group"
+
+
+def group_options(groups: Sequence[stable_start.GroupChoice]) -> list[SelectChoice]:
+    """Each stable group named as its sign-up sheet shows it ("Group 1 (5 people)"), after the
+    sheet's title when the course has several sheets with groups; a name that still repeats
+    (two sheets of the same title) gets the group's number."""
+    several = len({g.sheet_id for g in groups}) > 1
+    labels = []
+    for g in groups:
+        people = f"{g.members} {'person' if g.members == 1 else 'people'}"
+        sheet = g.sheet_title or "Session sign-up"
+        labels.append(f"{sheet}: {g.name} ({people})" if several else f"{g.name} ({people})")
+    return [
+        SelectChoice(str(g.id), label if labels.count(label) == 1 else f"{label}, no. {g.id}")
+        for g, label in zip(groups, labels, strict=True)
+    ]
+
+
 def methods() -> tuple[MethodSpec, ...]:
     return get_catalogue().methods
 
@@ -53,6 +73,7 @@ def methods() -> tuple[MethodSpec, ...]:
 def _settings_from(form: forms.SettingsForm) -> ExerciseSettings:
     source = GroupSource(form.group_source.data)
     announced = form.announced_at.data
+    stable = forms.parse_int(form.group_id.data)
     return ExerciseSettings(
         method_slug=form.method_slug.data or "",
         mode=Mode(form.mode.data),
@@ -62,7 +83,7 @@ def _settings_from(form: forms.SettingsForm) -> ExerciseSettings:
         announced_at=announced.replace(tzinfo=UTC) if announced else None,
         retention_days=form.retention_days.data if form.retention_days.data is not None else 0,
         session_id=form.session_id.data if source is GroupSource.SESSION else None,
-        group_id=form.group_id.data if source is GroupSource.STABLE_GROUP else None,
+        group_id=stable if source is GroupSource.STABLE_GROUP else None,
         size_min=form.size_min.data if source is GroupSource.SELF_FORMED else None,
         size_max=form.size_max.data if source is GroupSource.SELF_FORMED else None,
     )
@@ -79,7 +100,7 @@ def _fill(form: forms.SettingsForm, settings: ExerciseSettings) -> None:
     )
     form.retention_days.data = settings.retention_days
     form.session_id.data = settings.session_id
-    form.group_id.data = settings.group_id
+    form.group_id.data = str(settings.group_id) if settings.group_id is not None else ""
     form.size_min.data = settings.size_min
     form.size_max.data = settings.size_max
 
@@ -92,6 +113,8 @@ def settings() -> ResponseReturnValue:
     catalogue = methods()
     form = forms.SettingsForm()
     form.method_slug.choices = [SelectChoice(m.slug, m.name) for m in catalogue]
+    groups = stable_start.group_choices(where.scope)
+    form.group_id.choices = [SelectChoice("", NO_STABLE_GROUP), *group_options(groups)]
     general: list[str] = []
     status = 200
     if request.method == "POST":
@@ -118,6 +141,7 @@ def settings() -> ResponseReturnValue:
             general_problems=general,
             exercise=exercise,
             locked=exercise.first_learner_access_at is not None,
+            has_stable_groups=bool(groups),
         ),
         status,
     )
