@@ -10,6 +10,7 @@ from werkzeug.security import safe_join
 
 from lti_app.demo_lms.context import current_lms
 from lti_app.demo_lms.launches import course_links, find_link, start_launch
+from lti_app.demo_lms.settings import LAUNCH_LOCALES
 
 bp = Blueprint("demo_course", __name__)
 
@@ -23,6 +24,8 @@ def course() -> ResponseReturnValue:
     state = lms.store.read()
     # ``?learner=<sub>`` picks who "Launch as learner" is (a sign-up needs several people).
     learner = lms.settings.launchable_user("learner", request.args.get("learner", ""))
+    # ``?locale=nl-NL``: the language every launch from this page sends (none by default).
+    locale = request.args.get("locale", "")
     return render_template(
         "course.html",
         settings=lms.settings,
@@ -32,6 +35,8 @@ def course() -> ResponseReturnValue:
             "learner": learner or lms.settings.launchable_user("learner"),
         },
         learners=lms.settings.launchable_users("learner"),
+        locale=locale if locale in LAUNCH_LOCALES else "",
+        locales=LAUNCH_LOCALES,
         has_courseware=lms.settings.site_dir is not None,
     )
 
@@ -55,12 +60,15 @@ def launch() -> ResponseReturnValue:
     user = lms.settings.launchable_user(role, person)
     if user is None:
         abort(400, description=f"The demo course has no such {role} to launch as.")
+    locale = request.form.get("locale", "")
+    if locale not in LAUNCH_LOCALES:
+        abort(400, description=f"The demo LMS sends one of {', '.join(LAUNCH_LOCALES[1:])}.")
     link = None
     if kind == "resource":
         link = find_link(lms, lms.store.read(), request.form.get("link", ""))
         if link is None:
             abort(404, description="That course link does not exist (any more).")
-    return start_launch(lms, user, kind, link)
+    return start_launch(lms, user, kind, link, locale)
 
 
 @bp.get("/gradebook")

@@ -20,6 +20,7 @@ LOGIN_LIFETIME_SECONDS = 300
 DEEP_LINK_LIFETIME_SECONDS = 1800  # the instructor may take a while to choose content
 DEEP_LINK_TYPES = ("ltiResourceLink", "link")
 TOOL_PLATFORM = "https://purl.imsglobal.org/spec/lti/claim/tool_platform"
+LAUNCH_PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
 
 
 def home_link(lms: DemoLms) -> dict[str, Any]:
@@ -43,8 +44,11 @@ def find_link(lms: DemoLms, state: dict[str, Any], link_id: str) -> dict[str, An
     return next((link for link in course_links(lms, state) if link["id"] == link_id), None)
 
 
-def start_launch(lms: DemoLms, user: DemoUser, kind: str, link: dict[str, Any] | None) -> Response:
-    """Remember the launch, then send the browser (in the iframe) to the tool's login URL."""
+def start_launch(
+    lms: DemoLms, user: DemoUser, kind: str, link: dict[str, Any] | None, locale: str = ""
+) -> Response:
+    """Remember the launch, then send the browser (in the iframe) to the tool's login URL;
+    ``locale`` (e.g. ``nl-NL``) goes into the launch's ``launch_presentation``."""
     hint = secrets.token_urlsafe(24)
     target = lms.settings.tool_launch_url if link is None else link["url"]
     with lms.store.change() as state:
@@ -53,6 +57,7 @@ def start_launch(lms: DemoLms, user: DemoUser, kind: str, link: dict[str, Any] |
             "kind": kind,
             "link_id": None if link is None else link["id"],
             "target_link_uri": target,
+            "locale": locale,
             "expires_at": time.time() + LOGIN_LIFETIME_SECONDS,
         }
     login = DemoOIDCLogin(current_platform_request(), lms.conf())
@@ -86,6 +91,13 @@ def build_launch(lms: DemoLms, pending: dict[str, Any], user: DemoUser) -> str:
         course.context_id, [COURSE_OFFERING], course.title, course.label
     )
     launch.set_launch_presentation_claim("iframe", return_url=settings.course_url)
+    if pending.get("locale"):  # the library's setter has no locale parameter
+        presentation = dict(launch.lti_claim_launch_presentation or {})
+        presentation[LAUNCH_PRESENTATION] = {
+            **presentation.get(LAUNCH_PRESENTATION, {}),
+            "locale": pending["locale"],
+        }
+        launch.lti_claim_launch_presentation = presentation
     launch.set_nrps(settings.memberships_url)
     if pending["kind"] == "deep_link":
         launch.set_ags(settings.lineitems_url)

@@ -14,6 +14,9 @@ LIS = "http://purl.imsglobal.org/vocab/lis/v2"
 INSTRUCTOR_ROLES = (f"{LIS}/membership#Instructor", f"{LIS}/institution/person#Faculty")
 LEARNER_ROLES = (f"{LIS}/membership#Learner", f"{LIS}/institution/person#Student")
 COURSE_OFFERING = f"{LIS}/course#CourseOffering"
+LAUNCH_LOCALES = ("", "en-GB", "nl-NL", "de-DE")
+"""What the course page can send as ``launch_presentation.locale`` ("": none, as before), as
+Moodle and Canvas send each person's language."""
 
 
 @dataclass(frozen=True)
