@@ -134,6 +134,38 @@ EN: dict[str, str] = {
     "js.correct": "Correct.",
     "js.not_quite": "Not quite.",
     "js.try_again": "Read the feedback, change your answer and check again.",
+    "card.silent": "Case-bringer silent",
+    "card.may_speak": "May speak",
+    "card.title": "{name}: phase and role cards",
+    "card.actions": '<a href="{pdf}" download>Download the\n'
+    "cards as PDF</a> · Print this page: the phase card fits one A4 page, the role cards "
+    "follow.\n"
+    'Generated from the method data, like the <a href="{method}">method\n'
+    "page</a>.",
+    "card.phase_card": "Phase card: {name}",
+    "card.meta": "{low}–{high} people ·\n"
+    "about {time} · the case-bringer decides what to do with the\n"
+    "help.",
+    "card.caption": "Phases of {name} with minutes, who speaks, whether\n"
+    "the case-bringer is silent, and the goal with the moderator's cues",
+    "card.head": (
+        '<th scope="col">Phase</th><th scope="col">Min</th><th scope="col">Who speaks</th>\n'
+        '<th scope="col">Case-bringer</th><th scope="col">Goal and moderator\'s cues</th>'
+    ),
+    "card.footer": "A case touching a duty to report? Stop the round and follow the\n"
+    '<a href="{escalation}">escalation flowchart</a>. Someone upset? Pause and offer a '
+    "choice\n"
+    '(<a href="{distress}">distress protocol</a>).',
+    "card.roles": "Role cards: {name}",
+    "card.listen": (
+        "<strong>Listen only in:</strong> {phases}. Take notes if you like; your turn comes after."
+    ),
+    "card.role_label": "Role card: {name}",
+    "card.speak_in": "<strong>You speak in:</strong> {phases}.",
+    "card.no_phase": "no phase",
+    "card.everyone": "Everyone",
+    "card.nobody": "Nobody",
+    "card.list_item": "phase card and {n} role cards",
 }
 
 NL: dict[str, str] = {
@@ -261,6 +293,40 @@ NL: dict[str, str] = {
     "js.correct": "Juist.",
     "js.not_quite": "Niet helemaal.",
     "js.try_again": "Lees de feedback, pas je antwoord aan en controleer opnieuw.",
+    "card.silent": "Inbrenger zwijgt",
+    "card.may_speak": "Mag spreken",
+    "card.title": "{name}: fase- en rolkaarten",
+    "card.actions": '<a href="{pdf}" download>De kaarten\n'
+    "als pdf downloaden</a> · Druk deze pagina af: de fasekaart past op één A4, de rolkaarten "
+    "volgen.\n"
+    'Gemaakt uit de gegevens van de methode, net als de <a href="{method}">pagina\n'
+    "over de methode</a>.",
+    "card.phase_card": "Fasekaart: {name}",
+    "card.meta": "{low}–{high} personen ·\n"
+    "ongeveer {time} · de inbrenger beslist wat hij of zij met de\n"
+    "hulp doet.",
+    "card.caption": "Fasen van {name} met minuten, wie spreekt, of\n"
+    "de inbrenger zwijgt, en het doel met de vragen van de gespreksleider",
+    "card.head": (
+        '<th scope="col">Fase</th><th scope="col">Min</th><th scope="col">Wie spreekt</th>\n'
+        '<th scope="col">Inbrenger</th><th scope="col">Doel en vragen van de '
+        "gespreksleider</th>"
+    ),
+    "card.footer": "Raakt een casus aan een meldplicht? Stop de ronde en volg het\n"
+    '<a href="{escalation}">escalatieschema</a>. Is iemand van streek? Pauzeer en bied een '
+    "keuze\n"
+    '(<a href="{distress}">protocol bij emotionele nood</a>).',
+    "card.roles": "Rolkaarten: {name}",
+    "card.listen": (
+        "<strong>Alleen luisteren in:</strong> {phases}. Maak aantekeningen als je wilt; daarna "
+        "ben jij aan de beurt."
+    ),
+    "card.role_label": "Rolkaart: {name}",
+    "card.speak_in": "<strong>Je spreekt in:</strong> {phases}.",
+    "card.no_phase": "geen fase",
+    "card.everyone": "Iedereen",
+    "card.nobody": "Niemand",
+    "card.list_item": "fasekaart en {n} rolkaarten",
 }
 
 DE: dict[str, str] = {
@@ -394,6 +460,39 @@ DE: dict[str, str] = {
     "js.correct": "Richtig.",
     "js.not_quite": "Nicht ganz.",
     "js.try_again": "Lesen Sie die Rückmeldung, ändern Sie Ihre Antwort und prüfen Sie erneut.",
+    "card.silent": "Fallgebende Person schweigt",
+    "card.may_speak": "Darf sprechen",
+    "card.title": "{name}: Phasen- und Rollenkarten",
+    "card.actions": '<a href="{pdf}" download>Die Karten\n'
+    "als PDF herunterladen</a> · Drucken Sie diese Seite: Die Phasenkarte passt auf eine "
+    "A4-Seite, die Rollenkarten folgen.\n"
+    'Erzeugt aus den Daten der Methode, wie die <a href="{method}">Seite\n'
+    "zur Methode</a>.",
+    "card.phase_card": "Phasenkarte: {name}",
+    "card.meta": "{low}–{high} Personen ·\n"
+    "etwa {time} · die fallgebende Person entscheidet, was sie mit der\n"
+    "Hilfe macht.",
+    "card.caption": "Phasen von {name} mit Minuten, wer spricht, ob\n"
+    "die fallgebende Person schweigt, und das Ziel mit den Impulsen der Moderation",
+    "card.head": '<th scope="col">Phase</th><th scope="col">Min.</th><th scope="col">Wer '
+    "spricht</th>\n"
+    '<th scope="col">Fallgebende Person</th><th scope="col">Ziel und Impulse der '
+    "Moderation</th>",
+    "card.footer": "Berührt ein Fall eine Meldepflicht? Beenden Sie die Runde und folgen Sie dem\n"
+    '<a href="{escalation}">Eskalationsschema</a>. Ist jemand aufgewühlt? Pausieren Sie und '
+    "bieten Sie eine Wahl an\n"
+    '(<a href="{distress}">Protokoll bei Belastung</a>).',
+    "card.roles": "Rollenkarten: {name}",
+    "card.listen": (
+        "<strong>Nur zuhören in:</strong> {phases}. Machen Sie sich gern Notizen; danach sind Sie "
+        "an der Reihe."
+    ),
+    "card.role_label": "Rollenkarte: {name}",
+    "card.speak_in": "<strong>Sie sprechen in:</strong> {phases}.",
+    "card.no_phase": "keiner Phase",
+    "card.everyone": "Alle",
+    "card.nobody": "Niemand",
+    "card.list_item": "Phasenkarte und {n} Rollenkarten",
 }
 
 SCRIPT_KEYS = (*(key for key in EN if key.startswith("js.")), "activity.in_tool", "module.done")

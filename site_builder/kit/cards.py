@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from html import escape
 
-from site_builder.build_steps.pages import format_minutes
 from site_builder.course.model import ALL_SPEAKERS, CASE_BRINGER, Method, Phase, Role
+from site_builder.ui_text import format_minutes, t
 
 KIT_DIR = "kit"
 CARDS_DIR = "kit/cards"
@@ -32,12 +32,12 @@ def pdf_path(slug: str) -> str:
     return f"{PDF_DIR}/{slug}.pdf"
 
 
-def speakers_text(method: Method, phase: Phase) -> str:
+def speakers_text(method: Method, phase: Phase, lang: str = "en") -> str:
     """'All', or the role names in the method's order ('Case-bringer, Moderator')."""
     if ALL_SPEAKERS in phase.speakers:
-        return "Everyone"
+        return t(lang, "card.everyone")
     names = [role.name for role in method.roles if role.id in phase.speakers]
-    return ", ".join(names) or "Nobody"
+    return ", ".join(names) or t(lang, "card.nobody")
 
 
 def phases_of(method: Method, role: Role) -> list[Phase]:
@@ -49,15 +49,15 @@ def phases_of(method: Method, role: Role) -> list[Phase]:
     ]
 
 
-def card_markdown(method: Method) -> str:
-    """The card page: a phase card (one A4 page) and one role card per role."""
+def card_markdown(method: Method, lang: str = "en") -> str:
+    """The card page: a phase card (one A4 page) and one role card per role, in `lang`."""
     start = 0
     rows: list[str] = []
     for phase in method.phases:
         silent = (
-            '<strong class="iv-card__silent">Case-bringer silent</strong>'
+            f'<strong class="iv-card__silent">{t(lang, "card.silent")}</strong>'
             if phase.case_bringer_silent
-            else "May speak"
+            else t(lang, "card.may_speak")
         )
         cues = "".join(f"<li>{escape(prompt)}</li>" for prompt in phase.prompts)
         rows.append(
@@ -65,7 +65,7 @@ def card_markdown(method: Method) -> str:
             f'<th scope="row"><span class="iv-card__clock">{start}′–{start + phase.minutes}′'
             f"</span> {escape(phase.name)}</th>"
             f"<td>{phase.minutes}</td>"
-            f"<td>{escape(speakers_text(method, phase))}</td>"
+            f"<td>{escape(speakers_text(method, phase, lang))}</td>"
             f"<td>{silent}</td>"
             f"<td><p>{escape(phase.goal)}</p>"
             + (f'<ul class="iv-card__cues">{cues}</ul>' if cues else "")
@@ -73,35 +73,35 @@ def card_markdown(method: Method) -> str:
         )
         start += phase.minutes
     aka = f" ({escape(', '.join(method.also_known_as))})" if method.also_known_as else ""
-    roles = "\n".join(_role_card(method, role) for role in method.roles)
-    return f"""# {method.name}: phase and role cards
+    roles = "\n".join(_role_card(method, role, lang) for role in method.roles)
+    slug, name = escape(method.slug), escape(method.name)
+    actions = t(
+        lang, "card.actions", pdf=f"../../pdf/{slug}.pdf", method=f"../../../methods/{slug}/"
+    )
+    time = format_minutes(method.total_minutes, lang)
+    meta = t(lang, "card.meta", low=method.group_size_min, high=method.group_size_max, time=time)
+    footer = t(
+        lang, "card.footer", escalation="../../escalation/", distress="../../distress-protocol/"
+    )
+    return f"""# {t(lang, "card.title", name=method.name)}
 
-<p class="iv-card__actions"><a href="../../pdf/{escape(method.slug)}.pdf" download>Download the
-cards as PDF</a> · Print this page: the phase card fits one A4 page, the role cards follow.
-Generated from the method data, like the <a href="../../../methods/{escape(method.slug)}/">method
-page</a>.</p>
+<p class="iv-card__actions">{actions}</p>
 
 <section class="iv-card iv-card--phases" aria-labelledby="phase-card-title">
-<h2 id="phase-card-title">Phase card: {escape(method.name)}{aka}</h2>
-<p class="iv-card__meta">{method.group_size_min}–{method.group_size_max} people ·
-about {format_minutes(method.total_minutes)} · the case-bringer decides what to do with the
-help.</p>
+<h2 id="phase-card-title">{t(lang, "card.phase_card", name=name)}{aka}</h2>
+<p class="iv-card__meta">{meta}</p>
 <table class="iv-card__table">
-<caption class="iv-sr-only">Phases of {escape(method.name)} with minutes, who speaks, whether
-the case-bringer is silent, and the goal with the moderator's cues</caption>
-<thead><tr><th scope="col">Phase</th><th scope="col">Min</th><th scope="col">Who speaks</th>
-<th scope="col">Case-bringer</th><th scope="col">Goal and moderator's cues</th></tr></thead>
+<caption class="iv-sr-only">{t(lang, "card.caption", name=name)}</caption>
+<thead><tr>{t(lang, "card.head")}</tr></thead>
 <tbody>
 {chr(10).join(rows)}
 </tbody>
 </table>
-<p class="iv-card__footer">A case touching a duty to report? Stop the round and follow the
-<a href="../../escalation/">escalation flowchart</a>. Someone upset? Pause and offer a choice
-(<a href="../../distress-protocol/">distress protocol</a>).</p>
+<p class="iv-card__footer">{footer}</p>
 </section>
 
 <section class="iv-card iv-card--roles" aria-labelledby="role-cards-title">
-<h2 id="role-cards-title">Role cards: {escape(method.name)}</h2>
+<h2 id="role-cards-title">{t(lang, "card.roles", name=name)}</h2>
 <div class="iv-card__roles">
 {roles}
 </div>
@@ -109,30 +109,30 @@ the case-bringer is silent, and the goal with the moderator's cues</caption>
 """
 
 
-def _role_card(method: Method, role: Role) -> str:
+def _role_card(method: Method, role: Role, lang: str = "en") -> str:
     speaks = [phase.name for phase in phases_of(method, role)]
     silent = [phase.name for phase in method.phases if phase.case_bringer_silent]
     listen = ""
     if role.id == CASE_BRINGER and silent:
-        listen = (
-            f"<p><strong>Listen only in:</strong> {escape('; '.join(silent))}. "
-            "Take notes if you like; your turn comes after.</p>"
-        )
+        listen = f"<p>{t(lang, 'card.listen', phases=escape('; '.join(silent)))}</p>"
+    label = t(lang, "card.role_label", name=escape(role.name, quote=True))
+    phases = escape("; ".join(speaks)) or t(lang, "card.no_phase")
     return (
-        f'<article class="iv-role-card" aria-label="Role card: {escape(role.name, quote=True)}">'
+        f'<article class="iv-role-card" aria-label="{label}">'
         f"<h3>{escape(role.name)}</h3>"
         f"<p>{escape(role.description)}</p>"
-        f"<p><strong>You speak in:</strong> {escape('; '.join(speaks)) or 'no phase'}.</p>"
+        f"<p>{t(lang, 'card.speak_in', phases=phases)}</p>"
         f"{listen}</article>"
     )
 
 
-def cards_list_markdown(methods: list[Method]) -> str:
+def cards_list_markdown(methods: list[Method], lang: str = "en") -> str:
     """The list of card pages for the kit's index page (links relative to kit/index.md)."""
     lines = []
     for method in sorted(methods, key=lambda m: m.name.lower()):
+        item = t(lang, "card.list_item", n=len(method.roles))
         lines.append(
-            f"- [{method.name}](cards/{method.slug}.md): phase card and "
-            f'{len(method.roles)} role cards (<a href="pdf/{method.slug}.pdf">PDF</a>)'
+            f"- [{method.name}](cards/{method.slug}.md): {item} "
+            f'(<a href="pdf/{method.slug}.pdf">PDF</a>)'
         )
     return "\n".join(lines)

@@ -87,14 +87,18 @@ class KitPlugin(BasePlugin[KitConfig]):  # type: ignore[no-untyped-call]
         for slug, method in self.methods.items():
             src_uri = card_page(slug)
             if files.get_file_from_path(src_uri) is None:
-                files.append(File.generated(config, src_uri, content=card_markdown(method)))
+                files.append(
+                    File.generated(config, src_uri, content=card_markdown(method, self.language))
+                )
         return files
 
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         if page.file.src_uri == KIT_INDEX and CARDS_MARKER in markdown:
-            return markdown.replace(CARDS_MARKER, cards_list_markdown(list(self.methods.values())))
+            return markdown.replace(
+                CARDS_MARKER, cards_list_markdown(list(self.methods.values()), self.language)
+            )
         return markdown
 
     def on_page_content(

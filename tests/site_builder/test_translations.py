@@ -13,6 +13,7 @@ from site_builder.course.translations import (
     load_translations,
     translation_warnings,
 )
+from site_builder.kit.cards import card_markdown
 from site_builder.translations_cli import translations
 from tests.site_builder.course_fixtures import CourseTree
 from tests.site_builder.translation_fixtures import version_of, write_nl_translation
@@ -156,3 +157,11 @@ def test_status_command_lists_each_file(
         "  missing                modules/02-second-steps.md  write "
         f"content/translations/nl/modules/02-second-steps.md with source_version: {second}"
     ) in lines
+
+
+def test_kit_cards_speak_the_translation(nl_tree: CourseTree) -> None:
+    method = load_translation(load_course(nl_tree.content), "nl").course.methods["demo-method"]
+    card = card_markdown(method, "nl")
+    assert card.startswith("# Demomethode: fase- en rolkaarten\n")
+    assert "Inbrenger zwijgt" in card and "<strong>Je spreekt in:</strong> Casus" in card
+    assert "Case-bringer" not in card and "phase card" not in card
