@@ -34,11 +34,9 @@ class NotAWriteTransaction(RuntimeError):
     """Rows were to be locked outside ``db.write_transaction`` on SQLite."""
 
 
-def locked(
-    bind: Session | Connection, statement: _Statement, *, skip_locked: bool = False
-) -> _Statement:
-    """``statement`` with ``FOR UPDATE`` (and ``SKIP LOCKED``), checked to run in a write
-    transaction; execute it on ``bind``."""
+def require_write_transaction(bind: Session | Connection) -> None:
+    """Refuse (on SQLite) a transaction whose reads the write lock does not protect. For hot
+    paths that build their ``FOR UPDATE`` statement once instead of through :func:`locked`."""
     connection = bind.connection() if isinstance(bind, Session) else bind
     if connection.dialect.name == "sqlite":
         if connection.get_execution_options().get(SQLITE_BEGIN_OPTION) != "IMMEDIATE":
@@ -46,4 +44,12 @@ def locked(
                 "locked() on SQLite needs db.write_transaction() or db.write_connection(): "
                 "a deferred transaction does not hold the write lock while it reads"
             )
+
+
+def locked(
+    bind: Session | Connection, statement: _Statement, *, skip_locked: bool = False
+) -> _Statement:
+    """``statement`` with ``FOR UPDATE`` (and ``SKIP LOCKED``), checked to run in a write
+    transaction; execute it on ``bind``."""
+    require_write_transaction(bind)
     return statement.with_for_update(skip_locked=skip_locked)
