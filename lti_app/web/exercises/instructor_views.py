@@ -50,19 +50,27 @@ RISK_LABELS = {
 NO_STABLE_GROUP = "No stable group"
 
 
-def group_options(groups: Sequence[stable_start.GroupChoice]) -> list[SelectChoice]:
-    """Each stable group named as its sign-up sheet shows it ("Group 1 (5 people)"), after the
-    sheet's title when the course has several sheets with groups; a name that still repeats
-    (two sheets of the same title) gets the group's number."""
+def group_names(groups: Sequence[stable_start.GroupChoice]) -> dict[int, str]:
+    """Each stable group's name as its sign-up sheet shows it, after the sheet's title when the
+    course has several sheets with groups; a name that still repeats (two sheets of the same
+    title) gets the group's number."""
     several = len({g.sheet_id for g in groups}) > 1
-    labels = []
-    for g in groups:
-        people = f"{g.members} {'person' if g.members == 1 else 'people'}"
-        sheet = g.sheet_title or "Session sign-up"
-        labels.append(f"{sheet}: {g.name} ({people})" if several else f"{g.name} ({people})")
+    names = {
+        g.id: f"{g.sheet_title or 'Session sign-up'}: {g.name}" if several else g.name
+        for g in groups
+    }
+    repeated = [name for name in names.values() if list(names.values()).count(name) > 1]
+    return {gid: f"{name}, no. {gid}" if name in repeated else name for gid, name in names.items()}
+
+
+def group_options(groups: Sequence[stable_start.GroupChoice]) -> list[SelectChoice]:
+    """The settings' choices: each group's name (:func:`group_names`) and head count."""
+    names = group_names(groups)
     return [
-        SelectChoice(str(g.id), label if labels.count(label) == 1 else f"{label}, no. {g.id}")
-        for g, label in zip(groups, labels, strict=True)
+        SelectChoice(
+            str(g.id), f"{names[g.id]} ({g.members} {'person' if g.members == 1 else 'people'})"
+        )
+        for g in groups
     ]
 
 
@@ -233,6 +241,7 @@ def dashboard() -> ResponseReturnValue:
     rounds, board = stable_rounds.stable_rounds(
         where.scope, where.exercise_id, chosen_round(), now()
     )
+    stable = _stable_groups(exercise)
     return render_template(
         "exercises/dashboard.html",
         exercise=exercise,
@@ -241,7 +250,8 @@ def dashboard() -> ResponseReturnValue:
         risk_labels=RISK_LABELS,
         form=forms.Form(),
         catalogue=methods(),
-        stable=_stable_groups(exercise),
+        stable=stable,
+        stable_names=group_names(stable_start.group_choices(where.scope)) if stable else {},
     )
 
 

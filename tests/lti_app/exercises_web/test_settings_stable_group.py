@@ -60,10 +60,10 @@ def test_the_stable_group_is_chosen_from_the_courses_groups(
     (chosen,) = [value for value, _, picked in options if picked]
     assert chosen == str(world.group_id)  # the saved group is shown chosen
     labels = [label for _, label, _ in options[1:]]
-    # two sheets: the sheet's title first (both are titled "Groups" in this course)
+    # two sheets, both titled "Groups", each with its "Group 1": the title, then the number
     assert labels == [
-        f"Groups: {world.group_name} (5 people)",
-        f"Groups: {trio_name} (3 people)",
+        f"Groups: {world.group_name}, no. {world.group_id} (5 people)",
+        f"Groups: {trio_name}, no. {trio_id} (3 people)",
     ]
     assert page.by_id("group_id") is not None  # a labelled select, not a number box
 
@@ -89,8 +89,13 @@ def test_the_stable_group_is_chosen_from_the_courses_groups(
 def test_a_name_that_repeats_gets_the_groups_number() -> None:
     same = [GroupChoice(4, "Group 1", 1, "Groups", 5), GroupChoice(9, "Group 1", 2, "Groups", 5)]
     assert [(o.value, o.label) for o in group_options(same)] == [
-        ("4", "Groups: Group 1 (5 people), no. 4"),
-        ("9", "Groups: Group 1 (5 people), no. 9"),
+        ("4", "Groups: Group 1, no. 4 (5 people)"),
+        ("9", "Groups: Group 1, no. 9 (5 people)"),
     ]
     one = [GroupChoice(4, "Group 1", 1, "", 1), GroupChoice(5, "Group 2", 1, "", 2)]
     assert [o.label for o in group_options(one)] == ["Group 1 (1 person)", "Group 2 (2 people)"]
+    two = [GroupChoice(4, "Group 1", 1, "", 3), GroupChoice(5, "Group 1", 2, "Term 2", 3)]
+    assert [o.label for o in group_options(two)] == [
+        "Session sign-up: Group 1 (3 people)",
+        "Term 2: Group 1 (3 people)",
+    ]
