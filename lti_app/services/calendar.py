@@ -32,6 +32,8 @@ from icalendar import Alarm, Calendar, Event
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import BookingStatus
+from lti_app.i18n import gettext
+from lti_app.i18n.formatting import format_instant
 from lti_app.services import signups
 from lti_app.storage import db, signups_repo
 from lti_app.storage.signups_repo import BookingRecord, SessionRecord
@@ -72,24 +74,35 @@ def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def when_line(entry: CalendarEntry) -> str:
+    """The start in the session's own zone and the reader's language: calendar apps move the
+    event into the reader's zone, the text keeps the organiser's wall time."""
+    plan = entry.session.plan
+    start = format_instant(plan.starts_at, "long_weekday_datetime", tz=plan.timezone or "UTC")
+    return str(gettext("When: %(when)s (%(zone)s)", when=start, zone=plan.timezone or "UTC"))
+
+
 def _description(entry: CalendarEntry) -> str:
+    """In the language of the request (the download's launch; the feed's calendar app's
+    Accept-Language, else the deployment's default)."""
     plan = entry.session.plan
     lines: list[str] = []
     if entry.cancelled:
         lines.append(
-            "This session was cancelled."
+            gettext("This session was cancelled.")
             if entry.session.cancelled
-            else "You cancelled this booking (or it was cancelled for you)."
+            else gettext("You cancelled this booking (or it was cancelled for you).")
         )
     elif entry.waitlisted:
-        lines.append("You are on the waitlist: you get a place if one becomes free.")
+        lines.append(gettext("You are on the waitlist: you get a place if one becomes free."))
+    lines.append(when_line(entry))
     if entry.method_name:
-        lines.append(f"Method: {entry.method_name}")
+        lines.append(gettext("Method: %(method)s", method=entry.method_name))
     if plan.place and plan.online_url:
-        lines.append(f"Online: {plan.online_url}")
+        lines.append(gettext("Online: %(url)s", url=plan.online_url))
     if entry.sheet_url:
-        lines.append(f"Open the sign-up sheet: {entry.sheet_url}")
-    return "\n".join(lines)
+        lines.append(gettext("Open the sign-up sheet: %(url)s", url=entry.sheet_url))
+    return "\n".join(str(line) for line in lines)
 
 
 def event_for(entry: CalendarEntry, host: str, now: datetime) -> Event:
@@ -102,8 +115,10 @@ def event_for(entry: CalendarEntry, host: str, now: datetime) -> Event:
     event.add("last-modified", _utc(entry.booking.updated_at))
     event.add("dtstart", _utc(plan.starts_at))
     event.add("dtend", _utc(plan.ends_at))
-    summary = plan.title if not entry.waitlisted else f"{plan.title} (waitlist)"
-    event.add("summary", summary)
+    summary = (
+        plan.title if not entry.waitlisted else gettext("%(title)s (waitlist)", title=plan.title)
+    )
+    event.add("summary", str(summary))
     location = plan.place or plan.online_url
     if location:
         event.add("location", location)
@@ -121,7 +136,7 @@ def event_for(entry: CalendarEntry, host: str, now: datetime) -> Event:
     for before in REMINDERS:
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Reminder: {plan.title}")
+        alarm.add("description", str(gettext("Reminder: %(title)s", title=plan.title)))
         alarm.add("trigger", -before)
         event.add_component(alarm)
     return event

@@ -29,18 +29,22 @@ import email.policy
 import logging
 import smtplib
 import ssl
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from urllib.parse import unquote, urlsplit
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import BookingStatus
 from lti_app.domain.signups.timezones import zone
+from lti_app.i18n import gettext, ngettext, use_locale
+from lti_app.i18n.formatting import format_instant
+from lti_app.i18n.marking import N_
 from lti_app.storage import db, notifications_repo, signups_repo
 from lti_app.storage.notifications_repo import (
     EMAIL_FAILED,
@@ -76,64 +80,88 @@ RETRY_CAP = timedelta(hours=2)
 
 
 def when_text(record: SessionRecord) -> str:
-    """The start in the session's own zone, with the zone named: "Wednesday 3 March 2027,
-    18:00 (Europe/Amsterdam)"."""
+    """The start in the session's own zone, with the zone named, in the language in force:
+    "Wednesday 3 March 2027, 18:00 (Europe/Amsterdam)", "woensdag 3 maart 2027, 18:00 (...)",
+    "Mittwoch, 3. März 2027, 18:00 (...)"."""
     plan = record.plan
-    tz = zone(plan.timezone)
-    local = plan.starts_at.astimezone(tz) if tz is not None else plan.starts_at.astimezone(UTC)
-    label = plan.timezone if tz is not None else "UTC"
-    return f"{local:%A} {local.day} {local:%B %Y, %H:%M} ({label})"
+    label = plan.timezone if zone(plan.timezone) is not None else "UTC"
+    start = format_instant(plan.starts_at, "long_weekday_datetime", tz=label)
+    return f"{start} ({label})"
 
 
 def _details(record: SessionRecord) -> list[str]:
     plan = record.plan
     lines = [
         " ".join(plan.title.split()),
-        f"When: {when_text(record)}",
-        f"Length: {_minutes(plan.duration)}",
+        gettext("When: %(when)s", when=when_text(record)),
+        gettext("Length: %(length)s", length=_minutes(plan.duration)),
     ]
     if plan.place:
-        lines.append(f"Where: {plan.place}")
+        lines.append(gettext("Where: %(place)s", place=plan.place))
     if plan.online_url:
-        lines.append(f"Online: {plan.online_url}")
-    return lines
+        lines.append(gettext("Online: %(url)s", url=plan.online_url))
+    return [str(line) for line in lines]
 
 
 def _minutes(duration: timedelta) -> str:
-    return f"{int(duration.total_seconds() // 60)} minutes"
+    minutes = int(duration.total_seconds() // 60)
+    return str(ngettext("%(num)d minute", "%(num)d minutes", minutes))
 
 
-FOOTER = (
+FOOTER = N_(
     "You get this message because you signed up for this session in your course. "
     "Open the sign-up sheet in your course to see or change your booking."
 )
 
 
-def compose(kind: str, record: SessionRecord) -> tuple[str, str]:
-    """Subject and plain-text body of one kind of notice about one session."""
-    title, when = record.plan.title, when_text(record)
-    if kind == REMINDER:
-        subject = f"Reminder: {title}, {when}"
-        intro = "Your intervision session is coming up."
-    elif kind == CHANGED:
-        subject = f"Changed: {title}, now {when}"
-        intro = "A session you signed up for was changed. This is how it is now:"
-    elif kind == CANCELLED:
-        subject = f"Cancelled: {title}, {when}"
-        intro = "A session you signed up for was cancelled. Choose another one on the sheet."
-    elif kind == BOOKED:
-        subject = f"Booked: {title}, {when}"
-        intro = "You signed up for this session."
-    elif kind == WAITING:
-        subject = f"On the waitlist: {title}, {when}"
-        intro = "You are on the waitlist of this session."
-    elif kind == PROMOTED:
-        subject = f"You have a place: {title}, {when}"
-        intro = "A place became free and it is yours now: you are no longer on the waitlist."
-    else:
-        raise ValueError(f"unknown notice kind {kind!r}")
-    body = "\n".join([intro, "", *_details(record), "", FOOTER, ""])
-    return " ".join(subject.split())[:250], body  # one line, whatever the title holds
+@contextmanager
+def _language(locale: str | None) -> Iterator[None]:
+    """The notice's language: ``locale``, else the deployment's default
+    (``INTERVISION_DEFAULT_LOCALE``). The tool keeps no language per person (a launch's
+    ``launch_presentation.locale`` is not stored), and a notice is often made in another
+    person's request (a cancellation promoting someone), whose language it must not take."""
+    with use_locale(locale) if has_app_context() else nullcontext():
+        yield
+
+
+def compose(kind: str, record: SessionRecord, locale: str | None = None) -> tuple[str, str]:
+    """Subject and plain-text body of one kind of notice about one session, in ``locale``
+    (default: the deployment's language; see :func:`_language`)."""
+    with _language(locale):
+        title, when = record.plan.title, when_text(record)
+        if kind == REMINDER:
+            subject = gettext("Reminder: %(title)s, %(when)s", title=title, when=when)
+            intro = gettext("Your intervision session is coming up.")
+        elif kind == CHANGED:
+            subject = gettext("Changed: %(title)s, now %(when)s", title=title, when=when)
+            intro = gettext("A session you signed up for was changed. This is how it is now:")
+        elif kind == CANCELLED:
+            subject = gettext("Cancelled: %(title)s, %(when)s", title=title, when=when)
+            intro = gettext(
+                "A session you signed up for was cancelled. Choose another one on the sheet."
+            )
+        elif kind == BOOKED:
+            subject = gettext("Booked: %(title)s, %(when)s", title=title, when=when)
+            intro = gettext("You signed up for this session.")
+        elif kind == WAITING:
+            subject = gettext("On the waitlist: %(title)s, %(when)s", title=title, when=when)
+            intro = gettext("You are on the waitlist of this session.")
+        elif kind == PROMOTED:
+            subject = gettext("You have a place: %(title)s, %(when)s", title=title, when=when)
+            intro = gettext(
+                "A place became free and it is yours now: you are no longer on the waitlist."
+            )
+        else:
+            raise ValueError(f"unknown notice kind {kind!r}")
+        footer = gettext(FOOTER)
+        body = "\n".join([str(intro), "", *_details(record), "", str(footer), ""])
+    return " ".join(str(subject).split())[:250], body  # one line, whatever the title holds
+
+
+def footer_text(locale: str | None = None) -> str:
+    """The e-mail's last paragraph as :func:`compose` writes it (the in-tool notice drops it)."""
+    with _language(locale):
+        return str(gettext(FOOTER))
 
 
 # --- step 1: making notices --------------------------------------------------------------------

@@ -18,6 +18,8 @@ from flask import Flask
 from lti_app.domain.roles import Role
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.problems import Problem
+from lti_app.i18n import gettext
+from lti_app.i18n.marking import N_
 from lti_app.lti.roles import map_roles
 from lti_app.lti.services import nrps
 from lti_app.lti.services.http import Deadline, ServiceError
@@ -60,24 +62,31 @@ class RosterGroups:
 
 NO_ENDPOINT = Problem(
     "roster",
-    "The platform did not give this link access to the course roster (Names and Role "
-    "Provisioning Services), so groups cannot be formed from it. Ask your LMS administrator "
-    "to allow the tool to read the course's participants, then open the sheet again.",
+    N_(
+        "The platform did not give this link access to the course roster (Names and Role "
+        "Provisioning Services), so groups cannot be formed from it. Ask your LMS administrator "
+        "to allow the tool to read the course's participants, then open the sheet again."
+    ),
 )
 
 
 NO_LEARNERS = Problem(
     "roster",
-    "The course roster has no active learners yet, so there is nobody to put in groups. "
-    "The groups were left as they were.",
+    N_(
+        "The course roster has no active learners yet, so there is nobody to put in groups. "
+        "The groups were left as they were."
+    ),
 )
 
 
 def _fetch_failed(detail: str) -> Problem:
     return Problem(
         "roster",
-        "The course roster could not be fetched from the platform just now "
-        f"({detail}). Nothing was changed; try again in a moment.",
+        gettext(
+            "The course roster could not be fetched from the platform just now "
+            "(%(detail)s). Nothing was changed; try again in a moment.",
+            detail=detail,
+        ),
     )
 
 

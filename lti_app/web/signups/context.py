@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, request, session
@@ -19,7 +19,15 @@ from markupsafe import Markup
 
 from lti_app.domain.errors import IntervisionError
 from lti_app.domain.scope import CourseScope
-from lti_app.domain.signups.timezones import ViewerZone, utc_to_local, viewer_zone, zone
+from lti_app.domain.signups.timezones import (
+    ViewerZone,
+    ZoneSource,
+    utc_to_local,
+    viewer_zone,
+    zone,
+)
+from lti_app.i18n import gettext
+from lti_app.i18n.formatting import current_locale, format_instant, time_zone_name
 from lti_app.lti.current import require_launch
 from lti_app.lti.deep_linking import REF_PARAMETER
 from lti_app.lti.launch import Launch
@@ -154,13 +162,37 @@ def local(instant: datetime | None, tz: str) -> datetime | None:
 
 
 def time_element(instant: datetime | None, tz: str) -> Markup:
-    """``<time datetime="…Z">Tue 8 Dec 2026, 19:00</time>`` in ``tz``; a dash for none."""
+    """``<time datetime="…Z">Tue 8 Dec 2026, 19:00</time>`` in ``tz``, in the reader's language
+    (``di 8 dec 2026, 19:00``, ``Di., 8. Dez. 2026, 19:00``); a dash for none."""
     if instant is None:
         return Markup("–")
-    wall = utc_to_local(instant, tz)
-    text = f"{wall:%a} {wall.day} {wall:%b %Y}, {wall:%H:%M}"
+    text = format_instant(instant, "weekday_datetime", tz=tz)
     stamp = instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return Markup('<time datetime="{}">{}</time>').format(stamp, text)
+
+
+def offset_text(offset: timedelta | None) -> str:
+    """``UTC+01:00``: the same in every language."""
+    minutes = int((offset or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{rest:02d}"
+
+
+def zone_label(viewer: ViewerZone, at: datetime) -> str:
+    """What to print next to times: "Europe/Amsterdam (UTC+01:00), your browser's time zone";
+    in Dutch and German the zone's own name in that language ("Midden-Europese
+    standaardtijd")."""
+    info = zone(viewer.name)
+    offset = offset_text(at.astimezone(info).utcoffset() if info is not None else None)
+    name = viewer.name if current_locale() == "en" else time_zone_name(viewer.name)
+    if viewer.source is ZoneSource.BROWSER:
+        text = gettext("%(zone)s (%(offset)s), your browser's time zone", zone=name, offset=offset)
+    elif viewer.source is ZoneSource.COURSE:
+        text = gettext("%(zone)s (%(offset)s), the course's time zone", zone=name, offset=offset)
+    else:
+        text = gettext("%(zone)s (%(offset)s), no time zone was known", zone=name, offset=offset)
+    return str(text)
 
 
 # --- people -------------------------------------------------------------------------------------

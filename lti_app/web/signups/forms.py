@@ -29,6 +29,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from lti_app.domain.signups.booking import Intent
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import EditScope, Repeat
+from lti_app.i18n import gettext, lazy_gettext
 from lti_app.web import form_problems
 
 WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
@@ -67,29 +68,33 @@ COMMON_ZONES = (
 NO_REPEAT = ""
 RRULE_CHOICE = "rrule"
 REPEAT_CHOICES = [
-    SelectChoice(NO_REPEAT, "Does not repeat"),
-    SelectChoice(Repeat.WEEKLY.value, "Every week"),
-    SelectChoice(Repeat.FORTNIGHTLY.value, "Every two weeks"),
-    SelectChoice(Repeat.MONTHLY.value, "Every month (same day of the month)"),
-    SelectChoice(RRULE_CHOICE, "Custom rule (RRULE)"),
+    SelectChoice(NO_REPEAT, lazy_gettext("Does not repeat")),
+    SelectChoice(Repeat.WEEKLY.value, lazy_gettext("Every week")),
+    SelectChoice(Repeat.FORTNIGHTLY.value, lazy_gettext("Every two weeks")),
+    SelectChoice(Repeat.MONTHLY.value, lazy_gettext("Every month (same day of the month)")),
+    SelectChoice(RRULE_CHOICE, lazy_gettext("Custom rule (RRULE)")),
 ]
 INTENT_CHOICES = [
-    SelectChoice(Intent.CASE_BRINGER.value, "Case-bringer (I bring a case)"),
-    SelectChoice(Intent.CONSULTANT.value, "Consultant (I help with someone's case)"),
+    SelectChoice(Intent.CASE_BRINGER.value, lazy_gettext("Case-bringer (I bring a case)")),
+    SelectChoice(Intent.CONSULTANT.value, lazy_gettext("Consultant (I help with someone's case)")),
 ]
 THIS_ONLY = "this"
 APPLY_CHOICES = [
-    SelectChoice(THIS_ONLY, "This session only"),
+    SelectChoice(THIS_ONLY, lazy_gettext("This session only")),
     SelectChoice(
-        EditScope.THIS_AND_FOLLOWING.value, "This session and the following ones in the series"
+        EditScope.THIS_AND_FOLLOWING.value,
+        lazy_gettext("This session and the following ones in the series"),
     ),
-    SelectChoice(EditScope.SERIES.value, "Every session of the series"),
+    SelectChoice(EditScope.SERIES.value, lazy_gettext("Every session of the series")),
 ]
 # Problems about these fields are shown next to another one.
 FIELD_ALIASES = {"first_start": "starts_at", "repeat": "repeat", "count": "count"}
 
 _OPTIONAL = [Optional()]
-_REASON = [InputRequired("Say why, so the log shows it: a reason is required."), Length(max=500)]
+_REASON = [
+    InputRequired(lazy_gettext("Say why, so the log shows it: a reason is required.")),
+    Length(max=500),
+]
 
 
 class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no type hints
@@ -112,39 +117,51 @@ OPEN_TO_ALL = ""  # a session that belongs to no stable group
 class SessionForm(Form):
     """One session as an instructor plans it; times are wall times in ``timezone``."""
 
-    title = StringField("Title", validators=[Length(max=200)])
+    title = StringField(lazy_gettext("Title"), validators=[Length(max=200)])
     method = SelectField(
-        "Method", choices=[SelectChoice("", "No particular method")], validate_choice=False
+        lazy_gettext("Method"),
+        choices=[SelectChoice("", lazy_gettext("No particular method"))],
+        validate_choice=False,
     )
-    starts_at = DateTimeLocalField("Starts", format=WALL_TIME, validators=_OPTIONAL)
-    timezone = SelectField("Time zone of these times", validate_choice=False)
-    duration = IntegerField("Duration (minutes)", default=90, validators=_OPTIONAL)
-    place = StringField("Place", validators=[Length(max=300)])
-    online_url = URLField("Online meeting link", validators=[Length(max=2000)])
-    seats_max = IntegerField("Seats", default=8, validators=_OPTIONAL)
-    seats_min = IntegerField("Minimum size", default=0, validators=_OPTIONAL)
-    case_bringer_places = IntegerField("Case-bringer places", default=1, validators=_OPTIONAL)
-    signup_opens_at = DateTimeLocalField("Sign-up opens", format=WALL_TIME, validators=_OPTIONAL)
-    signup_closes_at = DateTimeLocalField("Sign-up closes", format=WALL_TIME, validators=_OPTIONAL)
+    starts_at = DateTimeLocalField(lazy_gettext("Starts"), format=WALL_TIME, validators=_OPTIONAL)
+    timezone = SelectField(lazy_gettext("Time zone of these times"), validate_choice=False)
+    duration = IntegerField(lazy_gettext("Duration (minutes)"), default=90, validators=_OPTIONAL)
+    place = StringField(lazy_gettext("Place"), validators=[Length(max=300)])
+    online_url = URLField(lazy_gettext("Online meeting link"), validators=[Length(max=2000)])
+    seats_max = IntegerField(lazy_gettext("Seats"), default=8, validators=_OPTIONAL)
+    seats_min = IntegerField(lazy_gettext("Minimum size"), default=0, validators=_OPTIONAL)
+    case_bringer_places = IntegerField(
+        lazy_gettext("Case-bringer places"), default=1, validators=_OPTIONAL
+    )
+    signup_opens_at = DateTimeLocalField(
+        lazy_gettext("Sign-up opens"), format=WALL_TIME, validators=_OPTIONAL
+    )
+    signup_closes_at = DateTimeLocalField(
+        lazy_gettext("Sign-up closes"), format=WALL_TIME, validators=_OPTIONAL
+    )
     cancel_deadline = DateTimeLocalField(
-        "Cancellation deadline", format=WALL_TIME, validators=_OPTIONAL
+        lazy_gettext("Cancellation deadline"), format=WALL_TIME, validators=_OPTIONAL
     )
     # A stable group's session takes its members only; choices are the sheet's groups, so a
     # forged id is refused by the form ("Not a valid choice"), never stored.
-    group = SelectField("Group", default=OPEN_TO_ALL)
+    group = SelectField(lazy_gettext("Group"), default=OPEN_TO_ALL)
 
 
 class NewSessionForm(SessionForm):
-    repeat = SelectField("Repeat", choices=REPEAT_CHOICES, default=NO_REPEAT)
-    rrule = StringField("Custom rule", validators=[Length(max=500)])
-    count = IntegerField("Number of sessions", validators=_OPTIONAL)
-    until = DateField("Last date", validators=_OPTIONAL)
+    repeat = SelectField(lazy_gettext("Repeat"), choices=REPEAT_CHOICES, default=NO_REPEAT)
+    rrule = StringField(lazy_gettext("Custom rule"), validators=[Length(max=500)])
+    count = IntegerField(lazy_gettext("Number of sessions"), validators=_OPTIONAL)
+    until = DateField(lazy_gettext("Last date"), validators=_OPTIONAL)
 
 
 class EditSessionForm(SessionForm):
     version = HiddenField(validators=[InputRequired()])
-    apply_to = RadioField("Apply the change to", choices=APPLY_CHOICES, default=THIS_ONLY)
-    reason = StringField("Reason for a change of seats (shown in the log)", validators=_OPTIONAL)
+    apply_to = RadioField(
+        lazy_gettext("Apply the change to"), choices=APPLY_CHOICES, default=THIS_ONLY
+    )
+    reason = StringField(
+        lazy_gettext("Reason for a change of seats (shown in the log)"), validators=_OPTIONAL
+    )
 
 
 class BookForm(Form):
@@ -166,13 +183,17 @@ FAIR = ""  # a role left to the fair rotation
 class RolesForm(Form):
     """Moderator and timekeeper: a chosen person, or whoever is next in the fair rotation."""
 
-    moderator = SelectField("Moderator", validate_choice=False)
-    timekeeper = SelectField("Timekeeper", validate_choice=False)
+    moderator = SelectField(lazy_gettext("Moderator"), validate_choice=False)
+    timekeeper = SelectField(lazy_gettext("Timekeeper"), validate_choice=False)
 
 
 class CancelSessionForm(Form):
-    reason = TextAreaField("Reason (shown to participants and in the log)", validators=_REASON)
-    whole_series = BooleanField("Cancel every session of the series that has not started")
+    reason = TextAreaField(
+        lazy_gettext("Reason (shown to participants and in the log)"), validators=_REASON
+    )
+    whole_series = BooleanField(
+        lazy_gettext("Cancel every session of the series that has not started")
+    )
 
 
 class AttendanceForm(Form):
@@ -182,25 +203,28 @@ class AttendanceForm(Form):
 
 class RemoveForm(Form):
     user_id = HiddenField(validators=[InputRequired()])
-    reason = StringField("Reason", validators=_REASON)
+    reason = StringField(lazy_gettext("Reason"), validators=_REASON)
 
 
 class MoveForm(Form):
-    user_id = SelectField("Person", coerce=int, validate_choice=False)
-    to_session = SelectField("Move to", coerce=int, validate_choice=False)
-    reason = StringField("Reason", validators=_REASON)
-    beyond_capacity = BooleanField("Give a seat even if that session is full")
+    user_id = SelectField(lazy_gettext("Person"), coerce=int, validate_choice=False)
+    to_session = SelectField(lazy_gettext("Move to"), coerce=int, validate_choice=False)
+    reason = StringField(lazy_gettext("Reason"), validators=_REASON)
+    beyond_capacity = BooleanField(lazy_gettext("Give a seat even if that session is full"))
 
 
 class OverrideForm(Form):
-    user_id = SelectField("Person", coerce=int, validate_choice=False)
-    intent = SelectField("Role", choices=INTENT_CHOICES)
-    reason = StringField("Reason", validators=_REASON)
+    user_id = SelectField(lazy_gettext("Person"), coerce=int, validate_choice=False)
+    intent = SelectField(lazy_gettext("Role"), choices=INTENT_CHOICES)
+    reason = StringField(lazy_gettext("Reason"), validators=_REASON)
 
 
 def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
-    """Put each problem's message on its field; what names no field is returned for the top."""
-    return form_problems.attach_problems(form, problems, FIELD_ALIASES)
+    """Put each problem's message on its field; what names no field is returned for the top.
+    Messages the catalogue knows (marked where they are made) are shown in the reader's
+    language; the rest as they came."""
+    shown = [Problem(p.field, str(gettext(p.message))) for p in problems]
+    return form_problems.attach_problems(form, shown, FIELD_ALIASES)
 
 
 def field_names(form: Form) -> Sequence[str]:

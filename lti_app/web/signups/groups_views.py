@@ -16,6 +16,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.signups.problems import Problem
+from lti_app.i18n import gettext
 from lti_app.lti.current import instructor_required
 from lti_app.services import signup_groups, signups
 from lti_app.services.signup_groups import GroupsOverview, RosterSource
@@ -27,6 +28,7 @@ from lti_app.web.signups.context import (
     display_names,
     here,
     time_element,
+    zone_label,
 )
 from lti_app.web.signups.instructor_views import OK
 
@@ -80,7 +82,7 @@ def _render(
     assign = assign or admin_forms.AssignGroupForm(formdata=None, prefix=admin_forms.ASSIGN_PREFIX)
     assign.session_id.choices = forms.choices((r.id, session_label(r)) for r in upcoming)
     assign.group_id.choices = forms.choices(
-        [(admin_forms.OPEN_TO_ALL, "Open to everyone on the sheet")]
+        [(admin_forms.OPEN_TO_ALL, gettext("Open to everyone on the sheet"))]
         + [(g.id, g.name) for g in overview.groups]
     )
     group_names = {g.id: g.name for g in overview.groups}
@@ -90,7 +92,7 @@ def _render(
             here=where,
             sheet=where.sheet,
             viewer=viewer,
-            zone_label=viewer.label(now),
+            zone_label=zone_label(viewer, now),
             groups=overview.groups,
             names=names,
             sessions=[s.session for s in overview.sessions],
@@ -137,7 +139,16 @@ def form_groups() -> ResponseReturnValue:
     if result.problems or result.saved is None:
         return _render(where, form_groups=form, problems=_sorted(result.problems, form), status=400)
     count = len(result.saved.groups)
-    flash(f"{result.learners} learners are now in {count} groups of {size_min}–{size_max}.", OK)
+    flash(
+        gettext(
+            "%(learners)s learners are now in %(groups)s groups of %(min)s–%(max)s.",
+            learners=result.learners,
+            groups=count,
+            min=size_min,
+            max=size_max,
+        ),
+        OK,
+    )
     return redirect(url_for("signups.groups"), code=303)
 
 
@@ -166,7 +177,7 @@ def move_member() -> ResponseReturnValue:
         return _render(where, move=form, status=400)
     name = display_names(where, [form.user_id.data])[form.user_id.data]
     group = next((g.name for g in saved.groups if form.user_id.data in g.members), "")
-    flash(f"{name} is now in {group}.", OK)
+    flash(gettext("%(name)s is now in %(group)s.", name=name, group=group), OK)
     return redirect(url_for("signups.groups"), code=303)
 
 
@@ -181,7 +192,7 @@ def assign_group() -> ResponseReturnValue:
     try:
         group_id = None if raw == admin_forms.OPEN_TO_ALL else int(raw)
     except ValueError:
-        form.group_id.errors = ["Choose a group from the list."]
+        form.group_id.errors = [gettext("Choose a group from the list.")]
         return _render(where, assign=form, status=400)
     record = signup_groups.assign_group(
         where.scope,
@@ -191,7 +202,7 @@ def assign_group() -> ResponseReturnValue:
         now=datetime.now(UTC),
     )
     if group_id is None:
-        flash(f"“{record.plan.title}” is open to everyone on the sheet.", OK)
+        flash(gettext("“%(title)s” is open to everyone on the sheet.", title=record.plan.title), OK)
     else:
-        flash(f"“{record.plan.title}” is now a session of its group.", OK)
+        flash(gettext("“%(title)s” is now a session of its group.", title=record.plan.title), OK)
     return redirect(url_for("signups.groups"), code=303)

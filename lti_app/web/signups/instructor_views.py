@@ -17,6 +17,7 @@ from flask.typing import ResponseReturnValue
 from lti_app.domain.signups.booking import BookingStatus, Intent, Outcome, waitlist_position
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import EditScope
+from lti_app.i18n import gettext, ngettext
 from lti_app.lti.current import instructor_required
 from lti_app.services import signup_groups, signups
 from lti_app.services.signups import SessionRecord, StaleSession
@@ -39,6 +40,7 @@ from lti_app.web.signups.plans import (
     series_edit,
     series_from_form,
 )
+from lti_app.web.signups.words import refusal_text
 
 OK = "signup-ok"
 REFUSED = "signup-refused"
@@ -46,11 +48,12 @@ REFUSED = "signup-refused"
 
 def _prepare(form: forms.SessionForm, where: Here) -> None:
     names = method_names()
-    form.method.choices = forms.choices([("", "No particular method"), *names.items()])
+    form.method.choices = forms.choices([("", gettext("No particular method")), *names.items()])
     form.timezone.choices = forms.zone_choices(where.sheet.timezone, form.timezone.data or "")
     groups = signup_groups.sheet_groups(where.scope, sheet_id=where.sheet.id)
     form.group.choices = forms.choices(
-        [(forms.OPEN_TO_ALL, "Open to everyone on the sheet")] + [(g.id, g.name) for g in groups]
+        [(forms.OPEN_TO_ALL, gettext("Open to everyone on the sheet"))]
+        + [(g.id, g.name) for g in groups]
     )
 
 
@@ -85,8 +88,13 @@ def _render_form(
 
 
 def _promoted(count: int) -> str:
-    people = "1 person" if count == 1 else f"{count} people"
-    return f"{people} from the waitlist got a seat."
+    return str(
+        ngettext(
+            "%(num)d person from the waitlist got a seat.",
+            "%(num)d people from the waitlist got a seat.",
+            count,
+        )
+    )
 
 
 def _session_record(where: Here, session_id: int) -> SessionRecord:
@@ -128,7 +136,7 @@ def new_session() -> ResponseReturnValue:
         )
         if saved.problems:
             return _render_form(where, form, problems=list(saved.problems), status=400)
-        flash(f"Session “{plan.title}” created.", OK)
+        flash(gettext("Session “%(title)s” created.", title=plan.title), OK)
     else:
         made = signups.create_series(
             where.scope, sheet_id=where.sheet.id, series=series, template=plan, now=now,
@@ -136,7 +144,15 @@ def new_session() -> ResponseReturnValue:
         )  # fmt: skip
         if made.problems:
             return _render_form(where, form, problems=list(made.problems), status=400)
-        flash(f"Series “{plan.title}” created with {len(made.created)} sessions.", OK)
+        flash(
+            ngettext(
+                "Series “%(title)s” created with %(num)d session.",
+                "Series “%(title)s” created with %(num)d sessions.",
+                len(made.created),
+                title=plan.title,
+            ),
+            OK,
+        )
     return redirect(url_for("signups.sheet", **zone_arguments()), code=303)
 
 
@@ -150,7 +166,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
         fill_form(form, record)
     _prepare(form, where)
     if record.cancelled:
-        flash("This session is cancelled; it can no longer be changed.", REFUSED)
+        flash(gettext("This session is cancelled; it can no longer be changed."), REFUSED)
         return _to_session(session_id)
     if request.method == "GET":
         return _render_form(where, form, record=record)
@@ -159,7 +175,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
     try:
         expected = int(form.version.data or "")
     except ValueError:
-        abort(400, description="The form lost its version; reload the page.")
+        abort(400, description=gettext("The form lost its version; reload the page."))
     plan, problems = plan_from_form(form, set(method_names()), keep=record.plan)
     if plan is None or problems:
         return _render_form(where, form, record=record, problems=problems, status=400)
@@ -181,7 +197,7 @@ def edit_session(session_id: int) -> ResponseReturnValue:
             return _render_form(
                 where, form, record=record, problems=list(saved.problems), status=400
             )
-        flash("Session saved.", OK)
+        flash(gettext("Session saved."), OK)
         if saved.promoted:
             flash(_promoted(len(saved.promoted)), OK)
         return _to_session(session_id)
@@ -211,9 +227,16 @@ def edit_session(session_id: int) -> ResponseReturnValue:
             group_id=_group_id(form), now=now,
         )  # fmt: skip
     flash(
-        f"Series saved: {len(result.moved)} sessions moved, {len(result.updated)} changed at "
-        f"{'its' if len(result.updated) == 1 else 'their'} own time, {len(result.created)} "
-        f"added, {len(result.cancelled)} cancelled.",
+        ngettext(
+            "Series saved: %(moved)s sessions moved, %(num)d changed at its own time, "
+            "%(added)s added, %(cancelled)s cancelled.",
+            "Series saved: %(moved)s sessions moved, %(num)d changed at their own time, "
+            "%(added)s added, %(cancelled)s cancelled.",
+            len(result.updated),
+            moved=len(result.moved),
+            added=len(result.created),
+            cancelled=len(result.cancelled),
+        ),
         OK,
     )
     if result.promoted:
@@ -240,7 +263,14 @@ def cancel_session(session_id: int) -> ResponseReturnValue:
             reason=reason,
             now=now,
         )
-        flash(f"{len(cancelled)} sessions of the series are cancelled.", OK)
+        flash(
+            ngettext(
+                "%(num)d session of the series is cancelled.",
+                "%(num)d sessions of the series are cancelled.",
+                len(cancelled),
+            ),
+            OK,
+        )
     else:
         signups.cancel_session(
             where.scope,
@@ -250,7 +280,7 @@ def cancel_session(session_id: int) -> ResponseReturnValue:
             reason=reason,
             now=now,
         )
-        flash(f"Session “{record.plan.title}” is cancelled.", OK)
+        flash(gettext("Session “%(title)s” is cancelled.", title=record.plan.title), OK)
     return redirect(url_for("signups.sheet", **zone_arguments()), code=303)
 
 
@@ -261,7 +291,7 @@ def _user_id(value: str | None) -> int:
     try:
         return int(value or "")
     except ValueError:
-        abort(400, description="The form does not name a person; reload the page.")
+        abort(400, description=gettext("The form does not name a person; reload the page."))
 
 
 @bp.post("/sessions/<int:session_id>/attendance")
@@ -270,7 +300,7 @@ def attendance(session_id: int) -> ResponseReturnValue:
     where = here()
     form = forms.AttendanceForm()
     if not form.validate() or form.attended.data not in ("yes", "no"):
-        abort(400, description="The attendance form was incomplete; reload the page.")
+        abort(400, description=gettext("The attendance form was incomplete; reload the page."))
     decision = signups.mark_attendance(
         where.scope,
         sheet_id=where.sheet.id,
@@ -281,11 +311,14 @@ def attendance(session_id: int) -> ResponseReturnValue:
         now=datetime.now(UTC),
     )
     if decision.outcome is Outcome.REFUSED:
-        flash(decision.message, REFUSED)
+        flash(refusal_text(decision), REFUSED)
     else:
         name = display_names(where, [decision.booking.user_id])  # type: ignore[union-attr]
-        mark = "attended" if form.attended.data == "yes" else "a no-show"
-        flash(f"{next(iter(name.values()))} is marked {mark}.", OK)
+        person = next(iter(name.values()))
+        if form.attended.data == "yes":
+            flash(gettext("%(name)s is marked attended.", name=person), OK)
+        else:
+            flash(gettext("%(name)s is marked a no-show.", name=person), OK)
     return _to_session(session_id)
 
 
@@ -306,11 +339,11 @@ def remove(session_id: int) -> ResponseReturnValue:
         reason=form.reason.data or "",
     )
     if decision.outcome is Outcome.CANCELLED:
-        flash("The booking is cancelled.", OK)
+        flash(gettext("The booking is cancelled."), OK)
         if decision.promoted:
             flash(_promoted(len(decision.promoted)), OK)
     else:
-        flash(decision.message, REFUSED)
+        flash(refusal_text(decision), REFUSED)
     return _to_session(session_id)
 
 
@@ -333,15 +366,19 @@ def move(session_id: int) -> ResponseReturnValue:
         beyond_capacity=bool(form.beyond_capacity.data),
     )
     if decision.refused:
-        flash(decision.source.message or decision.target.message, REFUSED)
+        flash(refusal_text(decision.source) or refusal_text(decision.target), REFUSED)
         return _to_session(session_id)
     outcome = decision.target.outcome
-    where_now = (
-        "has a seat there"
-        if outcome is Outcome.CONFIRMED
-        else f"is number {decision.target.position} on its waitlist"
-    )
-    flash(f"Moved: the person {where_now}.", OK)
+    if outcome is Outcome.CONFIRMED:
+        flash(gettext("Moved: the person has a seat there."), OK)
+    else:
+        flash(
+            gettext(
+                "Moved: the person is number %(position)s on its waitlist.",
+                position=decision.target.position,
+            ),
+            OK,
+        )
     return _to_session(session_id)
 
 
@@ -355,7 +392,7 @@ def override(session_id: int) -> ResponseReturnValue:
     try:
         intent = Intent(form.intent.data)
     except ValueError:
-        abort(400, description="Choose the role.")
+        abort(400, description=gettext("Choose the role."))
     decision = signups.override(
         where.scope,
         sheet_id=where.sheet.id,
@@ -367,11 +404,11 @@ def override(session_id: int) -> ResponseReturnValue:
         now=datetime.now(UTC),
     )
     if decision.outcome is Outcome.REFUSED:
-        flash(decision.message, REFUSED)
+        flash(refusal_text(decision), REFUSED)
     elif decision.overrode_capacity:
-        flash("Seat given beyond the session's capacity; the log shows who and why.", OK)
+        flash(gettext("Seat given beyond the session's capacity; the log shows who and why."), OK)
     else:
-        flash("Seat given; the log shows who and why.", OK)
+        flash(gettext("Seat given; the log shows who and why."), OK)
     return _to_session(session_id)
 
 
@@ -383,7 +420,7 @@ def roles(session_id: int) -> ResponseReturnValue:
     where = here()
     form = forms.RolesForm(prefix=forms.ROLES_PREFIX)
     if not form.validate():
-        abort(400, description="The roles form was incomplete; reload the page.")
+        abort(400, description=gettext("The roles form was incomplete; reload the page."))
     fixed: dict[str, int] = {}
     for role, value in (("moderator", form.moderator.data), ("timekeeper", form.timekeeper.data)):
         if value:
@@ -396,10 +433,10 @@ def roles(session_id: int) -> ResponseReturnValue:
         fixed=fixed,
     )
     if rotation.problems:
-        problems = tuple(problem.message for problem in rotation.problems)
+        problems = tuple(gettext(problem.message) for problem in rotation.problems)
         given = SessionForms(roles=form, role_problems=problems)
         return render_session(where, session_id, given, status=400)
-    flash("Moderator and timekeeper are set.", OK)
+    flash(gettext("Moderator and timekeeper are set."), OK)
     return _to_session(session_id)
 
 
@@ -418,7 +455,15 @@ def roster_csv(session_id: int) -> ResponseReturnValue:
     names = display_names(where, [b.user_id for b in roster])
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["Name", "Role", "Status", "Waitlist position", "Attendance"])
+    writer.writerow(
+        [
+            gettext("Name"),
+            gettext("Role"),
+            gettext("Status"),
+            gettext("Waitlist position"),
+            gettext("Attendance"),
+        ]
+    )
     for booking in roster:
         position = None
         if booking.status is BookingStatus.WAITLISTED:
@@ -426,10 +471,10 @@ def roster_csv(session_id: int) -> ResponseReturnValue:
         writer.writerow(
             [
                 csv_cell(names[booking.user_id]),
-                INTENT_LABELS[booking.intent],
-                STATUS_LABELS[booking.status].lower(),
+                str(INTENT_LABELS[booking.intent]),
+                str(STATUS_LABELS[booking.status]).lower(),
                 str(position) if position is not None else "",
-                ATTENDANCE_LABELS.get(booking.status, "").lower(),
+                str(ATTENDANCE_LABELS.get(booking.status, "")).lower(),
             ]
         )
     day = record.plan.starts_at.strftime("%Y-%m-%d")

@@ -13,12 +13,14 @@ from flask import abort, flash, redirect, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.signups.booking import Decision, Intent, Outcome
+from lti_app.i18n import gettext
 from lti_app.lti.current import launch_required
 from lti_app.lti.launch import Launch
 from lti_app.services import signups
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import bp, here, open_launch_sheet, zone_arguments
 from lti_app.web.signups.pages import INTENT_LABELS, render_session, render_sheet
+from lti_app.web.signups.words import refusal_text
 
 OK = "signup-ok"
 REFUSED = "signup-refused"
@@ -54,24 +56,36 @@ def _posted_session(form_value: str | None, session_id: int) -> None:
     """The form names the session it was made for; a form replayed onto another URL is a
     bad request, not a booking elsewhere."""
     if form_value != str(session_id):
-        abort(400, description="The form does not belong to this session; reload the page.")
+        abort(
+            400, description=gettext("The form does not belong to this session; reload the page.")
+        )
 
 
 def _flash_signup(decision: Decision, intent: Intent) -> None:
     role = INTENT_LABELS[intent]
     if decision.outcome is Outcome.CONFIRMED:
-        flash(f"You have a seat as {role}.", OK)
+        flash(gettext("You have a seat as %(role)s.", role=role), OK)
     elif decision.outcome is Outcome.WAITLISTED:
         flash(
-            f"The {role} places are taken: you are number {decision.position} on the waitlist "
-            f"for {role}s. You get a seat automatically if one frees up in time.",
+            gettext(
+                "The %(role)s places are taken: you are number %(position)s on the waitlist for "
+                "%(role)ss. You get a seat automatically if one frees up in time.",
+                role=role,
+                position=decision.position,
+            ),
             OK,
         )
         if decision.alternative is not None:
             other = INTENT_LABELS[decision.alternative]
-            flash(f"A {other} seat is still free: you can sign up as {other} instead.", OK)
+            flash(
+                gettext(
+                    "A %(other)s seat is still free: you can sign up as %(other)s instead.",
+                    other=other,
+                ),
+                OK,
+            )
     else:
-        flash(decision.message, REFUSED)
+        flash(refusal_text(decision), REFUSED)
 
 
 @bp.post("/sessions/<int:session_id>/book")
@@ -80,12 +94,15 @@ def book(session_id: int) -> ResponseReturnValue:
     where = here()
     form = forms.BookForm()
     if not form.validate():
-        abort(400, description="The sign-up form was incomplete; reload the page and try again.")
+        abort(
+            400,
+            description=gettext("The sign-up form was incomplete; reload the page and try again."),
+        )
     _posted_session(form.session_id.data, session_id)
     try:
         intent = Intent(form.intent.data)
     except ValueError:
-        abort(400, description="Choose whether you bring a case or consult.")
+        abort(400, description=gettext("Choose whether you bring a case or consult."))
     decision = signups.book(
         where.scope,
         sheet_id=where.sheet.id,
@@ -104,7 +121,7 @@ def leave(session_id: int) -> ResponseReturnValue:
     where = here()
     form = forms.CancelBookingForm()
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        abort(400, description=gettext("The form was incomplete; reload the page and try again."))
     _posted_session(form.session_id.data, session_id)
     decision = signups.cancel_booking(
         where.scope,
@@ -114,7 +131,7 @@ def leave(session_id: int) -> ResponseReturnValue:
         now=datetime.now(UTC),
     )
     if decision.outcome is Outcome.CANCELLED:
-        flash("Your booking is cancelled.", OK)
+        flash(gettext("Your booking is cancelled."), OK)
     else:
-        flash(decision.message, REFUSED)
+        flash(refusal_text(decision), REFUSED)
     return _back(session_id, forms.request_back())

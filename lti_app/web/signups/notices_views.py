@@ -23,6 +23,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.signups.timezones import ZoneSource
+from lti_app.i18n import gettext, lazy_gettext, ngettext
 from lti_app.lti.current import launch_required
 from lti_app.services import notifications
 from lti_app.services.notifications import NoticeRecord
@@ -34,16 +35,17 @@ from lti_app.web.signups.context import (
     here,
     time_element,
     zone_arguments,
+    zone_label,
 )
 
 OK = "signup-ok"
 ON_SHEET = 3  # the sheet lists this many, newest first; the notices page lists them all
 MAX_MARKED = 200  # notice ids in one post; the notices page lists at most this many
 KIND_LABELS = {
-    notifications.REMINDER: "Reminder",
-    notifications.CHANGED: "Session changed",
-    notifications.CANCELLED: "Session cancelled",
-    notifications.PROMOTED: "You have a place",
+    notifications.REMINDER: lazy_gettext("Reminder"),
+    notifications.CHANGED: lazy_gettext("Session changed"),
+    notifications.CANCELLED: lazy_gettext("Session cancelled"),
+    notifications.PROMOTED: lazy_gettext("You have a place"),
 }
 
 
@@ -67,8 +69,9 @@ def _lines(body: str) -> tuple[str, ...]:
     """The notice's text without the email's footer ("open the sheet in your course": here
     the reader is on it already)."""
     text = body.strip()
-    if text.endswith(notifications.FOOTER):
-        text = text[: -len(notifications.FOOTER)].rstrip()
+    for footer in {notifications.FOOTER, notifications.footer_text()}:  # as made, in English
+        if text.endswith(footer):
+            text = text[: -len(footer)].rstrip()
     return tuple(text.splitlines())
 
 
@@ -76,7 +79,7 @@ def _notice(record: NoticeRecord) -> Notice:
     return Notice(
         id=record.id,
         kind=record.kind,
-        label=KIND_LABELS.get(record.kind, "Notice"),
+        label=str(KIND_LABELS.get(record.kind, lazy_gettext("Notice"))),
         subject=record.subject,
         lines=_lines(record.body),
         created_at=record.created_at,
@@ -112,7 +115,7 @@ def notices() -> ResponseReturnValue:
         here=where,
         sheet=where.sheet,
         viewer=viewer,
-        zone_label=viewer.label(now),
+        zone_label=zone_label(viewer, now),
         tz=viewer.name if viewer.source is ZoneSource.BROWSER else None,
         notices=unread_here(where, now)[:MAX_MARKED],
         when=lambda instant: time_element(instant, viewer.name),
@@ -122,9 +125,12 @@ def notices() -> ResponseReturnValue:
 def _posted_ids() -> list[int]:
     raw = request.form.getlist("notice_id")
     if not raw or len(raw) > MAX_MARKED:
-        abort(400, description="Choose the notices to mark as read; reload the page.")
+        abort(400, description=gettext("Choose the notices to mark as read; reload the page."))
     if not all(value.isdecimal() and len(value) <= 18 for value in raw):  # a row id, no more
-        abort(400, description="The form named a notice that does not exist; reload the page.")
+        abort(
+            400,
+            description=gettext("The form named a notice that does not exist; reload the page."),
+        )
     return sorted({int(value) for value in raw})
 
 
@@ -136,9 +142,9 @@ def mark_read() -> ResponseReturnValue:
     where = here()
     form = MarkReadForm()
     if not form.validate():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+        abort(400, description=gettext("The form was incomplete; reload the page and try again."))
     marked = notifications.mark_read(where.scope, where.user_id, _posted_ids(), datetime.now(UTC))
-    flash("Notice marked as read." if marked == 1 else f"{marked} notices marked as read.", OK)
+    flash(ngettext("Notice marked as read.", "%(num)d notices marked as read.", marked), OK)
     if forms.request_back() == "sheet":
         return redirect(url_for("signups.sheet", **zone_arguments()), code=303)
     return redirect(url_for("signups.notices", **zone_arguments()), code=303)

@@ -26,6 +26,7 @@ from lti_app.domain.signups.booking import (
     window_refusal,
 )
 from lti_app.domain.signups.timezones import ZoneSource
+from lti_app.i18n import gettext, lazy_gettext
 from lti_app.services import signup_groups, signups
 from lti_app.services.signups import AuditRecord, BookingRecord, SessionRecord, SessionSummary
 from lti_app.web.signups import forms
@@ -34,31 +35,43 @@ from lti_app.web.signups.context import (
     current_viewer_zone,
     display_names,
     time_element,
+    zone_label,
 )
 
-INTENT_LABELS = {Intent.CASE_BRINGER: "case-bringer", Intent.CONSULTANT: "consultant"}
-STATUS_LABELS = {
-    BookingStatus.CONFIRMED: "Confirmed",
-    BookingStatus.WAITLISTED: "Waitlisted",
-    BookingStatus.CANCELLED: "Cancelled",
-    BookingStatus.ATTENDED: "Confirmed",
-    BookingStatus.NO_SHOW: "Confirmed",
+INTENT_LABELS = {
+    Intent.CASE_BRINGER: lazy_gettext("case-bringer"),
+    Intent.CONSULTANT: lazy_gettext("consultant"),
 }
-ATTENDANCE_LABELS = {BookingStatus.ATTENDED: "Attended", BookingStatus.NO_SHOW: "No-show"}
+INTENT_TITLES = {
+    Intent.CASE_BRINGER: lazy_gettext("Case-bringer"),
+    Intent.CONSULTANT: lazy_gettext("Consultant"),
+}
+"""The role at the start of a table cell (German nouns keep their capitals: no ``capitalize``)."""
+STATUS_LABELS = {
+    BookingStatus.CONFIRMED: lazy_gettext("Confirmed"),
+    BookingStatus.WAITLISTED: lazy_gettext("Waitlisted"),
+    BookingStatus.CANCELLED: lazy_gettext("Cancelled"),
+    BookingStatus.ATTENDED: lazy_gettext("Confirmed"),
+    BookingStatus.NO_SHOW: lazy_gettext("Confirmed"),
+}
+ATTENDANCE_LABELS = {
+    BookingStatus.ATTENDED: lazy_gettext("Attended"),
+    BookingStatus.NO_SHOW: lazy_gettext("No-show"),
+}
 ACTION_LABELS = {
-    signups.OVERRIDE: "Seat given by an instructor",
-    signups.INSTRUCTOR_CANCEL: "Taken off the session by an instructor",
-    signups.MOVE_OUT: "Moved to another session",
-    signups.MOVE_IN: "Moved here from another session",
-    signups.CAPACITY_CHANGE: "Seats changed",
-    signups.SESSION_CANCEL: "Session cancelled",
-    signups.ATTENDANCE: "Attendance marked",
+    signups.OVERRIDE: lazy_gettext("Seat given by an instructor"),
+    signups.INSTRUCTOR_CANCEL: lazy_gettext("Taken off the session by an instructor"),
+    signups.MOVE_OUT: lazy_gettext("Moved to another session"),
+    signups.MOVE_IN: lazy_gettext("Moved here from another session"),
+    signups.CAPACITY_CHANGE: lazy_gettext("Seats changed"),
+    signups.SESSION_CANCEL: lazy_gettext("Session cancelled"),
+    signups.ATTENDANCE: lazy_gettext("Attendance marked"),
 }
 WINDOW_LABELS = {
-    Refusal.SESSION_CANCELLED: "Cancelled",
-    Refusal.STARTED: "Started",
-    Refusal.NOT_OPEN_YET: "Sign-up not open yet",
-    Refusal.CLOSED: "Sign-up closed",
+    Refusal.SESSION_CANCELLED: lazy_gettext("Cancelled"),
+    Refusal.STARTED: lazy_gettext("Started"),
+    Refusal.NOT_OPEN_YET: lazy_gettext("Sign-up not open yet"),
+    Refusal.CLOSED: lazy_gettext("Sign-up closed"),
 }
 
 
@@ -135,13 +148,14 @@ def _common(where: Here, now: datetime) -> dict[str, Any]:
         "here": where,
         "sheet": where.sheet,
         "viewer": viewer,
-        "zone_label": viewer.label(now),
+        "zone_label": zone_label(viewer, now),
         # Carried in links and forms only when it is the browser's own (signups.js fills it).
         "tz": viewer.name if viewer.source is ZoneSource.BROWSER else None,
         "now": now,
         "when": lambda instant: time_element(instant, viewer.name),
         "methods": method_names(),
         "intent_labels": INTENT_LABELS,
+        "intent_titles": INTENT_TITLES,
         "status_labels": STATUS_LABELS,
         "attendance_labels": ATTENDANCE_LABELS,
         "window_labels": WINDOW_LABELS,
@@ -210,7 +224,9 @@ def _log_lines(
             {
                 "entry": entry,
                 "action": ACTION_LABELS.get(entry.action, entry.action.replace("_", " ")),
-                "actor": names.get(entry.actor_id) if entry.actor_id is not None else "The tool",
+                "actor": names.get(entry.actor_id)
+                if entry.actor_id is not None
+                else gettext("The tool"),
                 "subject": names.get(entry.subject_user_id)
                 if entry.subject_user_id is not None
                 else None,
@@ -296,7 +312,7 @@ def render_session(
         )
         roles = given.roles or forms.RolesForm(formdata=None, prefix=forms.ROLES_PREFIX)
         seated_choices = forms.choices(
-            [(forms.FAIR, "Next in the fair rotation")]
+            [(forms.FAIR, gettext("Next in the fair rotation"))]
             + [(p.booking.user_id, p.name) for p in seated]
         )
         roles.moderator.choices = seated_choices

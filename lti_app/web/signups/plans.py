@@ -13,6 +13,7 @@ from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import RRULE_EXAMPLE, Repeat, SeriesPlan
 from lti_app.domain.signups.timezones import local_to_utc, unknown_zone_problem, utc_to_local, zone
+from lti_app.i18n import gettext
 from lti_app.services.signups import SeriesRecord, SessionRecord
 from lti_app.storage import db, signups_repo
 from lti_app.web.signups.forms import (
@@ -41,13 +42,15 @@ def plan_from_form(
     method = form.method.data or None
     kept_method = keep.method if keep is not None else None
     if method is not None and method not in methods and method != kept_method:
-        problems.append(Problem("method", "Choose the method from the list."))
+        problems.append(Problem("method", gettext("Choose the method from the list.")))
     if form.starts_at.data is None:
-        problems.append(Problem("starts_at", "Choose the date and time the session starts."))
+        problems.append(
+            Problem("starts_at", gettext("Choose the date and time the session starts."))
+        )
     if form.duration.data is None:
-        problems.append(Problem("duration", "Say how long the session lasts, in minutes."))
+        problems.append(Problem("duration", gettext("Say how long the session lasts, in minutes.")))
     if form.seats_max.data is None:
-        problems.append(Problem("seats_max", "Say how many seats the session has."))
+        problems.append(Problem("seats_max", gettext("Say how many seats the session has.")))
     instants: dict[str, datetime | None] = {}
     for name in INSTANT_FIELDS:
         value: datetime | None = getattr(form, name).data
@@ -94,7 +97,9 @@ def series_from_form(form: NewSessionForm) -> tuple[SeriesPlan | None, list[Prob
     if choice == RRULE_CHOICE:
         text = (form.rrule.data or "").strip()
         if not text:
-            return None, [Problem("rrule", f"Type the rule, e.g. {RRULE_EXAMPLE}.")]
+            return None, [
+                Problem("rrule", gettext("Type the rule, e.g. %(example)s.", example=RRULE_EXAMPLE))
+            ]
         return SeriesPlan(first, form.timezone.data or "", rrule=text), []
     return (
         SeriesPlan(

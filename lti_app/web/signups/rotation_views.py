@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from lti_app.i18n import gettext, lazy_gettext, ngettext
 from lti_app.lti.current import instructor_required
 from lti_app.services import signup_rotation
 from lti_app.web.signups import admin_forms
@@ -18,10 +19,21 @@ from lti_app.web.signups.context import (
     display_names,
     here,
     time_element,
+    zone_label,
 )
 from lti_app.web.signups.instructor_views import OK, REFUSED
 
-ROLE_LABELS = {"case-bringer": "Case-bringer", "moderator": "Moderator", "timekeeper": "Timekeeper"}
+ROLE_LABELS = {
+    "case-bringer": lazy_gettext("Case-bringer"),
+    "moderator": lazy_gettext("Moderator"),
+    "timekeeper": lazy_gettext("Timekeeper"),
+}
+EVERYONE_LABELS = {
+    "case-bringer": lazy_gettext("Everyone has been case-bringer at least once."),
+    "moderator": lazy_gettext("Everyone has been moderator at least once."),
+    "timekeeper": lazy_gettext("Everyone has been timekeeper at least once."),
+}
+"""A whole sentence per role: languages inflect the role inside it differently."""
 
 
 @bp.get("/rotation")
@@ -37,11 +49,12 @@ def rotation() -> ResponseReturnValue:
         here=where,
         sheet=where.sheet,
         viewer=viewer,
-        zone_label=viewer.label(now),
+        zone_label=zone_label(viewer, now),
         when=lambda instant: time_element(instant, viewer.name),
         overview=overview,
         names=names,
         role_labels=ROLE_LABELS,
+        everyone_labels=EVERYONE_LABELS,
         rotate_form=admin_forms.RotateForm(formdata=None),
     )
 
@@ -51,16 +64,24 @@ def rotation() -> ResponseReturnValue:
 def rotate_upcoming() -> ResponseReturnValue:
     where = here()
     if not admin_forms.RotateForm().validate():
-        abort(400, description="The form expired; reload the page.")
+        abort(400, description=gettext("The form expired; reload the page."))
     result = signup_rotation.rotate_upcoming(
         where.scope, sheet_id=where.sheet.id, now=datetime.now(UTC)
     )
     count = len(result.assigned)
-    flash(f"{count} {'session has' if count == 1 else 'sessions have'} their roles now.", OK)
+    flash(
+        ngettext(
+            "%(num)d session has its roles now.", "%(num)d sessions have their roles now.", count
+        ),
+        OK,
+    )
     if result.problems:
         flash(
-            f"{len(result.problems)} could not be given roles yet: "
-            + " ".join(message for _, message in result.problems[:3]),
+            gettext(
+                "%(count)s could not be given roles yet: %(reasons)s",
+                count=len(result.problems),
+                reasons=" ".join(gettext(message) for _, message in result.problems[:3]),
+            ),
             REFUSED,
         )
     return redirect(url_for("signups.rotation"), code=303)

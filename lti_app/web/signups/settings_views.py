@@ -12,6 +12,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from lti_app.i18n import gettext
 from lti_app.lti.current import instructor_required
 from lti_app.services import sheet_settings
 from lti_app.services.sheet_settings import SettingsPage
@@ -24,6 +25,7 @@ from lti_app.web.signups.context import (
     here,
     remember_sheet,
     time_element,
+    zone_label,
 )
 from lti_app.web.signups.instructor_views import OK
 
@@ -57,7 +59,7 @@ def _render(
             here=where,
             sheet=where.sheet,
             viewer=viewer,
-            zone_label=viewer.label(now),
+            zone_label=zone_label(viewer, now),
             when=lambda instant: time_element(instant, viewer.name),
             form=form,
             settings=page.settings,
@@ -99,5 +101,5 @@ def settings() -> ResponseReturnValue:
             timezone=saved.settings.timezone,
         ),
     )
-    flash("Settings saved.", OK)
+    flash(gettext("Settings saved."), OK)
     return redirect(url_for("signups.settings"), code=303)
