@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
+from lti_app.i18n import gettext
 from lti_app.lti.dynamic_registration import (
     MAX_ISSUER_LENGTH,
     DynamicRegistrationError,
@@ -46,9 +47,9 @@ class RegistrationRefused(DynamicRegistrationError):
 
     status = 403
     title = "Registration needs a link from the administrator"
-    hint = (
+    hint = (  # a literal, so the catalogue finds it (lti_app/i18n/extract.py)
         "Ask the administrator of this tool for a registration link "
-        f"(`{INVITE_COMMAND}`), then start the registration again from your LMS."
+        "(`intervision platform invite`), then start the registration again from your LMS."
     )
 
 
@@ -139,35 +140,50 @@ def usable_invite(token: str, now: datetime, app: Flask | None = None) -> Invite
             found = invites_repo.find_invite(session, hash_token(token))
     if found is None:  # unknown, mistyped or made up: the same answer for all three
         raise InviteUnknown(
-            "This registration link is not one the tool issued (check that it was copied "
-            "whole). Ask the administrator of this tool for a new one."
+            gettext(
+                "This registration link is not one the tool issued (check that it was copied "
+                "whole). Ask the administrator of this tool for a new one."
+            )
         )
     if found.used_at is not None:
         raise InviteSpent(
-            "This registration link has already been used; each link registers one "
-            "platform once. Ask the administrator of this tool for a new one."
+            gettext(
+                "This registration link has already been used; each link registers one "
+                "platform once. Ask the administrator of this tool for a new one."
+            )
         )
     if found.is_expired(now):
         raise InviteSpent(
-            f"This registration link expired on {found.expires_at:%Y-%m-%d %H:%M} UTC. Ask "
-            "the administrator of this tool for a new one."
+            gettext(
+                "This registration link expired on %(expired)s UTC. Ask the administrator of "
+                "this tool for a new one.",
+                expired=found.expires_at.strftime("%Y-%m-%d %H:%M"),
+            )
         )
     return found
 
 
 def needs_invite() -> RegistrationRefused:
     return RegistrationRefused(
-        "This tool accepts dynamic registration only through a registration link from its "
-        f"administrator, made with `{INVITE_COMMAND}` on the tool's server. Enter that link "
-        "in your LMS as the tool's registration URL."
+        gettext(
+            "This tool accepts dynamic registration only through a registration link from its "
+            "administrator, made with `%(command)s` on the tool's server. Enter that link "
+            "in your LMS as the tool's registration URL.",
+            command=INVITE_COMMAND,
+        )
     )
 
 
 def _issuer_refusal(issuer: str, client_ids: list[str]) -> RegistrationRefused:
     return RegistrationRefused(
-        f"The platform {issuer} is already registered with this tool (client id "
-        f"{', '.join(client_ids)}). Registering it again needs a link that names it: "
-        f"`{INVITE_COMMAND} --issuer {issuer}`."
+        gettext(
+            "The platform %(issuer)s is already registered with this tool (client id "
+            "%(client_ids)s). Registering it again needs a link that names it: "
+            "`%(command)s --issuer %(issuer)s`.",
+            issuer=issuer,
+            client_ids=", ".join(client_ids),
+            command=INVITE_COMMAND,
+        )
     )
 
 
@@ -182,9 +198,13 @@ def check_may_register(
     if invite is not None and invite.issuer is not None:
         if not same_issuer(invite.issuer, platform.issuer):
             raise RegistrationRefused(
-                f"This registration link is for the platform {invite.issuer}, but the LMS "
-                f"presented itself as {platform.issuer}. Ask the administrator of this tool "
-                "for a link for this platform."
+                gettext(
+                    "This registration link is for the platform %(invited)s, but the LMS "
+                    "presented itself as %(issuer)s. Ask the administrator of this tool "
+                    "for a link for this platform.",
+                    invited=invite.issuer,
+                    issuer=platform.issuer,
+                )
             )
         return
     with db.transaction(app) as session:
@@ -199,8 +219,10 @@ def claim(invite: InviteRecord, now: datetime, app: Flask | None = None) -> None
         claimed = invites_repo.claim_invite(session, invite.id, now)
     if not claimed:
         raise InviteSpent(
-            "This registration link was used by another registration a moment ago. Ask the "
-            "administrator of this tool for a new one."
+            gettext(
+                "This registration link was used by another registration a moment ago. Ask "
+                "the administrator of this tool for a new one."
+            )
         )
 
 
