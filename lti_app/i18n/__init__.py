@@ -14,13 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import flask_babel
 from flask import Flask
 from flask_babel import Babel, Domain, force_locale, get_locale
-from flask_babel import gettext as gettext
 from flask_babel import lazy_gettext as lazy_gettext
 from flask_babel import lazy_ngettext as lazy_ngettext
-from flask_babel import ngettext as ngettext
-from flask_babel import pgettext as pgettext
 
 from lti_app.i18n import catalogues, formatting
 from lti_app.i18n.locales import SUPPORTED, html_lang, normalise
@@ -37,6 +35,21 @@ __all__ = [
     "pgettext",
     "use_locale",
 ]
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """The message in the current language, ``%(name)s`` filled from ``variables``."""
+    return str(flask_babel.gettext(string, **variables))
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    """Singular or plural by ``num`` (as the language counts), ``%(num)d`` available."""
+    return str(flask_babel.ngettext(singular, plural, num, **variables))
+
+
+def pgettext(context: str, string: str, **variables: Any) -> str:
+    """Like ``gettext``, for a msgid that means different things in different places."""
+    return str(flask_babel.pgettext(context, string, **variables))
 
 
 class AreaDomain(Domain):  # type: ignore[misc]
@@ -73,12 +86,13 @@ def use_locale(locale: str | None) -> Iterator[str]:
 
 
 def _template_helpers() -> dict[str, Any]:
-    from lti_app.i18n.words import role_label
+    from lti_app.i18n import words
 
     return {
         "html_lang": html_lang(locale_now()),
         "current_locale": locale_now,
-        "role_label": role_label,
+        "role_label": words.role_label,
+        "kind_plural": words.kind_plural,
     }
 
 

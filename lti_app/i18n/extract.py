@@ -2,9 +2,9 @@
 
 Three kinds of source: Python calls (``_``, ``gettext``, ``lazy_gettext``, ``ngettext``, ...),
 Jinja templates (``{% trans %}``, ``_()``, ``ngettext``; whitespace trimmed as at run time), and
-the words of refusals: the class-level ``title`` and ``message`` strings of every subclass of
-``IntervisionError`` (the domain stays free of gettext; ``web/errors.py`` translates them when
-it renders the page).
+the words of refusals: the class-level ``title``, ``message`` and ``hint`` strings of every
+subclass of ``IntervisionError`` or ``DynamicRegistrationError`` (the domain stays free of
+gettext; ``web/errors.py`` and ``web/install.py`` translate them when they render the page).
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ KEYWORDS = {
     "lazy_pgettext": ((1, "c"), 2),
 }
 JINJA_OPTIONS = {"trimmed": "true", "extensions": "jinja2.ext.do"}
-ERROR_BASE = "IntervisionError"
-ERROR_FIELDS = ("title", "message")
+ERROR_BASES = ("IntervisionError", "DynamicRegistrationError")
+ERROR_FIELDS = ("title", "message", "hint")
 
 Found = tuple[str, int, str | tuple[str, ...], str | None]
 """(file relative to lti_app, line, msgid or (singular, plural), context)"""
@@ -51,7 +51,7 @@ def _error_classes(trees: dict[str, ast.Module]) -> set[str]:
                     b.id if isinstance(b, ast.Name) else getattr(b, "attr", "") for b in node.bases
                 }
                 bases.setdefault(node.name, set()).update(names)
-    errors = {ERROR_BASE}
+    errors = set(ERROR_BASES)
     changed = True
     while changed:
         changed = False

@@ -10,6 +10,13 @@
 
   var status = document.getElementById("copy-status");
 
+  // The words come from the page (data-* on #copy-status, translated by the server), with
+  // English as the fallback; "{label}" stands for the value's name.
+  function words(name, fallback, label) {
+    var text = (status && status.getAttribute("data-" + name)) || fallback;
+    return text.split("{label}").join(label);
+  }
+
   function announce(text) {
     if (!status) { return; }
     status.textContent = "";
@@ -33,12 +40,13 @@
     function done() {
       // The name stays "Copy …" (what a voice-control user says); the mark is visual only.
       button.classList.add("copy-button--done");
-      announce("Copied " + label + ".");
+      announce(words("copied", "Copied {label}.", label));
       window.setTimeout(function () { button.classList.remove("copy-button--done"); }, 2000);
     }
     function failed() {
-      copyBySelection(source) ? done() : announce(
-        "Could not copy " + label + ": the text is selected, press Control+C (Command+C on a Mac).");
+      copyBySelection(source) ? done() : announce(words("copy-failed",
+        "Could not copy {label}: the text is selected, press Control+C (Command+C on a Mac).",
+        label));
     }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, failed);
@@ -48,12 +56,12 @@
   }
 
   function addButton(source) {
-    var label = source.getAttribute("data-copy-label") || "value";
+    var label = source.getAttribute("data-copy-label") || words("value", "value", "");
     var button = document.createElement("button");
     button.type = "button";
     button.className = "copy-button";
-    button.textContent = "Copy";
-    button.setAttribute("aria-label", "Copy " + label);
+    button.textContent = words("copy", "Copy", label);
+    button.setAttribute("aria-label", words("copy-named", "Copy {label}", label));
     button.addEventListener("click", function () { copy(source, label, button); });
     var anchor = source.parentNode && source.parentNode.tagName === "PRE" ? source.parentNode : source;
     anchor.insertAdjacentElement("afterend", button);

@@ -17,7 +17,8 @@ from flask import Blueprint, Flask, current_app, redirect, render_template, url_
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import get_catalogue
-from lti_app.domain.activities import CATALOGUE_ACTIVITY_KINDS, UNKNOWN_KIND_NAME
+from lti_app.domain.activities import CATALOGUE_ACTIVITY_KINDS
+from lti_app.i18n import words
 from lti_app.lti.deep_linking import REF_PARAMETER
 from lti_app.lti.dispatch import feature_opens, register_fallback_handler
 from lti_app.lti.launch import Launch
@@ -32,7 +33,8 @@ def placeholder(activity_id: str) -> ResponseReturnValue:
         "modules/activity_placeholder.html",
         activity=activity,
         activity_id=activity_id,
-        kind_name=activity.kind.name if activity else UNKNOWN_KIND_NAME,
+        kind_name=words.kind_name(activity.kind.id if activity else ""),
+        kind_label=words.kind_label(activity.kind.id if activity else ""),
         # A kind this installation runs opens from its own course link (its resource link
         # carries the sheet or exercise); only a kind without screens is "coming soon".
         opens_here=activity is not None and feature_opens(current_app, activity.kind.launch_kind),

@@ -20,6 +20,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import CatalogueUnavailable, get_catalogue
+from lti_app.i18n import gettext
 from lti_app.lti.current import launch_required, require_launch
 from lti_app.lti.launch import Launch
 from lti_app.services import calendar, signups
@@ -58,7 +59,10 @@ def _ics(body: bytes, filename: str | None = None) -> Response:
 
 def _person(launch: Launch) -> tuple[Launch, int]:
     if launch.scope is None:
-        abort(404, description="Calendars belong to a course; open the sign-up from a course.")
+        abort(
+            404,
+            description=gettext("Calendars belong to a course; open the sign-up from a course."),
+        )
     return launch, launch.user.id
 
 
@@ -69,7 +73,7 @@ def booking_ics(booking_id: int) -> ResponseReturnValue:
     assert launch.scope is not None
     entry = calendar.booking_entry(launch.scope, user_id, booking_id, _method_names())
     if entry is None:
-        abort(404, description="There is no such booking of yours in this course.")
+        abort(404, description=gettext("There is no such booking of yours in this course."))
     body = calendar.booking_calendar(entry, host=_host(), now=datetime.now(UTC))
     return _ics(body, f"intervision-session-{entry.session.id}.ics")
 
@@ -83,7 +87,9 @@ def feed(token: str) -> ResponseReturnValue:
         response.headers["Cache-Control"] = "no-store"
         return response
     title = current_app.config.get("TOOL_TITLE", "Intervision")
-    body = calendar.feed_calendar(entries, host=_host(), now=now, name=f"{title} sessions")
+    body = calendar.feed_calendar(
+        entries, host=_host(), now=now, name=gettext("%(title)s sessions", title=title)
+    )
     return _ics(body)
 
 
@@ -115,7 +121,10 @@ def feed_action() -> ResponseReturnValue:
     if action == "revoke":
         stopped = signups.revoke_feed(launch.scope, user_id=user_id, now=now)
         return render_template("calendar/feed.html", new_url=None, stopped=stopped)
-    abort(400, description="Choose whether to make a new calendar link or stop the old one.")
+    abort(
+        400,
+        description=gettext("Choose whether to make a new calendar link or stop the old one."),
+    )
 
 
 def init_app(app: Flask) -> None:

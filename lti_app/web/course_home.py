@@ -5,6 +5,8 @@ activities; instructors also see how many people completed each module in *this*
 how to add items with the LMS's deep-linking picker. Every query is scoped by the launch's
 tenant and course. Without a catalogue the page says what the administrator must do: the one
 view that shows its own page for ``CatalogueUnavailable`` instead of the 503 page.
+Titles and summaries come from the reader's language's catalogue when the site was built in
+it (``site/<lang>/catalogue.json``), and module links open that language's pages.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from lti_app.catalogue import (
     CatalogueUnavailable,
     get_catalogue,
 )
+from lti_app.i18n import gettext, words
+from lti_app.i18n.formatting import format_day
 from lti_app.lti.current import instructor_required, launch_required, require_launch
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
@@ -30,6 +34,7 @@ from lti_app.services.progress import CourseProgress, completions_by_person, cou
 from lti_app.web.csv_export import csv_download
 from lti_app.web.modules import module_page_path
 from lti_app.web.people import shown_name
+from lti_app.web.site_pages import reader_language
 
 log = logging.getLogger(__name__)
 bp = Blueprint("course_home", __name__, url_prefix="/course", template_folder="templates")
@@ -59,7 +64,9 @@ def module_entries(
     return [
         ModuleEntry(
             module=module,
-            open_url=url_for("modules.site_page", path=module_page_path(module)),
+            open_url=url_for(
+                "modules.site_page", path=module_page_path(module, catalogue.language)
+            ),
             done_at=progress.my_dates.get(module.slug),
             done_count=progress.counts.get(module.slug, 0) if with_counts else None,
         )
@@ -72,7 +79,7 @@ def activity_entries(catalogue: Catalogue) -> list[ActivityEntry]:
     return [
         ActivityEntry(
             activity=activity,
-            kind_name=activity.kind.name,
+            kind_name=words.kind_label(activity.kind.id),
             open_url=url_for("activities.placeholder", activity_id=activity.id),
             module_titles=tuple(titles[slug] for slug in activity.modules if slug in titles),
         )
@@ -85,7 +92,7 @@ def activity_entries(catalogue: Catalogue) -> list[ActivityEntry]:
 def index() -> ResponseReturnValue:
     launch = require_launch()
     try:
-        catalogue = get_catalogue()
+        catalogue = get_catalogue(language=reader_language())
     except CatalogueUnavailable as problem:
         # Not the 503 page: a plain course link is where an instructor first meets the tool,
         # so the course home itself lists the set-up steps (learners get a plain notice).
@@ -136,7 +143,7 @@ def completion_rows(launch: Launch, catalogue: Catalogue) -> list[PersonRow]:
 def completions() -> ResponseReturnValue:
     """Per person and module, for trainers: the course home shows only the counts."""
     launch = require_launch()
-    catalogue = get_catalogue()
+    catalogue = get_catalogue(language=reader_language())
     return render_template(
         "course_home/completions.html",
         launch=launch,
@@ -150,12 +157,16 @@ def completions() -> ResponseReturnValue:
 def completions_csv() -> ResponseReturnValue:
     """The same table as a spreadsheet: a name column, then one date column per module."""
     launch = require_launch()
-    catalogue = get_catalogue()
-    header = ["Name", *(f"{m.number:02d}. {m.title}" for m in catalogue.modules), "Modules done"]
+    catalogue = get_catalogue(language=reader_language())
+    header = [
+        gettext("Name"),
+        *(f"{m.number:02d}. {m.title}" for m in catalogue.modules),
+        gettext("Modules done"),
+    ]
     rows = [
         [
             row.name,
-            *(when.strftime("%Y-%m-%d") if when else "" for when in row.done),
+            *(format_day(when, "iso_date") if when else "" for when in row.done),
             str(row.done_count),
         ]
         for row in completion_rows(launch, catalogue)

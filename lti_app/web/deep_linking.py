@@ -6,6 +6,8 @@ to the platform by an auto-submitting form (with a visible button when scripts d
 The picker's groups, headings and gradebook labels come from the kinds table
 (``domain/activities.py``). Without a catalogue ``get_catalogue`` raises ``CatalogueUnavailable``
 (the one 503 page); a request the placement rules out is this blueprint's 400 page.
+Titles and descriptions are the instructor's language's (``site/<lang>/catalogue.json`` when
+the site was built in it): the platform shows the links with the words the instructor chose.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import Catalogue, get_catalogue
 from lti_app.domain.activities import ACTIVITY_KINDS, KINDS, ActivityKind
+from lti_app.i18n import gettext, words
 from lti_app.lti.current import instructor_required, require_launch
 from lti_app.lti.deep_linking import (
     DeepLinkingNotPossible,
@@ -29,6 +32,7 @@ from lti_app.lti.deep_linking import (
 from lti_app.lti.dispatch import feature_opens, register_launch_handler
 from lti_app.lti.launch import Launch
 from lti_app.lti.tool_urls import current_tool_urls
+from lti_app.web.site_pages import reader_language
 
 bp = Blueprint("deep_linking", __name__, url_prefix="/deep-linking", template_folder="templates")
 MODULE_PAGE = KINDS["module"]
@@ -75,7 +79,7 @@ def _content_item(choice: Choice, graded: bool) -> ResourceLinkItem:
     line_item = (
         LineItemRequest(
             score_maximum=1,
-            label=f"{choice.title} ({choice.kind.grade_label})",
+            label=f"{choice.title} ({words.grade_label(choice.kind.id)})",
             resource_id=choice.value,
             tag=f"intervision-{choice.kind.id}",
         )
@@ -115,7 +119,7 @@ def _render_form(
 @bp.errorhandler(DeepLinkingNotPossible)
 def not_possible(problem: DeepLinkingNotPossible) -> ResponseReturnValue:
     """The platform's request rules out what the tool offers: say why (a 400, not an error)."""
-    title = "Nothing can be added here"
+    title = gettext("Nothing can be added here")
     return render_template("deep_linking/problem.html", title=title, message=str(problem)), 400
 
 
@@ -123,7 +127,7 @@ def _checked_launch() -> tuple[Launch, Catalogue]:
     """The deep-linking launch and the catalogue; raises what the handlers above render."""
     launch = require_launch()
     check_settings(launch.deep_link)
-    return launch, get_catalogue()
+    return launch, get_catalogue(language=reader_language())
 
 
 @bp.get("/")
@@ -145,12 +149,12 @@ def submit() -> ResponseReturnValue:
     }
     errors = []
     if not picked:
-        errors.append("Choose at least one module or activity to add.")
+        errors.append(gettext("Choose at least one module or activity to add."))
     elif len(picked) > 1 and not launch.deep_link.accept_multiple:
-        errors.append("Your platform accepts one item at a time: choose exactly one.")
+        errors.append(gettext("Your platform accepts one item at a time: choose exactly one."))
     unknown = [value for value in picked if value not in known]
     if unknown:
-        errors.append("Some choices are no longer in the course catalogue; choose again.")
+        errors.append(gettext("Some choices are no longer in the course catalogue; choose again."))
     if errors:
         return _render_form(launch, catalogue, errors, picked, graded, status=400)
     items = [_content_item(known[value], graded) for value in dict.fromkeys(picked)]

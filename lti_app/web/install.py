@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from lti_app.config import is_loopback_host
+from lti_app.i18n import gettext
 from lti_app.lti import dynamic_registration as dynreg
 from lti_app.lti import keys
 from lti_app.lti import registration_invites as invites
@@ -133,8 +134,11 @@ def _platform_from_request() -> dynreg.PlatformConfiguration:
     url = source.get("openid_configuration", "").strip()
     if not url:
         raise dynreg.DynamicRegistrationError(
-            "This address is meant to be entered in your LMS as the tool's dynamic registration "
-            "URL; the LMS then adds the openid_configuration and registration_token parameters."
+            gettext(
+                "This address is meant to be entered in your LMS as the tool's dynamic "
+                "registration URL; the LMS then adds the openid_configuration and "
+                "registration_token parameters."
+            )
         )
     allow_loopback = is_loopback_host(urlsplit(current_app.config["BASE_URL"]).hostname)
     with outbound_session() as http:
@@ -164,14 +168,20 @@ def _asking_origin() -> str:
     return origin if ORIGIN_PATTERN.match(origin) else "'none'"
 
 
+def _translated(words: str | None) -> str | None:
+    """A refusal class's title or hint (extracted by lti_app.i18n.extract) in the reader's
+    language."""
+    return gettext(words) if words else None
+
+
 def _registration_error(error: dynreg.DynamicRegistrationError) -> Response:
     status = getattr(error, "status", 400)
     log.warning("dynamic registration refused (%s): %s", status, error)
     page = render_template(
         "install/register_error.html",
         message=str(error),
-        title=getattr(error, "title", None),
-        hint=getattr(error, "hint", None),
+        title=_translated(getattr(error, "title", None)),
+        hint=_translated(getattr(error, "hint", None)),
     )
     return _page(page, status, frame_ancestors=_asking_origin())
 

@@ -9,6 +9,7 @@ import hmac
 from flask import current_app
 
 from lti_app.domain.scope import CourseScope
+from lti_app.i18n import gettext
 
 
 def pseudonym(scope: CourseScope, user_id: int) -> str:
@@ -17,7 +18,7 @@ def pseudonym(scope: CourseScope, user_id: int) -> str:
     key = str(current_app.config["SECRET_KEY"]).encode()
     message = f"signups-pseudonym:{scope.tenant_id}:{scope.course_id}:{user_id}".encode()
     digest = hmac.new(key, message, hashlib.sha256).hexdigest()
-    return f"Participant {digest[:6].upper()}"
+    return gettext("Participant %(code)s", code=digest[:6].upper())
 
 
 def shown_name(scope: CourseScope, user_id: int, name: str | None) -> str:

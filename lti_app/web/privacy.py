@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from flask import Blueprint, Flask, Response, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from lti_app.i18n import lazy_gettext
 from lti_app.lti.current import launch_required, require_launch
 from lti_app.lti.dispatch import register_launch_handler
 from lti_app.lti.launch import Launch
@@ -24,25 +25,27 @@ bp = Blueprint("privacy", __name__, url_prefix="/privacy", template_folder="temp
 PRIVACY_KIND = "data_privacy"
 
 RECORD_LABELS = {
-    "module_completion": "Modules you marked as done",
-    "signup_booking": "Your session sign-ups and attendance",
-    "signup_group_member": "Your intervision group memberships",
-    "signup_session": "Sessions you moderate or keep time in",
-    "signup_audit": "Changes to sign-ups made by you or for you",
-    "calendar_feed_token": "Your private calendar feed",
-    "notification": "Notices and emails sent to you",
-    "exercise_group_member": "Your peer-feedback groups and roles",
-    "exercise_case": "Cases you brought",
-    "exercise_contribution": "Questions, hypotheses, advice and reflections you wrote",
-    "exercise_rating": "Helpfulness ratings you gave",
-    "exercise_flag": "Contributions you flagged",
-    "exercise_moderation": "Moderation actions you took",
-    "exercise_ground_rules": "Ground rules you accepted",
-    "exercise_consent": "Consents you gave",
-    "exercise_follow_up": "Follow-ups you wrote",
-    "exercise": "Exercises you configured",
-    "exercise_method_version": "Method adaptations you made",
-    "score_outbox": "Grades sent to your LMS gradebook",
+    "module_completion": lazy_gettext("Modules you marked as done"),
+    "signup_booking": lazy_gettext("Your session sign-ups and attendance"),
+    "signup_group_member": lazy_gettext("Your intervision group memberships"),
+    "signup_session": lazy_gettext("Sessions you moderate or keep time in"),
+    "signup_audit": lazy_gettext("Changes to sign-ups made by you or for you"),
+    "calendar_feed_token": lazy_gettext("Your private calendar feed"),
+    "notification": lazy_gettext("Notices and emails sent to you"),
+    "exercise_group_member": lazy_gettext("Your peer-feedback groups and roles"),
+    "exercise_case": lazy_gettext("Cases you brought"),
+    "exercise_contribution": lazy_gettext(
+        "Questions, hypotheses, advice and reflections you wrote"
+    ),
+    "exercise_rating": lazy_gettext("Helpfulness ratings you gave"),
+    "exercise_flag": lazy_gettext("Contributions you flagged"),
+    "exercise_moderation": lazy_gettext("Moderation actions you took"),
+    "exercise_ground_rules": lazy_gettext("Ground rules you accepted"),
+    "exercise_consent": lazy_gettext("Consents you gave"),
+    "exercise_follow_up": lazy_gettext("Follow-ups you wrote"),
+    "exercise": lazy_gettext("Exercises you configured"),
+    "exercise_method_version": lazy_gettext("Method adaptations you made"),
+    "score_outbox": lazy_gettext("Grades sent to your LMS gradebook"),
 }
 """Plain names for the tables; a table not listed here is shown by its own name."""
 
@@ -53,7 +56,7 @@ def mine() -> ResponseReturnValue:
     launch = require_launch()
     data = personal_data.export_by_id(launch.user.id)
     records = [
-        (RECORD_LABELS.get(table, table.replace("_", " ")), len(rows))
+        (str(RECORD_LABELS.get(table, table.replace("_", " "))), len(rows))
         for table, rows in sorted(data["tables"].items())
     ]
     return render_template(

@@ -17,6 +17,7 @@ from flask import Flask, current_app, request
 from flask.typing import ResponseReturnValue
 
 from lti_app.config import is_loopback_host
+from lti_app.i18n import gettext
 from lti_app.web.errors import new_reference, render_error
 
 log = logging.getLogger(__name__)
@@ -46,24 +47,29 @@ def refuse_plain_http() -> ResponseReturnValue | None:
         hostname, request.path, hops,
     )  # fmt: skip
     if hops:
-        fix = (
-            f"INTERVISION_PROXY_FIX is {hops}: check that the outermost proxy terminates TLS and "
-            "sends X-Forwarded-Proto: https, and that the setting equals the number of proxies "
-            "in front of the tool."
+        fix = gettext(
+            "INTERVISION_PROXY_FIX is %(hops)s: check that the outermost proxy terminates TLS "
+            "and sends X-Forwarded-Proto: https, and that the setting equals the number of "
+            "proxies in front of the tool.",
+            hops=hops,
         )
     else:
-        fix = (
+        fix = gettext(
             "If a reverse proxy or load balancer terminates TLS in front of the tool, set "
             "INTERVISION_PROXY_FIX=<number of proxies> (usually 1) so the tool trusts its "
             "X-Forwarded-Proto and X-Forwarded-Host headers."
         )
     return render_error(
         400,
-        "This tool must be reached over HTTPS",
-        f"This request reached the tool over plain http at {hostname or 'an unknown host'}. "
-        "Inside a learning platform the tool's cookies only work over HTTPS, so it answers "
-        "plain http only on localhost. For administrators: terminate TLS at the proxy and "
-        f"forward to the tool. {fix}",
+        gettext("This tool must be reached over HTTPS"),
+        gettext(
+            "This request reached the tool over plain http at %(host)s. Inside a learning "
+            "platform the tool's cookies only work over HTTPS, so it answers plain http only on "
+            "localhost. For administrators: terminate TLS at the proxy and forward to the tool.",
+            host=hostname or gettext("an unknown host"),
+        )
+        + " "
+        + fix,
         reference,
     )
 

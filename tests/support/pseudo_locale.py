@@ -7,9 +7,10 @@ helper), a request with ``PSEUDO_HEADERS`` (or a launch with ``PSEUDO_LAUNCH_CLA
     assert untranslated(response.text, data=["Ada Lovelace", "Course course-42"]) == []
 
 ``data`` names what the page shows from people and the course (names, titles, slugs); it is
-removed before the check. Visible text is every text node outside ``<script>``/``<style>``
-plus the ``aria-label``, ``title``, ``placeholder`` and ``alt`` attributes and the ``value``
-of buttons. What is left after removing the pseudo-translated spans (``⟦…⟧``), the ``data``,
+removed before the check. Visible text is every text node outside ``<script>``, ``<style>``,
+``<code>``, ``<pre>``, ``<kbd>``, ``<samp>``, ``<time>`` and ``translate="no"`` elements, plus
+the ``aria-label``, ``title``, ``placeholder`` and ``alt`` attributes and the ``value`` of
+buttons. What is left after removing the pseudo-translated spans (``⟦…⟧``), the ``data``,
 numbers, punctuation, references (``E-1A2B3C4D``) and the tool's name must contain no letters.
 """
 
@@ -38,6 +39,9 @@ _SPAN = re.compile(re.escape(OPEN) + r"[^" + re.escape(OPEN + CLOSE) + r"]*" + r
 _NOISE = re.compile(r"E-[0-9A-F]{8}|https?://\S+|[\w.+-]+@[\w-]+\.[\w.]+|\b\d[\d:./-]*\b")
 _LETTER = re.compile(r"[^\W\d_]")
 _ATTRIBUTES = ("aria-label", "title", "placeholder", "alt")
+_NOT_WORDS = ("script", "style", "code", "pre", "kbd", "samp", "time")
+"""Not UI words: scripts, commands and values to copy, and dates Babel formats per locale
+(``<time>``; tested in tests/lti_app/i18n/test_formatting.py)."""
 _BUTTONS = ("submit", "button", "reset")
 
 
@@ -78,7 +82,9 @@ def _text_of(document: Any) -> str:
     parts: list[str] = []
 
     def walk(element: Any) -> None:
-        if isinstance(element.tag, str) and element.tag.lower() in ("script", "style"):
+        if isinstance(element.tag, str) and (
+            element.tag.lower() in _NOT_WORDS or element.get("translate") == "no"
+        ):
             if element.tail:
                 parts.append(element.tail)
             return
