@@ -17,6 +17,7 @@ from site_builder.course.content_warnings import course_warnings
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.new_module import NewModuleError, create_module
+from site_builder.course.translation_files import LANGUAGE_FOLDER
 from site_builder.course.translations import load_translations, translation_warnings
 from site_builder.translations_cli import translations
 
@@ -103,6 +104,9 @@ def build(
         f"Built the site into {display_path(written)} (catalogue: "
         f"{display_path(written / 'catalogue.json')})"
     )
+    for folder in sorted(written.iterdir()):  # each translation's site, with its catalogue
+        if LANGUAGE_FOLDER.match(folder.name) and (folder / "catalogue.json").is_file():
+            click.echo(f"  {folder.name}: {display_path(folder)}")
 
 
 @click.command("new-module")

@@ -134,6 +134,15 @@ def test_language_option_builds_only_that_language(course_tree: CourseTree) -> N
         build_site(config, out, languages=["de"])
 
 
+def test_build_command_names_each_language_site(course_tree: CourseTree) -> None:
+    write_nl_translation(course_tree)
+    out = course_tree.root / "out"
+    args = ["build", "-f", str(write_mkdocs_yml(course_tree)), "-d", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == f"  nl: {out / 'nl'}"
+
+
 def test_zensical_says_it_builds_english_only(course_tree: CourseTree) -> None:
     config = write_mkdocs_yml(course_tree)
     args = ["build", "--engine", "zensical", "-f", str(config), "--language", "nl"]
