@@ -32,14 +32,28 @@ def place_exercise(page: Page, demo: RunningDemo, title: str) -> None:
     expect(page.locator(".lms-link-list")).to_contain_text(title)
 
 
-def open_exercise(page: Page, demo: RunningDemo, title: str, role: str, learner: str = "") -> Frame:
+def link_ids(page: Page, demo: RunningDemo, title: str) -> list[str]:
+    """The resource link ids of the course's links titled ``title``, in the course's order."""
+    page.goto(demo.urls.course)
+    buttons = page.get_by_role("button", name=f"Open {title} as learner", exact=True)
+    return [
+        b.evaluate("e => e.closest('form').querySelector('[name=link]').value")
+        for b in buttons.all()
+    ]
+
+
+def open_exercise(
+    page: Page, demo: RunningDemo, title: str, role: str, learner: str = "", *, nth: int = 0
+) -> Frame:
     """Open the course link ``title`` in the tool's frame as ``role`` (a learner: the person
-    ``learner`` chosen in the course page's select); the frame on the exercise's first page."""
+    ``learner`` chosen in the course page's select); the frame on the exercise's first page.
+    ``nth``: the link's place among the course's links of that title (deep linking the same
+    activity twice adds a second link, ``dl-2``: another exercise, another meeting)."""
     if learner:
         choose_learner(page, demo, learner)
     else:
         page.goto(demo.urls.course)
-    page.get_by_role("button", name=f"Open {title} as {role}", exact=True).click()
+    page.get_by_role("button", name=f"Open {title} as {role}", exact=True).nth(nth).click()
     frame = tool_frame(page)
     frame.wait_for_url(re.compile(r".*/exercises/.*"))
     expect(frame.locator("h1")).to_be_visible()
