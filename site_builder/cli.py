@@ -17,7 +17,7 @@ from site_builder.course.content_warnings import course_warnings
 from site_builder.course.errors import CourseValidationError, display_path
 from site_builder.course.loader import load_course
 from site_builder.course.new_module import NewModuleError, create_module
-from site_builder.course.translation_files import LANGUAGE_FOLDER
+from site_builder.course.translation_files import LANGUAGE_FOLDER, translations_root
 from site_builder.course.translations import load_translations, translation_warnings
 from site_builder.translations_cli import translations
 
@@ -40,6 +40,10 @@ def check(content_dir: Path, strict: bool) -> None:
     # with --strict); a translation that breaks the source's structure did, above.
     for note in translation_warnings(languages):
         click.echo(f"warning: translation {note}", err=True)
+    for translation in languages:  # the author checks on the translated text itself
+        for advice in course_warnings(translation.course):
+            if translations_root(content_dir) in advice.path.parents:
+                click.echo(f"warning: translation {advice}", err=True)
     if strict and warnings:
         raise click.exceptions.Exit(1)
     activities = len(course.activities)

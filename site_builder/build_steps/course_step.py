@@ -51,6 +51,11 @@ class CourseStep:
         """Whether this page of a translated build is the English source (with a notice)."""
         return self.translation is not None and src_uri in self.translation.fallback
 
+    def generated_untranslated(self, src_uri: str) -> bool:
+        """Whether this generated page of a translated build shows untranslated method data
+        (its headings and labels are in the site's language, its text is not)."""
+        return self.translation is not None and src_uri in self.translation.generated_fallback
+
     def nav(self) -> list[Any]:
         """Overview, modules (in sections when many), methods: mkdocs' `nav` shape."""
         return course_nav(self.course)

@@ -10,6 +10,7 @@ each authored page (translated, or English with `fallback` set).
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ from site_builder.course.translation_files import (
 )
 from site_builder.course.yaml_source import FrontMatterSplit, read_source, split_front_matter
 
+PLACEHOLDER = re.compile(r"\{\{\s*\w+\s*\}\}")
+"""A marker the build replaces, like the kit index's {{ kit_cards }}: kept as it is."""
 MODULE_TEXT_FIELDS = ("title", "summary", "objectives", "tags")
 METHOD_TEXT_FIELDS = ("name", "also_known_as", "summary", "evidence", "roles", "phases")
 ROLE_TEXT_FIELDS = ("name", "description")
@@ -55,6 +58,8 @@ class Translation:
     """Docs-relative path -> Markdown of the page in this language (translated or English)."""
     fallback: frozenset[str]
     """Pages in `pages` that are the English source: no translation yet."""
+    generated_fallback: frozenset[str]
+    """Generated pages (a method's page and cards) made from an untranslated method file."""
     statuses: tuple[FileStatus, ...]
 
 
@@ -159,7 +164,17 @@ def _load(course: Course, language: str, errors: list[ContentError]) -> Translat
         methods=methods,
         activities=activities,
     )
-    return Translation(language, translated, pages, frozenset(fallback), tuple(statuses.values()))
+    untranslated_methods = [
+        slug for slug, method in course.methods.items() if methods[slug] is method
+    ]
+    generated = frozenset(
+        page
+        for slug in untranslated_methods
+        for page in (f"methods/{slug}.md", f"kit/cards/{slug}.md")
+    )
+    return Translation(
+        language, translated, pages, frozenset(fallback), generated, tuple(statuses.values())
+    )
 
 
 def _read_split(path: Path, errors: list[ContentError]) -> FrontMatterSplit | None:
@@ -278,6 +293,18 @@ def _kit_page(
         Body(path, split.body, split.body_first_line),
         errors,
     )
+    for marker in sorted(
+        set(PLACEHOLDER.findall(source_split.body)) - set(PLACEHOLDER.findall(split.body))
+    ):
+        errors.append(
+            ContentError(
+                path,
+                None,
+                None,
+                f"the source's {marker} is missing (the build puts generated content there)",
+                f"keep {marker} on a line of its own, where {display_path(source)} has it",
+            )
+        )
     if len(errors) == before:
         body = with_source_anchors(source_split.body, split.body)
         pages[src_uri] = (

@@ -154,6 +154,8 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
     ) -> str | None:
         if self.course is not None and self.course.untranslated(page.file.src_uri):
             html = _untranslated_notice(self.course.language) + f'<div lang="en">{html}</div>'
+        elif self.course is not None and self.course.generated_untranslated(page.file.src_uri):
+            html = _untranslated_notice(self.course.language) + html
         # Search-excluded timelines are hidden from the search parser (see search_shield).
         return hide(html)
 

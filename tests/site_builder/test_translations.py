@@ -133,6 +133,11 @@ def test_check_command_reports_translations(
     assert result.exit_code == 0, result.output
     assert "warning: translation nl: 1 file not translated yet" in result.output
     assert "Translations checked: nl" in result.output
+    # The author checks run on the translated text too (both right answers are the longest).
+    assert (
+        f"warning: translation content/{NL_MODULE}:{nl_tree.line_of(NL_MODULE, '::: self-check')}:"
+        " in all 2 single-answer self-checks" in result.output
+    )
     nl_tree.edit(NL_MODULE, "## Groepsoefening", "Groepsoefening")
     failed = CliRunner().invoke(check, [])
     assert failed.exit_code == 1 and "has 2 headings, the source has 3" in failed.output
@@ -165,3 +170,22 @@ def test_kit_cards_speak_the_translation(nl_tree: CourseTree) -> None:
     assert card.startswith("# Demomethode: fase- en rolkaarten\n")
     assert "Inbrenger zwijgt" in card and "<strong>Je spreekt in:</strong> Casus" in card
     assert "Case-bringer" not in card and "phase card" not in card
+
+
+def test_untranslated_method_marks_its_generated_pages(nl_tree: CourseTree) -> None:
+    translation = load_translation(load_course(nl_tree.content), "nl")
+    assert translation.generated_fallback == frozenset()
+    (nl_tree.content / NL_METHOD).unlink()
+    translation = load_translation(load_course(nl_tree.content), "nl")
+    assert translation.generated_fallback == {"methods/demo-method.md", "kit/cards/demo-method.md"}
+
+
+def test_kit_page_keeps_the_builds_markers(nl_tree: CourseTree) -> None:
+    nl_tree.write("kit/index.md", "# Trainer kit\n\n## Cards\n\n{{ kit_cards }}\n")
+    version = version_of(nl_tree, "kit/index.md")
+    nl_tree.write(
+        "translations/nl/kit/index.md",
+        f"---\nsource_version: {version}\n---\n# Trainerskit\n\n## Kaarten\n\nDe kaarten.\n",
+    )
+    text = _errors(nl_tree)
+    assert "content/translations/nl/kit/index.md: the source's {{ kit_cards }} is missing" in text
