@@ -16,7 +16,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 
-from lti_app.i18n.areas import PACKAGE, Area, source_files
+from lti_app.i18n.areas import PACKAGE, Area, area_of, source_files
 
 KEYWORDS = {
     **DEFAULT_KEYWORDS,
@@ -41,7 +41,7 @@ def _calls(path: Path, relative: str) -> Iterator[Found]:
         yield relative, line, message, context
 
 
-def _error_classes(trees: dict[str, ast.Module]) -> set[str]:
+def error_classes(trees: dict[str, ast.Module]) -> set[str]:
     """Names of classes that (transitively, by base name) subclass IntervisionError."""
     bases: dict[str, set[str]] = {}
     for tree in trees.values():
@@ -82,21 +82,27 @@ def _error_words(relative: str, tree: ast.Module, errors: set[str]) -> Iterator[
 
 
 def parse_sources() -> dict[str, ast.Module]:
+    """The syntax trees of every translated Python file (the CLI, demo LMS and migrations are
+    left out: they define no refusal a person sees)."""
     trees = {}
     for path in sorted(PACKAGE.rglob("*.py")):
         relative = path.relative_to(PACKAGE).as_posix()
-        trees[relative] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        if area_of(relative) is not None:
+            trees[relative] = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     return trees
 
 
-def extract(area: Area, trees: dict[str, ast.Module] | None = None) -> Catalog:
+def extract(
+    area: Area, trees: dict[str, ast.Module] | None = None, errors: set[str] | None = None
+) -> Catalog:
     """The area's template catalogue: every message its sources use, with their locations.
 
-    ``trees`` (from :func:`parse_sources`) saves re-parsing when extracting several areas.
+    ``trees`` (from :func:`parse_sources`) and ``errors`` (from :func:`error_classes`) save
+    re-parsing when extracting several areas.
     """
     catalog = Catalog(project="intervision", locale=None, fuzzy=False)
     trees = trees if trees is not None else parse_sources()
-    errors = _error_classes(trees)
+    errors = errors if errors is not None else error_classes(trees)
     for path in source_files(area):
         relative = path.relative_to(PACKAGE).as_posix()
         found = list(_calls(path, relative))

@@ -17,7 +17,7 @@ from babel.messages.pofile import write_po
 
 from lti_app.i18n.areas import AREAS, PACKAGE, TRANSLATED_LOCALES, Area
 from lti_app.i18n.catalogues import read_catalog
-from lti_app.i18n.extract import extract, parse_sources
+from lti_app.i18n.extract import error_classes, extract, parse_sources
 
 PO_WIDTH = 100
 HEADER = (
@@ -59,7 +59,8 @@ def _write(catalog: Catalog, path: Path) -> None:
 def templates(areas: tuple[Area, ...] = AREAS) -> dict[str, Catalog]:
     """Each area's freshly extracted template catalogue."""
     trees: dict[str, ast.Module] = parse_sources()
-    return {area.name: extract(area, trees) for area in areas}
+    errors = error_classes(trees)
+    return {area.name: extract(area, trees, errors) for area in areas}
 
 
 def write_template(area: Area, template: Catalog) -> Path:
