@@ -38,7 +38,7 @@ def translated_catalogue(language: str) -> dict[str, Any]:
     data["course"]["language"] = language
     for module in data["modules"]:
         module["title"] = words[module["slug"]]
-        module["summary"] = f"[{language}] {module['summary']}"
+        module["summary"] = f"[{language}] {module['slug']}."
     for activity in data["activities"]:
         activity["title"] = f"[{language}] {activity['title']}"
     method = data["methods"][0]
