@@ -93,15 +93,13 @@ def build(
     _log_mkdocs_to_terminal(logging.WARNING if quiet else logging.INFO)
     try:
         if engine == "zensical":
-            from site_builder.zensical.site_build import build_site_zensical, english_only_note
+            from site_builder.zensical.site_build import build_site_zensical
 
             written = build_site_zensical(config_file, site_dir, languages or None)
         else:
             written = build_site(config_file, site_dir, languages or None)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
-    if engine == "zensical" and (note := english_only_note(config_file)):
-        click.echo(f"Note: {note}.", err=True)
     if quiet:
         return
     click.echo(

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import ConfigurationError
 
-from site_builder.course.translation_files import LANGUAGE_NAMES, translation_languages
+from site_builder.build_steps.languages import alternates
+from site_builder.course.translation_files import translation_languages
+
+__all__ = ["alternates", "localise", "site_languages"]
 
 
 def site_languages(
@@ -43,19 +45,3 @@ def localise(config: MkDocsConfig, language: str, source: str) -> None:
             if name.split("/")[-1] == "search":
                 # Pages not translated yet are English: stem both.
                 plugin.config["lang"] = [language, source]
-
-
-def alternates(language: str, every: Sequence[str]) -> list[dict[str, Any]]:
-    """Material's `extra.alternate`: each language's root relative to this build's root
-    (the switcher partial appends the page's URL, so it links the same page)."""
-    source = every[0]
-    up = "" if language == source else "../"
-    return [
-        {
-            "name": LANGUAGE_NAMES.get(other, other),
-            "lang": other,
-            "link": "./" if other == language else up + ("" if other == source else f"{other}/"),
-            "current": other == language,
-        }
-        for other in every
-    ]

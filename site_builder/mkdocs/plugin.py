@@ -21,11 +21,11 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils.templates import TemplateContext
 
 from site_builder.build_steps.course_step import CourseStep, load_course_step
+from site_builder.build_steps.languages import alternates
 from site_builder.build_steps.sections import course_nav
 from site_builder.course.errors import CourseValidationError
 from site_builder.markdown.markdown_ext import forget_loaded_content
 from site_builder.markdown.search_shield import hide, restore
-from site_builder.mkdocs.languages import alternates
 from site_builder.mkdocs.preview_errors import ERROR_PAGE, error_page_html, error_page_markdown
 from site_builder.ui_text import script_texts_json, t, texts
 
@@ -55,7 +55,6 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         self.started = 0.0
         self.pages_written = 0
         self.pages_total = 0
-        self.script_words = ""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup also keeps this instance across `mkdocs serve` rebuilds.
@@ -74,11 +73,8 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
         language = str(config.theme.get("language") or "en")
         # The module template's and the blocks' own words, in the page language.
         config.extra["iv_text"] = dict(texts(language))
-        self.script_words = (
-            f'<script id="iv-text" type="application/json">{script_texts_json(language)}</script>'
-            if language != "en"
-            else ""
-        )
+        if language != "en":  # what iv-*.js says, in the page language (themes/.../main.html)
+            config.extra["iv_scripts"] = script_texts_json(language)
         if MARKDOWN_EXTENSION in config.mdx_configs:
             config.mdx_configs[MARKDOWN_EXTENSION]["language"] = language
         try:
@@ -140,10 +136,6 @@ class IntervisionPlugin(BasePlugin[IntervisionConfig]):  # type: ignore[no-untyp
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         self.pages_written += 1
-        if self.script_words:  # a translated build: what iv-*.js says, in the page language
-            at = output.find("</head>")
-            if at >= 0:
-                output = output[:at] + self.script_words + output[at:]
         if self.pages_written % self.PROGRESS_EVERY == 0:
             log.info("Wrote %d of %d pages", self.pages_written, self.pages_total)
         return output

@@ -23,18 +23,13 @@ from site_builder.zensical.staging import stage
 __all__ = ["BuildFailed", "build_site_zensical"]
 
 
-ENGLISH_ONLY = (
-    "Zensical builds the source language only (no translated sites yet); build the "
-    "translations with the default engine, --engine material (docs/authoring.md)"
-)
-
-
 def build_site_zensical(
     config_file: Path, site_dir: Path | None = None, languages: Sequence[str] | None = None
 ) -> Path:
     """Build into site_dir (or the configured one) with Zensical; returns the site folder.
 
-    The source language only: asking for another language is an error that says so."""
+    One build per language, as the Material build: the source language into site_dir, each
+    translation (or those in `languages`) into site_dir/<lang>/."""
     try:
         import zensical
     except ImportError:
@@ -44,14 +39,35 @@ def build_site_zensical(
         ) from None
     config_path = config_file.resolve()
     config = _read_config(config_path)
-    source = str((config.get("theme") or {}).get("language") or "en")
-    if languages is not None and any(language != source for language in languages):
-        raise BuildFailed(ENGLISH_ONLY)
     project_dir = config_path.parent
     docs_dir = (project_dir / str(config.get("docs_dir", "docs"))).resolve()
     target = (site_dir or project_dir / str(config.get("site_dir", "site"))).resolve()
+    source = str((config.get("theme") or {}).get("language") or "en")
+    every = [source, *(x for x in translation_languages(docs_dir) if x != source)]
+    unknown = [language for language in languages or () if language not in every]
+    if unknown:
+        raise BuildFailed(
+            f"no translation for {', '.join(unknown)}: the languages of this course are "
+            f"{', '.join(every)} (a language is a content/translations/<lang>/ folder)"
+        )
+    for language in every:
+        if languages is None or language in languages:
+            out = target if language == source else target / language
+            _build_language(zensical, config, project_dir, docs_dir, out, language)
+    return target
+
+
+def _build_language(
+    zensical: Any,
+    config: dict[str, Any],
+    project_dir: Path,
+    docs_dir: Path,
+    target: Path,
+    language: str,
+) -> None:
+    """One language's site: staged, built strictly, moved to target, its catalogue.json."""
     try:
-        step = load_course_step(docs_dir)
+        step = load_course_step(docs_dir, language=language)
     except CourseValidationError as exc:
         raise BuildFailed(str(exc)) from None
     with tempfile.TemporaryDirectory(prefix="intervision-zensical-") as folder:
@@ -72,7 +88,7 @@ def build_site_zensical(
                 staged.config,
                 use_cache=bool(kit.get("cache", True)),
             )
-        if target.exists():
+        if target.exists():  # the source language's: its translations' sites come next
             shutil.rmtree(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(staged.site_dir, target)
@@ -85,15 +101,6 @@ def build_site_zensical(
         return page_url(src_uri, use_directory_urls)
 
     step.write_catalogue(target, url_for)
-    return target
-
-
-def english_only_note(config_file: Path) -> str | None:
-    """What to tell a user whose course has translations that this engine leaves out."""
-    config_path = config_file.resolve()
-    config = _read_config(config_path)
-    docs_dir = config_path.parent / str(config.get("docs_dir", "docs"))
-    return ENGLISH_ONLY if translation_languages(docs_dir) else None
 
 
 def _plugin_options(config: dict[str, Any], name: str) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import Any
 import pathspec
 
 from site_builder.build_steps.course_step import CourseStep
+from site_builder.build_steps.languages import alternates
 from site_builder.kit.cards import (
     CARDS_MARKER,
     KIT_DIR,
@@ -27,7 +28,7 @@ from site_builder.kit.cards import (
 )
 from site_builder.kit.navigation import kit_nav
 from site_builder.kit.pdf import KIT_CSS
-from site_builder.ui_text import texts
+from site_builder.ui_text import script_texts_json, t, texts
 
 DOCS = "docs"
 SITE = "site"
@@ -63,6 +64,10 @@ def stage(config: dict[str, Any], project_dir: Path, step: CourseStep, root: Pat
     shutil.copytree(docs_dir, root / DOCS, ignore=_ignore(docs_dir, excluded))
     staged_docs = root / DOCS
     generated = step.pages(lambda src_uri: (staged_docs / src_uri).is_file())
+    language = step.language
+    for src_uri, markdown in step.authored_pages().items():  # a translated build's pages
+        untranslated = step.untranslated(src_uri) or step.generated_untranslated(src_uri)
+        generated[src_uri] = with_notice(markdown, language) if untranslated else markdown
     nav = config.get("nav") or step.nav()
     extra_css = list(config.get("extra_css") or [])
     cards: dict[str, str] = {}
@@ -70,21 +75,26 @@ def stage(config: dict[str, Any], project_dir: Path, step: CourseStep, root: Pat
         methods = list(step.course.methods.values())
         for method in methods:
             if not (staged_docs / card_page(method.slug)).is_file():
-                cards[method.slug] = generated[card_page(method.slug)] = card_markdown(method)
+                card = card_markdown(method, language)
+                cards[method.slug] = generated[card_page(method.slug)] = card
         kit_index = staged_docs / KIT_INDEX
         if kit_index.is_file():
-            text = kit_index.read_text(encoding="utf-8")
+            text = generated.get(KIT_INDEX) or kit_index.read_text(encoding="utf-8")
             if CARDS_MARKER in text:
-                generated[KIT_INDEX] = text.replace(CARDS_MARKER, cards_list_markdown(methods))
+                listing = cards_list_markdown(methods, language)
+                generated[KIT_INDEX] = text.replace(CARDS_MARKER, listing)
         if "nav" not in config:
-            nav = [*nav, kit_nav(docs_dir, methods)]
+            nav = [*nav, kit_nav(docs_dir, methods, language)]
         if KIT_CSS not in extra_css:
             extra_css.append(KIT_CSS)
+    for src_uri in list(generated):
+        if step.generated_untranslated(src_uri) and not step.untranslated(src_uri):
+            generated[src_uri] = with_notice(generated[src_uri], language)
     for src_uri, markdown in generated.items():
         target = staged_docs / src_uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(markdown, encoding="utf-8")
-    staged = _staged_config(config, project_dir, nav, extra_css, docs_dir)
+    staged = _staged_config(config, project_dir, nav, extra_css, docs_dir, step)
     _write_yaml(root / "mkdocs.yml", staged)
     pages = sorted(path.relative_to(staged_docs).as_posix() for path in staged_docs.rglob("*.md"))
     return StagedProject(root=root, config=staged, pages=pages, cards=cards)
@@ -119,13 +129,22 @@ def _staged_config(
     nav: list[Any],
     extra_css: list[str],
     docs_dir: Path,
+    step: CourseStep,
 ) -> dict[str, Any]:
     staged = {key: value for key, value in config.items() if key not in MKDOCS_ONLY}
     staged.update(docs_dir=DOCS, site_dir=SITE, nav=nav, extra_css=extra_css)
-    language = str((config.get("theme") or {}).get("language") or "en")
-    # The module template's own words (the mkdocs plugin sets the same in its builds).
-    staged["extra"] = {**(config.get("extra") or {}), "iv_text": dict(texts(language))}
+    language = step.language
+    # The module template's own words and the language switcher (the mkdocs plugin sets the
+    # same in its builds).
+    extra = {**(config.get("extra") or {}), "iv_text": dict(texts(language))}
+    if language != "en":
+        extra["iv_scripts"] = script_texts_json(language)
+    every = [step.source_language, *step.languages]
+    if len(every) > 1 and "alternate" not in extra:
+        extra["alternate"] = alternates(language, every)
+    staged["extra"] = extra
     theme = dict(config.get("theme") or {})
+    theme["language"] = language
     if theme.get("custom_dir"):
         theme["custom_dir"] = str((project_dir / theme["custom_dir"]).resolve())
     staged["theme"] = theme
@@ -133,24 +152,41 @@ def _staged_config(
         plugin for plugin in config.get("plugins") or [] if _plugin_name(plugin) in PLUGINS_KEPT
     ]
     staged["markdown_extensions"] = [
-        _absolute_content_dir(entry, project_dir)
+        _absolute_content_dir(entry, project_dir, language)
         for entry in config.get("markdown_extensions") or []
     ]
     return staged
+
+
+def with_notice(markdown: str, language: str) -> str:
+    """The page with the not-translated notice first (after its front matter): Zensical runs
+    no plugin to add it to the HTML, so it is a Markdown admonition here."""
+    notice = (
+        f'!!! info "{t(language, "untranslated.title")}"\n\n'
+        f"    {t(language, 'untranslated.text')}\n\n"
+    )
+    if markdown.startswith("---\n"):
+        end = markdown.find("\n---\n", 4)
+        if end >= 0:
+            cut = end + len("\n---\n")
+            return markdown[:cut] + "\n" + notice + markdown[cut:]
+    return notice + markdown
 
 
 def _plugin_name(entry: Any) -> str:
     return entry if isinstance(entry, str) else next(iter(entry), "")
 
 
-def _absolute_content_dir(entry: Any, project_dir: Path) -> Any:
+def _absolute_content_dir(entry: Any, project_dir: Path, language: str = "en") -> Any:
     """Our extension reads methods from content_dir, relative to the project: make it
-    absolute, since Zensical runs from the staged folder."""
+    absolute, since Zensical runs from the staged folder; and give it the page language."""
     if isinstance(entry, dict) and EXTENSION in entry:
         options = dict(entry[EXTENSION] or {})
         options["content_dir"] = str(
             (project_dir / options.get("content_dir", "content")).resolve()
         )
+        if language != "en":
+            options["language"] = language
         return {EXTENSION: options}
     return entry
 

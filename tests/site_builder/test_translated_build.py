@@ -143,13 +143,25 @@ def test_build_command_names_each_language_site(course_tree: CourseTree) -> None
     assert result.output.splitlines()[-1] == f"  nl: {out / 'nl'}"
 
 
-def test_zensical_says_it_builds_english_only(course_tree: CourseTree) -> None:
-    config = write_mkdocs_yml(course_tree)
-    args = ["build", "--engine", "zensical", "-f", str(config), "--language", "nl"]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1
-    assert "Zensical builds the source language only" in result.output
-    assert "--engine material" in result.output
+def test_zensical_builds_each_language_too(course_tree: CourseTree) -> None:
+    write_nl_translation(course_tree)
+    out = course_tree.root / "zensical"
+    config = str(write_mkdocs_yml(course_tree))
+    result = CliRunner().invoke(
+        main, ["build", "-q", "--engine", "zensical", "-f", config, "-d", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert _pages(out / "nl") == {p for p in _pages(out) if not p.startswith("nl/")}
+    module = page(out, "nl/modules/01-first-steps")
+    assert '<html lang="nl"' in module and "Zelftoets" in module and 'id="iv-text"' in module
+    assert _switcher(module)["en"] == "../../../modules/01-first-steps/"
+    assert "Deze pagina is nog niet vertaald" in page(out, "nl/modules/02-second-steps")
+    catalogue = json.loads((out / "nl/catalogue.json").read_text("utf-8"))
+    assert catalogue["course"]["language"] == "nl"
+    unknown = CliRunner().invoke(
+        main, ["build", "--engine", "zensical", "-f", config, "--language", "de"]
+    )
+    assert unknown.exit_code == 1 and "no translation for de" in unknown.output
 
 
 def test_every_language_has_every_builder_text() -> None:
