@@ -146,25 +146,29 @@ def test_an_unknown_language_in_the_done_form_returns_to_the_english_page(
     assert "etc" not in location
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        "nl/../../catalogue.json",
-        "nl/..%2f..%2fcatalogue.json",
-        "nl/%2e%2e/%2e%2e/etc/passwd",
-        "nl/modules/../../../etc/passwd",
-        "nl//etc/passwd",
-        "nl/../de/catalogue.json",
-        "de/..",
-    ],
+TRAVERSALS = (
+    "nl/../../catalogue.json",
+    "nl/..%2f..%2fcatalogue.json",
+    "nl/%2e%2e/%2e%2e/etc/passwd",
+    "nl/modules/../../../etc/passwd",
+    "nl//etc/passwd",
+    "nl/../de/catalogue.json",
+    "de/..",
 )
+
+
 def test_traversal_under_a_language_is_refused(
-    client: FlaskClient, launch_as: LaunchAs, path: str
+    app: Flask, client: FlaskClient, launch_as: LaunchAs
 ) -> None:
     launch_as("learner", extra_claims=locale_claim("nl"))
-    response = client.get(TOOL + "/site/" + path)
-    assert response.status_code == 404, (path, response.status_code)
-    assert "root:" not in response.get_data(as_text=True)
+    refusal = in_locale(app, "nl", "There is no such page in the course.")
+    served = client.get(TOOL + "/site/nl/catalogue.json")  # the route serves the folder
+    assert served.status_code == 200
+    served.close()
+    for path in TRAVERSALS:
+        response = client.get(TOOL + "/site/" + path)
+        assert response.status_code == 404, (path, response.status_code)
+        assert refusal in response.get_data(as_text=True), path  # refused by the site view
 
 
 def test_a_symlink_out_of_a_language_folder_is_refused(
