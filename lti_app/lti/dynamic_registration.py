@@ -20,6 +20,7 @@ import requests
 from flask import Flask
 
 from lti_app.config import is_loopback_host
+from lti_app.i18n import gettext
 from lti_app.lti.http import FetchFailure, fetch_json
 from lti_app.lti.tool_urls import (
     DEEP_LINKING,
@@ -78,19 +79,28 @@ def check_platform_url(url: str, *, allow_loopback: bool, allow_private: bool = 
     parts = urlsplit(url)
     host = parts.hostname
     if parts.scheme not in ("https", "http") or not host:
-        raise DynamicRegistrationError(f"{url!r} is not an absolute https URL.")
+        raise DynamicRegistrationError(
+            gettext("%(url)s is not an absolute https URL.", url=repr(url))
+        )
     if is_loopback_host(host):
         if allow_loopback:
             return url
-        raise DynamicRegistrationError(f"{url!r} points at this server's loopback interface.")
+        raise DynamicRegistrationError(
+            gettext("%(url)s points at this server's loopback interface.", url=repr(url))
+        )
     if parts.scheme != "https":
-        raise DynamicRegistrationError(f"{url!r} must use https.")
+        raise DynamicRegistrationError(gettext("%(url)s must use https.", url=repr(url)))
     if not allow_private:
         for address in _resolve(host):
             if not address.is_global:
                 raise DynamicRegistrationError(
-                    f"{host} resolves to a non-public address ({address}); set "
-                    "INTERVISION_REGISTRATION_ALLOW_PRIVATE=1 if your LMS is on a private network."
+                    gettext(
+                        "%(host)s resolves to a non-public address (%(address)s); set "
+                        "INTERVISION_REGISTRATION_ALLOW_PRIVATE=1 if your LMS is on a private "
+                        "network.",
+                        host=host,
+                        address=str(address),
+                    )
                 )
     return url
 
@@ -99,7 +109,9 @@ def _resolve(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
     try:
         infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
     except socket.gaierror:
-        raise DynamicRegistrationError(f"the host {host!r} cannot be resolved.") from None
+        raise DynamicRegistrationError(
+            gettext("the host %(host)s cannot be resolved.", host=repr(host))
+        ) from None
     return [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
 
 
@@ -114,24 +126,26 @@ def _refusal(
         if failure.kind == "status":
             return DynamicRegistrationError(refused(failure))
         if failure.kind == "too_large":
-            return DynamicRegistrationError(f"the platform's {what} is larger than 256 kB.")
+            return DynamicRegistrationError(gettext("%(what)s is larger than 256 kB.", what=what))
         if failure.kind == "too_slow":
-            return DynamicRegistrationError(f"the platform's {what} took too long to arrive.")
-        return DynamicRegistrationError(f"the platform's {what} is not JSON.")
+            return DynamicRegistrationError(gettext("%(what)s took too long to arrive.", what=what))
+        return DynamicRegistrationError(gettext("%(what)s is not JSON.", what=what))
 
     return error
 
 
 def _json_object(document: Any, what: str) -> dict[str, Any]:
     if not isinstance(document, dict):
-        raise DynamicRegistrationError(f"the platform's {what} is not a JSON object.")
+        raise DynamicRegistrationError(gettext("%(what)s is not a JSON object.", what=what))
     return document
 
 
 def _required_url(document: dict[str, Any], name: str, **checks: bool) -> str:
     value = document.get(name)
     if not isinstance(value, str) or not value:
-        raise DynamicRegistrationError(f"the platform's configuration has no {name!r}.")
+        raise DynamicRegistrationError(
+            gettext("the platform's configuration has no %(name)s.", name=repr(name))
+        )
     return check_platform_url(value, **checks)
 
 
@@ -144,15 +158,20 @@ def _checked_issuer(issuer: object, configuration_url: str) -> str:
     LMS's users (users are keyed by issuer and sub).
     """
     if not isinstance(issuer, str) or not issuer:
-        raise DynamicRegistrationError("the platform's configuration has no 'issuer'.")
+        raise DynamicRegistrationError(
+            gettext("the platform's configuration has no %(name)s.", name="'issuer'")
+        )
     if len(issuer) > MAX_ISSUER_LENGTH or any(
         ch.isspace() or not ch.isprintable() for ch in issuer
     ):
         # urlsplit drops tabs and line breaks, so they would pass the origin check below
         # and reach the database and the logs.
         raise DynamicRegistrationError(
-            f"The platform's issuer is not a URL of at most {MAX_ISSUER_LENGTH} characters "
-            "without spaces or control characters."
+            gettext(
+                "The platform's issuer is not a URL of at most %(limit)s characters "
+                "without spaces or control characters.",
+                limit=MAX_ISSUER_LENGTH,
+            )
         )
     issuer_parts = urlsplit(issuer)
     if (
@@ -163,9 +182,12 @@ def _checked_issuer(issuer: object, configuration_url: str) -> str:
         or issuer_parts.fragment
     ):
         raise DynamicRegistrationError(
-            f"The platform's issuer {issuer!r} is not a URL on {origin_of(configuration_url)}, "
-            "the scheme, host and port that serve its configuration; the LMS must publish its "
-            "own issuer."
+            gettext(
+                "The platform's issuer %(issuer)s is not a URL on %(origin)s, the scheme, host "
+                "and port that serve its configuration; the LMS must publish its own issuer.",
+                issuer=repr(issuer),
+                origin=origin_of(configuration_url),
+            )
         )
     return issuer
 
@@ -186,7 +208,7 @@ def fetch_platform_configuration(
 ) -> PlatformConfiguration:
     checks = {"allow_loopback": allow_loopback, "allow_private": allow_private}
     check_platform_url(url, **checks)
-    what = "OpenID configuration"
+    what = gettext("the platform's OpenID configuration")
     _, answer = fetch_json(
         http,
         url,
@@ -194,9 +216,11 @@ def fetch_platform_configuration(
         timeout=HTTP_TIMEOUT,
         error=_refusal(
             what,
-            unreachable=f"could not reach {url}",
-            refused=lambda failure: (
-                f"{url} answered HTTP {failure.status} instead of the OpenID configuration."
+            unreachable=gettext("could not reach %(url)s", url=url),
+            refused=lambda failure: gettext(
+                "%(url)s answered HTTP %(status)s instead of the OpenID configuration.",
+                url=url,
+                status=failure.status,
             ),
         ),
     )
@@ -280,7 +304,7 @@ def register_with_platform(
     headers = {"Accept": "application/json"}
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
-    what = "registration response"
+    what = gettext("the platform's registration response")
     _, answer = fetch_json(
         http,
         platform.registration_endpoint,
@@ -292,17 +316,20 @@ def register_with_platform(
         headers=headers,
         error=_refusal(
             what,
-            unreachable="could not reach the platform's registration endpoint",
-            refused=lambda failure: (
-                f"the platform refused the registration (HTTP {failure.status}): "
-                f"{failure.detail[:300]}"
+            unreachable=gettext("could not reach the platform's registration endpoint"),
+            refused=lambda failure: gettext(
+                "the platform refused the registration (HTTP %(status)s): %(detail)s",
+                status=failure.status,
+                detail=failure.detail[:300],
             ),
         ),
     )
     document = _json_object(answer, what)
     client_id = document.get("client_id")
     if not isinstance(client_id, str | int) or str(client_id) == "":
-        raise DynamicRegistrationError("the platform's registration response has no client_id.")
+        raise DynamicRegistrationError(
+            gettext("the platform's registration response has no client_id.")
+        )
     tool_configuration = document.get(TOOL_CONFIGURATION) or {}
     deployment_id = (
         tool_configuration.get("deployment_id") if isinstance(tool_configuration, dict) else None
