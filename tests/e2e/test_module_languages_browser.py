@@ -4,12 +4,15 @@ LMS sends ``de-DE`` open it and read the Dutch and the German page (``<html lang
 the tool's "Mark as done" block in that language), axe-core clean, nothing leaving the machine.
 The browser itself asks for English (``en-GB``): the launch's language wins.
 
-The site is the real course built in English, Dutch and German (a few seconds)."""
+Then the Dutch build loses that module's page: the Dutch learner gets the English page with the
+notice in Dutch. The site is the real course built in English, Dutch and German (a few
+seconds)."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -53,9 +56,17 @@ def tool_frame(page: Page) -> Frame:
     return frame
 
 
-def module_title(site: Path, language: str, slug: str) -> str:
+def module_entry(site: Path, language: str, slug: str) -> dict[str, str]:
     catalogue = json.loads((site / language / "catalogue.json").read_text(encoding="utf-8"))
-    return next(m["title"] for m in catalogue["modules"] if m["slug"] == slug)
+    entry: dict[str, str] = next(m for m in catalogue["modules"] if m["slug"] == slug)
+    return entry
+
+
+def open_as(page: Page, demo: RunningDemo, link_title: str, language: str) -> Frame:
+    learner, locale = LEARNERS[language]
+    page.goto(f"{demo.urls.course}?learner={learner}&locale={locale}")
+    page.get_by_role("button", name=f"Open {link_title} as learner").click()
+    return tool_frame(page)
 
 
 def add_first_module(page: Page, demo: RunningDemo) -> tuple[str, str]:
@@ -92,16 +103,22 @@ def test_learners_read_the_module_in_their_launch_language(
 ) -> None:
     context.add_init_script(script=axe_source)
     slug, link_title = add_first_module(page, demo_with_languages)
-    for language, (learner, locale) in LEARNERS.items():
-        page.goto(f"{demo_with_languages.urls.course}?learner={learner}&locale={locale}")
-        page.get_by_role("button", name=f"Open {link_title} as learner").click()
-        frame = tool_frame(page)
+    for language in LEARNERS:
+        frame = open_as(page, demo_with_languages, link_title, language)
         expect(frame.locator("html")).to_have_attribute("lang", language)
         assert f"/site/{language}/modules/" in frame.url, frame.url
-        title = module_title(language_site, language, slug)
+        title = module_entry(language_site, language, slug)["title"]
         expect(frame.locator("article h1").first).to_contain_text(title)
         done = frame.locator("#iv-done")
         expect(done.get_by_role("button", name=DONE_BUTTON[language])).to_be_visible()
         expect(frame.locator("#iv-untranslated")).to_have_count(0)
         assert_accessible(frame, f"module page in {language}")
+
+    shutil.rmtree(language_site / "nl" / module_entry(language_site, "nl", slug)["url"])
+    frame = open_as(page, demo_with_languages, link_title, "nl")
+    expect(frame.locator("html")).to_have_attribute("lang", "en")
+    notice = frame.get_by_role("note").filter(has_text="Deze module is nog niet vertaald")
+    expect(notice).to_have_attribute("lang", "nl")
+    expect(notice).to_be_visible()
+    assert_accessible(frame, "English module page with the Dutch notice")
     assert request_log.blocked == [], request_log.blocked
