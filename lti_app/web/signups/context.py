@@ -185,7 +185,8 @@ def zone_label(viewer: ViewerZone, at: datetime) -> str:
     standaardtijd")."""
     info = zone(viewer.name)
     offset = offset_text(at.astimezone(info).utcoffset() if info is not None else None)
-    name = viewer.name if current_locale() == "en" else time_zone_name(viewer.name)
+    english = current_locale().split("_", 1)[0] == "en"
+    name = viewer.name if english else time_zone_name(viewer.name)
     if viewer.source is ZoneSource.BROWSER:
         text = gettext("%(zone)s (%(offset)s), your browser's time zone", zone=name, offset=offset)
     elif viewer.source is ZoneSource.COURSE:

@@ -29,8 +29,9 @@ from wtforms.validators import InputRequired, Length, Optional
 from lti_app.domain.signups.booking import Intent
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import EditScope, Repeat
-from lti_app.i18n import gettext, lazy_gettext
+from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
+from lti_app.web.signups.words import problem_text
 
 WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
 
@@ -223,7 +224,7 @@ def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
     """Put each problem's message on its field; what names no field is returned for the top.
     Messages the catalogue knows (marked where they are made) are shown in the reader's
     language; the rest as they came."""
-    shown = [Problem(p.field, str(gettext(p.message))) for p in problems]
+    shown = [Problem(p.field, problem_text(p.message)) for p in problems]
     return form_problems.attach_problems(form, shown, FIELD_ALIASES)
 
 

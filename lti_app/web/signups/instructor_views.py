@@ -40,7 +40,7 @@ from lti_app.web.signups.plans import (
     series_edit,
     series_from_form,
 )
-from lti_app.web.signups.words import refusal_text
+from lti_app.web.signups.words import problem_text, refusal_text
 
 OK = "signup-ok"
 REFUSED = "signup-refused"
@@ -433,7 +433,7 @@ def roles(session_id: int) -> ResponseReturnValue:
         fixed=fixed,
     )
     if rotation.problems:
-        problems = tuple(gettext(problem.message) for problem in rotation.problems)
+        problems = tuple(problem_text(problem.message) for problem in rotation.problems)
         given = SessionForms(roles=form, role_problems=problems)
         return render_session(where, session_id, given, status=400)
     flash(gettext("Moderator and timekeeper are set."), OK)

@@ -22,6 +22,7 @@ from lti_app.web.signups.context import (
     zone_label,
 )
 from lti_app.web.signups.instructor_views import OK, REFUSED
+from lti_app.web.signups.words import problem_text
 
 ROLE_LABELS = {
     "case-bringer": lazy_gettext("Case-bringer"),
@@ -80,7 +81,7 @@ def rotate_upcoming() -> ResponseReturnValue:
             gettext(
                 "%(count)s could not be given roles yet: %(reasons)s",
                 count=len(result.problems),
-                reasons=" ".join(gettext(message) for _, message in result.problems[:3]),
+                reasons=" ".join(problem_text(message) for _, message in result.problems[:3]),
             ),
             REFUSED,
         )

@@ -4,10 +4,13 @@ translated when shown (docs/translating.md, "Domain values")."""
 
 from __future__ import annotations
 
+import re
+
 from flask_babel.speaklater import LazyString
 
 from lti_app.domain.signups.booking import REFUSAL_MESSAGES, Decision, Refusal
-from lti_app.i18n import lazy_gettext
+from lti_app.i18n import gettext, lazy_gettext
+from lti_app.i18n.marking import N_
 
 REFUSALS: dict[Refusal, LazyString] = {
     Refusal.NOT_OPEN_YET: lazy_gettext(
@@ -51,3 +54,103 @@ def refusal_text(decision: Decision) -> str:
         return ""
     text = REFUSALS.get(decision.refusal)
     return str(text) if text is not None else REFUSAL_MESSAGES[decision.refusal]
+
+
+PROBLEMS: tuple[str, ...] = (
+    N_("That person is in none of the groups."),
+    N_("There is no such group."),
+    N_("A group has at least 1 person."),
+    N_("The largest group size is below the smallest."),
+    N_("Give the session a title, e.g. “Intervision, group A”."),
+    N_("Choose the method from the list."),
+    N_(
+        "The online link must be a web address starting with https:// (or http://), e.g. https://meet.example.org/intervision."
+    ),
+    N_("This time has no time zone; enter it again."),
+    N_("The start is in the past; choose a later date."),
+    N_("The session must last longer than zero minutes."),
+    N_("Sign-up opens after it closes; open it before it closes."),
+    N_("Sign-up closes after the session starts; close it at the start or earlier."),
+    N_("Sign-up opens after the session starts; open it earlier."),
+    N_("The cancellation deadline is after the start; set it at the start or earlier."),
+    N_("The minimum-size check is after the start; set it before the session."),
+    N_("A session needs at least one seat."),
+    N_("The minimum size cannot be negative; use 0 for none."),
+    N_("Case-bringer places cannot be negative; use 0."),
+    N_("A session lasts at most 24 hours; plan several sessions instead."),
+    N_("Say how many sessions the series has, or its last date."),
+    N_("Give the number of sessions or the last date, not both."),
+    N_("The last date is before the first session; choose a later one."),
+    N_("The rule has both COUNT and UNTIL; keep one of them."),
+    N_("The rule gives no dates; check COUNT, UNTIL and BYDAY."),
+    N_("Nobody is in this session to take a role."),
+)
+"""The domain's constant problem messages (``check_plan``, ``recurrence``, groups, rotation),
+marked for the catalogue: ``forms.attach_problems`` shows them translated."""
+
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"“(?P<zone>.*)” is not a time zone we know\. Choose one from the list, such as "
+            r"Europe/Amsterdam or America/Chicago\."
+        ),
+        N_(
+            "“%(zone)s” is not a time zone we know. Choose one from the list, such as "
+            "Europe/Amsterdam or America/Chicago."
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<time>\S+ \S+) does not exist in (?P<zone>\S+): the clocks go forward that "
+            r"night\. Choose a time outside the skipped hour\."
+        ),
+        N_(
+            "%(time)s does not exist in %(zone)s: the clocks go forward that night. Choose a time "
+            "outside the skipped hour."
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<people>\d+) people cannot be split into groups of (?P<min>\d+)–(?P<max>\d+)\. "
+            r"Try a size range of (?P<ideas>.*)\."
+        ),
+        N_(
+            "%(people)s people cannot be split into groups of %(min)s–%(max)s. Try a size range "
+            "of %(ideas)s."
+        ),
+    ),
+    (
+        re.compile(r"The title is (?P<length>\d+) characters; keep it to (?P<most>\d+)\."),
+        N_("The title is %(length)s characters; keep it to %(most)s."),
+    ),
+    (
+        re.compile(
+            r"The minimum size \((?P<min>\d+)\) is above the seats \((?P<seats>\d+)\); lower "
+            r"the minimum or add seats\."
+        ),
+        N_(
+            "The minimum size (%(min)s) is above the seats (%(seats)s); lower the minimum or add "
+            "seats."
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<places>\d+) case-bringer places do not fit in (?P<seats>\d+) seats; lower "
+            r"them or add seats\."
+        ),
+        N_(
+            "%(places)s case-bringer places do not fit in %(seats)s seats; lower them or add seats."
+        ),
+    ),
+)
+"""Domain messages with values in them: the English is recognised and said again in the
+reader's language with the same values. Any other message is shown as it came."""
+
+
+def problem_text(message: str) -> str:
+    """A domain problem's message in the reader's language (as it came when unknown)."""
+    for pattern, template in PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return str(gettext(template, **found.groupdict()))
+    return str(gettext(message))
