@@ -121,8 +121,8 @@ _ENTRY_OVERHEAD: Final = 100  # characters charged per entry for its key and boo
 class LearnerTextTooLong(IntervisionError):
     status = 400
     title = "The text is too long"
-    message = (
-        f"A text may have at most {MAX_LEARNER_TEXT:,} characters. "
+    message = (  # a literal, so the catalogue finds it; a test keeps the number MAX_LEARNER_TEXT
+        "A text may have at most 10,000 characters. "
         "Please shorten it and send it again; nothing was saved."
     )
 

@@ -50,3 +50,11 @@ def test_each_source_file_belongs_to_one_area_and_the_cli_and_demo_lms_to_none()
     assert area_of("cli_commands.py") is None
     for area in AREAS:
         assert area.po_path("nl").is_relative_to(PACKAGE)
+
+
+def test_refusal_words_written_as_literals_state_the_limits_the_code_applies() -> None:
+    """Class-level refusal words must be literals to reach the catalogue (an f-string is not
+    extracted), so the numbers they name are checked against the code's limits here."""
+    from lti_app.web.learner_text import MAX_LEARNER_TEXT, LearnerTextTooLong
+
+    assert f"at most {MAX_LEARNER_TEXT:,} characters" in LearnerTextTooLong.message
