@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask
+from icalendar import Calendar
 from lxml import html as lxml_html
 
-from lti_app.domain.signups.booking import Intent
+from lti_app.domain.signups.booking import BookingStatus, Intent
 from lti_app.domain.signups.plan import SessionPlan
-from lti_app.services import notifications, signups
+from lti_app.services import calendar, notifications, signups
+from lti_app.storage.signups_repo import BookingRecord, SessionRecord
 from lti_app.web.signups.context import SHEETS_KEY
 from lti_app.web.signups.forms import COMMON_ZONES
 from lti_app.web.signups.pages import method_names
@@ -243,3 +246,83 @@ def test_groups_rotation_notices_and_the_calendar_feed_page(
     feed = bob.client.get(bob.launched.url("/calendar/feed"))
     assert feed.status_code == 200
     check(feed.get_data(as_text=True), "the calendar feed page", *everyone)
+
+
+# --- words outside the pages: e-mails and calendar files ---------------------------------------
+
+TUESDAY = datetime(2026, 12, 8, 18, 0, tzinfo=UTC)  # 19:00 in Amsterdam
+"""A fixed instant: the builders take it as data, no clock involved."""
+
+
+def amsterdam_session() -> SessionRecord:
+    plan = SessionPlan(
+        title=TITLE,
+        method=None,
+        starts_at=TUESDAY,
+        duration=timedelta(minutes=90),
+        timezone="Europe/Amsterdam",
+        place=PLACE,
+        seats_max=4,
+    )
+    return SessionRecord(7, 1, plan, False, 2)
+
+
+@pytest.mark.parametrize(
+    ("locale", "words", "when"),
+    [
+        ("nl", ("Herinnering: ", "Je intervisiebijeenkomst komt eraan.", "Duur: 90 minuten"),
+         "dinsdag 8 december 2026, 19:00 (Europe/Amsterdam)"),
+        ("de", ("Erinnerung: ", "Ihr Termin zur Kollegialen Beratung steht bevor.",
+                "Dauer: 90 Minuten"), "Dienstag, 8. Dezember 2026, 19:00 (Europe/Amsterdam)"),
+    ],
+)  # fmt: skip
+def test_a_reminder_email_in_dutch_and_german(
+    app: Flask, locale: str, words: tuple[str, ...], when: str
+) -> None:
+    with app.app_context():
+        subject, body = notifications.compose(notifications.REMINDER, amsterdam_session(), locale)
+    assert subject == f"{words[0]}{TITLE}, {when}"
+    for word in words[1:]:
+        assert word in body
+    assert when in body and "Reminder" not in body
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        english = notifications.compose(notifications.REMINDER, amsterdam_session())
+    # Not the asking request's language: the deployment's (English here), as no person's
+    # language is stored.
+    assert english[0] == f"Reminder: {TITLE}, Tuesday 8 December 2026, 19:00 (Europe/Amsterdam)"
+    app.config["INTERVISION_DEFAULT_LOCALE"] = locale
+    with app.app_context():
+        assert notifications.compose(notifications.REMINDER, amsterdam_session())[0] == subject
+
+
+@pytest.mark.parametrize(
+    ("locale", "waitlist", "reminder", "when"),
+    [
+        ("nl", "(wachtlijst)", "Herinnering: ", "Wanneer: dinsdag 8 december 2026, 19:00"),
+        ("de", "(Warteliste)", "Erinnerung: ", "Wann: Dienstag, 8. Dezember 2026, 19:00"),
+    ],
+)
+def test_a_calendar_file_in_dutch_and_german(
+    app: Flask, locale: str, waitlist: str, reminder: str, when: str
+) -> None:
+    record = amsterdam_session()
+    booking = BookingRecord(
+        3, record.id, 5, Intent.CONSULTANT, BookingStatus.WAITLISTED, 1, None, None,
+        TUESDAY - timedelta(days=9), TUESDAY - timedelta(days=9), None,
+    )  # fmt: skip
+    entry = calendar.CalendarEntry(booking, record, method_name="Balint")
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        body = calendar.booking_calendar(entry, host="tool.test", now=TUESDAY - timedelta(days=8))
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"{TITLE} {waitlist}"
+    description = str(event["DESCRIPTION"])
+    assert f"{when} (Europe/Amsterdam)" in description
+    assert "Methode: Balint" in description
+    booking = replace(booking, status=BookingStatus.CONFIRMED)
+    with app.test_request_context(headers={"Accept-Language": locale}):
+        body = calendar.booking_calendar(
+            calendar.CalendarEntry(booking, record), host="tool.test", now=TUESDAY
+        )
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    alarms = [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")]
+    assert alarms == [f"{reminder}{TITLE}"] * 2
