@@ -39,6 +39,7 @@ from lti_app.domain.exercises.validation import (
     Mark,
 )
 from lti_app.domain.signups.problems import Problem
+from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
 
 WALL_TIME = "%Y-%m-%dT%H:%M"
@@ -47,44 +48,50 @@ TOKEN_MAX = 64
 ID_MAX = 2**31 - 1  # a database integer id; beyond it no row exists (and no query is run)
 
 MODE_CHOICES = [
-    SelectChoice(Mode.ASYNC.value, "Asynchronous: a deadline per phase"),
-    SelectChoice(Mode.LIVE.value, "Live: a shared phase timer the moderator moves on"),
-    SelectChoice(Mode.HYBRID.value, "Hybrid: deadlines, and the moderator may move on early"),
+    SelectChoice(Mode.ASYNC.value, lazy_gettext("Asynchronous: a deadline per phase")),
+    SelectChoice(
+        Mode.LIVE.value, lazy_gettext("Live: a shared phase timer the moderator moves on")
+    ),
+    SelectChoice(
+        Mode.HYBRID.value, lazy_gettext("Hybrid: deadlines, and the moderator may move on early")
+    ),
 ]
 GROUP_SOURCE_CHOICES = [
-    SelectChoice(GroupSource.SELF_FORMED.value, "Learners form groups themselves"),
-    SelectChoice(GroupSource.SESSION.value, "The groups of a sign-up session"),
-    SelectChoice(GroupSource.STABLE_GROUP.value, "A stable group"),
+    SelectChoice(GroupSource.SELF_FORMED.value, lazy_gettext("Learners form groups themselves")),
+    SelectChoice(GroupSource.SESSION.value, lazy_gettext("The groups of a sign-up session")),
+    SelectChoice(GroupSource.STABLE_GROUP.value, lazy_gettext("A stable group")),
 ]
 ANONYMITY_CHOICES = [
-    SelectChoice(Anonymity.NAMED.value, "Named: members see each other's names"),
-    SelectChoice(Anonymity.PSEUDONYMOUS.value, "Pseudonymous: members see stable pseudonyms"),
+    SelectChoice(Anonymity.NAMED.value, lazy_gettext("Named: members see each other's names")),
+    SelectChoice(
+        Anonymity.PSEUDONYMOUS.value, lazy_gettext("Pseudonymous: members see stable pseudonyms")
+    ),
 ]
 CASE_ACCESS_CHOICES = [
-    SelectChoice(CaseAccess.NEVER.value, "Never: instructors see the process only"),
-    SelectChoice(CaseAccess.WITH_CONSENT.value, "With the case-bringer's consent"),
+    SelectChoice(CaseAccess.NEVER.value, lazy_gettext("Never: instructors see the process only")),
+    SelectChoice(CaseAccess.WITH_CONSENT.value, lazy_gettext("With the case-bringer's consent")),
     SelectChoice(
         CaseAccess.ALWAYS_ANNOUNCED.value,
-        "Always, announced to the course before learners open the exercise",
+        lazy_gettext("Always, announced to the course before learners open the exercise"),
     ),
 ]
 CHECKLIST_LABELS = {
-    "no-names": "I used no real names (pseudonyms instead).",
-    "no-identifying-details": "Nothing identifies a person or an organisation.",
-    "no-third-party-secrets": "Nothing here was told to me in confidence by others.",
-    "own-part": "The case is about my own part in the situation.",
+    "no-names": lazy_gettext("I used no real names (pseudonyms instead)."),
+    "no-identifying-details": lazy_gettext("Nothing identifies a person or an organisation."),
+    "no-third-party-secrets": lazy_gettext("Nothing here was told to me in confidence by others."),
+    "own-part": lazy_gettext("The case is about my own part in the situation."),
 }
 TAG_LABELS = {
-    "new-perspective": "New perspective",
-    "actionable": "Actionable",
-    "recognisable": "Recognisable",
-    "clarifying": "Clarifying",
-    "encouraging": "Encouraging",
+    "new-perspective": lazy_gettext("New perspective"),
+    "actionable": lazy_gettext("Actionable"),
+    "recognisable": lazy_gettext("Recognisable"),
+    "clarifying": lazy_gettext("Clarifying"),
+    "encouraging": lazy_gettext("Encouraging"),
 }
 MARK_CHOICES = [
-    SelectChoice(Mark.WARM.value, "Warm"),
-    SelectChoice(Mark.NEUTRAL.value, "Neutral"),
-    SelectChoice(Mark.COLD.value, "Cold"),
+    SelectChoice(Mark.WARM.value, lazy_gettext("Warm")),
+    SelectChoice(Mark.NEUTRAL.value, lazy_gettext("Neutral")),
+    SelectChoice(Mark.COLD.value, lazy_gettext("Cold")),
 ]
 SCORE_CHOICES = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 FIELD_ALIASES = {
@@ -95,7 +102,10 @@ FIELD_ALIASES = {
 }
 
 _OPTIONAL = [Optional()]
-_REASON = [InputRequired("Say why, so the log shows it: a reason is required."), Length(max=500)]
+_REASON = [
+    InputRequired(lazy_gettext("Say why, so the log shows it: a reason is required.")),
+    Length(max=500),
+]
 
 
 class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no type hints
@@ -107,25 +117,29 @@ def new_token() -> str:
 
 
 class SettingsForm(Form):
-    method_slug = SelectField("Method", validate_choice=False)
-    mode = SelectField("Mode", choices=MODE_CHOICES, default=Mode.ASYNC.value)
+    method_slug = SelectField(lazy_gettext("Method"), validate_choice=False)
+    mode = SelectField(lazy_gettext("Mode"), choices=MODE_CHOICES, default=Mode.ASYNC.value)
     group_source = SelectField(
-        "Groups", choices=GROUP_SOURCE_CHOICES, default=GroupSource.SELF_FORMED.value
+        lazy_gettext("Groups"), choices=GROUP_SOURCE_CHOICES, default=GroupSource.SELF_FORMED.value
     )
-    session_id = IntegerField("Sign-up session number", validators=_OPTIONAL)
-    group_id = SelectField("Stable group", validate_choice=False, default="")
+    session_id = IntegerField(lazy_gettext("Sign-up session number"), validators=_OPTIONAL)
+    group_id = SelectField(lazy_gettext("Stable group"), validate_choice=False, default="")
     """A stable group of the course (its choices are set per request); "" for none."""
-    size_min = IntegerField("Self-formed groups: from", validators=_OPTIONAL)
-    size_max = IntegerField("to (people)", validators=_OPTIONAL)
-    anonymity = SelectField("Anonymity", choices=ANONYMITY_CHOICES, default=Anonymity.NAMED.value)
+    size_min = IntegerField(lazy_gettext("Self-formed groups: from"), validators=_OPTIONAL)
+    size_max = IntegerField(lazy_gettext("to (people)"), validators=_OPTIONAL)
+    anonymity = SelectField(
+        lazy_gettext("Anonymity"), choices=ANONYMITY_CHOICES, default=Anonymity.NAMED.value
+    )
     case_access = SelectField(
-        "Instructors reading case text", choices=CASE_ACCESS_CHOICES, default=CaseAccess.NEVER
+        lazy_gettext("Instructors reading case text"),
+        choices=CASE_ACCESS_CHOICES,
+        default=CaseAccess.NEVER,
     )
     announced_at = DateTimeLocalField(
-        "Announced to the course on (UTC)", format=WALL_TIME, validators=_OPTIONAL
+        lazy_gettext("Announced to the course on (UTC)"), format=WALL_TIME, validators=_OPTIONAL
     )
     retention_days = IntegerField(
-        "Keep case text for (days after the round ends)",
+        lazy_gettext("Keep case text for (days after the round ends)"),
         default=RETENTION_DAYS_DEFAULT,
         validators=_OPTIONAL,
     )
@@ -133,7 +147,7 @@ class SettingsForm(Form):
 
 class GroundRulesForm(Form):
     version = HiddenField(validators=[InputRequired()])
-    accept = BooleanField("I accept these ground rules", validators=[InputRequired()])
+    accept = BooleanField(lazy_gettext("I accept these ground rules"), validators=[InputRequired()])
 
 
 class JoinForm(Form):
@@ -150,11 +164,11 @@ class _Posting(Form):
 class CaseForm(_Posting):
     # No length validators on learner text: the domain's ``check_post`` measures it and says
     # how long it may be, on the form (the request size itself is capped by the app).
-    situation = TextAreaField("The situation")
-    own_role = TextAreaField("Your own role in it")
-    key_question = TextAreaField("Your key question")
+    situation = TextAreaField(lazy_gettext("The situation"))
+    own_role = TextAreaField(lazy_gettext("Your own role in it"))
+    key_question = TextAreaField(lazy_gettext("Your key question"))
     checklist = SelectMultipleField(
-        "Anonymisation checklist",
+        lazy_gettext("Anonymisation checklist"),
         choices=[SelectChoice(item, CHECKLIST_LABELS[item]) for item in ANONYMISATION_CHECKLIST],
         validate_choice=False,
     )
@@ -163,40 +177,44 @@ class CaseForm(_Posting):
 class TextPostForm(_Posting):
     kind = HiddenField()
     """Shown for the record; the URL names the type."""
-    text = TextAreaField("Your contribution")
+    text = TextAreaField(lazy_gettext("Your contribution"))
 
 
 class MarkForm(_Posting):
-    mark = SelectField("Mark", choices=MARK_CHOICES, validate_choice=False)
+    mark = SelectField(lazy_gettext("Mark"), choices=MARK_CHOICES, validate_choice=False)
 
 
 class AnswerForm(_Posting):
-    text = TextAreaField("Your answer")
+    text = TextAreaField(lazy_gettext("Your answer"))
 
 
 class RatingForm(_Posting):
-    score = SelectField("How helpful (1 to 5)", choices=SCORE_CHOICES, validate_choice=False)
+    score = SelectField(
+        lazy_gettext("How helpful (1 to 5)"), choices=SCORE_CHOICES, validate_choice=False
+    )
     tags = SelectMultipleField(
-        "Tags",
+        lazy_gettext("Tags"),
         choices=[SelectChoice(tag, TAG_LABELS[tag]) for tag in sorted(RATING_TAGS)],
         validate_choice=False,
     )
 
 
 class FollowUpForm(Form):
-    text = TextAreaField("What did you try of your action plan, and what happened?")
+    text = TextAreaField(lazy_gettext("What did you try of your action plan, and what happened?"))
 
 
 class FlagForm(Form):
-    reason = StringField("Why (optional)", validators=[Length(max=500)])
+    reason = StringField(lazy_gettext("Why (optional)"), validators=[Length(max=500)])
 
 
 class ModerateForm(Form):
-    reason = StringField("Reason", validators=_REASON)
+    reason = StringField(lazy_gettext("Reason"), validators=_REASON)
 
 
 class WithdrawForm(Form):
-    reason = StringField("Reason (optional, only in the log)", validators=[Length(max=500)])
+    reason = StringField(
+        lazy_gettext("Reason (optional, only in the log)"), validators=[Length(max=500)]
+    )
 
 
 class AdvanceForm(Form):
@@ -223,15 +241,15 @@ class StableRoundForm(Form):
     """Start the round of one of the course's stable groups (the service checks which)."""
 
     stable_group = IntegerField(
-        "Stable group", validators=[InputRequired(), NumberRange(min=1, max=ID_MAX)]
+        lazy_gettext("Stable group"), validators=[InputRequired(), NumberRange(min=1, max=ID_MAX)]
     )
 
 
 class RolesForm(Form):
     """A self-formed group gives itself its roles once it is big enough."""
 
-    case_bringer = SelectField("Who brings the case", validate_choice=False)
-    moderator = SelectField("Who moderates", validate_choice=False)
+    case_bringer = SelectField(lazy_gettext("Who brings the case"), validate_choice=False)
+    moderator = SelectField(lazy_gettext("Who moderates"), validate_choice=False)
 
 
 DUTY_PREFIX = "duty_"
@@ -242,8 +260,8 @@ class StableRolesForm(Form):
     method without one), and a field per optional duty, added by :func:`stable_roles_form`.
     Values are user ids; ``roles.assign_roles`` checks them (members only, one role each)."""
 
-    case_bringer = SelectField("Case-bringer", validate_choice=False)
-    moderator = SelectField("Moderator", validate_choice=False)
+    case_bringer = SelectField(lazy_gettext("Case-bringer"), validate_choice=False)
+    moderator = SelectField(lazy_gettext("Moderator"), validate_choice=False)
 
 
 def duty_field(duty: str) -> str:

@@ -29,6 +29,7 @@ from lti_app.domain.exercises.outcomes import Reason, Refused, Verdict
 from lti_app.domain.exercises.phases import PostType
 from lti_app.domain.exercises.settings import GroupSource
 from lti_app.domain.exercises.validation import Draft, Mark
+from lti_app.i18n import gettext
 from lti_app.lti.current import launch_required
 from lti_app.lti.launch import Launch
 from lti_app.services import exercises
@@ -78,7 +79,7 @@ def back_to(group_id: int, anchor: str | None = None) -> ResponseReturnValue:
 
 def incomplete() -> NoReturn:
     """A posted form that failed validation (stale or tampered): one 400 that says what to do."""
-    abort(400, description="The form was incomplete; reload the page and try again.")
+    abort(400, description=gettext("The form was incomplete; reload the page and try again."))
 
 
 def flash_verdict(verdict: Verdict, done: str) -> None:
@@ -93,7 +94,9 @@ def _configured(where: Here) -> exercises.ExerciseRecord:
     if exercise.settings is None:
         abort(
             409,
-            description="Your trainer has not set this exercise up yet. Please come back later.",
+            description=gettext(
+                "Your trainer has not set this exercise up yet. Please come back later."
+            ),
         )
     return exercise
 
@@ -126,8 +129,9 @@ def accepted(where: Here, group_id: int | None = None) -> None:
     if must_accept(where):
         abort(
             409,
-            description="Accept the ground rules of this exercise first: open it again from "
-            "your course.",
+            description=gettext(
+                "Accept the ground rules of this exercise first: open it again from your course."
+            ),
         )
 
 
@@ -155,7 +159,7 @@ def ground_rules() -> ResponseReturnValue:
     status = 200
     if request.method == "POST":
         if not form.validate():
-            form.accept.errors = ["Tick the box to accept the ground rules."]
+            form.accept.errors = [gettext("Tick the box to accept the ground rules.")]
             status = 400
         else:
             verdict = exercises.accept_ground_rules(
@@ -169,7 +173,7 @@ def ground_rules() -> ResponseReturnValue:
             if isinstance(verdict, Refused) and verdict.reason is not Reason.ALREADY_DONE:
                 flash(verdict.message, REFUSED)
                 return redirect(url_for("exercises.ground_rules"), code=303)
-            flash("Thank you: you accepted the ground rules.", OK)
+            flash(gettext("Thank you: you accepted the ground rules."), OK)
             return redirect(url_for("exercises.index"), code=303)
     form.version.data = str(rules_version())
     pending = must_accept(where)
@@ -221,13 +225,13 @@ def join() -> ResponseReturnValue:
         if saved.group is None:
             flash(" ".join(p.message for p in saved.problems), REFUSED)
             return redirect(url_for("exercises.groups"), code=303)
-        flash("You started a group. Others can join it now.", OK)
+        flash(gettext("You started a group. Others can join it now."), OK)
         return back_to(saved.group.id)
     verdict = exercises.join_group(where.scope, where.exercise_id, group_id, where.user_id, now=at)
     if isinstance(verdict, Refused):
         flash(verdict.message, REFUSED)
         return redirect(url_for("exercises.groups"), code=303)
-    flash("You are in the group.", OK)
+    flash(gettext("You are in the group."), OK)
     return back_to(group_id)
 
 
@@ -247,7 +251,7 @@ def roles(group_id: int) -> ResponseReturnValue:
         incomplete()
     case_bringer = forms.parse_int(form.case_bringer.data)
     if case_bringer is None:
-        abort(400, description="Choose who brings the case.")
+        abort(400, description=gettext("Choose who brings the case."))
     saved = exercises.assign_group_roles(
         where.scope,
         where.exercise_id,
@@ -264,7 +268,7 @@ def roles(group_id: int) -> ResponseReturnValue:
             given=Given(None, form, tuple(p.message for p in saved.problems)),
             status=400,
         )
-    flash("The roles are given: the round can begin.", OK)
+    flash(gettext("The roles are given: the round can begin."), OK)
     return back_to(group_id)
 
 
@@ -309,7 +313,7 @@ def post_case(group_id: int) -> ResponseReturnValue:
         given = Given(PostType.CASE, form, (outcome.message,))
         return render_round(where, group_id, now(), given=given, status=status_of(outcome))
     if not outcome.repeated:
-        flash("Your case is submitted.", OK)
+        flash(gettext("Your case is submitted."), OK)
     return back_to(group_id, "case")
 
 
@@ -334,7 +338,7 @@ def post_text(group_id: int, kind: str) -> ResponseReturnValue:
         given = Given(post_type, form, (outcome.message,))
         return render_round(where, group_id, now(), given=given, status=status_of(outcome))
     if not outcome.repeated:
-        flash("Posted.", OK)
+        flash(gettext("Posted."), OK)
     return back_to(group_id, f"post-{outcome.post_id}")
 
 
@@ -346,7 +350,7 @@ def _reaction(group_id: int, post_id: int, draft: Draft, token: str | None) -> R
         flash(outcome.message, REFUSED)
         return render_round(where, group_id, now(), status=status_of(outcome))
     if not outcome.repeated:
-        flash("Saved.", OK)
+        flash(gettext("Saved."), OK)
     return back_to(group_id, f"post-{post_id}")
 
 
@@ -359,7 +363,7 @@ def mark(group_id: int, post_id: int) -> ResponseReturnValue:
     try:
         value = Mark(form.mark.data)
     except ValueError:
-        abort(400, description="Mark the question warm, neutral or cold.")
+        abort(400, description=gettext("Mark the question warm, neutral or cold."))
     draft = Draft(PostType.MARK, target_id=post_id, mark=value)
     return _reaction(group_id, post_id, draft, form.client_token.data)
 
@@ -411,5 +415,5 @@ def follow_up(group_id: int, plan_id: int) -> ResponseReturnValue:
         form.text.errors = [verdict.message]  # on the field, linked by aria-describedby
         given = Given(None, form, (), plan_id=plan_id)
         return render_round(where, group_id, now(), given=given, status=status_of(verdict))
-    flash("Thank you: your group reads your follow-up at the start of this round.", OK)
+    flash(gettext("Thank you: your group reads your follow-up at the start of this round."), OK)
     return back_to(group_id, "follow-up")

@@ -8,13 +8,14 @@ from typing import Any
 
 from flask import current_app
 
+from lti_app.i18n.marking import N_
 from lti_app.lti import rate_limits
 from lti_app.lti.current import current_launch
 from lti_app.lti.launch import Launch
 
 POSTS_PER_MINUTE_SETTING = "EXERCISE_POST_RATE_LIMIT"
 DEFAULT_POST_LIMIT = "30 per minute"
-MESSAGE = (
+MESSAGE = N_(
     "You posted a lot in a short time. Please wait a minute, then post again; what you were "
     "writing was not saved, so keep a copy."
 )

@@ -11,6 +11,7 @@ from flask import abort, flash, jsonify
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.exercises.outcomes import Refused, Verdict
+from lti_app.i18n import gettext
 from lti_app.lti.current import launch_required
 from lti_app.services import exercises
 from lti_app.web.exercises import forms
@@ -48,7 +49,7 @@ def flag(group_id: int, post_id: int) -> ResponseReturnValue:
         exercise_id=where.exercise_id,
     )
     return _answer(
-        group_id, verdict, "Thank you: the moderator will look at it.", f"post-{post_id}"
+        group_id, verdict, gettext("Thank you: the moderator will look at it."), f"post-{post_id}"
     )
 
 
@@ -72,7 +73,11 @@ def _moderate(group_id: int, post_id: int, hide: bool) -> ResponseReturnValue:
         now=now(),
         exercise_id=where.exercise_id,
     )
-    done = "The contribution is hidden (logged)." if hide else "The contribution is shown again."
+    done = (
+        gettext("The contribution is hidden (logged).")
+        if hide
+        else gettext("The contribution is shown again.")
+    )
     return _answer(group_id, verdict, done, f"post-{post_id}")
 
 
@@ -104,7 +109,7 @@ def withdraw(group_id: int) -> ResponseReturnValue:
         reason=form.reason.data or "",
         exercise_id=where.exercise_id,
     )
-    return _answer(group_id, verdict, "Your case is withdrawn: nobody sees it any more.")
+    return _answer(group_id, verdict, gettext("Your case is withdrawn: nobody sees it any more."))
 
 
 @bp.post("/groups/<int:group_id>/consent")
@@ -119,7 +124,11 @@ def consent(group_id: int) -> ResponseReturnValue:
     verdict = exercises.set_consent(
         where.scope, group_id, where.actor, given, now=now(), exercise_id=where.exercise_id
     )
-    done = "Instructors may read your case." if given else "Instructors no longer read your case."
+    done = (
+        gettext("Instructors may read your case.")
+        if given
+        else gettext("Instructors no longer read your case.")
+    )
     return _answer(group_id, verdict, done)
 
 
@@ -147,7 +156,7 @@ def advance(group_id: int) -> ResponseReturnValue:
             from_index=from_index,
             exercise_id=where.exercise_id,
         )
-    return _answer(group_id, verdict, "The group moved on to the next phase.", "phase")
+    return _answer(group_id, verdict, gettext("The group moved on to the next phase."), "phase")
 
 
 @bp.get("/groups/<int:group_id>/phase.json")

@@ -16,34 +16,68 @@ from typing import Any
 
 from flask import url_for
 
-from lti_app.domain.exercises.phases import LABELS, PostType
+from lti_app.domain.exercises.phases import PostType
 from lti_app.domain.exercises.roles import MODERATOR_ROLE_IDS
 from lti_app.domain.exercises.settings import CaseAccess, Mode
 from lti_app.domain.exercises.validation import LIMITS, CaseStatus
 from lti_app.domain.methods import CASE_BRINGER, Contribution
+from lti_app.i18n import gettext, lazy_gettext
+from lti_app.i18n.formatting import format_instant
 from lti_app.services.exercises import PageView, PostView
 from lti_app.web.exercises import forms
 
-MODE_LABELS = {Mode.ASYNC: "Asynchronous", Mode.LIVE: "Live", Mode.HYBRID: "Hybrid"}
+MODE_LABELS = {
+    Mode.ASYNC: lazy_gettext("Asynchronous"),
+    Mode.LIVE: lazy_gettext("Live"),
+    Mode.HYBRID: lazy_gettext("Hybrid"),
+}
 POST_LABELS = {
-    PostType.CASE: "Case",
-    PostType.KEY_QUESTION: "Key question",
-    PostType.QUESTION: "Question",
-    PostType.HYPOTHESIS: "Hypothesis",
-    PostType.ADVICE: "Advice",
-    PostType.ACTION_PLAN: "Action plan",
-    PostType.TAKEAWAY: "What I take away",
-    PostType.ANSWER: "Answer",
-    PostType.MARK: "Mark",
-    PostType.RATING: "Rating",
+    PostType.CASE: lazy_gettext("Case"),
+    PostType.KEY_QUESTION: lazy_gettext("Key question"),
+    PostType.QUESTION: lazy_gettext("Question"),
+    PostType.HYPOTHESIS: lazy_gettext("Hypothesis"),
+    PostType.ADVICE: lazy_gettext("Advice"),
+    PostType.ACTION_PLAN: lazy_gettext("Action plan"),
+    PostType.TAKEAWAY: lazy_gettext("What I take away"),
+    PostType.ANSWER: lazy_gettext("Answer"),
+    PostType.MARK: lazy_gettext("Mark"),
+    PostType.RATING: lazy_gettext("Rating"),
 }
 FORM_HEADINGS = {
-    PostType.KEY_QUESTION: "Your key question",
-    PostType.QUESTION: "Ask a question",
-    PostType.HYPOTHESIS: "Offer a hypothesis",
-    PostType.ADVICE: "Give advice",
-    PostType.ACTION_PLAN: "Your summary and action plan",
-    PostType.TAKEAWAY: "What you take away for your own practice",
+    PostType.KEY_QUESTION: lazy_gettext("Your key question"),
+    PostType.QUESTION: lazy_gettext("Ask a question"),
+    PostType.HYPOTHESIS: lazy_gettext("Offer a hypothesis"),
+    PostType.ADVICE: lazy_gettext("Give advice"),
+    PostType.ACTION_PLAN: lazy_gettext("Your summary and action plan"),
+    PostType.TAKEAWAY: lazy_gettext("What you take away for your own practice"),
+}
+OBSERVED_LABELS = {
+    PostType.CASE: lazy_gettext("the case"),
+    PostType.KEY_QUESTION: lazy_gettext("the key question"),
+    PostType.QUESTION: lazy_gettext("questions"),
+    PostType.HYPOTHESIS: lazy_gettext("hypotheses"),
+    PostType.ADVICE: lazy_gettext("advice"),
+    PostType.ACTION_PLAN: lazy_gettext("the action plan"),
+    PostType.TAKEAWAY: lazy_gettext("what you take away"),
+    PostType.MARK: lazy_gettext("warm / neutral / cold marks"),
+    PostType.ANSWER: lazy_gettext("answers to questions"),
+    PostType.RATING: lazy_gettext("helpfulness ratings"),
+}
+"""What the process observer posts in a phase, in a list (the domain's ``LABELS``, worded for
+the reader)."""
+MARK_LABELS = {
+    "warm": lazy_gettext("warm"),
+    "neutral": lazy_gettext("neutral"),
+    "cold": lazy_gettext("cold"),
+}
+"""A question's mark inside the sentence that shows it."""
+ACTION_LABELS = {
+    "mark": lazy_gettext("Mark"),
+    "answer": lazy_gettext("Answer"),
+    "rate": lazy_gettext("Rate"),
+    "flag": lazy_gettext("Flag"),
+    "hide": lazy_gettext("Hide"),
+    "restore": lazy_gettext("Restore"),
 }
 TEXT_KINDS = tuple(FORM_HEADINGS)
 REACTIONS = frozenset({PostType.MARK, PostType.RATING, PostType.ANSWER})
@@ -71,6 +105,7 @@ class Shown:
     label: str
     phase_name: str
     mark: str | None = None
+    mark_label: str | None = None
     rating: dict[str, Any] | None = None
     answers: list[PostView] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
@@ -147,13 +182,19 @@ def time_left_text(left: timedelta | None) -> str:
         return ""
     seconds = int(left.total_seconds())
     if seconds <= 0:
-        return "time is up"
+        return gettext("time is up")
     if seconds >= 2 * 86400:
-        return f"{seconds // 86400} days left"
+        return gettext("%(days)s days left", days=seconds // 86400)
     minutes, rest = divmod(seconds, 60)
     if minutes >= 120:
-        return f"{minutes // 60} h {minutes % 60:02d} min left"
-    return f"{minutes} min {rest:02d} s left"
+        return gettext(
+            "%(hours)s h %(minutes)s min left",
+            hours=minutes // 60,
+            minutes=str(minutes % 60).zfill(2),
+        )
+    return gettext(
+        "%(minutes)s min %(seconds)s s left", minutes=minutes, seconds=str(rest).zfill(2)
+    )
 
 
 def aware(instant: datetime | None) -> datetime | None:
@@ -166,8 +207,7 @@ def wall(instant: datetime | None) -> str | None:
     at = aware(instant)
     if at is None:
         return None
-    at = at.astimezone(UTC)
-    return f"{at:%a} {at.day} {at:%b %Y}, {at:%H:%M} UTC"
+    return format_instant(at, "weekday_datetime", tz="UTC") + " UTC"
 
 
 def build_round_page(
@@ -209,7 +249,8 @@ def build_round_page(
         may_moderate=may_moderate,
         observing=posting is not None and posting != role,
         observer_posts=[
-            (name, ", ".join(LABELS[k] for k in kinds)) for name, kinds in view.observer_posts
+            (name, ", ".join(str(OBSERVED_LABELS[k]) for k in kinds))
+            for name, kinds in view.observer_posts
         ],
     )
     index = "" if view.phase_index is None else str(view.phase_index)
@@ -232,11 +273,11 @@ def build_round_page(
             form.client_token.data = forms.new_token()
         form.kind.data = kind.value
         form.phase_index.data = index
-        form.text.label.text = FORM_HEADINGS[kind]
+        form.text.label.text = str(FORM_HEADINGS[kind])
         page.text_forms.append(
             TextForm(
                 kind.value,
-                FORM_HEADINGS[kind],
+                str(FORM_HEADINGS[kind]),
                 form,
                 LIMITS[kind],
                 list(given.problems) if mine and given is not None else [],
@@ -269,7 +310,7 @@ def _posts(page: RoundPage, view: PageView) -> None:
         elif post.kind is PostType.RATING and post.score is not None:
             ratings[post.target_id] = {
                 "score": post.score,
-                "tags": [forms.TAG_LABELS.get(t, t) for t in post.tags],
+                "tags": [str(forms.TAG_LABELS.get(t, t)) for t in post.tags],
             }
     prototypes: dict[str, Any] = {}
     for post in view.posts:
@@ -277,9 +318,12 @@ def _posts(page: RoundPage, view: PageView) -> None:
             continue
         shown = Shown(
             post,
-            POST_LABELS[post.kind],
+            str(POST_LABELS[post.kind]),
             _phase_name(view, post.phase_index),
             mark=marks.get(post.id),
+            mark_label=str(MARK_LABELS.get(marks[post.id], marks[post.id]))
+            if post.id in marks
+            else None,
             rating=ratings.get(post.id),
             answers=answers.get(post.id, []),
         )
@@ -308,28 +352,31 @@ def _actions(
     group_id, post_id, kinds = view.group_id, post.id, view.may_post
     hidden = post.marked_hidden
 
-    def add(name: str, label: str, *, posting: bool = False) -> None:
+    def add(name: str, *, posting: bool = False) -> None:
         if name not in prototypes:
             prototypes[name] = ACTION_FORMS[name](prefix=name, formdata=None)
         url = url_for(f"exercises.{name}", group_id=group_id, post_id=post_id)
         token = forms.new_token() if posting else None
-        actions.append(Action(name, label, url, f"{name}-{post_id}", prototypes[name], token))
+        actions.append(
+            Action(
+                name, str(ACTION_LABELS[name]), url, f"{name}-{post_id}", prototypes[name], token
+            )
+        )
 
     if not hidden and post.kind is PostType.QUESTION and PostType.MARK in kinds:
-        add("mark", "Mark", posting=True)
+        add("mark", posting=True)
     if not hidden and post.kind is PostType.QUESTION and PostType.ANSWER in kinds:
-        add("answer", "Answer", posting=True)
+        add("answer", posting=True)
     if (
         not hidden
         and post.kind in (PostType.HYPOTHESIS, PostType.ADVICE)
         and (PostType.RATING in kinds)
     ):
-        add("rate", "Rate", posting=True)
+        add("rate", posting=True)
     if view.member and not hidden and not post.own:
-        add("flag", "Flag")
+        add("flag")
     if may_moderate and post.kind is not PostType.CASE:
-        name = "restore" if hidden else "hide"
-        add(name, name.capitalize())
+        add("restore" if hidden else "hide")
     return actions
 
 

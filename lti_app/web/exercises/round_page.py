@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from lti_app.domain.exercises.roles import moderator_role
 from lti_app.domain.exercises.settings import CaseAccess
+from lti_app.i18n import gettext
 from lti_app.services import exercises
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import Here
@@ -46,7 +47,7 @@ def render_round(
         roles_form = forms.RolesForm()
         people = [SelectChoice(str(m.user_id), m.name) for m in view.members]
         roles_form.case_bringer.choices = people
-        roles_form.moderator.choices = [SelectChoice("", "Nobody"), *people]
+        roles_form.moderator.choices = [SelectChoice("", gettext("Nobody")), *people]
         has_moderator = method is not None and moderator_role(method.spec) is not None
         if not has_moderator:
             del roles_form.moderator

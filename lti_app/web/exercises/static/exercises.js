@@ -26,19 +26,29 @@
     return (n < 10 ? "0" : "") + n;
   }
 
+  function words(name, values) {
+    /* The page's own words (data-* on the round region, from the catalogue in the page's
+     * language), with {placeholders} filled. */
+    var text = region.getAttribute("data-" + name) || "";
+    Object.keys(values || {}).forEach(function (key) {
+      text = text.split("{" + key + "}").join(String(values[key]));
+    });
+    return text;
+  }
+
   function formatLeft(seconds) {
     /* The same wording as the server's pages.time_left_text: days for an async deadline. */
     if (seconds <= 0) {
-      return "time is up";
+      return words("time-up");
     }
     if (seconds >= 2 * 86400) {
-      return Math.floor(seconds / 86400) + " days left";
+      return words("days-left", { days: Math.floor(seconds / 86400) });
     }
     var minutes = Math.floor(seconds / 60);
     if (minutes >= 120) {
-      return Math.floor(minutes / 60) + " h " + pad(minutes % 60) + " min left";
+      return words("hours-left", { hours: Math.floor(minutes / 60), minutes: pad(minutes % 60) });
     }
-    return minutes + " min " + pad(seconds % 60) + " s left";
+    return words("minutes-left", { minutes: minutes, seconds: pad(seconds % 60) });
   }
 
   function tick() {
@@ -100,7 +110,9 @@
         return;
       }
       if (state && state.key !== region.getAttribute("data-phase-key")) {
-        var name = state.closed ? "The round is closed." : "Next phase: " + state.phase_name + ".";
+        var name = state.closed
+          ? words("closed-now")
+          : words("next-phase", { name: state.phase_name });
         reloadRegion(name);
       }
     };
