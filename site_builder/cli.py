@@ -102,13 +102,29 @@ def build(
         raise click.ClickException(str(exc)) from None
     if quiet:
         return
-    click.echo(
-        f"Built the site into {display_path(written)} (catalogue: "
-        f"{display_path(written / 'catalogue.json')})"
-    )
-    for folder in sorted(written.iterdir()):  # each translation's site, with its catalogue
-        if LANGUAGE_FOLDER.match(folder.name) and (folder / "catalogue.json").is_file():
-            click.echo(f"  {folder.name}: {display_path(folder)}")
+    if not languages or set(languages) - {folder.name for folder in _language_sites(written)}:
+        click.echo(
+            f"Built the site into {display_path(written)} (catalogue: "
+            f"{display_path(written / 'catalogue.json')})"
+        )
+        for folder in _language_sites(written):  # each translation's site, with its catalogue
+            if not languages or folder.name in languages:
+                click.echo(f"  {folder.name}: {display_path(folder)}")
+        return
+    for folder in _language_sites(written):
+        if folder.name in languages:
+            click.echo(f"Built the {folder.name} site into {display_path(folder)}")
+
+
+def _language_sites(site: Path) -> list[Path]:
+    """The translations' sites inside a built site: site/<lang>/ with a catalogue.json."""
+    if not site.is_dir():
+        return []
+    return [
+        folder
+        for folder in sorted(site.iterdir())
+        if LANGUAGE_FOLDER.match(folder.name) and (folder / "catalogue.json").is_file()
+    ]
 
 
 @click.command("new-module")
