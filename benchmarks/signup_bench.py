@@ -26,9 +26,10 @@ For each database (a temporary SQLite file; a database in a throwaway PostgreSQL
   sessions k, k+1, ... in turn (``--hot``: every client books session 1, then 2, ..., so all of
   them queue on one session's lock). Each sign-up locks its session, decides, inserts the
   booking (a seat or the waitlist), commits.
-* **bare**: a Flask app with one route that INSERTs one row (in its own transaction; SQLite in
-  WAL with the same busy timeout), served by gunicorn with the options ``run_gunicorn`` uses,
-  driven by the same clients with the same schedule.
+* **bare**: a Flask app with one route that INSERTs one row in its own transaction, on an
+  engine made by the tool's ``db.create_storage`` (so the same pool, pre-ping and SQLite
+  pragmas as ours), served by gunicorn with the options ``run_gunicorn`` uses, driven by the
+  same clients with the same schedule.
 
 Clients are threads on keep-alive ``http.client`` connections on the same machine (loopback
 only), so the client's CPU is taken from the servers: the figures are lower bounds, and on a
@@ -435,12 +436,14 @@ def run_ours(
 
 
 def bare_app(database_url: str) -> Any:
-    """One route, one INSERT in its own transaction; SQLite as ours sets it up (WAL, busy
-    timeout, BEGIN IMMEDIATE)."""
+    """One route, one INSERT in its own transaction, on an engine made by the tool's own
+    ``db.create_storage``: the same pool and pre-ping on PostgreSQL, the same pragmas on SQLite
+    (WAL, busy timeout, ``synchronous=NORMAL``: before, bare fsynced every commit and ours did
+    not) and the same ``BEGIN IMMEDIATE`` as ``db.write_connection``."""
     from flask import Flask, request
-    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table, create_engine, event
+    from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
 
-    from lti_app.storage.db import SQLITE_BUSY_TIMEOUT_MS
+    from lti_app.storage.db import SQLITE_BEGIN_OPTION, create_storage
 
     metadata = MetaData()
     table = Table(
@@ -448,21 +451,7 @@ def bare_app(database_url: str) -> Any:
         Column("id", Integer, primary_key=True), Column("user_id", String(64)),
         Column("session_id", Integer), Column("created_at", DateTime(timezone=True)),
     )  # fmt: skip
-    sqlite = database_url.startswith("sqlite")
-    engine = create_engine(database_url, **({} if sqlite else {"pool_size": 5, "max_overflow": 10}))
-    if sqlite:
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.isolation_level = None
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-            cursor.close()
-
-        @event.listens_for(engine, "begin")
-        def _on_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    engine = create_storage(database_url).engine
 
     app = Flask("bare_signup")
 
@@ -472,13 +461,15 @@ def bare_app(database_url: str) -> Any:
 
     @app.post("/signup")
     def signup() -> tuple[str, int]:
-        with engine.begin() as connection:
-            connection.execute(
-                table.insert().values(
-                    user_id=request.form["user"], session_id=int(request.form["session"]),
-                    created_at=datetime.now(UTC),
-                )
-            )  # fmt: skip
+        with engine.connect() as connection:
+            connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
+            with connection.begin():
+                connection.execute(
+                    table.insert().values(
+                        user_id=request.form["user"], session_id=int(request.form["session"]),
+                        created_at=datetime.now(UTC),
+                    )
+                )  # fmt: skip
         return "", 204
 
     app.extensions["bare_engine"] = (engine, metadata)
