@@ -10,6 +10,7 @@ from datetime import datetime
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.groups import Grouping, form_groups, move_member
 from lti_app.domain.signups.problems import Problem
+from lti_app.i18n import gettext
 from lti_app.storage import db, signups_repo
 from lti_app.storage.signups_repo import GroupRecord
 
@@ -23,7 +24,8 @@ class GroupsSaved:
 
 
 def _group_names(count: int) -> list[str]:
-    return [f"Group {n}" for n in range(1, count + 1)]
+    """Named once, when formed, in the language of the instructor who forms them."""
+    return [str(gettext("Group %(number)s", number=n)) for n in range(1, count + 1)]
 
 
 def form_sheet_groups(
