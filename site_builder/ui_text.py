@@ -263,7 +263,7 @@ NL: dict[str, str] = {
     "kit.nav": "Trainerskit",
     "kit.overview": "Overzicht",
     "kit.cards": "Fase- en rolkaarten",
-    "kit.facilitator": "Handleiding voor de gespreksleider",
+    "kit.facilitator": "Handleiding voor begeleiders",
     "kit.sessions": "De bijeenkomsten leiden",
     "js.storage_blocked": "Opslaan lukt niet: deze browser blokkeert hier lokale opslag.",
     "js.storage_full": "Opslaan lukt niet: de opslag van deze browser voor deze site is vol.",
@@ -425,7 +425,7 @@ DE: dict[str, str] = {
     "kit.nav": "Trainer-Kit",
     "kit.overview": "Übersicht",
     "kit.cards": "Phasen- und Rollenkarten",
-    "kit.facilitator": "Leitfaden für die Moderation",
+    "kit.facilitator": "Moderationsleitfaden",
     "kit.sessions": "Die Sitzungen leiten",
     "js.storage_blocked": "Speichern nicht möglich: Dieser Browser blockiert hier den lokalen "
     "Speicher.",
