@@ -13,6 +13,7 @@ import time
 from datetime import timedelta
 from typing import Any
 
+from lti_app.i18n.locales import normalise
 from lti_app.lti.current import build_launch, launch_record
 from lti_app.lti.errors import UnknownPlatform
 from lti_app.lti.launch import CourseRef, Launch, LaunchClaims, TenantRef, UserRef, parse_claims
@@ -32,6 +33,7 @@ def identity_of(claims: LaunchClaims) -> LaunchIdentity:
         email=claims.email or None,
         context_id=claims.context_id,
         context_title=claims.context_title or claims.context_label or None,
+        locale=normalise(claims.locale),
     )
 
 

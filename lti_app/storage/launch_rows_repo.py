@@ -10,6 +10,7 @@ built once (Core, bound parameters): this runs on every launch.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -36,14 +37,22 @@ _INSERT_COURSE = insert(_COURSE)
 _UPDATE_COURSE_TITLE = (
     update(_COURSE).where(_COURSE.c.id == bindparam("row_id")).values(title=bindparam("title"))
 )
-_SELECT_USER = select(_USER.c.id, _USER.c.name, _USER.c.email).where(
+_SELECT_USER = select(_USER.c.id, _USER.c.name, _USER.c.email, _USER.c.locale).where(
     _USER.c.issuer == bindparam("issuer"), _USER.c.sub == bindparam("sub")
 )
 _INSERT_USER = insert(_USER)
 _UPDATE_USER = (
     update(_USER)
     .where(_USER.c.id == bindparam("row_id"))
-    .values(name=bindparam("name"), email=bindparam("email"), updated_at=bindparam("now"))
+    .values(
+        name=bindparam("name"),
+        email=bindparam("email"),
+        locale=bindparam("locale"),
+        updated_at=bindparam("now"),
+    )
+)
+_SELECT_LOCALES = select(_USER.c.id, _USER.c.locale).where(
+    _USER.c.id.in_(bindparam("ids", expanding=True)), _USER.c.locale.is_not(None)
 )
 
 
@@ -59,6 +68,8 @@ class LaunchIdentity:
     email: str | None
     context_id: str | None
     context_title: str | None
+    locale: str | None = None
+    """The launch's language, already reduced to one the tool speaks (``nl``); None: keep."""
 
 
 @dataclass(frozen=True)
@@ -113,14 +124,25 @@ def _course(connection: Connection, tenant_id: int, who: LaunchIdentity) -> tupl
 def _user_id(connection: Connection, who: LaunchIdentity) -> int:
     now = utc_now()
     key = {"issuer": who.issuer, "sub": who.subject}
-    values = {**key, "name": who.name, "email": who.email, "updated_at": now}
+    values = {**key, "name": who.name, "email": who.email, "locale": who.locale, "updated_at": now}
     row = _find_or_insert(connection, _SELECT_USER, key, _INSERT_USER, values)
     # Only what the platform shares now: a platform that stops sharing names clears them.
-    if row.name != who.name or row.email != who.email:
+    # The language is the last one a launch named (a launch without one keeps it).
+    locale = who.locale or row.locale
+    if row.name != who.name or row.email != who.email or row.locale != locale:
         connection.execute(
-            _UPDATE_USER, {"row_id": row.id, "name": who.name, "email": who.email, "now": now}
+            _UPDATE_USER,
+            {"row_id": row.id, "name": who.name, "email": who.email, "locale": locale, "now": now},
         )
     return int(row.id)
+
+
+def user_locales(connection: Connection, user_ids: Sequence[int]) -> dict[int, str]:
+    """The stored language of each of these people that has one (for the worker's e-mails)."""
+    if not user_ids:
+        return {}
+    rows = connection.execute(_SELECT_LOCALES, {"ids": list(user_ids)})
+    return {int(row.id): str(row.locale) for row in rows}
 
 
 def upsert_launch_rows(connection: Connection, who: LaunchIdentity) -> LaunchRows:

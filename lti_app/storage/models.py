@@ -227,4 +227,7 @@ class LtiUser(Base):
     sub: Mapped[str] = mapped_column(String(ID_LENGTH))
     name: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
     email: Mapped[str | None] = mapped_column(String(ID_LENGTH), default=None)
+    locale: Mapped[str | None] = mapped_column(String(35), default=None)
+    """The language of their last launch that named one (``nl``, ``de``, ``en``): what the
+    worker writes their e-mails in (lti_app.i18n.use_locale)."""
     updated_at: Mapped[datetime] = mapped_column(default=utc_now, onupdate=utc_now)

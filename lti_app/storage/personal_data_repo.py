@@ -115,6 +115,7 @@ def export_person(session: Session, person: PersonRef) -> dict[str, Any]:
             "sub": user.sub,
             "name": user.name,
             "email": user.email,
+            "locale": user.locale,
             "updated_at": _plain(user.updated_at),
         },
         "tables": tables,
@@ -180,6 +181,6 @@ def erase_person(session: Session, person: PersonRef) -> ErasureReport:
     session.execute(
         update(LtiUser)
         .where(LtiUser.id == person.user_id)
-        .values(name=None, email=None, sub=erased_sub)
+        .values(name=None, email=None, locale=None, sub=erased_sub)
     )
     return report
