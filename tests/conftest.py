@@ -22,12 +22,18 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings
 
 # Autouse: every test hands out the reused RSA test keys from the start (tests/support/servers.py).
 from tests.support.databases import PostgresServer, RedisServer, copy_sqlite_template
 from tests.support.servers import fresh_keys
 
 __all__ = ["fresh_keys"]
+
+# Property tests check rules, not speed: Hypothesis's default 200 ms deadline per example fails
+# them at random on a loaded 2-core machine (a phase-rule property did, under load 12).
+settings.register_profile("intervision", deadline=None)
+settings.load_profile("intervision")
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 REDIS_SERVER = Path("/usr/bin/redis-server")
