@@ -18,6 +18,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("build", "Build the courseware site into site/."),
             ("new-module", "Start a new module as a draft that passes check."),
             ("package", "Write Common Cartridge and SCORM packages into dist/."),
+            ("translations", "Translations of the course (nl, de): missing, out of date."),
         ),
     ),
     (
