@@ -14,7 +14,7 @@ from lti_app.domain.exercises.roles import moderator_role
 from lti_app.domain.exercises.settings import CaseAccess
 from lti_app.i18n import gettext
 from lti_app.services import exercises
-from lti_app.web.exercises import forms
+from lti_app.web.exercises import forms, method_words
 from lti_app.web.exercises.context import Here
 from lti_app.web.exercises.pages import MODE_LABELS, Given, build_round_page
 
@@ -32,6 +32,8 @@ def render_round(
     )
     exercise = exercises.get_exercise(where.scope, where.exercise_id)
     settings = exercise.settings
+    view = method_words.in_reader_language(view, settings.method_slug if settings else None)
+    view = method_words.with_reader_names(view)
     case_access = settings.case_access if settings is not None else CaseAccess.NEVER
     page = build_round_page(
         view,
@@ -60,6 +62,7 @@ def render_round(
     follow = exercises.follow_ups(
         where.scope, group_id, where.actor, now, exercise_id=where.exercise_id
     )
+    follow = method_words.follow_ups_for_reader(follow)
     follow_forms: dict[int, Any] = {}
     follow_problems: dict[int, tuple[str, ...]] = {}
     for asked in follow.asked:

@@ -1,0 +1,158 @@
+"""The learner's exercise pages in the pseudo-locale: no English left that did not come through
+the catalogue (tests/support/pseudo_locale.py); and a Dutch and a German launch read the round
+page in their language, with the method's phase in the catalogue's translation.
+
+What the pages show from people and the course (names, the activity's title, the method's
+name, roles, phases, goals and prompts: course content, translated with the course) is named
+as data."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from tests.support.exercise_pages import (
+    CASE,
+    CHECKLIST,
+    Member,
+    at_phase,
+    exercise_catalogue,
+    form_group,
+    member,
+    method_entry,
+    posted,
+)
+from tests.support.exercise_pages import configure as configure_exercise
+from tests.support.launches import LaunchAs
+from tests.support.pseudo_locale import PSEUDO_LAUNCH_CLAIMS, assert_lang, assert_translated
+from tests.support.sites import write_site
+
+METHOD = "ten-step-method"
+QUESTION = "What happens right before you propose?"
+HYPOTHESIS = "Maybe the timing."
+LINK_TITLE = "Practice round"
+"""The resource link's title the test platform sends: the exercise's title."""
+PHASE_NAMES = {"nl": "Probleem beschrijven", "de": "Problem beschreiben"}
+"""The first phase's name in the test site's translated catalogues."""
+
+
+def _translated(language: str) -> dict[str, Any]:
+    data = copy.deepcopy(exercise_catalogue(METHOD))
+    data["course"]["language"] = language
+    (method,) = [m for m in data["methods"] if m["slug"] == METHOD]
+    for phase in method["phases"]:
+        phase["name"] = f"[{language}] {phase['name']}"
+        phase["goal"] = f"[{language}] {phase['goal']}"
+    method["phases"][0]["name"] = PHASE_NAMES[language]
+    return data
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
+    site = write_site(tmp_path / "site", exercise_catalogue(METHOD))
+    for language in PHASE_NAMES:
+        write_site(site / language, _translated(language))
+    return {**app_config, "SITE_DIR": str(site)}
+
+
+def _method_words() -> list[str]:
+    entry = method_entry(METHOD)
+    words = [entry["name"]]
+    words += [role["name"] for role in entry["roles"]]
+    for phase in entry["phases"]:
+        words += [phase["name"], phase["goal"], *phase["prompts"]]
+    return words
+
+
+def pseudo_member(app: Flask, launch_as: LaunchAs, role: str, user_id: str) -> Member:
+    return member(app, launch_as, role, user_id, extra_claims=PSEUDO_LAUNCH_CLAIMS)
+
+
+def names(people: list[Member]) -> list[str]:
+    return [p.launched.launch.user.name or "" for p in people]
+
+
+def check(html: str, what: str, people: list[Member], *data: str) -> None:
+    assert_lang(html, "en-001")
+    title = people[0].launched.launch.course
+    course = [title.title or "", title.label or ""] if title else []
+    assert_translated(
+        html, data=[*names(people), *course, LINK_TITLE, *_method_words(), *data], what=what
+    )
+
+
+def test_the_learner_pages_of_a_round_from_the_ground_rules_to_its_close(
+    app: Flask, launch_as: LaunchAs
+) -> None:
+    instructor = pseudo_member(app, launch_as, "instructor", "teacher")
+    configure_exercise(instructor)
+    people = [pseudo_member(app, launch_as, "learner", f"learner-{n}") for n in range(4)]
+    everyone = [instructor, *people]
+    bringer, chair, one, _two = people
+    rules = bringer.open("/")
+    check(rules.html, "ground rules, to accept", everyone)
+    for person in people:
+        accepted = person.follow(person.submit(person.open("/"), "/ground-rules", {"accept": "y"}))
+    check(accepted.html, "groups page after accepting (flash)", everyone)
+    check(bringer.page("/ground-rules").html, "ground rules, accepted", everyone)
+    group_id = form_group(people)
+    url = f"/groups/{group_id}/"
+    check(bringer.page(url).html, "round page, not started", everyone)
+
+    at_phase(app, group_id, 0)
+    page = bringer.page(url)
+    assert page.by_id("post-case") is not None
+    check(page.html, "case-bringer, the case form", everyone)
+    sent = bringer.submit(page, f"/groups/{group_id}/case", {**CASE, "case-checklist": CHECKLIST})
+    case_text = [*CASE.values(), "My team lead", "ignores", "my proposals in meetings."]
+    check(bringer.follow(sent).html, "case submitted (flash)", everyone, *case_text)
+
+    at_phase(app, group_id, 1)  # questions; the case-bringer is silent
+    posted(one, group_id, "question", QUESTION)
+    for who, what in ((bringer, "silent case-bringer"), (chair, "chair"), (one, "consultant")):
+        page = who.page(url)
+        check(page.html, f"question phase: {what}", everyone, *case_text, QUESTION)
+    assert bringer.page(url).with_attr("data-listening")
+
+    at_phase(app, group_id, 5)  # hypotheses, the case-bringer silent
+    posted(one, group_id, "hypothesis", HYPOTHESIS)
+    at_phase(app, group_id, 6)  # the case-bringer rates
+    check(bringer.page(url).html, "rating a hypothesis", everyone, *case_text, QUESTION, HYPOTHESIS)
+
+    at_phase(app, group_id, 0, closed=True)
+    check(one.page(url).html, "closed round", everyone, *case_text, QUESTION, HYPOTHESIS)
+    check(one.page("/help").html, "the help page", everyone)
+
+
+@pytest.mark.parametrize(
+    ("locale", "lang", "closed_heading"),
+    [("nl-NL", "nl", "De ronde is gesloten"), ("de-DE", "de", "Die Runde ist geschlossen")],
+)
+def test_a_dutch_and_a_german_launch_read_the_round_page_in_their_language(
+    app: Flask, launch_as: LaunchAs, locale: str, lang: str, closed_heading: str
+) -> None:
+    claims = {
+        "https://purl.imsglobal.org/spec/lti/claim/launch_presentation": {
+            "locale": locale,
+            "document_target": "iframe",
+        }
+    }
+    instructor = member(app, launch_as, "instructor", "teacher")
+    configure_exercise(instructor)
+    people = [member(app, launch_as, "learner", f"l-{n}", extra_claims=claims) for n in range(4)]
+    for person in people:
+        person.follow(person.submit(person.open("/"), "/ground-rules", {"accept": "y"}))
+    group_id = form_group(people)
+    at_phase(app, group_id, 0)
+    page = people[2].page(f"/groups/{group_id}/")
+    assert_lang(page.html, lang)
+    heading = page.by_id("phase-heading")
+    assert heading is not None and PHASE_NAMES[lang] in heading.text, heading
+    assert "Describe the problem" not in heading.text
+    at_phase(app, group_id, 0, closed=True)
+    closed = people[2].page(f"/groups/{group_id}/").by_id("phase-heading")
+    assert closed is not None and closed.text.strip() == closed_heading
