@@ -45,7 +45,7 @@ from lti_app.domain.signups.timezones import zone
 from lti_app.i18n import gettext, ngettext, use_locale
 from lti_app.i18n.formatting import format_instant
 from lti_app.i18n.marking import N_
-from lti_app.storage import db, notifications_repo, signups_repo
+from lti_app.storage import db, launch_rows_repo, notifications_repo, signups_repo
 from lti_app.storage.notifications_repo import (
     EMAIL_FAILED,
     EMAIL_NONE,
@@ -116,10 +116,9 @@ FOOTER = N_(
 
 @contextmanager
 def _language(locale: str | None) -> Iterator[None]:
-    """The notice's language: ``locale``, else the deployment's default
-    (``INTERVISION_DEFAULT_LOCALE``). The tool keeps no language per person (a launch's
-    ``launch_presentation.locale`` is not stored), and a notice is often made in another
-    person's request (a cancellation promoting someone), whose language it must not take."""
+    """The notice's language: ``locale`` (the person's, kept from their last launch that
+    named one), else the deployment's default (``INTERVISION_DEFAULT_LOCALE``); never the
+    language of the request it is made in (a cancellation promoting someone else)."""
     with use_locale(locale) if has_app_context() else nullcontext():
         yield
 
@@ -176,16 +175,25 @@ def _notices(
     kind: str,
     now: datetime,
     silent: bool = False,
+    session: DbSession | None = None,
 ) -> list[NewNotice]:
-    """The notices for these candidates, worded from each session's current record."""
+    """The notices for these candidates, worded from each session's current record, each in
+    its person's language (kept from their last launch that named one; else the deployment's
+    default)."""
     records: dict[tuple[CourseScope, int], SessionRecord] = {}
     made = []
+    candidates = list(candidates)
+    locales = (
+        launch_rows_repo.user_locales(session.connection(), [c.user_id for c in candidates])
+        if session is not None and not silent
+        else {}
+    )
     for candidate in candidates:
         key = (candidate.scope, candidate.session_id)
         if key not in records:
             records[key] = lookup(candidate.scope, candidate.session_id)
         record = records[key]
-        subject, body = compose(kind, record)
+        subject, body = compose(kind, record, locales.get(candidate.user_id))
         made.append(
             NewNotice(
                 scope=candidate.scope,
@@ -240,7 +248,7 @@ def schedule_due(
                 return signups_repo.get_session(session, scope, session_id)
 
             silent = kind in SILENT
-            notices = _notices(lookup, found, kind, now, silent=silent)
+            notices = _notices(lookup, found, kind, now, silent=silent, session=session)
             made = notifications_repo.add_notices(session, notices, now)
             if not silent:
                 report.made[kind] = made
@@ -261,7 +269,9 @@ def add_in_transaction(
     candidates = [Candidate(scope, user_id, record.id, 0) for user_id in user_ids]
     if not candidates:
         return 0
-    notices = _notices(lambda _scope, _id: record, candidates, kind, now, silent=kind in SILENT)
+    notices = _notices(
+        lambda _scope, _id: record, candidates, kind, now, silent=kind in SILENT, session=session
+    )
     return notifications_repo.add_notices(session, notices, now)
 
 

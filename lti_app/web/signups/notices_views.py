@@ -23,7 +23,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.domain.signups.timezones import ZoneSource
-from lti_app.i18n import gettext, lazy_gettext, ngettext
+from lti_app.i18n import SUPPORTED, gettext, lazy_gettext, ngettext
 from lti_app.lti.current import launch_required
 from lti_app.services import notifications
 from lti_app.services.notifications import NoticeRecord
@@ -69,7 +69,7 @@ def _lines(body: str) -> tuple[str, ...]:
     """The notice's text without the email's footer ("open the sheet in your course": here
     the reader is on it already)."""
     text = body.strip()
-    for footer in {notifications.FOOTER, notifications.footer_text()}:  # as made, in English
+    for footer in {notifications.footer_text(locale) for locale in SUPPORTED}:  # as made
         if text.endswith(footer):
             text = text[: -len(footer)].rstrip()
     return tuple(text.splitlines())

@@ -326,3 +326,39 @@ def test_a_calendar_file_in_dutch_and_german(
     (event,) = Calendar.from_ical(body).walk("VEVENT")
     alarms = [str(alarm["DESCRIPTION"]) for alarm in event.walk("VALARM")]
     assert alarms == [f"{reminder}{TITLE}"] * 2
+
+
+def test_a_notice_is_written_in_the_language_of_the_person_it_is_for(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    """Made in someone else's request (a cancellation), in the promoted person's language as
+    kept from their last launch; someone whose launches never named one: the default."""
+    ann = pseudo_person(app, launch_as, "learner", "ann")
+    presentation = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
+    dutch = person(
+        app, launch_as, "learner", "bram", extra_claims={presentation: {"locale": "nl-NL"}}
+    )
+    plain = person(app, launch_as, "learner", "cat")
+    session_id = trainer.create(title=TITLE, seats_max="1", case_bringer_places="0")
+    ann.book(session_id)
+    dutch.book(session_id)
+    plain.book(session_id)
+    ann.leave(session_id)  # the Dutch learner is promoted, in Ann's (pseudo-locale) request
+    scope = trainer.launched.launch.scope
+    assert scope is not None
+    with app.app_context():
+        (notice,) = notifications.unread_notices(
+            scope, dutch.launched.launch.user.id, datetime.now(UTC)
+        )
+    assert notice.subject.startswith(f"Je hebt een plek: {TITLE}, ")
+    assert "Er is een plek vrijgekomen en die is nu van jou" in notice.body
+    page = dutch.page("/notices/")
+    assert_lang(page, "nl")
+    assert "Je hebt een plek" in page
+    assert "Je krijgt dit bericht" in notice.body and "Je krijgt dit bericht" not in page
+    dutch.leave(session_id)  # now the one with no language kept is promoted
+    with app.app_context():
+        (notice,) = notifications.unread_notices(
+            scope, plain.launched.launch.user.id, datetime.now(UTC)
+        )
+    assert notice.subject.startswith(f"You have a place: {TITLE}, ")
