@@ -41,6 +41,17 @@ REDIS_READY_LINE = "Ready to accept connections"
 TEST_BASE_URL = "https://tool.test"
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """``--dist loadgroup``: whole modules per worker, the load and timing tests in one unit
+    (tests/support/xdist_schedule.py says why). Any other ``--dist`` is xdist's own."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from tests.support.xdist_schedule import ModuleScheduling
+
+    return ModuleScheduling(config, log)
+
+
 def _free_loopback_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))

@@ -15,7 +15,8 @@ import requests
 from tests.support.loopback import free_port
 
 WAIT_SECONDS = 60.0
-PAGE_TIMEOUT = 5  # seconds: a preview that holds requests fails here instead of hanging
+PAGE_TIMEOUT = 30  # seconds: a preview that holds requests fails here instead of hanging;
+# 5 s timed out on a rebuild with card PDFs under load 12 (two xdist workers on a shared machine)
 
 
 @contextmanager
