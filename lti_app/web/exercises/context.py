@@ -21,6 +21,7 @@ from lti_app.lti.current import require_launch
 from lti_app.lti.deep_linking import REF_PARAMETER
 from lti_app.lti.launch import Launch
 from lti_app.services import exercises
+from lti_app.web.exercises.words import problem_text
 
 bp = Blueprint(
     "exercises",
@@ -29,6 +30,9 @@ bp = Blueprint(
     template_folder="templates",
     static_folder="static",
 )
+bp.add_app_template_filter(problem_text, "exercise_text")
+"""The domain's refusals and problems in the reader's language, where flashes and form
+problems are shown (``base.html``, ``_fields.html``)."""
 
 EXERCISES_KEY = "iv_exercises"  # session: {launch id: exercise id}, newest last
 MAX_REMEMBERED = 10

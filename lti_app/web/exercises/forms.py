@@ -41,6 +41,7 @@ from lti_app.domain.exercises.validation import (
 from lti_app.domain.signups.problems import Problem
 from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
+from lti_app.web.exercises.words import problem_text
 
 WALL_TIME = "%Y-%m-%dT%H:%M"
 TOKEN_BYTES = 16
@@ -227,7 +228,8 @@ class ConsentForm(Form):
 
 def attach_problems(form: Form, problems: Iterable[Problem]) -> list[str]:
     """Put each problem's message on its field; what names no field is returned for the top."""
-    return form_problems.attach_problems(form, problems, FIELD_ALIASES)
+    shown = [Problem(p.field, problem_text(p.message)) for p in problems]
+    return form_problems.attach_problems(form, shown, FIELD_ALIASES)
 
 
 def parse_int(value: object) -> int | None:

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
 from lti_app.catalogue import get_catalogue
+from lti_app.catalogue.method_texts import method_in_language
 from lti_app.domain.exercises.adaptation import (
     MINUTES_MAX,
     MINUTES_MIN,
@@ -21,6 +22,7 @@ from lti_app.domain.exercises.adaptation import (
     PhaseChange,
     may_skip,
 )
+from lti_app.domain.exercises.completion import Status
 from lti_app.domain.exercises.process import Risk
 from lti_app.domain.exercises.settings import (
     Anonymity,
@@ -30,6 +32,7 @@ from lti_app.domain.exercises.settings import (
     Mode,
 )
 from lti_app.domain.methods import MethodSpec
+from lti_app.i18n import gettext, lazy_gettext, locale_now
 from lti_app.lti.current import instructor_required
 from lti_app.services import exercises
 from lti_app.services.exercises import stable_rounds, stable_start
@@ -37,17 +40,46 @@ from lti_app.services.exercises.dashboard import csv_rows
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
 from lti_app.web.exercises.learner_views import now
+from lti_app.web.exercises.words import problem_text
 from lti_app.web.signups.instructor_views import csv_cell
 
 RISK_LABELS = {
-    Risk.NO_CASE: "no case yet",
-    Risk.SILENT_PHASE: "a phase ended without posts",
-    Risk.OPEN_FLAGS: "open flags",
-    Risk.WITHDRAWN: "case withdrawn",
+    Risk.NO_CASE: lazy_gettext("no case yet"),
+    Risk.SILENT_PHASE: lazy_gettext("a phase ended without posts"),
+    Risk.OPEN_FLAGS: lazy_gettext("open flags"),
+    Risk.WITHDRAWN: lazy_gettext("case withdrawn"),
 }
+MODE_WORDS = {
+    Mode.ASYNC: lazy_gettext("async"),
+    Mode.LIVE: lazy_gettext("live"),
+    Mode.HYBRID: lazy_gettext("hybrid"),
+}
+SOURCE_WORDS = {
+    GroupSource.SELF_FORMED: lazy_gettext("self formed"),
+    GroupSource.SESSION: lazy_gettext("session"),
+    GroupSource.STABLE_GROUP: lazy_gettext("stable group"),
+}
+"""The settings on the dashboard's summary line, inside a sentence."""
+COMPLETION_WORDS = {
+    Status.COMPLETE.value: lazy_gettext("complete"),
+    Status.INCOMPLETE.value: lazy_gettext("incomplete"),
+    Status.EXCUSED.value: lazy_gettext("excused"),
+}
+CSV_HEADERS = {
+    "group": lazy_gettext("group"),
+    "member": lazy_gettext("member"),
+    "role": lazy_gettext("role"),
+    "posts": lazy_gettext("posts"),
+    "reflection_handed_in": lazy_gettext("reflection_handed_in"),
+    "helpfulness_received": lazy_gettext("helpfulness_received"),
+    "completion": lazy_gettext("completion"),
+    "group_questions_before_advice": lazy_gettext("group_questions_before_advice"),
+    "group_at_risk": lazy_gettext("group_at_risk"),
+}
+"""The CSV's column names in the reader's language (the service's ``CSV_HEADER``)."""
 
 
-NO_STABLE_GROUP = "No stable group"
+NO_STABLE_GROUP = lazy_gettext("No stable group")
 
 
 def group_names(groups: Sequence[stable_start.GroupChoice]) -> dict[int, str]:
@@ -134,9 +166,9 @@ def settings() -> ResponseReturnValue:
             )
             if saved.exercise is not None:
                 if chosen.mode is not Mode.LIVE and saved.exercise.phase_plan is None:
-                    flash("The settings are saved. Now set when each phase is due.", OK)
+                    flash(gettext("The settings are saved. Now set when each phase is due."), OK)
                     return redirect(url_for("exercises.schedule"), code=303)
-                flash("The exercise's settings are saved.", OK)
+                flash(gettext("The exercise's settings are saved."), OK)
                 return redirect(url_for("exercises.dashboard"), code=303)
             general = forms.attach_problems(form, saved.problems)
         status = 400
@@ -177,15 +209,22 @@ def adapt(slug: str) -> ResponseReturnValue:
                 where.scope, method, changes, by_user=where.user_id, now=now()
             )
             if saved.version is not None:
-                flash(f"Version {saved.version.version} of {method.name} is saved.", OK)
+                flash(
+                    gettext(
+                        "Version %(version)s of %(method)s is saved.",
+                        version=saved.version.version,
+                        method=method.name,
+                    ),
+                    OK,
+                )
                 return redirect(url_for("exercises.adapt", slug=slug), code=303)
             for problem in saved.problems:
                 if problem.field.startswith("phases."):
-                    problems.setdefault(problem.field, []).append(problem.message)
+                    problems.setdefault(problem.field, []).append(problem_text(problem.message))
                 else:
-                    general.append(problem.message)
+                    general.append(problem_text(problem.message))
         else:
-            general.append("The form was incomplete; reload the page and try again.")
+            general.append(gettext("The form was incomplete; reload the page and try again."))
     return (
         render_template(
             "exercises/adapt.html",
@@ -233,6 +272,13 @@ def chosen_round() -> int | None:
     return int(raw)
 
 
+def _role_names(exercise: exercises.ExerciseRecord) -> dict[str, str]:
+    """The method's role names by id in the reader's language (the catalogue's words)."""
+    slug = exercise.settings.method_slug if exercise.settings else None
+    words = method_in_language(slug, locale_now()) if slug else None
+    return {role_id: text.name for role_id, text in words.roles.items()} if words else {}
+
+
 @bp.get("/dashboard")
 @instructor_required
 def dashboard() -> ResponseReturnValue:
@@ -247,7 +293,11 @@ def dashboard() -> ResponseReturnValue:
         exercise=exercise,
         board=board,
         rounds=rounds,
+        role_names=_role_names(exercise),
         risk_labels=RISK_LABELS,
+        mode_words=MODE_WORDS,
+        source_words=SOURCE_WORDS,
+        completion_words=COMPLETION_WORDS,
         form=forms.Form(),
         catalogue=methods(),
         stable=stable,
@@ -271,7 +321,7 @@ def group_from_stable_group() -> ResponseReturnValue:
     exercise = exercises.get_exercise(where.scope, where.exercise_id)
     form = forms.StableRoundForm()
     if not form.validate() or exercise.settings is None:
-        flash("The form was incomplete or has expired; choose the group again.", REFUSED)
+        flash(gettext("The form was incomplete or has expired; choose the group again."), REFUSED)
         return redirect(url_for("exercises.dashboard"), code=303)
     saved = stable_start.start_stable_round(
         where.scope, where.exercise_id, form.stable_group.data, now=now()
@@ -279,7 +329,7 @@ def group_from_stable_group() -> ResponseReturnValue:
     if saved.group is None:
         flash(" ".join(p.message for p in saved.problems), REFUSED)
     else:
-        flash(f"The round of {saved.group.name} is made, with its roles.", OK)
+        flash(gettext("The round of %(name)s is made, with its roles.", name=saved.group.name), OK)
     return redirect(url_for("exercises.dashboard"), code=303)
 
 
@@ -292,16 +342,16 @@ def groups_from_stable_groups() -> ResponseReturnValue:
     exercise = exercises.get_exercise(where.scope, where.exercise_id)
     form = forms.Form()
     if not form.validate() or exercise.settings is None:
-        flash("The form was incomplete or has expired; start the rounds again.", REFUSED)
+        flash(gettext("The form was incomplete or has expired; start the rounds again."), REFUSED)
         return redirect(url_for("exercises.dashboard"), code=303)
     outcomes = stable_start.start_every_round(where.scope, where.exercise_id, now=now())
     if not outcomes:
-        flash("Every stable group has its round in this exercise already; see below.", OK)
+        flash(gettext("Every stable group has its round in this exercise already; see below."), OK)
     for outcome in outcomes:
         if outcome.saved.group is None:
             flash(" ".join(p.message for p in outcome.saved.problems), REFUSED)
         else:
-            flash(f"The round of {outcome.name} is made, with its roles.", OK)
+            flash(gettext("The round of %(name)s is made, with its roles.", name=outcome.name), OK)
     return redirect(url_for("exercises.dashboard"), code=303)
 
 
@@ -312,7 +362,7 @@ def group_from_session() -> ResponseReturnValue:
     exercise = exercises.get_exercise(where.scope, where.exercise_id)
     form = forms.Form()
     if not form.validate() or exercise.settings is None:
-        flash("Set the exercise up first, then make its group.", REFUSED)
+        flash(gettext("Set the exercise up first, then make its group."), REFUSED)
         return redirect(url_for("exercises.dashboard"), code=303)
     saved = exercises.group_from_session(
         where.scope, where.exercise_id, accept_size=True, now=now()
@@ -320,7 +370,7 @@ def group_from_session() -> ResponseReturnValue:
     if saved.group is None:
         flash(" ".join(p.message for p in saved.problems), REFUSED)
     else:
-        flash("The session's group is made, with its roles.", OK)
+        flash(gettext("The session's group is made, with its roles."), OK)
     return redirect(url_for("exercises.dashboard"), code=303)
 
 
@@ -334,6 +384,7 @@ def dashboard_csv() -> ResponseReturnValue:
         where.scope, where.exercise_id, chosen_round(), now()
     )
     rows = csv_rows(board)
+    rows[0] = [str(CSV_HEADERS.get(name, name)) for name in rows[0]]
     out = io.StringIO()
     writer = csv.writer(out)
     for row in rows:

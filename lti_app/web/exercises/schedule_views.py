@@ -21,15 +21,23 @@ from lti_app.domain.exercises.settings import Mode
 from lti_app.domain.methods import MethodSpec
 from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.timezones import local_to_utc, unknown_zone_problem, utc_to_local, zone
+from lti_app.i18n import gettext, lazy_gettext
 from lti_app.lti.current import instructor_required
 from lti_app.services import exercises
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, bp, here
 from lti_app.web.exercises.learner_views import now
+from lti_app.web.exercises.words import problem_text
 from lti_app.web.signups.context import course_zone
 from lti_app.web.signups.forms import zone_choices
 
 UNITS = {"minutes": 1, "hours": 60, "days": 24 * 60}
+UNIT_WORDS = {
+    "minutes": lazy_gettext("minutes"),
+    "hours": lazy_gettext("hours"),
+    "days": lazy_gettext("days"),
+}
+"""The units as the reader reads them (the form sends the English key)."""
 WALL_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S")
 
 
@@ -112,9 +120,9 @@ def _attach(rows: list[Row], problems: tuple[Problem, ...], general: list[str]) 
             forms.parse_int(problem.field.removeprefix("phases.")) if "." in problem.field else None
         )
         if index is not None and 0 <= index < len(rows):
-            rows[index].errors.append(problem.message)
+            rows[index].errors.append(problem_text(problem.message))
         else:
-            general.append(problem.message)
+            general.append(problem_text(problem.message))
 
 
 @bp.route("/schedule", methods=["GET", "POST"])
@@ -125,7 +133,7 @@ def schedule() -> ResponseReturnValue:
     adapted = exercises.exercise_method(where.scope, where.exercise_id)
     settings = exercise.settings
     if settings is None or adapted is None:
-        flash("Choose the exercise's method and mode first.", OK)
+        flash(gettext("Choose the exercise's method and mode first."), OK)
         return redirect(url_for("exercises.settings"), code=303)
     method = adapted.spec
     form = forms.Form()
@@ -138,7 +146,7 @@ def schedule() -> ResponseReturnValue:
         tz = request.form.get("zone", "")
         rows = _rows_from_request(method)
         if not form.validate():
-            general.append("The form was incomplete; reload the page and try again.")
+            general.append(gettext("The form was incomplete; reload the page and try again."))
         elif zone(tz) is None:
             general.append(unknown_zone_problem(tz or "(none)", "zone").message)
         else:
@@ -149,8 +157,15 @@ def schedule() -> ResponseReturnValue:
             problems = unread + saved.problems
             if saved.exercise is not None:
                 moved = saved.rounds_moved
-                follow = f" {moved} running round(s) follow it." if moved else ""
-                flash(f"The phase schedule is saved.{follow}", OK)
+                flash(
+                    gettext(
+                        "The phase schedule is saved. %(count)s running round(s) follow it.",
+                        count=moved,
+                    )
+                    if moved
+                    else gettext("The phase schedule is saved."),
+                    OK,
+                )
                 return redirect(url_for("exercises.schedule"), code=303)
             _attach(rows, problems, general)
     return (
@@ -164,6 +179,7 @@ def schedule() -> ResponseReturnValue:
             zone=tz,
             zones=zone_choices(tz),
             units=tuple(UNITS),
+            unit_words=UNIT_WORDS,
             general_problems=general,
         ),
         status,

@@ -12,12 +12,14 @@ from wtforms.fields.choices import SelectChoice
 from lti_app.domain.exercises.roles import OBSERVER_ROLE_IDS, moderator_role, optional_roles
 from lti_app.domain.methods import CASE_BRINGER, MethodSpec
 from lti_app.domain.signups.problems import Problem
+from lti_app.i18n import gettext
 from lti_app.lti.current import instructor_required
 from lti_app.services.exercises import stable_start
 from lti_app.web import form_problems
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
 from lti_app.web.exercises.learner_views import now
+from lti_app.web.exercises.words import problem_text
 from lti_app.web.people import shown_name
 
 NOBODY = ""
@@ -28,7 +30,7 @@ def duties_of(method: MethodSpec) -> list[tuple[str, str]]:
     named = []
     for duty in optional_roles(method):
         role = method.role(duty)
-        named.append((duty, role.name if role else "Timekeeper (optional)"))
+        named.append((duty, role.name if role else gettext("Timekeeper (optional)")))
     return named
 
 
@@ -39,16 +41,16 @@ def _form(start: stable_start.GroupAtStart) -> forms.StableRolesForm:
     scope = here().scope
     people = [SelectChoice(str(u), shown_name(scope, u, start.names.get(u))) for u in start.members]
     cb_role = method.role(CASE_BRINGER)
-    form.case_bringer.label.text = cb_role.name if cb_role else "Case-bringer"
-    form.case_bringer.choices = [SelectChoice(NOBODY, "Choose someone"), *people]
+    form.case_bringer.label.text = cb_role.name if cb_role else gettext("Case-bringer")
+    form.case_bringer.choices = [SelectChoice(NOBODY, gettext("Choose someone")), *people]
     mod = moderator_role(method)
     if mod is None:
         del form.moderator
     else:
         form.moderator.label.text = method.role(mod).name  # type: ignore[union-attr]
-        form.moderator.choices = [SelectChoice(NOBODY, "Choose someone"), *people]
+        form.moderator.choices = [SelectChoice(NOBODY, gettext("Choose someone")), *people]
     for duty, _label in duties:
-        form[forms.duty_field(duty)].choices = [SelectChoice(NOBODY, "Nobody"), *people]
+        form[forms.duty_field(duty)].choices = [SelectChoice(NOBODY, gettext("Nobody")), *people]
     if request.method == "GET":
         form.case_bringer.data = str(start.proposal.get(CASE_BRINGER, NOBODY))
         if mod is not None:
@@ -66,7 +68,7 @@ def _chosen(
         raw = (form[name].data or "").strip()
         value = forms.parse_int(raw) if raw else None
         if raw and value is None:
-            problems.append(Problem(problem_field, "Choose one of the group's members."))
+            problems.append(Problem(problem_field, gettext("Choose one of the group's members.")))
         return value
 
     moderator = person("moderator", "moderator") if "moderator" in form else None
@@ -97,7 +99,9 @@ def stable_roles(stable_group_id: int) -> ResponseReturnValue:
     if request.method == "POST":
         status = 400
         if not form.validate():
-            general.append("The form was incomplete or has expired; choose the roles again.")
+            general.append(
+                gettext("The form was incomplete or has expired; choose the roles again.")
+            )
         else:
             chosen, problems = _chosen(form, start.method)
             if not problems:
@@ -105,11 +109,18 @@ def stable_roles(stable_group_id: int) -> ResponseReturnValue:
                     where.scope, where.exercise_id, stable_group_id, now=now(), chosen=chosen
                 )
                 if saved.group is not None:
-                    flash(f"The round of {saved.group.name} is made, with the roles you chose.", OK)
+                    flash(
+                        gettext(
+                            "The round of %(name)s is made, with the roles you chose.",
+                            name=saved.group.name,
+                        ),
+                        OK,
+                    )
                     return redirect(url_for("exercises.dashboard"), code=303)
                 problems = list(saved.problems)
             aliases = {duty: forms.duty_field(duty) for duty in optional_roles(start.method)}
-            general = form_problems.attach_problems(form, problems, aliases)
+            shown = [Problem(p.field, problem_text(p.message)) for p in problems]
+            general = form_problems.attach_problems(form, shown, aliases)
     return (
         render_template(
             "exercises/stable_roles.html",

@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from lti_app.web.signups.forms import COMMON_ZONES
 from tests.support.exercise_pages import (
     CASE,
     CHECKLIST,
+    SETTINGS,
     Member,
     at_phase,
     exercise_catalogue,
@@ -36,6 +38,8 @@ QUESTION = "What happens right before you propose?"
 HYPOTHESIS = "Maybe the timing."
 LINK_TITLE = "Practice round"
 """The resource link's title the test platform sends: the exercise's title."""
+ZONES = ("UTC", *(name.replace("_", " ") for name in COMMON_ZONES))
+"""The zone choices: IANA names, the same in every language."""
 PHASE_NAMES = {"nl": "Probleem beschrijven", "de": "Problem beschreiben"}
 """The first phase's name in the test site's translated catalogues."""
 
@@ -61,7 +65,7 @@ def app_config(app_config: dict[str, Any], tmp_path: Path) -> dict[str, Any]:
 
 def _method_words() -> list[str]:
     entry = method_entry(METHOD)
-    words = [entry["name"]]
+    words = [m["name"] for m in exercise_catalogue(METHOD)["methods"]]
     words += [role["name"] for role in entry["roles"]]
     for phase in entry["phases"]:
         words += [phase["name"], phase["goal"], *phase["prompts"]]
@@ -117,6 +121,21 @@ def test_the_learner_pages_of_a_round_from_the_ground_rules_to_its_close(
         page = who.page(url)
         check(page.html, f"question phase: {what}", everyone, *case_text, QUESTION)
     assert bringer.page(url).with_attr("data-listening")
+    page = chair.page(url)
+    (question,) = page.posts("question")
+    flag = f"/posts/{question.attrs['data-post']}/flag"
+    check(
+        chair.follow(chair.submit(page, flag, {})).html,
+        "flagged (flash)",
+        everyone,
+        *case_text,
+        QUESTION,
+    )
+    again = chair.submit(page, flag, {})  # the domain's refusal, translated
+    assert again.status_code == 409
+    refused = again.get_data(as_text=True)
+    assert 'data-category="exercise-refused">⟦' in refused
+    check(refused, "a refusal", everyone, *case_text, QUESTION)
 
     at_phase(app, group_id, 5)  # hypotheses, the case-bringer silent
     posted(one, group_id, "hypothesis", HYPOTHESIS)
@@ -156,3 +175,33 @@ def test_a_dutch_and_a_german_launch_read_the_round_page_in_their_language(
     at_phase(app, group_id, 0, closed=True)
     closed = people[2].page(f"/groups/{group_id}/").by_id("phase-heading")
     assert closed is not None and closed.text.strip() == closed_heading
+
+
+def test_the_instructor_settings_schedule_and_dashboard_are_translated(
+    app: Flask, launch_as: LaunchAs
+) -> None:
+    instructor = pseudo_member(app, launch_as, "instructor", "teacher")
+    everyone = [instructor]
+    settings = instructor.open("/settings")
+    check(settings.html, "settings, first time", everyone)
+    refused = instructor.submit(
+        settings,
+        "/exercises/settings",
+        {**SETTINGS, "size_min": "2", "size_max": "9", "retention_days": "900"},
+    )
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert page.count("⟦") > settings.html.count("⟦")  # the domain's problems, translated
+    check(page, "settings with errors", everyone)
+    saved = instructor.submit(settings, "/exercises/settings", SETTINGS)
+    check(instructor.follow(saved).html, "the schedule after saving (flash)", everyone, *ZONES)
+    people = [pseudo_member(app, launch_as, "learner", f"learner-{n}") for n in range(4)]
+    for person in people:
+        person.follow(person.submit(person.open("/"), "/ground-rules", {"accept": "y"}))
+    group_id = form_group(people)
+    at_phase(app, group_id, 1)
+    check(instructor.page("/dashboard").html, "dashboard, a round running", [*everyone, *people])
+    check(instructor.page("/schedule").html, "the schedule", everyone, *ZONES)
+    check(instructor.page(f"/methods/{METHOD}").html, "adapting the method", everyone)
+    header = instructor.get("/dashboard.csv").get_data(as_text=True).splitlines()[0]
+    assert header.count("⟦") == 9, header  # every column name from the catalogue

@@ -1,0 +1,206 @@
+"""The exercise domain's problem messages and refusals in the reader's language.
+
+The domain (``check_settings``, ``assign_roles``, the phase schedule) keeps its English and
+stays free of gettext; its constant messages are marked here for the catalogue, and the ones
+with values in them are recognised by pattern and said again with the same values
+(docs/translating.md, "Domain values"). Any other message is shown as it came.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lti_app.i18n import gettext
+from lti_app.i18n.marking import N_
+
+CONSTANT = (
+    N_("This method is not in the course catalogue. Choose another one."),
+    N_("Choose the sign-up session whose groups take part."),
+    N_("Choose the stable group that takes part."),
+    N_("A size range applies to self-formed groups only; leave it empty."),
+    N_("Say how many people a self-formed group may have (from, to)."),
+    N_("A group has at least 2 people and 'to' is not below 'from'."),
+    N_("An announcement date applies only when instructors always read case text."),
+    N_(
+        "Announce to the course that instructors read case text, and record when, before "
+        "learners open the exercise."
+    ),
+    N_(
+        "Learners opened this exercise before the announcement, so instructors cannot read "
+        "their case text: choose 'with consent' or 'never'."
+    ),
+    N_("Someone is listed twice in this group."),
+    N_("The case-bringer must be in the group."),
+    N_("Choose who moderates this group."),
+    N_("The moderator must be in the group."),
+    N_("The case-bringer cannot also moderate; choose someone else."),
+    N_(
+        "The process observer stays out of the consultation, which the moderator leads; choose "
+        "someone other than the moderator as observer."
+    ),
+    N_("The process observer takes no other duty; give the other duty to someone else."),
+    N_("Keep at least one phase."),
+    N_("Remove the empty prompt, or write it."),
+)
+"""The domain's constant problem messages, marked for the catalogue."""
+
+REFUSALS = (
+    N_("Only the case-bringer decides who reads their case."),
+    N_("In this exercise instructors' access to case text does not depend on consent."),
+    N_("An asynchronous round moves on by its deadlines, not by hand."),
+    N_("This round is closed."),
+    N_("This round has not opened yet."),
+    N_("The group has already moved on to the next phase."),
+    N_("Members of the group flag contributions; instructors can hide them directly."),
+    N_("There is no such contribution in this group."),
+    N_("You have already flagged this contribution."),
+    N_("Only the group's moderator or an instructor can hide or restore."),
+    N_("Only the case-bringer can withdraw their case."),
+    N_("This case has already been withdrawn."),
+    N_("There is no submitted case to withdraw."),
+    N_("Instructors follow the process but do not post in a group's consultation."),
+    N_("Only members of this group can move it on."),
+    N_("This round has already started."),
+    N_("Only the case-bringer answers this."),
+    N_("Only members of this group answer here."),
+    N_("This round is closed; the follow-up can no longer change."),
+    N_("There is no open follow-up of that plan for you here (it may be answered already)."),
+    N_("The ground rules changed while you were reading them. Read the new version and accept it."),
+    N_("You have already accepted these ground rules."),
+    N_("You are not a member of this group."),
+    N_("This exercise is closed; nothing more can be posted in it."),
+    N_("This round has not started yet."),
+    N_("The case-bringer withdrew this case; the round has ended."),
+    N_("The case-bringer has not submitted the case yet."),
+    N_("The case has the situation, your own role and the key question; nothing else."),
+    N_("Go through the anonymisation checklist and confirm every item before submitting."),
+    N_("Choose tags from the list offered."),
+    N_("Groups of this exercise are given."),
+    N_("You are already in this group."),
+    N_("This group has already begun; join another one."),
+    N_("This group is full; join or start another one."),
+    N_("The case is already submitted for this round."),
+    N_("An asynchronous round opens by its schedule, not by hand."),
+    N_("You have answered this follow-up already."),
+)
+"""The domain's and the services' constant refusals (``Refused``), marked for the catalogue."""
+
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"Keep case text between (?P<low>\d+) and (?P<high>\d+) days after the round ends\."
+        ),
+        N_("Keep case text between %(low)s and %(high)s days after the round ends."),
+    ),
+    (
+        re.compile(
+            r"Learners have already opened this exercise, so its method can no longer change\. "
+            r"Place a new exercise instead\."
+        ),
+        N_(
+            "Learners have already opened this exercise, so its method can no longer change. "
+            "Place a new exercise instead."
+        ),
+    ),
+    (
+        re.compile(
+            r"Learners have already opened this exercise, so its mode can no longer change\. "
+            r"Place a new exercise instead\."
+        ),
+        N_(
+            "Learners have already opened this exercise, so its mode can no longer change. "
+            "Place a new exercise instead."
+        ),
+    ),
+    (
+        re.compile(
+            r"Learners have already opened this exercise, so its anonymity can no longer "
+            r"change\. Place a new exercise instead\."
+        ),
+        N_(
+            "Learners have already opened this exercise, so its anonymity can no longer change. "
+            "Place a new exercise instead."
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<method>.+) is meant for groups of (?P<low>\d+) to (?P<high>\d+); keep the "
+            r"range inside that\."
+        ),
+        N_("%(method)s is meant for groups of %(low)s to %(high)s; keep the range inside that."),
+    ),
+    (
+        re.compile(
+            r"(?P<method>.+) needs at least (?P<needed>\d+) people to fill its roles; this group "
+            r"has (?P<has>\d+)\."
+        ),
+        N_(
+            "%(method)s needs at least %(needed)s people to fill its roles; this group has %(has)s."
+        ),
+    ),
+    (
+        re.compile(
+            r"(?P<method>.+) is meant for (?P<low>\d+) to (?P<high>\d+) people; this group has "
+            r"(?P<has>\d+)\. Change the group, or accept the size\."
+        ),
+        N_(
+            "%(method)s is meant for %(low)s to %(high)s people; this group has %(has)s. Change "
+            "the group, or accept the size."
+        ),
+    ),
+    (
+        re.compile(r"(?P<method>.+) has no moderator role\."),
+        N_("%(method)s has no moderator role."),
+    ),
+    (
+        re.compile(r"Give each of the (?P<count>\d+) phases a deadline\."),
+        N_("Give each of the %(count)s phases a deadline."),
+    ),
+    (
+        re.compile(r"'(?P<phase>.+)': that date-time has passed\. Choose one in the future\."),
+        N_("'%(phase)s': that date-time has passed. Choose one in the future."),
+    ),
+    (
+        re.compile(
+            r"'(?P<phase>.+)': give a duration from 1 minute to 365 days after the round's "
+            r"start\."
+        ),
+        N_("'%(phase)s': give a duration from 1 minute to 365 days after the round's start."),
+    ),
+    (
+        re.compile(
+            r"'(?P<phase>.+)' must end after '(?P<before>.+)'\. Give it a later date-time or a "
+            r"longer duration\."
+        ),
+        N_(
+            "'%(phase)s' must end after '%(before)s'. Give it a later date-time or a longer "
+            "duration."
+        ),
+    ),
+    (
+        re.compile(r"'(?P<phase>.+)' takes at most (?P<most>\d+) prompts\."),
+        N_("'%(phase)s' takes at most %(most)s prompts."),
+    ),
+    (
+        re.compile(r"Keep the reason to (?P<most>\d+) characters\."),
+        N_("Keep the reason to %(most)s characters."),
+    ),
+    (
+        re.compile(r"Rate how helpful it was from (?P<low>\d+) to (?P<high>\d+)\."),
+        N_("Rate how helpful it was from %(low)s to %(high)s."),
+    ),
+    (
+        re.compile(r"Keep each prompt to (?P<most>\d+) characters or fewer\."),
+        N_("Keep each prompt to %(most)s characters or fewer."),
+    ),
+)
+"""Domain messages with values in them, recognised and said again in the reader's language."""
+
+
+def problem_text(message: str) -> str:
+    """A domain problem's message in the reader's language (as it came when unknown)."""
+    for pattern, template in PATTERNS:
+        found = pattern.fullmatch(message)
+        if found:
+            return gettext(template, **found.groupdict())
+    return gettext(message)
