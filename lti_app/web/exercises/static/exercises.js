@@ -64,7 +64,9 @@
     clock.textContent = formatLeft(seconds);
   }
 
-  function reloadRegion(message) {
+  function reloadRegion(closed) {
+    /* The phase's name comes from the fresh page (data-phase-name), in the page's language,
+     * as the course or the catalogue words it. */
     var request = new XMLHttpRequest();
     request.open("GET", window.location.href, true);
     request.responseType = "document";
@@ -82,7 +84,11 @@
       region.innerHTML = fresh.innerHTML;
       region.setAttribute("data-phase-key", fresh.getAttribute("data-phase-key") || "");
       hideRefresh();
-      announce(message);
+      announce(
+        closed
+          ? words("closed-now")
+          : words("next-phase", { name: fresh.getAttribute("data-phase-name") || "" })
+      );
       tick();
     };
     request.onerror = function () {
@@ -110,10 +116,7 @@
         return;
       }
       if (state && state.key !== region.getAttribute("data-phase-key")) {
-        var name = state.closed
-          ? words("closed-now")
-          : words("next-phase", { name: state.phase_name });
-        reloadRegion(name);
+        reloadRegion(state.closed);
       }
     };
     request.send();
