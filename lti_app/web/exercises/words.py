@@ -196,6 +196,72 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 """Domain messages with values in them, recognised and said again in the reader's language."""
 
+LABELLED: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"Only the case-bringer posts (?P<label>.+)\."),
+        N_("Only the case-bringer posts %(label)s."),
+    ),
+    (
+        re.compile(
+            r"As case-bringer you do not post (?P<label>.+); the others offer them to you\."
+        ),
+        N_("As case-bringer you do not post %(label)s; the others offer them to you."),
+    ),
+    (
+        re.compile(r"(?P<method>.+) has no phase for (?P<label>.+)\."),
+        N_("%(method)s has no phase for %(label)s."),
+    ),
+    (
+        re.compile(
+            r"In '(?P<phase>.+)' the case-bringer listens and does not post; you can react once "
+            r"the phase is over\."
+        ),
+        N_(
+            "In '%(phase)s' the case-bringer listens and does not post; you can react once the "
+            "phase is over."
+        ),
+    ),
+    (
+        re.compile(r"This is '(?P<phase>.+)'\. (?P<Label>.+) belong in '(?P<where>.+)'\."),
+        N_("This is '%(phase)s'. %(Label)s belong in '%(where)s'."),
+    ),
+    (
+        re.compile(r"This is '(?P<phase>.+)'; (?P<label>.+) come later in the round\."),
+        N_("This is '%(phase)s'; %(label)s come later in the round."),
+    ),
+    (
+        re.compile(r"Write (?P<label>.+) before posting: it is empty\."),
+        N_("Write %(label)s before posting: it is empty."),
+    ),
+    (
+        re.compile(r"(?P<Label>.+) contains a character that cannot be saved; retype it\."),
+        N_("%(Label)s contains a character that cannot be saved; retype it."),
+    ),
+    (
+        re.compile(
+            r"Keep (?P<label>.+) to (?P<limit>\d+) characters; it has (?P<length>\d+)\. Shorten "
+            r"it and post again\."
+        ),
+        N_("Keep %(label)s to %(limit)s characters; it has %(length)s. Shorten it and post again."),
+    ),
+)
+"""Messages naming a kind of post or a case field (``label``; ``Label`` capitalised): the
+name is the domain's English word (``phases.LABELS``, ``validation.CASE_FIELD_LABELS``),
+translated in turn (``pages.OBSERVED_LABELS`` and :data:`FIELD_WORDS` hold them)."""
+
+FIELD_WORDS = (
+    N_("the situation"),
+    N_("your own role"),
+    N_("This contribution is already hidden."),
+    N_("This contribution is already visible."),
+)
+"""The case fields' names inside a message, and the moderation refusals without values."""
+
+
+def _word(value: str, capital: bool) -> str:
+    word = gettext(value[0].lower() + value[1:] if capital else value)
+    return word[0].upper() + word[1:] if capital and word else word
+
 
 def problem_text(message: str) -> str:
     """A domain problem's message in the reader's language (as it came when unknown)."""
@@ -203,4 +269,12 @@ def problem_text(message: str) -> str:
         found = pattern.fullmatch(message)
         if found:
             return gettext(template, **found.groupdict())
+    for pattern, template in LABELLED:
+        found = pattern.fullmatch(message)
+        if found:
+            values = {
+                name: _word(value, name == "Label") if name in ("label", "Label") else value
+                for name, value in found.groupdict().items()
+            }
+            return gettext(template, **values)
     return gettext(message)

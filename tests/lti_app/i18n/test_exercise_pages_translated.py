@@ -15,6 +15,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from lti_app.i18n import use_locale
+from lti_app.web.exercises.words import problem_text
 from lti_app.web.signups.forms import COMMON_ZONES
 from tests.support.exercise_pages import (
     CASE,
@@ -205,3 +207,28 @@ def test_the_instructor_settings_schedule_and_dashboard_are_translated(
     check(instructor.page(f"/methods/{METHOD}").html, "adapting the method", everyone)
     header = instructor.get("/dashboard.csv").get_data(as_text=True).splitlines()[0]
     assert header.count("⟦") == 9, header  # every column name from the catalogue
+
+
+def test_the_domains_messages_with_values_are_said_again_in_dutch_and_german(app: Flask) -> None:
+    with app.test_request_context(), use_locale("nl"):
+        assert problem_text("Only the case-bringer posts the action plan.") == (
+            "Alleen de inbrenger plaatst het actieplan."
+        )
+        assert problem_text(
+            "Keep the situation to 4000 characters; it has 4100. Shorten it and post again."
+        ) == (
+            "Houd de situatie op 4000 tekens; het zijn er 4100. Maak het korter en plaats het "
+            "opnieuw."
+        )
+        assert problem_text("Something the catalogue does not know.") == (
+            "Something the catalogue does not know."
+        )
+    with app.test_request_context(), use_locale("de"):
+        assert (
+            problem_text("The situation contains a character that cannot be saved; retype it.")
+            == "Die Situation enthält ein Zeichen, das nicht gespeichert werden kann; tippen Sie "
+            "es neu."
+        )
+        assert problem_text("Keep case text between 1 and 365 days after the round ends.") == (
+            "Bewahren Sie den Falltext zwischen 1 und 365 Tagen nach dem Ende der Runde auf."
+        )
