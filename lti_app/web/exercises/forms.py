@@ -12,7 +12,6 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -41,6 +40,7 @@ from lti_app.domain.exercises.validation import (
 from lti_app.domain.signups.problems import Problem
 from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
+from lti_app.web.base_form import Form as Form  # the base every form here extends
 from lti_app.web.exercises.words import problem_text
 
 WALL_TIME = "%Y-%m-%dT%H:%M"
@@ -107,10 +107,6 @@ _REASON = [
     InputRequired(lazy_gettext("Say why, so the log shows it: a reason is required.")),
     Length(max=500),
 ]
-
-
-class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no type hints
-    """Flask-WTF's form: every subclass carries and checks a CSRF token."""
 
 
 def new_token() -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from flask import request
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -31,6 +30,7 @@ from lti_app.domain.signups.problems import Problem
 from lti_app.domain.signups.recurrence import EditScope, Repeat
 from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
+from lti_app.web.base_form import Form as Form  # the base every form here extends
 from lti_app.web.signups.words import problem_text
 
 WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
@@ -96,10 +96,6 @@ _REASON = [
     InputRequired(lazy_gettext("Say why, so the log shows it: a reason is required.")),
     Length(max=500),
 ]
-
-
-class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no type hints
-    """Flask-WTF's form: every subclass carries and checks a CSRF token."""
 
 
 def zone_choices(*extra: str) -> list[SelectChoice]:
