@@ -153,6 +153,18 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("%(method)s has no moderator role."),
     ),
     (
+        re.compile(r"(?P<method>.+) has no role '(?P<role>.+)'\."),
+        N_("%(method)s has no role '%(role)s'."),
+    ),
+    (
+        re.compile(r"In '(?P<phase>.+)' the (?P<role>.+) does not post\."),
+        N_("In '%(phase)s' the %(role)s does not post."),
+    ),
+    (
+        re.compile(r"The (?P<role>.+) moves the group to the next phase\."),
+        N_("The %(role)s moves the group to the next phase."),
+    ),
+    (
         re.compile(r"Give each of the (?P<count>\d+) phases a deadline\."),
         N_("Give each of the %(count)s phases a deadline."),
     ),
@@ -230,6 +242,14 @@ LABELLED: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("This is '%(phase)s'; %(label)s come later in the round."),
     ),
     (
+        re.compile(r"(?P<Label>.+) stand alone\."),
+        N_("%(Label)s stand alone."),
+    ),
+    (
+        re.compile(r"Choose one of the (?P<label>questions|advice or hypotheses) of this round\."),
+        N_("Choose one of the %(label)s of this round."),
+    ),
+    (
         re.compile(r"Write (?P<label>.+) before posting: it is empty\."),
         N_("Write %(label)s before posting: it is empty."),
     ),
@@ -254,6 +274,7 @@ FIELD_WORDS = (
     N_("your own role"),
     N_("This contribution is already hidden."),
     N_("This contribution is already visible."),
+    N_("advice or hypotheses"),
 )
 """The case fields' names inside a message, and the moderation refusals without values."""
 
