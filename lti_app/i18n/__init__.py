@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from typing import Any
 
 import flask_babel
+from babel import Locale
 from flask import Flask
 from flask_babel import Babel, Domain, force_locale, get_locale
 from flask_babel import lazy_gettext as lazy_gettext
@@ -71,7 +73,14 @@ _DOMAIN = AreaDomain()
 def locale_now() -> str:
     """The locale in force (request, ``use_locale`` block, else the app default)."""
     found = get_locale()
-    return str(found) if found is not None else "en"
+    return _identifier(found) if found is not None else "en"
+
+
+@lru_cache(maxsize=64)
+def _identifier(locale: Locale) -> str:
+    """``str(locale)``, kept: Babel builds it anew each time, and every message asks for it
+    (half the cost of a ``gettext`` call; a round page makes thousands)."""
+    return str(locale)
 
 
 @contextmanager
