@@ -32,7 +32,14 @@ step() {
 step ruff .venv/bin/ruff check .
 step ruff-format .venv/bin/ruff format --check .
 step mypy .venv/bin/mypy
-step pytest .venv/bin/python -m pytest --durations=15 "$@"
+# pytest-xdist workers (docs/testing.md, "Running in parallel"): 2, as CI has 2 cores; whole
+# modules per worker (tests/support/xdist_schedule.py). INTERVISION_TEST_WORKERS=1 runs serially.
+workers="${INTERVISION_TEST_WORKERS:-2}"
+parallel=()
+if [ "$workers" != 0 ] && [ "$workers" != 1 ]; then
+  parallel=(-n "$workers" --dist loadgroup)
+fi
+step pytest .venv/bin/python -m pytest "${parallel[@]}" --durations=15 "$@"
 
 if ((${#failed[@]})); then
   printf '\ntest.sh: FAILED: %s\n' "${failed[*]}" >&2
