@@ -53,9 +53,10 @@ def _prose(text: str) -> tuple[tuple[int, str], ...]:
     return tuple(kept)
 
 
-def heading_anchors(text: str) -> set[str]:
-    """The ids the toc extension gives this page's headings (explicit `{#id}` wins)."""
-    anchors: set[str] = set()
+def heading_ids(text: str) -> list[str]:
+    """The id the toc extension gives each of this page's headings, in order (explicit
+    `{#id}` wins): the anchors links may name, and what a translation's headings must keep."""
+    ids: list[str] = []
     used: set[str] = set()
     for _, line in _prose(text):
         match = HEADING.match(line) if line.startswith("#") else None
@@ -64,12 +65,16 @@ def heading_anchors(text: str) -> set[str]:
         heading = match.group("text")
         explicit = HEADING_ID.search(heading)
         if explicit:
-            anchors.add(explicit.group("id"))
+            ids.append(explicit.group("id"))
             continue
         plain = INLINE_MARKUP.sub(lambda m: m.group(1) or "", heading)
-        anchor = unique(slugify(plain, "-"), used)
-        anchors.add(anchor)
-    return anchors
+        ids.append(unique(slugify(plain, "-"), used))
+    return ids
+
+
+def heading_anchors(text: str) -> set[str]:
+    """The ids the toc extension gives this page's headings (explicit `{#id}` wins)."""
+    return set(heading_ids(text))
 
 
 def link_targets(text: str, first_line: int) -> Iterator[LinkTarget]:

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from markdown.extensions.toc import slugify, unique
-
 from site_builder.course.errors import ContentError, display_path
 from site_builder.course.links import (
     FENCE,
     HEADING,
     HEADING_ID,
-    INLINE_MARKUP,
+    heading_ids,
     link_targets,
     prose_lines,
 )
@@ -209,30 +207,12 @@ def _compare_admonitions(source: Body, translation: Body, error: Report, origina
         )
 
 
-def _heading_ids(text: str) -> list[str]:
-    """The id of each heading, in order, as the toc extension gives them (see links.py)."""
-    ids: list[str] = []
-    used: set[str] = set()
-    for _, line in prose_lines(text, 1):
-        match = HEADING.match(line) if line.startswith("#") else None
-        if not match:
-            continue
-        heading = match.group("text")
-        explicit = HEADING_ID.search(heading)
-        if explicit:
-            ids.append(explicit.group("id"))
-            continue
-        plain = INLINE_MARKUP.sub(lambda m: m.group(1) or "", heading)
-        ids.append(unique(slugify(plain, "-"), used))
-    return ids
-
-
 def with_source_anchors(source: str, translation: str) -> str:
     """The translated body with each heading given the id of the source's heading in the same
     place (unless it sets its own): `#anchors` from other pages, and a page's URL fragment in
     the language switcher, then work in every language. Only for bodies whose heading outline
     matches the source (compare_bodies checked it)."""
-    ids = iter(_heading_ids(source))
+    ids = iter(heading_ids(source))
     fence = False
     lines = translation.splitlines(keepends=True)
     for index, line in enumerate(lines):
