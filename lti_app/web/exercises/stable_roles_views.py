@@ -91,7 +91,7 @@ def stable_roles(stable_group_id: int) -> ResponseReturnValue:
     where = here()
     start = stable_start.group_at_start(where.scope, where.exercise_id, stable_group_id)
     if start.problems:
-        flash(" ".join(p.message for p in start.problems), REFUSED)
+        flash(" ".join(problem_text(p.message) for p in start.problems), REFUSED)
         return redirect(url_for("exercises.dashboard"), code=303)
     form = _form(start)
     general: list[str] = []
