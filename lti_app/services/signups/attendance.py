@@ -5,22 +5,32 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import has_app_context
+
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision
 from lti_app.domain.signups.instructor import decide_attendance
+from lti_app.i18n import gettext, use_locale
+from lti_app.i18n.marking import N_
 from lti_app.services.score_outbox import deliver_now
 from lti_app.services.signups.audit_actions import ATTENDANCE
-from lti_app.storage import db, signups_repo
+from lti_app.storage import db, launch_rows_repo, signups_repo
 from lti_app.storage.signups_repo import AuditEntry
 
-ATTENDED_COMMENT = "Attended the intervision session"
-ABSENT_COMMENT = "Did not attend the intervision session"
+ATTENDED_COMMENT = N_("Attended the intervision session")
+ABSENT_COMMENT = N_("Did not attend the intervision session")
 
 
-def attendance_score(attended: bool) -> tuple[float, float, str]:
+def attendance_score(attended: bool, locale: str | None = None) -> tuple[float, float, str]:
     """(given, maximum, comment) for the sheet's grade column: completion, never content or
-    names (a minimal adapter: the domain has no attendance grading rule yet)."""
-    return (1.0, 1.0, ATTENDED_COMMENT) if attended else (0.0, 1.0, ABSENT_COMMENT)
+    names (a minimal adapter: the domain has no attendance grading rule yet). The comment is
+    in the learner's ``locale`` (else the deployment's default), not the instructor's: the
+    learner reads it in the gradebook."""
+    given, comment = (1.0, ATTENDED_COMMENT) if attended else (0.0, ABSENT_COMMENT)
+    if has_app_context():
+        with use_locale(locale):
+            comment = gettext(comment)
+    return given, 1.0, comment
 
 
 def mark_attendance(
@@ -70,7 +80,8 @@ def _mark(
             ),
             now,
         )
-        given, maximum, comment = attendance_score(attended)
+        locale = launch_rows_repo.user_locales(session.connection(), [user_id]).get(user_id)
+        given, maximum, comment = attendance_score(attended, locale)
         outbox_id = signups_repo.enqueue_attendance_score(
             session, scope, sheet_id, user_id, given, maximum, comment, now
         )

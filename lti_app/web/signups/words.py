@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
 from lti_app.domain.signups.booking import REFUSAL_MESSAGES, Decision, Refusal
@@ -84,6 +85,8 @@ PROBLEMS: tuple[str, ...] = (
     N_("The rule has both COUNT and UNTIL; keep one of them."),
     N_("The rule gives no dates; check COUNT, UNTIL and BYDAY."),
     N_("Nobody is in this session to take a role."),
+    N_("Choose a repeat preset or type a rule, not both."),
+    N_("Choose how the series repeats: weekly, fortnightly or monthly."),
 )
 """The domain's constant problem messages (``check_plan``, ``recurrence``, groups, rotation),
 marked for the catalogue: ``forms.attach_problems`` shows them translated."""
@@ -142,9 +145,101 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
             "%(places)s case-bringer places do not fit in %(seats)s seats; lower them or add seats."
         ),
     ),
+    (
+        re.compile(r"The place is (?P<length>\d+) characters; keep it to (?P<most>\d+)\."),
+        N_("The place is %(length)s characters; keep it to %(most)s."),
+    ),
+    (
+        re.compile(r"The online link is too long; keep it to (?P<most>\d+)\."),
+        N_("The online link is too long; keep it to %(most)s."),
+    ),
+    (
+        re.compile(r"At most (?P<most>\d+) seats; split the session\."),
+        N_("At most %(most)s seats; split the session."),
+    ),
+    (
+        re.compile(r"A series has 1 to (?P<most>\d+) sessions\."),
+        N_("A series has 1 to %(most)s sessions."),
+    ),
+    (
+        re.compile(r"The series would have more than (?P<most>\d+) sessions; make it shorter\."),
+        N_("The series would have more than %(most)s sessions; make it shorter."),
+    ),
+    (
+        re.compile(
+            r"Type only the rule itself, e\.g\. (?P<example>\S+) \(no DTSTART or EXDATE\)\."
+        ),
+        N_("Type only the rule itself, e.g. %(example)s (no DTSTART or EXDATE)."),
+    ),
+    (
+        re.compile(r"The rule never ends: add COUNT=… or UNTIL=…, e\.g\. (?P<example>\S+)\."),
+        N_("The rule never ends: add COUNT=… or UNTIL=…, e.g. %(example)s."),
+    ),
+    (
+        re.compile(
+            r"The rule could not be read \((?P<error>.*)\)\. Write it like (?P<example>\S+)\.",
+            re.DOTALL,
+        ),
+        N_("The rule could not be read (%(error)s). Write it like %(example)s."),
+    ),
+    (
+        re.compile(
+            r"Group (?P<group>\d+) would have (?P<people>\d+) people, fewer than the minimum "
+            r"of (?P<min>\d+)\. Move someone else in first, or merge the groups\."
+        ),
+        N_(
+            "Group %(group)s would have %(people)s people, fewer than the minimum of %(min)s. "
+            "Move someone else in first, or merge the groups."
+        ),
+    ),
+    (
+        re.compile(
+            r"Group (?P<group>\d+) would have (?P<people>\d+) people, more than the maximum "
+            r"of (?P<max>\d+)\. Move someone out first\."
+        ),
+        N_(
+            "Group %(group)s would have %(people)s people, more than the maximum of %(max)s. "
+            "Move someone out first."
+        ),
+    ),
+    (
+        re.compile(r"The person chosen as (?P<role>.+) is not in this session\."),
+        N_("The person chosen as %(role)s is not in this session."),
+    ),
+    (
+        re.compile(r"Everyone already has a role; nobody is left for (?P<role>.+)\."),
+        N_("Everyone already has a role; nobody is left for %(role)s."),
+    ),
+    (
+        re.compile(
+            r"The person chosen as (?P<role>.+) is already (?P<other>.+); there are enough "
+            r"people in this session for one role each\. Choose someone else\."
+        ),
+        N_(
+            "The person chosen as %(role)s is already %(other)s; there are enough people in "
+            "this session for one role each. Choose someone else."
+        ),
+    ),
 )
 """Domain messages with values in them: the English is recognised and said again in the
 reader's language with the same values. Any other message is shown as it came."""
+
+ROLE_WORDS: dict[str, LazyString] = {
+    "moderator": lazy_pgettext("rotation role inside a sentence", "moderator"),
+    "timekeeper": lazy_pgettext("rotation role inside a sentence", "timekeeper"),
+    "case-bringer": lazy_pgettext("rotation role inside a sentence", "case-bringer"),
+}
+"""A rotation role as a word inside a sentence (lower case, unlike the column headings; the
+context keeps it apart from other "moderator"s). A role not listed is kept as it came."""
+
+ROLE_GROUPS = frozenset({"role", "other"})
+
+
+def _value(name: str, value: str) -> str:
+    """A matched value as said again: role names in the reader's words, the rest kept."""
+    if name in ROLE_GROUPS and value in ROLE_WORDS:
+        return str(ROLE_WORDS[value])
+    return value
 
 
 def problem_text(message: str) -> str:
@@ -152,5 +247,6 @@ def problem_text(message: str) -> str:
     for pattern, template in PATTERNS:
         found = pattern.fullmatch(message)
         if found:
-            return str(gettext(template, **found.groupdict()))
+            values = {name: _value(name, value) for name, value in found.groupdict().items()}
+            return str(gettext(template, **values))
     return str(gettext(message))
