@@ -16,6 +16,7 @@ from lti_app.i18n import gettext
 from lti_app.services import exercises
 from lti_app.web.exercises import forms, method_words
 from lti_app.web.exercises.context import Here
+from lti_app.web.exercises.inline_names import duty_names
 from lti_app.web.exercises.pages import MODE_LABELS, Given, build_round_page
 
 
@@ -74,6 +75,11 @@ def render_round(
                 prefix=f"follow-{asked.plan_id}", formdata=None
             )
     roles_given = given is not None and given.kind is None and given.plan_id is None
+    duties: list[str] = []
+    if view.my_duties:
+        running = exercises.exercise_method(where.scope, where.exercise_id)
+        slug = settings.method_slug if settings else None
+        duties = duty_names(view.my_duties, slug, running.spec if running else None)
     return (
         render_template(
             "exercises/round.html",
@@ -90,6 +96,7 @@ def render_round(
             follow_ups=follow,
             follow_forms=follow_forms,
             follow_problems=follow_problems,
+            duty_names=duties,
         ),
         status,
     )

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import re
 
-from lti_app.i18n import gettext
+from babel.lists import format_list
+
+from lti_app.domain.exercises.phases import LABELS
+from lti_app.i18n import gettext, locale_now
 from lti_app.i18n.marking import N_
+from lti_app.web.exercises.inline_names import inline_name
 
 CONSTANT = (
     N_("This method is not in the course catalogue. Choose another one."),
@@ -279,23 +283,91 @@ FIELD_WORDS = (
 """The case fields' names inside a message, and the moderation refusals without values."""
 
 
+NAMED = {"phase": "phase", "before": "phase", "where": "phase", "role": "role", "method": "method"}
+"""The groups of a pattern that hold a phase's, a role's or the method's name."""
+
+OBSERVER_WHEN = (
+    N_(
+        "As process observer you stay out of the consultation: you do not post %(label)s in "
+        "'%(phase)s'; you note, phase by phase, where the group keeps to its rules."
+    ),
+    N_(
+        "As process observer you stay out of the consultation: you do not post %(label)s in "
+        "this round; you note, phase by phase, where the group keeps to its rules."
+    ),
+)
+OBSERVER_POSTS = N_("You post %(posts)s.")
+OBSERVER_POST = N_("%(label)s in '%(phase)s'")
+
+_OBSERVER = re.compile(
+    r"As process observer you stay out of the consultation: you do not post (?P<label>.+?) "
+    r"in (?:'(?P<phase>.+)'|this round); you note, phase by phase, where the group keeps to its "
+    r"rules\.(?: You post (?P<posts>.+)\.)?"
+)
+_LABELS = "|".join(re.escape(label) for label in sorted(LABELS.values(), key=len, reverse=True))
+_POST = re.compile(rf"(?P<label>{_LABELS}) in '(?P<phase>.+?)'(?: and (?=(?:{_LABELS}) in ')|$)")
+
+
 def _word(value: str, capital: bool) -> str:
     word = gettext(value[0].lower() + value[1:] if capital else value)
     return word[0].upper() + word[1:] if capital and word else word
 
 
+def _value(name: str, value: str) -> str:
+    if name in ("label", "Label"):
+        return _word(value, name == "Label")
+    kind = NAMED.get(name)
+    return inline_name(kind, value) if kind is not None else value
+
+
+def _observer_posts(posts: str) -> str | None:
+    """The observer's "X in 'phase' and Y in 'phase'" as a list in the reader's language."""
+    items, at = [], 0
+    for found in _POST.finditer(posts):
+        if found.start() != at:
+            return None
+        items.append(
+            gettext(
+                OBSERVER_POST,
+                label=_word(found["label"], False),
+                phase=inline_name("phase", found["phase"]),
+            )
+        )
+        at = found.end()
+    if at != len(posts) or not items:
+        return None
+    return format_list(items, locale=locale_now())
+
+
+def observer_text(message: str) -> str | None:
+    """The process observer's refusal (built from parts in ``domain.exercises.observer``) in
+    the reader's language; None when ``message`` is not it."""
+    found = _OBSERVER.fullmatch(message)
+    if found is None:
+        return None
+    label = _word(found["label"], False)
+    if found["phase"] is not None:
+        text = gettext(OBSERVER_WHEN[0], label=label, phase=inline_name("phase", found["phase"]))
+    else:
+        text = gettext(OBSERVER_WHEN[1], label=label)
+    if found["posts"] is None:
+        return text
+    posts = _observer_posts(found["posts"])
+    if posts is None:
+        return message
+    return f"{text} {gettext(OBSERVER_POSTS, posts=posts)}"
+
+
 def problem_text(message: str) -> str:
-    """A domain problem's message in the reader's language (as it came when unknown)."""
-    for pattern, template in PATTERNS:
-        found = pattern.fullmatch(message)
-        if found:
-            return gettext(template, **found.groupdict())
-    for pattern, template in LABELLED:
-        found = pattern.fullmatch(message)
-        if found:
-            values = {
-                name: _word(value, name == "Label") if name in ("label", "Label") else value
-                for name, value in found.groupdict().items()
-            }
-            return gettext(template, **values)
+    """A domain problem's message in the reader's language (as it came when unknown), the
+    method's names in it translated where the course kept the shipped ones."""
+    observed = observer_text(message)
+    if observed is not None:
+        return observed
+    for patterns in (PATTERNS, LABELLED):
+        for pattern, template in patterns:
+            found = pattern.fullmatch(message)
+            if found:
+                values = {name: _value(name, value) for name, value in found.groupdict().items()}
+                return gettext(template, **values)
     return gettext(message)
