@@ -15,7 +15,7 @@ from babel.lists import format_list
 from lti_app.domain.exercises.phases import LABELS
 from lti_app.i18n import gettext, locale_now
 from lti_app.i18n.marking import N_
-from lti_app.web.exercises.inline_names import inline_name
+from lti_app.web.exercises.inline_names import TIMEKEEPER_WORD, inline_name
 
 CONSTANT = (
     N_("This method is not in the course catalogue. Choose another one."),
@@ -159,6 +159,18 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"(?P<method>.+) has no role '(?P<role>.+)'\."),
         N_("%(method)s has no role '%(role)s'."),
+    ),
+    (
+        re.compile(r"(?P<method>.+) has no optional role '(?P<id>.+)'\."),
+        N_("%(method)s has no optional role '%(id)s'."),
+    ),
+    (
+        re.compile(r"The person chosen as (?P<duty>.+) is not in the group\."),
+        N_("The person chosen as %(duty)s is not in the group."),
+    ),
+    (
+        re.compile(r"The case-bringer takes no other duty; choose another (?P<duty>.+)\."),
+        N_("The case-bringer takes no other duty; choose another %(duty)s."),
     ),
     (
         re.compile(r"In '(?P<phase>.+)' the (?P<role>.+) does not post\."),
@@ -313,9 +325,19 @@ def _word(value: str, capital: bool) -> str:
     return word[0].upper() + word[1:] if capital and word else word
 
 
+DUTY_WORDS = {
+    "scribe": N_("scribe"),
+    "observer": N_("process observer"),
+    "timekeeper": TIMEKEEPER_WORD,
+}
+"""The shipped methods' duties (optional roles) by id, as a word inside a sentence."""
+
+
 def _value(name: str, value: str) -> str:
     if name in ("label", "Label"):
         return _word(value, name == "Label")
+    if name == "duty":
+        return gettext(DUTY_WORDS[value]) if value in DUTY_WORDS else value
     kind = NAMED.get(name)
     return inline_name(kind, value) if kind is not None else value
 

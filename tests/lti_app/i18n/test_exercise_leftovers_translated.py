@@ -92,6 +92,12 @@ def test_the_observers_refusal_and_the_names_in_messages_in_dutch_and_german(app
         assert problem_text("The Moderator moves the group to the next phase.") == (
             "De rol 'Gespreksleider' zet de groep door naar de volgende fase."
         )
+        assert problem_text("The case-bringer takes no other duty; choose another scribe.") == (
+            "De inbrenger neemt geen andere taak op zich; kies iemand anders als notulist."
+        )
+        assert problem_text("The person chosen as observer is not in the group.") == (
+            "De persoon die je als procesobservator koos, zit niet in de groep."
+        )
         # a phase the course renamed keeps the course's name
         assert problem_text("In 'Our own step' the Moderator does not post.") == (
             "In 'Our own step' plaatst de rol 'Gespreksleider' niets."
@@ -101,6 +107,12 @@ def test_the_observers_refusal_and_the_names_in_messages_in_dutch_and_german(app
             "Als Prozessbeobachter:in halten Sie sich aus der Beratung heraus: Sie veröffentlichen "
             "in dieser Runde keine Fragen; Sie notieren Phase für Phase, wo die Gruppe sich an "
             "ihre Regeln hält. Sie veröffentlichen: was Sie mitnehmen in „6. Abschluss“."
+        )
+        assert problem_text("The person chosen as timekeeper is not in the group.") == (
+            "Die als Zeitwächter:in gewählte Person ist nicht in der Gruppe."
+        )
+        assert problem_text("Collegial counselling has no optional role 'juggler'.") == (
+            "Kollegiale Beratung nach Tietze hat keine optionale Rolle „juggler“."
         )
         assert problem_text("The Moderator moves the group to the next phase.") == (
             "Die Rolle „Moderator:in“ schaltet die Gruppe zur nächsten Phase weiter."
