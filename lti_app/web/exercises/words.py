@@ -13,7 +13,7 @@ import re
 from babel.lists import format_list
 
 from lti_app.domain.exercises.phases import LABELS
-from lti_app.i18n import gettext, locale_now
+from lti_app.i18n import gettext, locale_now, ngettext
 from lti_app.i18n.marking import N_
 from lti_app.web.exercises.inline_names import TIMEKEEPER_WORD, inline_name
 
@@ -86,6 +86,7 @@ REFUSALS = (
     N_("The case is already submitted for this round."),
     N_("An asynchronous round opens by its schedule, not by hand."),
     N_("You have answered this follow-up already."),
+    N_("This exercise takes no stable group."),
 )
 """The domain's and the services' constant refusals (``Refused``), marked for the catalogue."""
 
@@ -159,6 +160,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"(?P<method>.+) has no role '(?P<role>.+)'\."),
         N_("%(method)s has no role '%(role)s'."),
+    ),
+    (
+        re.compile(r"The round of (?P<name>.+) in this exercise is already made; see below\."),
+        N_("The round of %(name)s in this exercise is already made; see below."),
     ),
     (
         re.compile(r"(?P<method>.+) has no optional role '(?P<id>.+)'\."),
@@ -380,12 +385,36 @@ def observer_text(message: str) -> str | None:
     return f"{text} {gettext(OBSERVER_POSTS, posts=posts)}"
 
 
+_TOO_SMALL = re.compile(
+    r"(?P<name>.+) has (?P<num>\d+) members?; (?P<method>.+) needs at least (?P<needed>\d+) "
+    r"to fill its roles\. Add people to the group on its sign-up sheet, then start the round\. "
+    r"Nothing was saved\."
+)
+
+
+def _too_small(message: str) -> str | None:
+    """A stable group too small for the method's roles (``services.exercises.stable_start``)."""
+    found = _TOO_SMALL.fullmatch(message)
+    if found is None:
+        return None
+    return ngettext(
+        "%(name)s has %(num)s member; %(method)s needs at least %(needed)s to fill its roles. "
+        "Add people to the group on its sign-up sheet, then start the round. Nothing was saved.",
+        "%(name)s has %(num)s members; %(method)s needs at least %(needed)s to fill its roles. "
+        "Add people to the group on its sign-up sheet, then start the round. Nothing was saved.",
+        int(found["num"]),
+        name=found["name"],
+        method=inline_name("method", found["method"]),
+        needed=found["needed"],
+    )
+
+
 def problem_text(message: str) -> str:
     """A domain problem's message in the reader's language (as it came when unknown), the
     method's names in it translated where the course kept the shipped ones."""
-    observed = observer_text(message)
-    if observed is not None:
-        return observed
+    special = observer_text(message) or _too_small(message)
+    if special is not None:
+        return special
     for patterns in (PATTERNS, LABELLED):
         for pattern, template in patterns:
             found = pattern.fullmatch(message)

@@ -98,6 +98,16 @@ def test_the_observers_refusal_and_the_names_in_messages_in_dutch_and_german(app
         assert problem_text("The person chosen as observer is not in the group.") == (
             "De persoon die je als procesobservator koos, zit niet in de groep."
         )
+        too_small = (
+            "Team A has 1 member; Collegial counselling needs at least 3 to fill its roles. Add "
+            "people to the group on its sign-up sheet, then start the round. Nothing was saved."
+        )
+        assert problem_text(too_small).startswith(
+            "Team A heeft 1 lid; Collegiale consultatie heeft er minstens 3 nodig"
+        )
+        assert problem_text(too_small.replace("1 member;", "2 members;")).startswith(
+            "Team A heeft 2 leden;"
+        )
         # a phase the course renamed keeps the course's name
         assert problem_text("In 'Our own step' the Moderator does not post.") == (
             "In 'Our own step' plaatst de rol 'Gespreksleider' niets."
@@ -107,6 +117,9 @@ def test_the_observers_refusal_and_the_names_in_messages_in_dutch_and_german(app
             "Als Prozessbeobachter:in halten Sie sich aus der Beratung heraus: Sie veröffentlichen "
             "in dieser Runde keine Fragen; Sie notieren Phase für Phase, wo die Gruppe sich an "
             "ihre Regeln hält. Sie veröffentlichen: was Sie mitnehmen in „6. Abschluss“."
+        )
+        assert problem_text("The round of Team A in this exercise is already made; see below.") == (
+            "Die Runde von Team A in dieser Übung ist bereits angelegt; siehe unten."
         )
         assert problem_text("The person chosen as timekeeper is not in the group.") == (
             "Die als Zeitwächter:in gewählte Person ist nicht in der Gruppe."
