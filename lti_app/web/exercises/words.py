@@ -15,6 +15,7 @@ from babel.lists import format_list
 from lti_app.domain.exercises.phases import LABELS
 from lti_app.i18n import gettext, locale_now, ngettext
 from lti_app.i18n.marking import N_
+from lti_app.i18n.rewording import reworded
 from lti_app.web.exercises.inline_names import TIMEKEEPER_WORD, inline_name
 
 CONSTANT = (
@@ -415,10 +416,4 @@ def problem_text(message: str) -> str:
     special = observer_text(message) or _too_small(message)
     if special is not None:
         return special
-    for patterns in (PATTERNS, LABELLED):
-        for pattern, template in patterns:
-            found = pattern.fullmatch(message)
-            if found:
-                values = {name: _value(name, value) for name, value in found.groupdict().items()}
-                return gettext(template, **values)
-    return gettext(message)
+    return reworded(message, (*PATTERNS, *LABELLED), _value) or gettext(message)

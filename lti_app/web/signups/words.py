@@ -12,6 +12,7 @@ from flask_babel.speaklater import LazyString
 from lti_app.domain.signups.booking import REFUSAL_MESSAGES, Decision, Refusal
 from lti_app.i18n import gettext, lazy_gettext
 from lti_app.i18n.marking import N_
+from lti_app.i18n.rewording import reworded
 
 REFUSALS: dict[Refusal, LazyString] = {
     Refusal.NOT_OPEN_YET: lazy_gettext(
@@ -244,9 +245,4 @@ def _value(name: str, value: str) -> str:
 
 def problem_text(message: str) -> str:
     """A domain problem's message in the reader's language (as it came when unknown)."""
-    for pattern, template in PATTERNS:
-        found = pattern.fullmatch(message)
-        if found:
-            values = {name: _value(name, value) for name, value in found.groupdict().items()}
-            return str(gettext(template, **values))
-    return str(gettext(message))
+    return reworded(message, PATTERNS, _value) or str(gettext(message))
