@@ -29,6 +29,9 @@ REPO = Path(__file__).resolve().parents[2]
 PRODUCTION_DOC = REPO / "docs" / "admin" / "production.md"
 NGINX = Path("/usr/sbin/nginx")
 REQUEST_TIMEOUT = 30.0
+CUT_OFF = 0
+"""The status of an answer whose body stopped short: its process died while sending it (nginx
+had passed the headers on, so it could not retry elsewhere); a browser shows a network error."""
 DOC_BINARY = "/opt/intervision/.venv/bin/intervision"
 DOC_PORTS = ("8001", "8002")
 
@@ -233,7 +236,10 @@ class Browser:
         try:
             connection.request(method, path, body=body, headers=headers)
             response = connection.getresponse()
-            text = response.read().decode(errors="replace")
+            try:
+                text = response.read().decode(errors="replace")
+            except http.client.IncompleteRead:
+                return Answer(CUT_OFF, {}, [], "")
             set_cookies = response.msg.get_all("Set-Cookie") or []
             answer = Answer(
                 response.status,
