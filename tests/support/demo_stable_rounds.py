@@ -25,12 +25,12 @@ from lti_app.domain.exercises.phases import PostType
 from lti_app.domain.exercises.settings import ExerciseSettings, GroupSource, Mode
 from lti_app.domain.exercises.validation import ANONYMISATION_CHECKLIST, Draft
 from lti_app.domain.scope import CourseScope
-from lti_app.services import exercises, signups
+from lti_app.services import exercises
 from lti_app.services.exercises.stable_start import ChosenRoles, start_stable_round
 from lti_app.storage import db
 from lti_app.storage.exercise_models import Exercise
 from lti_app.storage.models import LtiUser, Tenant
-from lti_app.storage.signups_repo import SheetLink
+from tests.support.stable_start_world import sheet_group
 
 WEEKS_AGO = timedelta(days=21)
 
@@ -89,27 +89,20 @@ def earlier_round(
         scope, second = found
         people = _people(scope, names)
         method = next(m for m in get_catalogue().methods if m.slug == method_slug)
-        sheet = signups.open_sheet(scope, SheetLink("stable-groups", "Stable groups"), then)
-        formed = signups.form_sheet_groups(
-            scope,
-            sheet_id=sheet.id,
-            roster=people,
-            size_min=len(people),
-            size_max=len(people),
-            now=then,
+        group_id, group_name = sheet_group(
+            app, scope, "stable-groups", people, title="Stable groups", now=then
         )
-        (group,) = formed.groups
         first = exercises.open_exercise(
             scope, exercises.ExerciseLink(links[0], "The first meeting"), now=then
         ).id
         settings = ExerciseSettings(
-            method.slug, Mode.ASYNC, GroupSource.STABLE_GROUP, group_id=group.id
+            method.slug, Mode.ASYNC, GroupSource.STABLE_GROUP, group_id=group_id
         )
         for exercise_id, at in ((first, then), (second, now)):
             saved = exercises.configure_exercise(scope, exercise_id, settings, method, now=at)
             assert saved.exercise is not None, saved.problems
         made = start_stable_round(
-            scope, first, group.id, now=then, chosen=ChosenRoles(case_bringer=people[0])
+            scope, first, group_id, now=then, chosen=ChosenRoles(case_bringer=people[0])
         )
         assert made.group is not None and made.group.schedule is not None, made.problems
         schedule = made.group.schedule
@@ -138,4 +131,4 @@ def earlier_round(
                 at,
             )
             assert isinstance(posted, exercises.PostAccepted), posted
-    return EarlierRound(scope, group.id, group.name, (first, second))
+    return EarlierRound(scope, group_id, group_name, (first, second))

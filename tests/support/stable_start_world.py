@@ -15,7 +15,8 @@ from lti_app.domain.scope import CourseScope
 from lti_app.services import signups
 from lti_app.storage.signups_repo import SheetLink
 from tests.support.exercise_pages import Member, configure, member
-from tests.support.launches import LaunchAs
+from tests.support.launches import LaunchAs, registered_platform
+from tests.support.platforms import KeySetServer
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,19 @@ class StableStart:
     group_name: str
 
 
-def sheet_group(app: Flask, scope: CourseScope, link: str, people: list[int]) -> tuple[int, str]:
+def sheet_group(
+    app: Flask,
+    scope: CourseScope,
+    link: str,
+    people: list[int],
+    *,
+    title: str = "Groups",
+    now: datetime | None = None,
+) -> tuple[int, str]:
     """One stable group of ``people`` on a new sheet ``link`` of the course: (id, name)."""
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     with app.app_context():
-        sheet = signups.open_sheet(scope, SheetLink(link, "Groups"), now)
+        sheet = signups.open_sheet(scope, SheetLink(link, title), now)
         formed = signups.form_sheet_groups(
             scope,
             sheet_id=sheet.id,
@@ -62,3 +71,32 @@ def stable_start(
         size_max="",
     )
     return StableStart(instructor, learners, scope, group_id, name)
+
+
+@dataclass(frozen=True)
+class ForeignGroups:
+    """A stable group in another course of this tenant and one in another tenant."""
+
+    other_course: int
+    other_course_people: list[Member]
+    other_tenant: int
+
+
+def foreign_groups(
+    app: Flask, launch_as: LaunchAs, key_server: KeySetServer, size: int, course: CourseScope
+) -> ForeignGroups:
+    """Groups of ``size`` that a ``course``'s instructor must never reach."""
+    elsewhere = member(app, launch_as, "instructor", "teacher", context_id="course-77")
+    scope = elsewhere.launched.launch.scope
+    assert scope is not None and scope.course_id != course.course_id
+    people = [
+        member(app, launch_as, "learner", f"l{n}", context_id="course-77") for n in range(size)
+    ]
+    other_course, _ = sheet_group(app, scope, "their-sheet", [p.user_id for p in people])
+    tenant = registered_platform(app, key_server, client_id="another-tenant")
+    stranger = member(app, launch_as, "instructor", "teacher", platform=tenant)
+    far = stranger.launched.launch.scope
+    assert far is not None and far.tenant_id != course.tenant_id
+    strangers = [member(app, launch_as, "learner", f"s{n}", platform=tenant) for n in range(size)]
+    other_tenant, _ = sheet_group(app, far, "tenant-sheet", [p.user_id for p in strangers])
+    return ForeignGroups(other_course, people, other_tenant)

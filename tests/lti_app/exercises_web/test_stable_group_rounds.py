@@ -19,11 +19,11 @@ from lti_app.services.exercises.stable_start import start_stable_round
 from lti_app.storage.signups_repo import SheetLink
 from tests.support.accessibility_tool_pages import tool_browser
 from tests.support.exercise_pages import Member, accept_rules, configure, member
-from tests.support.launches import LaunchAs, registered_platform
+from tests.support.launches import LaunchAs
 from tests.support.platforms import KeySetServer
 from tests.support.shipped_methods import METHODS
 from tests.support.signup_people import person
-from tests.support.stable_start_world import sheet_group, stable_start
+from tests.support.stable_start_world import foreign_groups, sheet_group, stable_start
 
 START = "/groups/from-stable-group"
 SIGNUP = {"kind": "signup", "intervision_ref": "kick-off"}
@@ -110,17 +110,8 @@ def test_other_groups_are_refused_and_nothing_is_saved(
     world = stable_start(app, launch_as)
     others = [member(app, launch_as, "learner", f"other-{n}").user_id for n in range(3)]
     sheet_group(app, world.scope, "second-sheet", others)
-    elsewhere = member(app, launch_as, "instructor", "teacher", context_id="course-77")
-    scope = elsewhere.launched.launch.scope
-    assert scope is not None and scope.course_id != world.scope.course_id
-    people = [member(app, launch_as, "learner", f"l{n}", context_id="course-77") for n in range(3)]
-    foreign, _ = sheet_group(app, scope, "their-sheet", [p.user_id for p in people])
-    tenant = registered_platform(app, key_server, client_id="another-tenant")
-    stranger = member(app, launch_as, "instructor", "teacher", platform=tenant)
-    far = stranger.launched.launch.scope
-    assert far is not None and far.tenant_id != world.scope.tenant_id
-    strangers = [member(app, launch_as, "learner", f"s{n}", platform=tenant) for n in range(3)]
-    theirs, _ = sheet_group(app, far, "tenant-sheet", [p.user_id for p in strangers])
+    away = foreign_groups(app, launch_as, key_server, 3, world.scope)
+    foreign, theirs = away.other_course, away.other_tenant
 
     board = world.instructor.page("/dashboard")
     assert len(board.with_attr("data-stable-group")) == 2  # only this course's groups

@@ -14,9 +14,9 @@ from flask import Flask
 from lti_app.services import exercises
 from lti_app.services.exercises import stable_start as service
 from tests.support.exercise_pages import CASE, CHECKLIST, Member, Page, accept_rules, member
-from tests.support.launches import LaunchAs, registered_platform
+from tests.support.launches import LaunchAs
 from tests.support.platforms import KeySetServer
-from tests.support.stable_start_world import StableStart, sheet_group, stable_start
+from tests.support.stable_start_world import StableStart, foreign_groups, stable_start
 
 METHOD = "collegial-counselling"
 
@@ -165,17 +165,8 @@ def test_another_course_or_tenant_group_is_not_found(
     app: Flask, launch_as: LaunchAs, key_server: KeySetServer
 ) -> None:
     world = stable_start(app, launch_as, size=5, method=METHOD)
-    elsewhere = member(app, launch_as, "instructor", "teacher", context_id="course-77")
-    scope = elsewhere.launched.launch.scope
-    assert scope is not None and scope.course_id != world.scope.course_id
-    people = [member(app, launch_as, "learner", f"l{n}", context_id="course-77") for n in range(5)]
-    foreign, _ = sheet_group(app, scope, "their-sheet", [p.user_id for p in people])
-    tenant = registered_platform(app, key_server, client_id="another-tenant")
-    stranger = member(app, launch_as, "instructor", "teacher", platform=tenant)
-    far = stranger.launched.launch.scope
-    assert far is not None and far.tenant_id != world.scope.tenant_id
-    strangers = [member(app, launch_as, "learner", f"s{n}", platform=tenant) for n in range(5)]
-    theirs, _ = sheet_group(app, far, "tenant-sheet", [p.user_id for p in strangers])
+    away = foreign_groups(app, launch_as, key_server, 5, world.scope)
+    foreign, people, theirs = away.other_course, away.other_course_people, away.other_tenant
     path, page = _roles_page(world)
     for group_id in (foreign, theirs):
         other = path.replace(f"/{world.group_id}/", f"/{group_id}/")
