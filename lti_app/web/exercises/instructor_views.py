@@ -40,7 +40,7 @@ from lti_app.services.exercises.dashboard import csv_rows
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
 from lti_app.web.exercises.learner_views import now
-from lti_app.web.exercises.words import problem_text
+from lti_app.web.exercises.words import problem_text, problems_text
 from lti_app.web.signups.instructor_views import csv_cell
 
 RISK_LABELS = {
@@ -327,7 +327,7 @@ def group_from_stable_group() -> ResponseReturnValue:
         where.scope, where.exercise_id, form.stable_group.data, now=now()
     )
     if saved.group is None:
-        flash(" ".join(problem_text(p.message) for p in saved.problems), REFUSED)
+        flash(problems_text(saved.problems), REFUSED)
     else:
         flash(gettext("The round of %(name)s is made, with its roles.", name=saved.group.name), OK)
     return redirect(url_for("exercises.dashboard"), code=303)
@@ -349,7 +349,7 @@ def groups_from_stable_groups() -> ResponseReturnValue:
         flash(gettext("Every stable group has its round in this exercise already; see below."), OK)
     for outcome in outcomes:
         if outcome.saved.group is None:
-            flash(" ".join(problem_text(p.message) for p in outcome.saved.problems), REFUSED)
+            flash(problems_text(outcome.saved.problems), REFUSED)
         else:
             flash(gettext("The round of %(name)s is made, with its roles.", name=outcome.name), OK)
     return redirect(url_for("exercises.dashboard"), code=303)
@@ -368,7 +368,7 @@ def group_from_session() -> ResponseReturnValue:
         where.scope, where.exercise_id, accept_size=True, now=now()
     )
     if saved.group is None:
-        flash(" ".join(problem_text(p.message) for p in saved.problems), REFUSED)
+        flash(problems_text(saved.problems), REFUSED)
     else:
         flash(gettext("The session's group is made, with its roles."), OK)
     return redirect(url_for("exercises.dashboard"), code=303)

@@ -37,7 +37,7 @@ from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, Here, bp, here, open_launch_exercise
 from lti_app.web.exercises.pages import TEXT_KINDS, Given
 from lti_app.web.exercises.round_page import render_round
-from lti_app.web.exercises.words import problem_text
+from lti_app.web.exercises.words import problems_text
 
 TYPED = frozenset(
     {
@@ -224,7 +224,7 @@ def join() -> ResponseReturnValue:
         # Async and hybrid: the service counts the exercise's phase plan from now.
         saved = exercises.create_self_group(where.scope, where.exercise_id, where.user_id, now=at)
         if saved.group is None:
-            flash(" ".join(problem_text(p.message) for p in saved.problems), REFUSED)
+            flash(problems_text(saved.problems), REFUSED)
             return redirect(url_for("exercises.groups"), code=303)
         flash(gettext("You started a group. Others can join it now."), OK)
         return back_to(saved.group.id)

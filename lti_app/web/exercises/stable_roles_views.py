@@ -19,7 +19,7 @@ from lti_app.web import form_problems
 from lti_app.web.exercises import forms
 from lti_app.web.exercises.context import OK, REFUSED, bp, here
 from lti_app.web.exercises.learner_views import now
-from lti_app.web.exercises.words import problem_text
+from lti_app.web.exercises.words import problem_text, problems_text
 from lti_app.web.people import shown_name
 
 NOBODY = ""
@@ -91,7 +91,7 @@ def stable_roles(stable_group_id: int) -> ResponseReturnValue:
     where = here()
     start = stable_start.group_at_start(where.scope, where.exercise_id, stable_group_id)
     if start.problems:
-        flash(" ".join(problem_text(p.message) for p in start.problems), REFUSED)
+        flash(problems_text(start.problems), REFUSED)
         return redirect(url_for("exercises.dashboard"), code=303)
     form = _form(start)
     general: list[str] = []

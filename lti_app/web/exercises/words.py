@@ -9,10 +9,12 @@ with values in them are recognised by pattern and said again with the same value
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from babel.lists import format_list
 
 from lti_app.domain.exercises.phases import LABELS
+from lti_app.domain.signups.problems import Problem
 from lti_app.i18n import gettext, locale_now, ngettext
 from lti_app.i18n.marking import N_
 from lti_app.i18n.rewording import reworded
@@ -408,6 +410,12 @@ def _too_small(message: str) -> str | None:
         method=inline_name("method", found["method"]),
         needed=found["needed"],
     )
+
+
+def problems_text(problems: Iterable[Problem]) -> str:
+    """Several problems as one flash: each said in the reader's language, then joined (the
+    joined English would match no pattern)."""
+    return " ".join(problem_text(problem.message) for problem in problems)
 
 
 def problem_text(message: str) -> str:
