@@ -45,10 +45,12 @@ def site_languages(app: Flask | None = None) -> tuple[str, ...]:
     """The source language, then every translation the site holds (alphabetical)."""
     root = site_dir(app)
     source = root_catalogue(app).language
-    translated = sorted(
-        found.parent.name
-        for found in root.glob(f"*/{CATALOGUE_FILE}")
-        if LANGUAGE_FOLDER.match(found.parent.name) and found.parent.name != source
+    translated = sorted(  # asked on every /site/ request: stat only language-named folders
+        folder.name
+        for folder in (root.iterdir() if root.is_dir() else ())
+        if LANGUAGE_FOLDER.match(folder.name)
+        and folder.name != source
+        and (folder / CATALOGUE_FILE).is_file()
     )
     return (source, *translated)
 
