@@ -141,6 +141,22 @@ class SessionState:
     def seated_as(self, intent: Intent) -> int:
         return sum(1 for b in self.seated if b.intent is intent)
 
+    def signup_view(self, user_id: int) -> SignupView:
+        """The summary ``decide_signup_on`` reads, counted from every booking."""
+        own = self.of(user_id)
+        seated = self.seated
+        waiting = [b for b in self.bookings if b.status is BookingStatus.WAITLISTED]
+        before = waiting if own is None else [b for b in waiting if b.arrival < own.arrival]
+
+        def per_intent(bookings: Iterable[Booking]) -> tuple[tuple[Intent, int], ...]:
+            listed = list(bookings)
+            return tuple((i, sum(1 for b in listed if b.intent is i)) for i in Intent)
+
+        return SignupView(
+            user_id, own, per_intent(seated), per_intent(waiting), per_intent(before),
+            self.next_arrival,
+        )  # fmt: skip
+
     def with_changes(self, changes: Iterable[Booking]) -> SessionState:
         """The state after storage wrote ``changes`` (new bookings matched by user)."""
         by_user = {b.user_id: b for b in self.bookings}
@@ -151,8 +167,55 @@ class SessionState:
 
 def free_seat_for(rules: SeatRules, state: SessionState, intent: Intent) -> bool:
     """True when one more ``intent`` booking fits without an override."""
-    seats_left = len(state.seated) < rules.seats_max
-    return seats_left and state.seated_as(intent) < rules.places_for(intent)
+    seated = state.seated
+    return _fits(rules, len(seated), sum(1 for b in seated if b.intent is intent), intent)
+
+
+def _fits(rules: SeatRules, seated: int, seated_as_intent: int, intent: Intent) -> bool:
+    return seated < rules.seats_max and seated_as_intent < rules.places_for(intent)
+
+
+@dataclass(frozen=True, slots=True)
+class SignupView:
+    """What a sign-up decision reads of a session: the person's own booking and counts.
+
+    A sign-up needs no more than this, so storage can read it as one summary under the
+    session's lock instead of every booking (a waitlist of 200 is 200 rows, read while every
+    other sign-up of the session waits). :meth:`SessionState.signup_view` builds the same view
+    from the full state; ``decide_signup`` decides on that, so there is one rule.
+    """
+
+    user_id: int
+    own: Booking | None
+    seated: tuple[tuple[Intent, int], ...]
+    """Bookings holding a seat, per intent (an intent with none may be left out)."""
+    waiting: tuple[tuple[Intent, int], ...]
+    """Waitlisted bookings, per intent."""
+    waiting_before_own: tuple[tuple[Intent, int], ...]
+    """Waitlisted bookings that arrived before ``own`` (all of them when ``own`` is None)."""
+    next_arrival: int
+
+    def seated_as(self, intent: Intent) -> int:
+        return _count(self.seated, intent)
+
+    @property
+    def seated_total(self) -> int:
+        return sum(n for _, n in self.seated)
+
+    def fits(self, rules: SeatRules, intent: Intent) -> bool:
+        """:func:`free_seat_for` on the view."""
+        return _fits(rules, self.seated_total, self.seated_as(intent), intent)
+
+    def position_if_waiting(self, intent: Intent, arrival: int) -> int:
+        """The waitlist place, among ``intent``, of the person waiting with ``arrival``."""
+        own = self.own
+        if own is not None and arrival == own.arrival:
+            return _count(self.waiting_before_own, intent) + 1
+        return _count(self.waiting, intent) + 1  # a new arrival comes after everyone
+
+
+def _count(counts: tuple[tuple[Intent, int], ...], intent: Intent) -> int:
+    return next((n for counted, n in counts if counted is intent), 0)
 
 
 def waitlist_position(state: SessionState, user_id: int) -> int | None:
@@ -274,6 +337,11 @@ def window_refusal(rules: SeatRules, now: datetime) -> Refusal | None:
 def decide_signup(
     rules: SeatRules, state: SessionState, user_id: int, intent: Intent, now: datetime
 ) -> Decision:
+    """A learner signs up: :func:`decide_signup_on` the state's summary for this person."""
+    return decide_signup_on(rules, state.signup_view(user_id), intent, now)
+
+
+def decide_signup_on(rules: SeatRules, view: SignupView, intent: Intent, now: datetime) -> Decision:
     """A learner signs up: confirmed if a seat for ``intent`` is free, else waitlisted.
 
     Order matters. A cancelled or started session is refused first, even to someone who has a
@@ -284,13 +352,16 @@ def decide_signup(
     other role keeps their arrival and is confirmed if that role has a seat (how they take up
     an offered ``alternative``).
     """
-    existing = state.of(user_id)
+    user_id, existing = view.user_id, view.own
     over = _over_refusal(rules, now)
     if over is not None:
         return refuse(over, existing)
     active = existing is not None and existing.status is not BookingStatus.CANCELLED
     if existing is not None and active and existing.intent is intent:
-        return current_outcome(state, existing)
+        if existing.status is BookingStatus.WAITLISTED:  # the answer to a repeated request
+            position = view.position_if_waiting(intent, existing.arrival)
+            return Decision(Outcome.WAITLISTED, existing, position=position)
+        return Decision(Outcome.CONFIRMED, existing)
     if existing is not None and existing.status.holds_seat:
         return refuse(Refusal.ALREADY_SEATED_OTHER_INTENT, existing)
     refusal = window_refusal(rules, now)
@@ -300,20 +371,19 @@ def decide_signup(
         return refuse(Refusal.NOT_IN_GROUP, existing)
     if rules.places_for(intent) == 0:
         return refuse(Refusal.NO_PLACES_FOR_INTENT, existing)
-    arrival = existing.arrival if existing is not None and active else state.next_arrival
+    arrival = existing.arrival if existing is not None and active else view.next_arrival
     booking_id = existing.booking_id if existing is not None else None
-    if free_seat_for(rules, state, intent):
+    if view.fits(rules, intent):
         booking = Booking(booking_id, user_id, intent, BookingStatus.CONFIRMED, arrival)
         return Decision(Outcome.CONFIRMED, booking, changes=(booking,))
     booking = Booking(booking_id, user_id, intent, BookingStatus.WAITLISTED, arrival)
-    after = state.with_changes((booking,))
     other = Intent.CONSULTANT if intent is Intent.CASE_BRINGER else Intent.CASE_BRINGER
     return Decision(
         Outcome.WAITLISTED,
         booking,
         changes=(booking,),
-        position=waitlist_position(after, user_id),
-        alternative=other if free_seat_for(rules, state, other) else None,
+        position=view.position_if_waiting(intent, arrival),
+        alternative=other if view.fits(rules, other) else None,
     )
 
 

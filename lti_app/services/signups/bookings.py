@@ -6,7 +6,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from lti_app.domain.scope import CourseScope
-from lti_app.domain.signups.booking import Decision, Intent, Outcome, decide_cancel, decide_signup
+from lti_app.domain.signups.booking import (
+    Decision,
+    Intent,
+    Outcome,
+    decide_cancel,
+    decide_signup_on,
+)
 from lti_app.domain.signups.instructor import MoveDecision, decide_move, decide_override
 from lti_app.services.signups._promotions import tell_promoted
 from lti_app.services.signups._transactions import (
@@ -16,7 +22,7 @@ from lti_app.services.signups._transactions import (
 )
 from lti_app.services.signups.audit_actions import INSTRUCTOR_CANCEL, MOVE_IN, MOVE_OUT, OVERRIDE
 from lti_app.storage import signups_repo
-from lti_app.storage.signups_repo import AuditEntry, BookingConflict
+from lti_app.storage.signups_repo import AuditEntry, BookingConflict, DbSession, LockedSignup
 
 
 def book(
@@ -30,14 +36,22 @@ def book(
 ) -> Decision:
     """A learner signs up: a seat, else the waitlist (with position), or a refusal. A
     repeated sign-up returns the existing booking and writes nothing. A stable group's session
-    takes its members only, read under the session's lock (``LockedSession.members_only``);
-    ``override`` may still seat anyone, logged."""
+    takes its members only, read under the session's lock (``LockedSignup.members_only``);
+    ``override`` may still seat anyone, logged. Decided on the session's summary for this
+    person (``lock_for_signup``), the shortest read the rule allows under the lock."""
+
+    def read(
+        session: DbSession, scope: CourseScope, session_id: int, sheet_id: int
+    ) -> LockedSignup:
+        return signups_repo.lock_for_signup(session, scope, session_id, sheet_id, user_id)
+
     return _decide_locked(
         scope,
         sheet_id,
         session_id,
         now,
-        lambda t: decide_signup(t.rules, t.state, user_id, intent, now),
+        lambda t: decide_signup_on(t.rules, t.view, intent, now),
+        read=read,
     )
 
 
@@ -73,6 +87,7 @@ def cancel_booking(
         now,
         lambda t: decide_cancel(t.rules, t.state, user_id, now, instructor_id, reason),
         audit,
+        read=signups_repo.lock_session,
     )
 
 
@@ -111,6 +126,7 @@ def override(
         now,
         lambda t: decide_override(t.rules, t.state, user_id, intent, now, instructor_id, reason),
         audit,
+        read=signups_repo.lock_session,
     )
 
 

@@ -21,7 +21,12 @@ reads of bookings), ``groups``, ``roles``, ``minimum``, ``audit``, ``people``, `
 from __future__ import annotations
 
 from lti_app.storage.signups_repo.audit import audit_log, record_audit
-from lti_app.storage.signups_repo.bookings import apply_decision, lock_session, lock_sessions
+from lti_app.storage.signups_repo.bookings import (
+    apply_decision,
+    lock_for_signup,
+    lock_session,
+    lock_sessions,
+)
 from lti_app.storage.signups_repo.feed_tokens import (
     add_feed_token,
     find_feed_token,
@@ -40,6 +45,7 @@ from lti_app.storage.signups_repo.records import (
     FeedTokenRecord,
     GroupRecord,
     LockedSession,
+    LockedSignup,
     SeriesNotFound,
     SeriesRecord,
     SessionNotFound,
@@ -92,6 +98,7 @@ __all__ = [
     "FeedTokenRecord",
     "GroupRecord",
     "LockedSession",
+    "LockedSignup",
     "SeriesNotFound",
     "SeriesRecord",
     "SessionNotFound",
@@ -118,6 +125,7 @@ __all__ = [
     "group_members",
     "list_sessions",
     "lock_series",
+    "lock_for_signup",
     "lock_session",
     "lock_sessions",
     "lock_sheet",

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Integer, Table, TextualSelect, bindparam, select, text, update
+from sqlalchemy import Integer, Row, Table, TextualSelect, bindparam, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,9 +25,15 @@ from lti_app.domain.signups.booking import (
 )
 from lti_app.storage.locking import require_write_transaction
 from lti_app.storage.signup_models import SignupBooking, SignupSession
+from lti_app.storage.signups_repo import signup_summary
 from lti_app.storage.signups_repo._common import _in_course, _session_record
 from lti_app.storage.signups_repo.groups import group_members
-from lti_app.storage.signups_repo.records import BookingConflict, LockedSession, SessionNotFound
+from lti_app.storage.signups_repo.records import (
+    BookingConflict,
+    LockedSession,
+    LockedSignup,
+    SessionNotFound,
+)
 
 _INTENTS = {intent.value: intent for intent in Intent}
 _STATUSES = {status.value: status for status in BookingStatus}
@@ -120,6 +126,27 @@ def lock_session(
     otherwise on SQLite). :class:`SessionNotFound` when the session is not in this course, or
     not on ``sheet_id`` when given; nothing is locked then.
     """
+    row = _locked_row(session, scope, session_id, sheet_id)
+    members = group_members(session, scope, row.group_id) if row.group_id is not None else None
+    return LockedSession(_session_record(row), _read_state(session, scope, session_id), members)
+
+
+def lock_for_signup(
+    session: Session, scope: CourseScope, session_id: int, sheet_id: int, user_id: int
+) -> LockedSignup:
+    """:func:`lock_session` for one person's sign-up: the session row locked and, instead of
+    every booking, the summary the sign-up is decided on (``signup_summary``): two short
+    statements however long the waitlist, while the session's other sign-ups wait."""
+    row = _locked_row(session, scope, session_id, sheet_id)
+    members = group_members(session, scope, row.group_id) if row.group_id is not None else None
+    view = signup_summary.read_view(session.connection(), scope, session_id, user_id)
+    return LockedSignup(_session_record(row), view, members)
+
+
+def _locked_row(
+    session: Session, scope: CourseScope, session_id: int, sheet_id: int | None
+) -> Row[Any]:
+    """The session's row, locked (``FOR UPDATE``; SQLite's write lock is the transaction's)."""
     require_write_transaction(session)
     where = {"tenant_id": scope.tenant_id, "course_id": scope.course_id, "session_id": session_id}
     query = _LOCK_SESSION if sheet_id is None else _LOCK_SESSION_ON_SHEET
@@ -129,8 +156,7 @@ def lock_session(
     if row is None:
         raise SessionNotFound(f"session {session_id} not in {scope} (sheet {sheet_id})")
     _expire_loaded(session, row.id)
-    members = group_members(session, scope, row.group_id) if row.group_id is not None else None
-    return LockedSession(_session_record(row), _read_state(session, scope, session_id), members)
+    return row
 
 
 def _expire_loaded(session: Session, session_id: int) -> None:
@@ -157,7 +183,7 @@ def lock_sessions(
 def apply_decision(
     session: Session,
     scope: CourseScope,
-    target: LockedSession,
+    target: LockedSession | LockedSignup,
     decision: Decision,
     now: datetime,
 ) -> Decision:

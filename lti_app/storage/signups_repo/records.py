@@ -12,7 +12,13 @@ from sqlalchemy.orm import Session
 
 from lti_app.domain.errors import IntervisionError, NotFound
 from lti_app.domain.scope import CourseScope
-from lti_app.domain.signups.booking import BookingStatus, Intent, SeatRules, SessionState
+from lti_app.domain.signups.booking import (
+    BookingStatus,
+    Intent,
+    SeatRules,
+    SessionState,
+    SignupView,
+)
 from lti_app.domain.signups.plan import SessionPlan
 from lti_app.domain.signups.recurrence import SeriesPlan
 
@@ -107,6 +113,20 @@ class LockedSession:
 
     record: SessionRecord
     state: SessionState
+    members_only: frozenset[int] | None = None
+
+    @property
+    def rules(self) -> SeatRules:
+        return replace(self.record.rules, members_only=self.members_only)
+
+
+@dataclass(frozen=True, slots=True)
+class LockedSignup:
+    """One session read under its lock for one person's sign-up: the session and the summary
+    of its bookings that a sign-up is decided on (``SignupView``), not every booking."""
+
+    record: SessionRecord
+    view: SignupView
     members_only: frozenset[int] | None = None
 
     @property

@@ -22,6 +22,7 @@ from lti_app.domain.signups.booking import (
     decide_cancel,
     decide_signup,
     free_seat_for,
+    waitlist_position,
 )
 from lti_app.domain.signups.instructor import (
     decide_capacity_change,
@@ -126,3 +127,40 @@ def test_confirmed_are_exactly_the_first_arrivals_and_the_rest_wait_in_order(
         promoted += [b.user_id for b in decision.promoted]
         state = _write(state, decision)
     assert promoted == order[seats : 2 * seats]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(
+    seats=st.integers(min_value=1, max_value=6),
+    kept=st.integers(min_value=0, max_value=6),
+    steps=st.lists(ops, max_size=40),
+    asker=users,
+    intent=intents,
+)
+def test_a_sign_up_decided_on_the_summary_answers_as_the_whole_waitlist_does(
+    seats: int, kept: int, steps: list[tuple[str, int, Intent]], asker: int, intent: Intent
+) -> None:
+    """The summary a sign-up is decided on (``SignupView``) gives the seat and the waitlist
+    place that every booking gives: the position a waitlisted person is told is their place
+    among those of their role, in arrival order, after the decision is written."""
+    rules = SeatRules(starts_at=START, seats_max=seats, case_bringer_places=min(kept, seats))
+    state = SessionState()
+    for op, value, step_intent in steps:
+        if op == "signup":
+            state = _write(state, decide_signup(rules, state, value, step_intent, NOW))
+        elif op == "cancel":
+            state = _write(state, decide_cancel(rules, state, value, NOW))
+        elif op == "override":
+            decision = decide_override(rules, state, value, step_intent, NOW, 900, "test")
+            state = _write(state, decision)
+    view = state.signup_view(asker)
+    for each in Intent:
+        assert view.fits(rules, each) == free_seat_for(rules, state, each)
+    decision = decide_signup(rules, state, asker, intent, NOW)
+    after = _write(state, decision)
+    if decision.outcome is Outcome.WAITLISTED:
+        assert decision.position == waitlist_position(after, asker)
+    else:
+        assert decision.position is None
+    if decision.booking is not None and decision.booking.booking_id is None:
+        assert decision.booking.arrival == state.next_arrival
