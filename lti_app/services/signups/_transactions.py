@@ -4,45 +4,45 @@ package."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TypeVar
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision
 from lti_app.services.signups._promotions import tell_promoted
-from lti_app.storage import db, signups_repo
-from lti_app.storage.signups_repo import AuditEntry, BookingConflict, DbSession, LockedSession
+from lti_app.storage import db, signups_repo, sqlite_writers
+from lti_app.storage.signups_repo import (
+    AuditEntry,
+    BookingConflict,
+    DbSession,
+    LockedSession,
+    LockedSignup,
+)
 
 _ATTEMPTS = 2  # a BookingConflict is decided once more on a fresh snapshot
+_QUEUE_SECONDS = db.SQLITE_BUSY_TIMEOUT_MS / 1000  # then SQLite's own busy handler decides
 
-# SQLite has one writer at a time, and a writer that finds it taken sleeps in SQLite's busy
-# handler (1, 2, 5, 10 ... 100 ms steps) before it looks again: under a class signing up at
-# once, the threads of one process slept while the lock sat free. They queue here instead
-# (woken the moment the previous one commits); only the other processes' writers meet the
-# busy handler. Bounded by the busy timeout, after which SQLite's own wait decides as before.
-_SQLITE_WRITERS = threading.Lock()
-_QUEUE_SECONDS = db.SQLITE_BUSY_TIMEOUT_MS / 1000
-
-_Decide = Callable[[LockedSession], Decision]
+_Locked = TypeVar("_Locked", LockedSession, LockedSignup)
 _Audit = Callable[[Decision], AuditEntry | None]
+_Read = Callable[[DbSession, CourseScope, int, int], _Locked]
 
 
 @contextmanager
 def booking_transaction() -> Iterator[DbSession]:
-    """``db.write_transaction``, behind this process's other sign-up writers on SQLite."""
-    if db.get_engine().dialect.name != "sqlite":
+    """``db.write_transaction``; on SQLite after this database's other sign-up writers, of
+    every process (``storage.sqlite_writers``), so nobody sleeps while the lock is free."""
+    engine = db.get_engine()
+    if engine.dialect.name != "sqlite":
         with db.write_transaction() as session:
             yield session
         return
-    queued = _SQLITE_WRITERS.acquire(timeout=_QUEUE_SECONDS)
-    try:
-        with db.write_transaction() as session:
-            yield session
-    finally:
-        if queued:
-            _SQLITE_WRITERS.release()
+    with (
+        sqlite_writers.turn(engine.url.database, _QUEUE_SECONDS),
+        db.write_transaction() as session,
+    ):
+        yield session
 
 
 def _decide_locked(
@@ -50,16 +50,19 @@ def _decide_locked(
     sheet_id: int,
     session_id: int,
     now: datetime,
-    decide: _Decide,
+    decide: Callable[[_Locked], Decision],
     audit: _Audit | None = None,
+    *,
+    read: _Read[_Locked],
 ) -> Decision:
     """Lock, decide, write (with the promoted people's notices), log, in one transaction;
     once more on a fresh snapshot after a :class:`BookingConflict` (which only a writer that
-    skipped the lock can cause)."""
+    skipped the lock can cause). ``read`` locks the session and reads what ``decide`` needs:
+    every booking (``lock_session``), or a sign-up's summary."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with booking_transaction() as session:
-                target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+                target = read(session, scope, session_id, sheet_id)
                 decision = decide(target)
                 if not decision.changes:
                     return decision
