@@ -31,6 +31,7 @@ from lti_app.domain.signups.recurrence import EditScope, Repeat
 from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
 from lti_app.web.base_form import Form as Form  # the base every form here extends
+from lti_app.web.base_form import TokenCheckedForm
 from lti_app.web.signups.words import problem_text
 
 WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
@@ -161,15 +162,16 @@ class EditSessionForm(SessionForm):
     )
 
 
-class BookForm(Form):
-    """The session id and intent travel in the form, so a replayed post asks the same thing."""
+class BookForm(TokenCheckedForm):
+    """The session id and intent travel in the form, so a replayed post asks the same thing.
+    Hidden fields get an empty label: WTForms would otherwise translate a made-up one."""
 
-    session_id = HiddenField(validators=[InputRequired()])
-    intent = HiddenField(validators=[InputRequired()])
+    session_id = HiddenField("", validators=[InputRequired()])
+    intent = HiddenField("", validators=[InputRequired()])
 
 
-class CancelBookingForm(Form):
-    session_id = HiddenField(validators=[InputRequired()])
+class CancelBookingForm(TokenCheckedForm):
+    session_id = HiddenField("", validators=[InputRequired()])
 
 
 # Several forms share one page: their prefixes keep field names and ids apart.

@@ -15,7 +15,7 @@ from lti_app.domain.signups.plan import SessionPlan
 from lti_app.services import signups
 from lti_app.services.signups import SheetLink
 from lti_app.web.people import pseudonym
-from tests.support.launches import TOOL, LaunchAs, deep_link_settings, follow, launch
+from tests.support.launches import FORM_HEADERS, TOOL, LaunchAs, deep_link_settings, follow, launch
 from tests.support.platforms import LEARNER, Platform
 from tests.support.signup_people import Person, person, rename, soon, wall
 
@@ -268,3 +268,25 @@ def test_a_case_bringer_who_finds_the_places_taken_is_offered_a_consultant_seat(
     assert "You have a seat as consultant" in taken
     assert "Add to my calendar" in taken  # the calendar blueprint is installed
     assert seats_left(bob.page("/"), session_id) == 1
+
+
+def test_a_sign_up_or_cancel_without_this_browsers_csrf_token_is_refused_and_changes_nothing(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    """The book and leave forms leave the token to CSRFProtect, which checks every POST
+    before the view runs: no token, or another browser's, is the 400 page and no booking."""
+    session_id = trainer.create(seats_max="2")
+    ann, bob = learners(app, launch_as, 2)
+    fields = {"session_id": str(session_id), "intent": "consultant"}
+    for data in (fields, {**fields, "csrf_token": bob.token}, {**fields, "csrf_token": "x"}):
+        refused = ann.client.post(
+            ann.url(f"/sessions/{session_id}/book"), data=data, headers=FORM_HEADERS
+        )
+        assert refused.status_code == 400
+        assert "CSRF" in refused.get_data(as_text=True)
+    assert seats_left(trainer.page("/"), session_id) == 2
+
+    assert "You have a seat" in ann.follow(ann.book(session_id))
+    kept = ann.post(f"/sessions/{session_id}/leave", {"session_id": str(session_id)}, token=False)
+    assert kept.status_code == 400
+    assert seats_left(trainer.page("/"), session_id) == 1
