@@ -20,9 +20,39 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from lti_app.storage import db
+
+_QUEUE_SECONDS = db.SQLITE_BUSY_TIMEOUT_MS / 1000  # then SQLite's own busy handler decides
 _THREADS = threading.Lock()
 _FILES_LOCK = threading.Lock()
 _OPEN_FILES: dict[tuple[int, str], int] = {}
+
+
+@contextmanager
+def write_transaction_in_turn() -> Iterator[Session]:
+    """``db.write_transaction``, on SQLite in this database's :func:`turn`."""
+    engine = db.get_engine()
+    if engine.dialect.name != "sqlite":
+        with db.write_transaction() as session:
+            yield session
+        return
+    with turn(engine.url.database, _QUEUE_SECONDS), db.write_transaction() as session:
+        yield session
+
+
+@contextmanager
+def write_connection_in_turn() -> Iterator[Connection]:
+    """``db.write_connection`` (no ORM session), on SQLite in this database's :func:`turn`."""
+    engine = db.get_engine()
+    if engine.dialect.name != "sqlite":
+        with db.write_connection() as connection:
+            yield connection
+        return
+    with turn(engine.url.database, _QUEUE_SECONDS), db.write_connection() as connection:
+        yield connection
 
 
 def lock_file_path(database_path: str) -> str:

@@ -4,45 +4,39 @@ package."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import datetime
-from typing import TypeVar
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision
 from lti_app.services.signups._promotions import tell_promoted
-from lti_app.storage import db, signups_repo, sqlite_writers
+from lti_app.storage import signups_repo, sqlite_writers
 from lti_app.storage.signups_repo import (
     AuditEntry,
     BookingConflict,
+    DbConnection,
     DbSession,
     LockedSession,
-    LockedSignup,
 )
 
 _ATTEMPTS = 2  # a BookingConflict is decided once more on a fresh snapshot
-_QUEUE_SECONDS = db.SQLITE_BUSY_TIMEOUT_MS / 1000  # then SQLite's own busy handler decides
 
-_Locked = TypeVar("_Locked", LockedSession, LockedSignup)
+_Decide = Callable[[LockedSession], Decision]
 _Audit = Callable[[Decision], AuditEntry | None]
-_Read = Callable[[DbSession, CourseScope, int, int], _Locked]
 
 
-@contextmanager
-def booking_transaction() -> Iterator[DbSession]:
+def booking_transaction() -> AbstractContextManager[DbSession]:
     """``db.write_transaction``; on SQLite after this database's other sign-up writers, of
     every process (``storage.sqlite_writers``), so nobody sleeps while the lock is free."""
-    engine = db.get_engine()
-    if engine.dialect.name != "sqlite":
-        with db.write_transaction() as session:
-            yield session
-        return
-    with (
-        sqlite_writers.turn(engine.url.database, _QUEUE_SECONDS),
-        db.write_transaction() as session,
-    ):
-        yield session
+    return sqlite_writers.write_transaction_in_turn()
+
+
+def signup_connection() -> AbstractContextManager[DbConnection]:
+    """:func:`booking_transaction` on a plain connection (``db.write_connection``): a sign-up
+    writes one booking and tells nobody, so it needs no ORM session, whose unit of work was
+    a tenth of a sign-up's time, most of it while the session was locked."""
+    return sqlite_writers.write_connection_in_turn()
 
 
 def _decide_locked(
@@ -50,19 +44,16 @@ def _decide_locked(
     sheet_id: int,
     session_id: int,
     now: datetime,
-    decide: Callable[[_Locked], Decision],
+    decide: _Decide,
     audit: _Audit | None = None,
-    *,
-    read: _Read[_Locked],
 ) -> Decision:
     """Lock, decide, write (with the promoted people's notices), log, in one transaction;
     once more on a fresh snapshot after a :class:`BookingConflict` (which only a writer that
-    skipped the lock can cause). ``read`` locks the session and reads what ``decide`` needs:
-    every booking (``lock_session``), or a sign-up's summary."""
+    skipped the lock can cause)."""
     for attempt in range(1, _ATTEMPTS + 1):
         try:
             with booking_transaction() as session:
-                target = read(session, scope, session_id, sheet_id)
+                target = signups_repo.lock_session(session, scope, session_id, sheet_id)
                 decision = decide(target)
                 if not decision.changes:
                     return decision

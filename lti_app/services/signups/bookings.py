@@ -19,10 +19,11 @@ from lti_app.services.signups._transactions import (
     _ATTEMPTS,
     _decide_locked,
     booking_transaction,
+    signup_connection,
 )
 from lti_app.services.signups.audit_actions import INSTRUCTOR_CANCEL, MOVE_IN, MOVE_OUT, OVERRIDE
 from lti_app.storage import signups_repo
-from lti_app.storage.signups_repo import AuditEntry, BookingConflict, DbSession, LockedSignup
+from lti_app.storage.signups_repo import AuditEntry, BookingConflict
 
 
 def book(
@@ -40,19 +41,22 @@ def book(
     ``override`` may still seat anyone, logged. Decided on the session's summary for this
     person (``lock_for_signup``), the shortest read the rule allows under the lock."""
 
-    def read(
-        session: DbSession, scope: CourseScope, session_id: int, sheet_id: int
-    ) -> LockedSignup:
-        return signups_repo.lock_for_signup(session, scope, session_id, sheet_id, user_id)
-
-    return _decide_locked(
-        scope,
-        sheet_id,
-        session_id,
-        now,
-        lambda t: decide_signup_on(t.rules, t.view, intent, now),
-        read=read,
-    )
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            with signup_connection() as connection:
+                target = signups_repo.lock_for_signup(
+                    connection, scope, session_id, sheet_id, user_id
+                )
+                decision = decide_signup_on(target.rules, target.view, intent, now)
+                if not decision.changes:
+                    return decision
+                # A sign-up seats or queues the person asking and moves nobody else, so
+                # there is nobody to tell and nothing for the audit log.
+                return signups_repo.apply_decision(connection, scope, target, decision, now)
+        except BookingConflict:
+            if attempt == _ATTEMPTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def cancel_booking(
@@ -87,7 +91,6 @@ def cancel_booking(
         now,
         lambda t: decide_cancel(t.rules, t.state, user_id, now, instructor_id, reason),
         audit,
-        read=signups_repo.lock_session,
     )
 
 
@@ -126,7 +129,6 @@ def override(
         now,
         lambda t: decide_override(t.rules, t.state, user_id, intent, now, instructor_id, reason),
         audit,
-        read=signups_repo.lock_session,
     )
 
 

@@ -11,7 +11,17 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Integer, Row, Table, TextualSelect, bindparam, select, text, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    Table,
+    TextualSelect,
+    bindparam,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -132,30 +142,36 @@ def lock_session(
 
 
 def lock_for_signup(
-    session: Session, scope: CourseScope, session_id: int, sheet_id: int, user_id: int
+    bind: Session | Connection, scope: CourseScope, session_id: int, sheet_id: int, user_id: int
 ) -> LockedSignup:
     """:func:`lock_session` for one person's sign-up: the session row locked and, instead of
     every booking, the summary the sign-up is decided on (``signup_summary``): two short
-    statements however long the waitlist, while the session's other sign-ups wait."""
-    row = _locked_row(session, scope, session_id, sheet_id)
-    members = group_members(session, scope, row.group_id) if row.group_id is not None else None
-    view = signup_summary.read_view(session.connection(), scope, session_id, user_id)
+    statements however long the waitlist, while the session's other sign-ups wait. ``bind``
+    may be a plain connection (``db.write_connection``): a sign-up needs no ORM session."""
+    row = _locked_row(bind, scope, session_id, sheet_id)
+    members = group_members(bind, scope, row.group_id) if row.group_id is not None else None
+    view = signup_summary.read_view(_connection(bind), scope, session_id, user_id)
     return LockedSignup(_session_record(row), view, members)
 
 
+def _connection(bind: Session | Connection) -> Connection:
+    return bind.connection() if isinstance(bind, Session) else bind
+
+
 def _locked_row(
-    session: Session, scope: CourseScope, session_id: int, sheet_id: int | None
+    bind: Session | Connection, scope: CourseScope, session_id: int, sheet_id: int | None
 ) -> Row[Any]:
     """The session's row, locked (``FOR UPDATE``; SQLite's write lock is the transaction's)."""
-    require_write_transaction(session)
+    require_write_transaction(bind)
     where = {"tenant_id": scope.tenant_id, "course_id": scope.course_id, "session_id": session_id}
     query = _LOCK_SESSION if sheet_id is None else _LOCK_SESSION_ON_SHEET
     if sheet_id is not None:
         where["sheet_id"] = sheet_id
-    row = session.connection().execute(query, where).one_or_none()  # a plain row, read fresh
+    row = _connection(bind).execute(query, where).one_or_none()  # a plain row, read fresh
     if row is None:
         raise SessionNotFound(f"session {session_id} not in {scope} (sheet {sheet_id})")
-    _expire_loaded(session, row.id)
+    if isinstance(bind, Session):
+        _expire_loaded(bind, row.id)
     return row
 
 
@@ -181,7 +197,7 @@ def lock_sessions(
 
 
 def apply_decision(
-    session: Session,
+    session: Session | Connection,
     scope: CourseScope,
     target: LockedSession | LockedSignup,
     decision: Decision,
@@ -231,7 +247,7 @@ def _override_reason(change: Booking, decision: Decision) -> str | None:
 
 
 def _insert_booking(
-    session: Session,
+    session: Session | Connection,
     scope: CourseScope,
     session_id: int,
     change: Booking,
@@ -255,7 +271,7 @@ def _insert_booking(
         "cancelled_by": decision.by if cancelled else None,
     }
     try:
-        booking_id = session.connection().execute(_INSERT_BOOKING, values).scalar_one_or_none()
+        booking_id = _connection(session).execute(_INSERT_BOOKING, values).scalar_one_or_none()
     except IntegrityError as error:  # not a unique constraint: e.g. a session of another course
         raise BookingConflict(f"booking of user {change.user_id} refused: {error.orig}") from error
     if booking_id is None:  # UNIQUE(session, user) or UNIQUE(session, arrival) met: nothing written
@@ -266,7 +282,7 @@ def _insert_booking(
 
 
 def _update_booking(
-    session: Session,
+    session: Session | Connection,
     scope: CourseScope,
     session_id: int,
     change: Booking,

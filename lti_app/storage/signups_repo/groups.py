@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session
 
 from lti_app.domain.scope import CourseScope
@@ -35,14 +35,14 @@ def sheet_groups(session: Session, scope: CourseScope, sheet_id: int) -> tuple[G
     )
 
 
-def group_members(session: Session, scope: CourseScope, group_id: int) -> frozenset[int]:
+def group_members(bind: Session | Connection, scope: CourseScope, group_id: int) -> frozenset[int]:
     """The user ids of one stable group of this course."""
     return frozenset(
-        session.scalars(
+        bind.execute(
             select(SignupGroupMember.user_id).where(
                 *_in_course(SignupGroupMember, scope), SignupGroupMember.group_id == group_id
             )
-        )
+        ).scalars()
     )
 
 

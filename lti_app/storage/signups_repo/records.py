@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any, TypeAlias
 
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from lti_app.domain.errors import IntervisionError, NotFound
@@ -102,6 +103,7 @@ class SessionSummary:
 
 
 DbSession: TypeAlias = Session
+DbConnection: TypeAlias = Connection  # a plain connection, for the sign-up hot path
 """The transaction every repository function takes, named for services' type hints (services do not
 import SQLAlchemy)."""
 
