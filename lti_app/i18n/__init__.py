@@ -15,12 +15,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
-import flask_babel
 from babel import Locale
-from flask import Flask
+from flask import Flask, g, has_app_context
 from flask_babel import Babel, Domain, force_locale, get_locale
-from flask_babel import lazy_gettext as lazy_gettext
-from flask_babel import lazy_ngettext as lazy_ngettext
+from flask_babel.speaklater import LazyString
 
 from lti_app.i18n import catalogues, formatting
 from lti_app.i18n.locales import SUPPORTED, html_lang, normalise
@@ -40,18 +38,39 @@ __all__ = [
 
 
 def gettext(string: str, **variables: Any) -> str:
-    """The message in the current language, ``%(name)s`` filled from ``variables``."""
-    return str(flask_babel.gettext(string, **variables))
+    """The message in the current language, ``%(name)s`` filled from ``variables``.
+
+    What ``flask_babel.gettext`` does (the same catalogue, the same locale, the same
+    formatting), without its second look-up of the request's context: every flashed message,
+    form message and page word comes through here or :func:`_translations`."""
+    text: str = _translations().ugettext(string)
+    return text % variables if variables else text
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Singular or plural by ``num`` (as the language counts), ``%(num)d`` available."""
-    return str(flask_babel.ngettext(singular, plural, num, **variables))
+    variables.setdefault("num", num)
+    text: str = _translations().ungettext(singular, plural, num)
+    return text % variables
 
 
 def pgettext(context: str, string: str, **variables: Any) -> str:
     """Like ``gettext``, for a msgid that means different things in different places."""
-    return str(flask_babel.pgettext(context, string, **variables))
+    text: str = _translations().upgettext(context, string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """``gettext`` when the text is used, for words defined at import (labels, choices)."""
+    return LazyString(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables: Any) -> LazyString:
+    return LazyString(ngettext, singular, plural, num, **variables)
+
+
+def _translations() -> Any:
+    return catalogues.translations_for(locale_now())
 
 
 class AreaDomain(Domain):  # type: ignore[misc]
@@ -71,9 +90,23 @@ _DOMAIN = AreaDomain()
 
 
 def locale_now() -> str:
-    """The locale in force (request, ``use_locale`` block, else the app default)."""
-    found = get_locale()
+    """The locale in force (request, ``use_locale`` block, else the app default).
+
+    The locale Flask-Babel keeps for the request (``force_locale`` sets the same attribute)
+    is read with one look-up of ``g``; ``get_locale`` (three) only chooses it the first time."""
+    if not has_app_context():
+        return "en"
+    kept = getattr(g, _BABEL_CONTEXT, None)
+    found = getattr(kept, _BABEL_LOCALE, None) if kept is not None else None
+    if found is None:
+        found = get_locale()
     return _identifier(found) if found is not None else "en"
+
+
+# Where Flask-Babel 4 keeps the request's choice (``flask_babel._get_current_context``);
+# tests/lti_app/i18n/test_locale_lookup.py fails if a new version moves it.
+_BABEL_CONTEXT = "_flask_babel"
+_BABEL_LOCALE = "babel_locale"
 
 
 @lru_cache(maxsize=64)
@@ -117,6 +150,15 @@ def init_app(app: Flask) -> None:
         )
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     ToolBabel(app, locale_selector=select_locale, default_locale="en")
+    # Flask-Babel's own callables find the domain, then the locale, for each of a page's
+    # words (a round page has thousands); these go to the same catalogue in one step.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
     app.context_processor(_template_helpers)
     app.jinja_env.filters.update(
         instant=formatting.format_instant,
