@@ -216,23 +216,69 @@ def drive_open(
 
 @dataclass
 class Side:
-    """One server's two measurements."""
+    """One server's two measurements, and the server's CPU per closed-loop sign-up."""
 
     closed: Tally
     opened: Tally
+    cpu_ms: float = float("nan")
+
+
+def tree_cpu_seconds(root: int) -> float:
+    """User + system CPU of a process and all its descendants so far (Linux ``/proc``): the
+    gunicorn master and its workers. What a server spends per sign-up moves less with the
+    machine's load than its rate does."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    total, family = 0.0, {root}
+    grown = True
+    while grown:
+        grown = False
+        for pid, parent in parents.items():
+            if parent in family and pid not in family:
+                family.add(pid)
+                grown = True
+    for pid in family:
+        total += times.get(pid, 0.0)
+    return total
+
+
+def drive_counting_cpu(
+    server: subprocess.Popen[bytes],
+    clients: list[Any],
+    work: Callable[[Any, int], str | None],
+    per_client: int,
+    cap: float,
+) -> tuple[Tally, float]:
+    """:func:`drive`, and the server tree's CPU milliseconds per successful request."""
+    before = tree_cpu_seconds(server.pid)
+    tally = drive(clients, work, per_client, cap)
+    spent = tree_cpu_seconds(server.pid) - before
+    return tally, (1000 * spent / len(tally.latencies) if tally.latencies else float("nan"))
 
 
 # --- servers -----------------------------------------------------------------------------------
 
 
 @contextmanager
-def running(command: list[str], env: dict[str, str], port: int, log: Path) -> Iterator[None]:
+def running(
+    command: list[str], env: dict[str, str], port: int, log: Path
+) -> Iterator[subprocess.Popen[bytes]]:
     """A server subprocess until the block ends; ready when /healthz answers (serve_bench)."""
     with log.open("wb") as log_file:
         server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log_file)
         try:
             _wait_until_ready(server, port, log)
-            yield
+            yield server
         finally:
             server.send_signal(signal.SIGTERM)
             try:
@@ -406,7 +452,9 @@ def run_ours(
     prepare_tool(workdir, database_url, port, jwks)
     command = [str(Path(sys.executable).parent / "intervision"), "serve", "--port", str(port),
                "--workers", str(args.workers), "--threads", str(args.threads)]  # fmt: skip
-    with running(command, tool_env(workdir, database_url, port), port, workdir / "ours.log"):
+    with running(
+        command, tool_env(workdir, database_url, port), port, workdir / "ours.log"
+    ) as server:
         instructor = Learner(port, platform, "trainer", [INSTRUCTOR], "/signups/sessions/new")
         opening = args.waves * args.open_sessions
         planned = plan_sessions(instructor, 1 + args.sessions + opening, args.seats)
@@ -422,14 +470,16 @@ def run_ours(
             offset = 0 if args.hot else learner.number
             return learner.book(sessions[(offset + j) % len(sessions)])
 
-        closed = drive(learners, work, args.requests // args.clients, args.cap)
+        closed, cpu_ms = drive_counting_cpu(
+            server, learners, work, args.requests // args.clients, args.cap
+        )
 
         def arrive(learner: Learner, wave: int) -> str | None:
             first = wave * args.open_sessions
             return learner.book(fresh[first + learner.number % args.open_sessions])
 
         opened = drive_open(learners, arrive, args.open_rate, args.waves, args.cap)
-        return Side(closed, opened)
+        return Side(closed, opened, cpu_ms)
 
 
 # --- the bare endpoint -------------------------------------------------------------------------
@@ -493,7 +543,7 @@ def run_bare(workdir: Path, database_url: str, args: argparse.Namespace) -> Side
     command = [sys.executable, "-m", "benchmarks.signup_bench", "--serve-bare", database_url,
                "--port", str(port), "--workers", str(args.workers),
                "--threads", str(args.threads)]  # fmt: skip
-    with running(command, dict(os.environ), port, workdir / "bare.log"):
+    with running(command, dict(os.environ), port, workdir / "bare.log") as server:
         clients = [Connection(port) for _ in range(args.clients)]
         headers = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -503,9 +553,11 @@ def run_bare(workdir: Path, database_url: str, args: argparse.Namespace) -> Side
             return None if response.status == 204 else f"bare {response.status}"
 
         drive(clients, lambda client, _j: work(client, -1), 1, args.cap)  # untimed warm-up
-        closed = drive(clients, work, args.requests // args.clients, args.cap)
+        closed, cpu_ms = drive_counting_cpu(
+            server, clients, work, args.requests // args.clients, args.cap
+        )
         opened = drive_open(clients, work, args.open_rate, args.waves, args.cap)
-        return Side(closed, opened)
+        return Side(closed, opened, cpu_ms)
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -605,7 +657,9 @@ def main(argv: list[str] | None = None) -> None:
             f"({ours.closed.rate:.0f}/s vs {bare.closed.rate:.0f}/s); at {args.open_rate:g}/s "
             f"p50 ours {ours.opened.ms(0.5):.0f} ms vs bare {bare.opened.ms(0.5):.0f} ms, "
             f"p99 ours {p99:.0f} ms vs bare {bare.opened.ms(0.99):.0f} ms "
-            f"({_ratio(p99, bare.opened.ms(0.99)):.2f}x)"
+            f"({_ratio(p99, bare.opened.ms(0.99)):.2f}x); server CPU per sign-up ours "
+            f"{ours.cpu_ms:.2f} ms vs bare {bare.cpu_ms:.2f} ms (gunicorn tree"
+            f"{'; PostgreSQL backends not counted' if database == 'postgres' else ''})"
         )
     print(
         f"goal (a) at least {GOAL_RATE_RATIO:g}x the bare endpoint's saturation rate: "
