@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,15 +218,19 @@ def write_transaction(app: Flask | None = None) -> AbstractContextManager[Sessio
 
 
 @contextmanager
-def write_connection(app: Flask | None = None) -> Iterator[Connection]:
+def write_connection(
+    app: Flask | None = None, before_begin: AbstractContextManager[object] | None = None
+) -> Iterator[Connection]:
     """:func:`write_transaction` for hot paths: a Core connection, no ORM session.
 
     The login and launch run a handful of prepared statements; skipping the Session's unit of
-    work and state machine saves a large share of their database time.
+    work and state machine saves a large share of their database time. ``before_begin`` is
+    entered once the connection is out of the pool and left once it has committed (a queue
+    of writers: ``sqlite_writers``), so what it serialises is only the transaction itself.
     """
     with _busy_as_refusal(), get_engine(app).connect() as connection:
         connection.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"})
-        with connection.begin():
+        with before_begin or nullcontext(), connection.begin():
             yield connection
 
 

@@ -45,13 +45,14 @@ def write_transaction_in_turn() -> Iterator[Session]:
 
 @contextmanager
 def write_connection_in_turn() -> Iterator[Connection]:
-    """``db.write_connection`` (no ORM session), on SQLite in this database's :func:`turn`."""
+    """``db.write_connection`` (no ORM session), on SQLite in this database's :func:`turn`,
+    taken after the connection left the pool and given back at the commit, before it returns."""
     engine = db.get_engine()
     if engine.dialect.name != "sqlite":
         with db.write_connection() as connection:
             yield connection
         return
-    with turn(engine.url.database, _QUEUE_SECONDS), db.write_connection() as connection:
+    with db.write_connection(before_begin=turn(engine.url.database, _QUEUE_SECONDS)) as connection:
         yield connection
 
 
