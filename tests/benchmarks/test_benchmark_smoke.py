@@ -44,9 +44,9 @@ def test_signup_bench_runs_both_sides_and_prints_its_ratio() -> None:
     assert run.returncode == 0, run.explain()
     assert run.lines_matching(r"^sqlite: saturation rate ours/bare \d+\.\d\d "), run.explain()
     # The server's CPU per sign-up, counted from /proc for both gunicorn trees.
-    assert run.lines_matching(
-        r"server CPU per sign-up ours \d+\.\d\d ms vs bare \d+\.\d\d ms"
-    ), run.explain()
+    assert run.lines_matching(r"server CPU per sign-up ours \d+\.\d\d ms vs bare \d+\.\d\d ms"), (
+        run.explain()
+    )
     rows = run.lines_matching(r"^\| sqlite (ours|bare) ")
     assert rows and all(row.rstrip(" |").endswith("|    0") for row in rows), run.explain()
 
