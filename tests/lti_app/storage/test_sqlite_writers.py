@@ -12,8 +12,6 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-
 from lti_app.storage import sqlite_writers
 
 HOLDER = """
@@ -78,13 +76,13 @@ def test_an_in_memory_database_takes_no_lock_file(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("holders", [2])
-def test_threads_of_one_process_take_the_turn_one_at_a_time(tmp_path: Path, holders: int) -> None:
+def test_threads_of_one_process_take_the_turn_one_at_a_time(tmp_path: Path) -> None:
+    writers = 8
     database = str(tmp_path / "tool.sqlite3")
     inside = 0
     most = 0
     guard = threading.Lock()
-    barrier = threading.Barrier(holders * 4)
+    barrier = threading.Barrier(writers)
 
     def writer() -> None:
         nonlocal inside, most
@@ -97,7 +95,7 @@ def test_threads_of_one_process_take_the_turn_one_at_a_time(tmp_path: Path, hold
                 with guard:
                     inside -= 1
 
-    threads = [threading.Thread(target=writer) for _ in range(holders * 4)]
+    threads = [threading.Thread(target=writer) for _ in range(writers)]
     for thread in threads:
         thread.start()
     for thread in threads:
