@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import datetime
+from typing import TypeVar
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Decision
@@ -22,6 +23,7 @@ from lti_app.storage.signups_repo import (
 
 _ATTEMPTS = 2  # a BookingConflict is decided once more on a fresh snapshot
 
+_T = TypeVar("_T")
 _Decide = Callable[[LockedSession], Decision]
 _Audit = Callable[[Decision], AuditEntry | None]
 
@@ -50,20 +52,30 @@ def _decide_locked(
     """Lock, decide, write (with the promoted people's notices), log, in one transaction;
     once more on a fresh snapshot after a :class:`BookingConflict` (which only a writer that
     skipped the lock can cause)."""
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            with booking_transaction() as session:
-                target = signups_repo.lock_session(session, scope, session_id, sheet_id)
-                decision = decide(target)
-                if not decision.changes:
-                    return decision
-                decision = signups_repo.apply_decision(session, scope, target, decision, now)
-                tell_promoted(session, scope, target.record, decision.promoted, now)
-                entry = audit(decision) if audit is not None else None
-                if entry is not None:
-                    signups_repo.record_audit(session, scope, entry, now)
+
+    def attempt() -> Decision:
+        with booking_transaction() as session:
+            target = signups_repo.lock_session(session, scope, session_id, sheet_id)
+            decision = decide(target)
+            if not decision.changes:
                 return decision
+            decision = signups_repo.apply_decision(session, scope, target, decision, now)
+            tell_promoted(session, scope, target.record, decision.promoted, now)
+            entry = audit(decision) if audit is not None else None
+            if entry is not None:
+                signups_repo.record_audit(session, scope, entry, now)
+            return decision
+
+    return on_fresh_snapshot(attempt)
+
+
+def on_fresh_snapshot(attempt: Callable[[], _T]) -> _T:
+    """``attempt()``, once more after a :class:`BookingConflict`: its transaction wrote
+    nothing, and a second one decides on what the other writer committed."""
+    for number in range(1, _ATTEMPTS + 1):
+        try:
+            return attempt()
         except BookingConflict:
-            if attempt == _ATTEMPTS:
+            if number == _ATTEMPTS:
                 raise
     raise AssertionError("unreachable")

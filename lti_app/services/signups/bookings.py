@@ -16,14 +16,14 @@ from lti_app.domain.signups.booking import (
 from lti_app.domain.signups.instructor import MoveDecision, decide_move, decide_override
 from lti_app.services.signups._promotions import tell_promoted
 from lti_app.services.signups._transactions import (
-    _ATTEMPTS,
     _decide_locked,
     booking_transaction,
+    on_fresh_snapshot,
     signup_connection,
 )
 from lti_app.services.signups.audit_actions import INSTRUCTOR_CANCEL, MOVE_IN, MOVE_OUT, OVERRIDE
 from lti_app.storage import signups_repo
-from lti_app.storage.signups_repo import AuditEntry, BookingConflict
+from lti_app.storage.signups_repo import AuditEntry
 
 
 def book(
@@ -41,22 +41,17 @@ def book(
     ``override`` may still seat anyone, logged. Decided on the session's summary for this
     person (``lock_for_signup``), the shortest read the rule allows under the lock."""
 
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            with signup_connection() as connection:
-                target = signups_repo.lock_for_signup(
-                    connection, scope, session_id, sheet_id, user_id
-                )
-                decision = decide_signup_on(target.rules, target.view, intent, now)
-                if not decision.changes:
-                    return decision
-                # A sign-up seats or queues the person asking and moves nobody else, so
-                # there is nobody to tell and nothing for the audit log.
-                return signups_repo.apply_decision(connection, scope, target, decision, now)
-        except BookingConflict:
-            if attempt == _ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+    def attempt() -> Decision:
+        with signup_connection() as connection:
+            target = signups_repo.lock_for_signup(connection, scope, session_id, sheet_id, user_id)
+            decision = decide_signup_on(target.rules, target.view, intent, now)
+            if not decision.changes:
+                return decision
+            # A sign-up seats or queues the person asking and moves nobody else, so there
+            # is nobody to tell and nothing for the audit log.
+            return signups_repo.apply_decision(connection, scope, target, decision, now)
+
+    return on_fresh_snapshot(attempt)
 
 
 def cancel_booking(
@@ -147,55 +142,53 @@ def move(
     """Move a person between two sessions of the sheet: both locked (lower id first), both
     halves written, told (whoever the seat left behind goes to) and logged in one
     transaction, or nothing when either is refused."""
-    for attempt in range(1, _ATTEMPTS + 1):
-        try:
-            with booking_transaction() as session:
-                both = signups_repo.lock_sessions(
-                    session, scope, (from_session_id, to_session_id), sheet_id
-                )
-                source, target = both[from_session_id], both[to_session_id]
-                decision = decide_move(
-                    source.rules,
-                    source.state,
-                    target.rules,
-                    target.state,
-                    user_id,
+
+    def attempt() -> MoveDecision:
+        with booking_transaction() as session:
+            both = signups_repo.lock_sessions(
+                session, scope, (from_session_id, to_session_id), sheet_id
+            )
+            source, target = both[from_session_id], both[to_session_id]
+            decision = decide_move(
+                source.rules,
+                source.state,
+                target.rules,
+                target.state,
+                user_id,
+                now,
+                instructor_id,
+                reason,
+                beyond_capacity,
+            )
+            if decision.refused:
+                return decision
+            left = signups_repo.apply_decision(session, scope, source, decision.source, now)
+            joined = signups_repo.apply_decision(session, scope, target, decision.target, now)
+            tell_promoted(session, scope, source.record, left.promoted, now)
+            tell_promoted(session, scope, target.record, joined.promoted, now)
+            moved = {"from": from_session_id, "to": to_session_id}
+            for action, applied, where in (
+                (MOVE_OUT, left, from_session_id),
+                (MOVE_IN, joined, to_session_id),
+            ):
+                signups_repo.record_audit(
+                    session,
+                    scope,
+                    AuditEntry(
+                        action,
+                        where,
+                        instructor_id,
+                        subject_user_id=user_id,
+                        reason=reason.strip(),
+                        detail={
+                            **moved,
+                            "outcome": applied.outcome.value,
+                            "overrode_capacity": applied.overrode_capacity,
+                            "promoted": [b.user_id for b in applied.promoted],
+                        },
+                    ),
                     now,
-                    instructor_id,
-                    reason,
-                    beyond_capacity,
                 )
-                if decision.refused:
-                    return decision
-                left = signups_repo.apply_decision(session, scope, source, decision.source, now)
-                joined = signups_repo.apply_decision(session, scope, target, decision.target, now)
-                tell_promoted(session, scope, source.record, left.promoted, now)
-                tell_promoted(session, scope, target.record, joined.promoted, now)
-                moved = {"from": from_session_id, "to": to_session_id}
-                for action, applied, where in (
-                    (MOVE_OUT, left, from_session_id),
-                    (MOVE_IN, joined, to_session_id),
-                ):
-                    signups_repo.record_audit(
-                        session,
-                        scope,
-                        AuditEntry(
-                            action,
-                            where,
-                            instructor_id,
-                            subject_user_id=user_id,
-                            reason=reason.strip(),
-                            detail={
-                                **moved,
-                                "outcome": applied.outcome.value,
-                                "overrode_capacity": applied.overrode_capacity,
-                                "promoted": [b.user_id for b in applied.promoted],
-                            },
-                        ),
-                        now,
-                    )
-                return MoveDecision(left, joined)
-        except BookingConflict:
-            if attempt == _ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+            return MoveDecision(left, joined)
+
+    return on_fresh_snapshot(attempt)
