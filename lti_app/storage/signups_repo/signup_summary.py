@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from sqlalchemy import (
+    ColumnElement,
     CompoundSelect,
     Connection,
     Table,
@@ -31,13 +32,20 @@ from lti_app.storage.signup_models import SignupBooking
 
 _BOOKINGS = cast(Table, SignupBooking.__table__)
 _NOBODY_BEFORE = 2**31 - 1  # above any arrival: with no own booking, everyone came before
-_IN_SESSION = (
-    _BOOKINGS.c.tenant_id == bindparam("tenant_id"),
-    _BOOKINGS.c.course_id == bindparam("course_id"),
-    _BOOKINGS.c.session_id == bindparam("session_id"),
-)
-_MINE = _BOOKINGS.c.user_id == bindparam("user_id")
 _OTHER = _BOOKINGS.alias("mine")
+
+
+def _of_person(bookings: Any) -> tuple[ColumnElement[bool], ...]:
+    """The person's booking of the session, in ``bookings`` (the table or an alias of it)."""
+    return (*_in_session(bookings), bookings.c.user_id == bindparam("user_id"))
+
+
+def _in_session(bookings: Any) -> tuple[ColumnElement[bool], ...]:
+    return (
+        bookings.c.tenant_id == bindparam("tenant_id"),
+        bookings.c.course_id == bindparam("course_id"),
+        bookings.c.session_id == bindparam("session_id"),
+    )
 
 
 def _summary() -> CompoundSelect[Any]:
@@ -45,16 +53,7 @@ def _summary() -> CompoundSelect[Any]:
     index) and one row per intent and status, in one statement: one round trip fewer on
     PostgreSQL while the session is locked. Built once (a reused statement keeps its cache
     key); values bound per call."""
-    own_arrival = (
-        select(_OTHER.c.arrival)
-        .where(
-            _OTHER.c.tenant_id == bindparam("tenant_id"),
-            _OTHER.c.course_id == bindparam("course_id"),
-            _OTHER.c.session_id == bindparam("session_id"),
-            _OTHER.c.user_id == bindparam("user_id"),
-        )
-        .scalar_subquery()
-    )
+    own_arrival = select(_OTHER.c.arrival).where(*_of_person(_OTHER)).scalar_subquery()
     before = func.coalesce(own_arrival, _NOBODY_BEFORE)
     own = select(
         literal_column("1").label("own"),
@@ -65,7 +64,7 @@ def _summary() -> CompoundSelect[Any]:
         _BOOKINGS.c.override_by,
         literal_column("1").label("bookings"),
         literal_column("0").label("earlier"),
-    ).where(*_IN_SESSION, _MINE)
+    ).where(*_of_person(_BOOKINGS))
     counts = (
         select(
             literal_column("0"),
@@ -77,7 +76,7 @@ def _summary() -> CompoundSelect[Any]:
             func.count(),
             func.sum(case((_BOOKINGS.c.arrival < before, 1), else_=0)),
         )
-        .where(*_IN_SESSION)
+        .where(*_in_session(_BOOKINGS))
         .group_by(_BOOKINGS.c.intent, _BOOKINGS.c.status)
     )
     return union_all(own, counts)
