@@ -12,6 +12,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from lti_app.storage import sqlite_writers
 
 HOLDER = """
@@ -68,11 +70,17 @@ def test_another_process_waits_for_the_turn_until_the_holder_lets_go(tmp_path: P
         assert holder.wait(timeout=30) == 0
 
 
-def test_an_in_memory_database_takes_no_lock_file(tmp_path: Path) -> None:
-    with sqlite_writers.turn(":memory:", 1.0):
-        pass
-    with sqlite_writers.turn(None, 1.0):
-        pass
+def test_an_in_memory_database_takes_no_lock_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """There is no file to put it beside: nothing is made (a relative ``:memory:-writers``
+    would land in the working folder, here ``tmp_path``), and the turn is still taken."""
+    monkeypatch.chdir(tmp_path)
+    entered = []
+    for database in (":memory:", None):
+        with sqlite_writers.turn(database, 1.0):
+            entered.append(database)
+    assert entered == [":memory:", None]
     assert list(tmp_path.iterdir()) == []
 
 
