@@ -14,7 +14,6 @@ from typing import Any, cast
 from sqlalchemy import (
     Connection,
     Integer,
-    Row,
     Table,
     TextualSelect,
     bindparam,
@@ -33,6 +32,7 @@ from lti_app.domain.signups.booking import (
     Intent,
     SessionState,
 )
+from lti_app.storage.driver_statements import DriverStatement
 from lti_app.storage.locking import require_write_transaction
 from lti_app.storage.signup_models import SignupBooking, SignupSession
 from lti_app.storage.signups_repo import signup_summary
@@ -73,7 +73,7 @@ def _insert_statement() -> TextualSelect:
     )
 
 
-_INSERT_BOOKING = _insert_statement()
+_INSERT_BOOKING = DriverStatement(_insert_statement())
 
 
 # Under the session's lock on every sign-up: built once (a statement object reused keeps its
@@ -83,10 +83,14 @@ _IN_SESSION = (
     _SESSIONS.c.course_id == bindparam("course_id"),
     _SESSIONS.c.id == bindparam("session_id"),
 )
-_LOCK_SESSION = select(_SESSIONS).where(*_IN_SESSION).with_for_update()
-_LOCK_SESSION_ON_SHEET = (
-    select(_SESSIONS).where(*_IN_SESSION, _SESSIONS.c.sheet_id == bindparam("sheet_id"))
-).with_for_update()
+# These three (and the summary) run on the DBAPI cursor (``driver_statements``): a sign-up
+# holds the lock through them.
+_LOCK_SESSION = DriverStatement(select(_SESSIONS).where(*_IN_SESSION).with_for_update())
+_LOCK_SESSION_ON_SHEET = DriverStatement(
+    select(_SESSIONS)
+    .where(*_IN_SESSION, _SESSIONS.c.sheet_id == bindparam("sheet_id"))
+    .with_for_update()
+)
 _SESSION_BOOKINGS = (
     select(
         _BOOKINGS.c.id,
@@ -160,14 +164,15 @@ def _connection(bind: Session | Connection) -> Connection:
 
 def _locked_row(
     bind: Session | Connection, scope: CourseScope, session_id: int, sheet_id: int | None
-) -> Row[Any]:
+) -> Any:
     """The session's row, locked (``FOR UPDATE``; SQLite's write lock is the transaction's)."""
     require_write_transaction(bind)
     where = {"tenant_id": scope.tenant_id, "course_id": scope.course_id, "session_id": session_id}
     query = _LOCK_SESSION if sheet_id is None else _LOCK_SESSION_ON_SHEET
     if sheet_id is not None:
         where["sheet_id"] = sheet_id
-    row = _connection(bind).execute(query, where).one_or_none()  # a plain row, read fresh
+    rows = query.rows(_connection(bind), where)  # a plain row, read fresh
+    row = rows[0] if rows else None
     if row is None:
         raise SessionNotFound(f"session {session_id} not in {scope} (sheet {sheet_id})")
     if isinstance(bind, Session):
@@ -271,9 +276,10 @@ def _insert_booking(
         "cancelled_by": decision.by if cancelled else None,
     }
     try:
-        booking_id = _connection(session).execute(_INSERT_BOOKING, values).scalar_one_or_none()
+        inserted = _INSERT_BOOKING.rows(_connection(session), values)
     except IntegrityError as error:  # not a unique constraint: e.g. a session of another course
         raise BookingConflict(f"booking of user {change.user_id} refused: {error.orig}") from error
+    booking_id = inserted[0].id if inserted else None
     if booking_id is None:  # UNIQUE(session, user) or UNIQUE(session, arrival) met: nothing written
         raise BookingConflict(
             f"user {change.user_id} or arrival {change.arrival} already in session {session_id}"

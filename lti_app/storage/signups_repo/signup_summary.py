@@ -28,6 +28,7 @@ from sqlalchemy import (
 
 from lti_app.domain.scope import CourseScope
 from lti_app.domain.signups.booking import Booking, BookingStatus, Intent, SignupView
+from lti_app.storage.driver_statements import DriverStatement
 from lti_app.storage.signup_models import SignupBooking
 
 _BOOKINGS = cast(Table, SignupBooking.__table__)
@@ -82,7 +83,7 @@ def _summary() -> CompoundSelect[Any]:
     return union_all(own, counts)
 
 
-_SUMMARY = _summary()
+_SUMMARY = DriverStatement(_summary())  # on the DBAPI cursor: read under the lock
 
 
 def read_view(
@@ -109,7 +110,7 @@ def read_view(
         override_by,
         bookings,
         earlier,
-    ) in connection.execute(_SUMMARY, where):
+    ) in _SUMMARY.rows(connection, where):
         counted, state = Intent(intent), BookingStatus(status)
         if is_own:
             own = Booking(booking_id, user_id, counted, state, arrival, override_by)
