@@ -42,12 +42,13 @@ def _configure_cookies(app: Flask) -> None:
 
 def init_app(app: Flask) -> None:
     from lti_app.extensions import csrf
-    from lti_app.lti import headers, outbound_policy, rate_limits, views
+    from lti_app.lti import headers, outbound_policy, rate_limits, session_cookie, views
     from lti_app.lti.current import init_launch_cache, load_current_launch
     from lti_app.lti.launch_urls import LaunchPathMiddleware
     from lti_app.lti.platform_keys import PlatformKeyCache
 
     _configure_cookies(app)
+    session_cookie.init_app(app)
     outbound_policy.init_app(app)  # a wrong INTERVISION_OUTBOUND_ALLOW stops the start here
     app.config.setdefault("LTI_COOKIE_CHECK", True)
     app.config.setdefault("LTI_JWKS_TIMEOUT", (3.05, 5.0))
