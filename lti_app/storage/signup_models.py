@@ -203,6 +203,9 @@ class SignupSession(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
+_SESSION_COUNTS = ("session_id", "tenant_id", "course_id", "intent", "status", "arrival")
+
+
 class SignupBooking(Base):
     """One person's booking of one session; attendance is its status (attended / no_show).
 
@@ -217,6 +220,9 @@ class SignupBooking(Base):
         UniqueConstraint("session_id", "arrival"),
         Index("ix_signup_booking_session_status", "session_id", "status", "arrival"),
         Index("ix_signup_booking_person", "tenant_id", "course_id", "user_id"),
+        # Leads with the session and covers a sign-up's counts (migration 0013): without it
+        # the planners read the whole course's bookings through the person index.
+        Index("ix_signup_booking_session_counts", *_SESSION_COUNTS),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -14,6 +14,7 @@ from flask import Flask
 from lti_app.domain.signups.booking import Intent
 from lti_app.services import signups
 from lti_app.storage import db, signups_repo
+from lti_app.storage.signups_repo import signup_summary
 from tests.support.signup_world import NOW, World, build_world, new_session
 
 
@@ -60,3 +61,33 @@ def test_the_locked_summary_counts_what_every_booking_counts(db_app: Flask, seed
                 )  # fmt: skip
             seen_booked = max(seen_booked, _views_agree(world, session_id, world.learners))
     assert seen_booked >= 5  # the history reached a waitlist, not only an empty session
+
+
+def test_the_counts_read_the_sessions_bookings_not_the_courses(db_app: Flask) -> None:
+    """With no planner statistics (a new database, a new course), the summary's counts are
+    read through ``ix_signup_booking_session_counts``: through the person index (tenant,
+    course, user) they read every booking of the course, under the session's lock."""
+    world = build_world(db_app, learners=3)
+    session_id = new_session(db_app, world, seats=2)
+    values = {
+        "tenant_id": world.course.tenant_id,
+        "course_id": world.course.course_id,
+        "session_id": session_id,
+        "user_id": world.learners[0],
+    }
+    with db_app.app_context(), db.get_engine().connect() as connection:
+        dialect = connection.dialect
+        compiled = signup_summary._summary().compile(dialect=dialect)
+        parameters = {**compiled.params, **values}
+        if dialect.name == "sqlite":
+            explained = connection.exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + compiled.string,
+                tuple(parameters[name] for name in compiled.positiontup or ()),
+            )
+            plan = [row[3] for row in explained]
+        else:
+            cursor = connection.connection.cursor()
+            cursor.execute("EXPLAIN " + compiled.string, parameters)
+            plan = [row[0] for row in cursor.fetchall()]
+    assert any("ix_signup_booking_session_counts" in step for step in plan), plan
+    assert not any("ix_signup_booking_person" in step for step in plan), plan
