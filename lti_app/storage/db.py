@@ -21,6 +21,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lti_app.domain.errors import IntervisionError
+from lti_app.storage import checkout_ping
 from lti_app.storage.platform_cache import RegistrationCache
 from lti_app.storage.throttle import Throttle
 
@@ -130,7 +131,8 @@ def create_storage(raw_url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEO
         engine = create_engine(url)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_size=5, max_overflow=10)
+        checkout_ping.install(engine)  # pool_pre_ping, which the sign-up path can go without
     storage = Storage(engine, sessionmaker(engine, expire_on_commit=False))
     _invalidate_registrations_on_commit(storage)
     return storage

@@ -22,7 +22,7 @@ from lti_app.services.signups._transactions import (
     signup_connection,
 )
 from lti_app.services.signups.audit_actions import INSTRUCTOR_CANCEL, MOVE_IN, MOVE_OUT, OVERRIDE
-from lti_app.storage import signups_repo
+from lti_app.storage import checkout_ping, signups_repo
 from lti_app.storage.signups_repo import AuditEntry
 
 
@@ -51,7 +51,8 @@ def book(
             # is nobody to tell and nothing for the audit log.
             return signups_repo.apply_decision(connection, scope, target, decision, now)
 
-    return on_fresh_snapshot(attempt)
+    # Safe to run twice (a booking made is found again), so without the pool's ping.
+    return checkout_ping.repeated_if_connection_lost(lambda: on_fresh_snapshot(attempt))
 
 
 def cancel_booking(
