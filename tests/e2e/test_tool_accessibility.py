@@ -67,6 +67,7 @@ def audited(
 
 
 def axe_findings(target: Frame | Page, name: str) -> list[Finding]:
+    target.wait_for_load_state("load")  # sizes and colours need every stylesheet
     result: dict[str, Any] = target.evaluate(AXE_RUN, AXE_TAGS)
     return blocking_findings(name, result["violations"])
 

@@ -55,6 +55,7 @@ class ToolBrowser:
     """Requests that were not for the tool (aborted): third-party requests, for the test."""
 
     def axe(self, name: str) -> list[Finding]:
+        self.page.wait_for_load_state("load")  # sizes and colours need every stylesheet
         result: dict[str, Any] = self.page.evaluate(AXE_RUN, AXE_TAGS)
         return blocking_findings(name, result["violations"])
 

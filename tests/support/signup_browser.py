@@ -159,6 +159,9 @@ class AxeRecord:
     states: list[tuple[str, int, int]] = field(default_factory=list)  # state, blocking, all
 
     def check(self, frame: Frame, state: str) -> None:
+        # A click that navigates returns before the stylesheets arrive; axe measures sizes and
+        # colours, so it runs on the loaded page, not on one styled by half its sheets.
+        frame.wait_for_load_state("load")
         result: dict[str, Any] = frame.evaluate(AXE_RUN, AXE_TAGS)
         blocking = blocking_findings(state, result["violations"])
         self.findings += blocking
