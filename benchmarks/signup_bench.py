@@ -1,16 +1,19 @@
 """Sign-ups per second under ``intervision serve``, against a bare Flask endpoint doing one insert.
 
     python -m benchmarks.signup_bench [--clients 200] [--requests 2000] [--cap 90]
-                                      [--open-rate 100] [--waves 3]
+                                      [--rounds 5] [--open-rate 100] [--waves 3]
                                       [--databases sqlite postgres] [--workers 2] [--threads 8]
 
 For each database (a temporary SQLite file; a database in a throwaway PostgreSQL cluster,
-``benchmarks/pg_cluster.py``), in the same run, two measurements of each side:
+``benchmarks/pg_cluster.py``), both servers up together, two measurements of each side:
 
 * **saturation** (closed loop): ``--clients`` threads each post ``requests / clients``
   sign-ups one after the other, as fast as the server answers. The rate is the server's
   capacity; latency here is mostly queueing (Little's law: 200 clients at a rate R wait about
-  200 / R seconds each), so the goal's p99 is not judged on it.
+  200 / R seconds each), so the goal's p99 is not judged on it. ``--rounds`` rounds,
+  alternating bare, ours, bare, ours...: a round lasts seconds and the shared machine's load
+  drifts over that time, so each round's ratio compares two runs side by side, and the goal
+  is judged on the median of the rounds' ratios.
 * **sign-up opening** (open loop): the same clients arrive at a fixed offered rate
   (``--open-rate`` per second, the same for both sides), each sending one sign-up at its own
   scheduled moment, ``--waves`` times in a row (so ``clients`` learners arrive over
@@ -23,9 +26,9 @@ For each database (a temporary SQLite file; a database in a throwaway PostgreSQL
   ``serve_bench``) and plans the sessions through the session form; then ``--clients``
   learners each launch and GET the sheet (CSRF token). Timed: ``POST .../sessions/<id>/book``,
   the 303 is the answer (the redirect is not followed). In the closed loop client k books
-  sessions k, k+1, ... in turn (``--hot``: every client books session 1, then 2, ..., so all of
-  them queue on one session's lock). Each sign-up locks its session, decides, inserts the
-  booking (a seat or the waitlist), commits.
+  sessions k, k+1, ... of the round's own ``--sessions`` in turn (``--hot``: every client books
+  session 1, then 2, ..., so all of them queue on one session's lock). Each sign-up locks its
+  session, decides, inserts the booking (a seat or the waitlist), commits.
 * **bare**: a Flask app with one route that INSERTs one row in its own transaction, on an
   engine made by the tool's ``db.create_storage`` (so the same pool, pre-ping and SQLite
   pragmas as ours), served by gunicorn with the options ``run_gunicorn`` uses, driven by the
@@ -45,6 +48,7 @@ import logging
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -445,41 +449,62 @@ def plan_sessions(instructor: Learner, count: int, seats: int) -> list[int]:
     return ids
 
 
-def run_ours(
-    workdir: Path, database_url: str, args: argparse.Namespace, platform: PlatformKey, jwks: str
-) -> Side:
-    port = _free_port()
-    prepare_tool(workdir, database_url, port, jwks)
-    command = [str(Path(sys.executable).parent / "intervision"), "serve", "--port", str(port),
-               "--workers", str(args.workers), "--threads", str(args.threads)]  # fmt: skip
-    with running(
-        command, tool_env(workdir, database_url, port), port, workdir / "ours.log"
-    ) as server:
+class OursUnderTest:
+    """``intervision serve`` with its instructor, sessions and learners, up for the whole run
+    of one database (so its closed-loop rounds can alternate with bare's)."""
+
+    def __init__(
+        self,
+        stack: ExitStack,
+        workdir: Path,
+        database_url: str,
+        args: argparse.Namespace,
+        platform: PlatformKey,
+        jwks: str,
+    ) -> None:
+        port = _free_port()
+        prepare_tool(workdir, database_url, port, jwks)
+        command = [str(Path(sys.executable).parent / "intervision"), "serve", "--port", str(port),
+                   "--workers", str(args.workers), "--threads", str(args.threads)]  # fmt: skip
+        self.server = stack.enter_context(
+            running(command, tool_env(workdir, database_url, port), port, workdir / "ours.log")
+        )
+        self.args = args
         instructor = Learner(port, platform, "trainer", [INSTRUCTOR], "/signups/sessions/new")
-        opening = args.waves * args.open_sessions
-        planned = plan_sessions(instructor, 1 + args.sessions + opening, args.seats)
-        warm_up, sessions = planned[0], planned[1 : 1 + args.sessions]
-        fresh = planned[1 + args.sessions :]
-        learners = [
+        per_round, opening = args.sessions, args.waves * args.open_sessions
+        planned = plan_sessions(instructor, 1 + args.rounds * per_round + opening, args.seats)
+        warm_up = planned[0]
+        # Each round books sessions of its own: a second sign-up for the same session is the
+        # cheaper "already booked" answer, not a sign-up.
+        self.rounds = [
+            planned[1 + r * per_round : 1 + (r + 1) * per_round] for r in range(args.rounds)
+        ]
+        self.fresh = planned[1 + args.rounds * per_round :]
+        self.learners = [
             Learner(port, platform, f"learner-{n}", [LEARNER], "/signups/")
             for n in range(args.clients)
         ]
-        drive(learners, lambda learner, _j: learner.book(warm_up), 1, args.cap)  # untimed
+        drive(self.learners, lambda learner, _j: learner.book(warm_up), 1, args.cap)  # untimed
+
+    def closed_round(self, number: int) -> tuple[Tally, float]:
+        sessions, args = self.rounds[number], self.args
 
         def work(learner: Learner, j: int) -> str | None:
             offset = 0 if args.hot else learner.number
             return learner.book(sessions[(offset + j) % len(sessions)])
 
-        closed, cpu_ms = drive_counting_cpu(
-            server, learners, work, args.requests // args.clients, args.cap
+        return drive_counting_cpu(
+            self.server, self.learners, work, args.requests // args.clients, args.cap
         )
+
+    def opening(self) -> Tally:
+        args = self.args
 
         def arrive(learner: Learner, wave: int) -> str | None:
             first = wave * args.open_sessions
-            return learner.book(fresh[first + learner.number % args.open_sessions])
+            return learner.book(self.fresh[first + learner.number % args.open_sessions])
 
-        opened = drive_open(learners, arrive, args.open_rate, args.waves, args.cap)
-        return Side(closed, opened, cpu_ms)
+        return drive_open(self.learners, arrive, args.open_rate, args.waves, args.cap)
 
 
 # --- the bare endpoint -------------------------------------------------------------------------
@@ -538,26 +563,97 @@ def serve_bare(database_url: str, port: int, workers: int, threads: int) -> None
     _GunicornApp(app, {**options, **GUNICORN_OPTIONS}).run()
 
 
-def run_bare(workdir: Path, database_url: str, args: argparse.Namespace) -> Side:
-    port = _free_port()
-    command = [sys.executable, "-m", "benchmarks.signup_bench", "--serve-bare", database_url,
-               "--port", str(port), "--workers", str(args.workers),
-               "--threads", str(args.threads)]  # fmt: skip
-    with running(command, dict(os.environ), port, workdir / "bare.log") as server:
-        clients = [Connection(port) for _ in range(args.clients)]
-        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+class BareUnderTest:
+    """The bare endpoint under gunicorn with its clients, up for the whole run of one
+    database."""
 
-        def work(client: Connection, j: int) -> str | None:
-            body = urlencode({"user": f"learner-{id(client)}", "session": str(j)})
-            response, _ = client.request("POST", "/signup", body=body, headers=headers)
-            return None if response.status == 204 else f"bare {response.status}"
-
-        drive(clients, lambda client, _j: work(client, -1), 1, args.cap)  # untimed warm-up
-        closed, cpu_ms = drive_counting_cpu(
-            server, clients, work, args.requests // args.clients, args.cap
+    def __init__(
+        self, stack: ExitStack, workdir: Path, database_url: str, args: argparse.Namespace
+    ) -> None:
+        port = _free_port()
+        command = [sys.executable, "-m", "benchmarks.signup_bench", "--serve-bare", database_url,
+                   "--port", str(port), "--workers", str(args.workers),
+                   "--threads", str(args.threads)]  # fmt: skip
+        self.server = stack.enter_context(
+            running(command, dict(os.environ), port, workdir / "bare.log")
         )
-        opened = drive_open(clients, work, args.open_rate, args.waves, args.cap)
-        return Side(closed, opened, cpu_ms)
+        self.args = args
+        self.clients = [Connection(port) for _ in range(args.clients)]
+        drive(self.clients, lambda client, _j: self._post(client, -1), 1, args.cap)  # untimed
+
+    @staticmethod
+    def _post(client: Connection, session: int) -> str | None:
+        body = urlencode({"user": f"learner-{id(client)}", "session": str(session)})
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        response, _ = client.request("POST", "/signup", body=body, headers=headers)
+        return None if response.status == 204 else f"bare {response.status}"
+
+    def closed_round(self, _number: int) -> tuple[Tally, float]:
+        args = self.args
+        return drive_counting_cpu(
+            self.server, self.clients, self._post, args.requests // args.clients, args.cap
+        )
+
+    def opening(self) -> Tally:
+        args = self.args
+        return drive_open(self.clients, self._post, args.open_rate, args.waves, args.cap)
+
+
+@dataclass
+class Rounds:
+    """One side's closed-loop rounds: every round's tally and the server CPU it took."""
+
+    tallies: list[Tally] = field(default_factory=list)
+    cpu_ms: list[float] = field(default_factory=list)
+
+    def add(self, measured: tuple[Tally, float]) -> None:
+        self.tallies.append(measured[0])
+        self.cpu_ms.append(measured[1])
+
+    def merged(self) -> Tally:
+        """All rounds as one tally: every latency, the rounds' seconds added up."""
+        merged = Tally(seconds=sum(t.seconds for t in self.tallies))
+        for tally in self.tallies:
+            merged.latencies += tally.latencies
+            for reason, count in tally.failures.items():
+                merged.failures[reason] = merged.failures.get(reason, 0) + count
+        return merged
+
+
+def measure(ours: OursUnderTest, bare: BareUnderTest, rounds: int) -> Measured:
+    """Closed-loop rounds alternating bare and ours (the machine's load drifts over seconds, so
+    each round's ratio compares two runs next to each other), then each side's opening."""
+    ours_rounds, bare_rounds = Rounds(), Rounds()
+    for number in range(rounds):
+        bare_rounds.add(bare.closed_round(number))
+        ours_rounds.add(ours.closed_round(number))
+    bare_opened = bare.opening()
+    ours_opened = ours.opening()
+
+    def side(measured: Rounds, opened: Tally) -> Side:
+        return Side(measured.merged(), opened, statistics.median(measured.cpu_ms))
+
+    pairs = list(zip(ours_rounds.tallies, bare_rounds.tallies, strict=True))
+    return Measured(side(ours_rounds, ours_opened), side(bare_rounds, bare_opened), pairs)
+
+
+@dataclass
+class Measured:
+    """Both sides of one database, and each round's (ours, bare) pair, in order."""
+
+    ours: Side
+    bare: Side
+    rounds: list[tuple[Tally, Tally]]
+
+    @property
+    def ratio(self) -> float:
+        """The median of the rounds' rate ratios: the figure goal (a) is judged on."""
+        return statistics.median(_ratio(o.rate, b.rate) for o, b in self.rounds)
+
+    def round_figures(self) -> str:
+        return ", ".join(
+            f"{_ratio(o.rate, b.rate):.2f} ({o.rate:.0f}/{b.rate:.0f})" for o, b in self.rounds
+        )
 
 
 # --- the run -----------------------------------------------------------------------------------
@@ -590,6 +686,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--waves", type=int, default=3, help="open loop: arrivals per client")
     parser.add_argument("--open-sessions", type=int, default=4, help="open loop: sessions a wave")
+    parser.add_argument(
+        "--rounds", type=int, default=5, help="closed-loop rounds, alternating bare and ours"
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgres"])
@@ -601,7 +700,7 @@ def main(argv: list[str] | None = None) -> None:
         return
     logging.basicConfig(level=logging.ERROR)
     platform = PlatformKey.generate(kid="signup-bench")
-    results: dict[str, tuple[Side, Side]] = {}
+    results: dict[str, Measured] = {}
     load_before = os.getloadavg()
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="signup-bench-")))
@@ -616,9 +715,10 @@ def main(argv: list[str] | None = None) -> None:
                 cluster = stack.enter_context(throwaway_cluster())
                 ours_url = cluster.create_database(f"ours_{uuid.uuid4().hex[:8]}")
                 bare_url = cluster.create_database(f"bare_{uuid.uuid4().hex[:8]}")
-            bare = run_bare(workdir, bare_url, args)
-            ours = run_ours(workdir, ours_url, args, platform, jwks)
-            results[database] = (ours, bare)
+            with ExitStack() as servers:  # both up together, stopped before the next database
+                bare_server = BareUnderTest(servers, workdir, bare_url, args)
+                ours_server = OursUnderTest(servers, workdir, ours_url, args, platform, jwks)
+                results[database] = measure(ours_server, bare_server, args.rounds)
     window = args.clients / args.open_rate
     print(
         f"\nSign-ups, {args.clients} concurrent clients, gunicorn {args.workers} workers x "
@@ -628,33 +728,34 @@ def main(argv: list[str] | None = None) -> None:
     )
     print(
         f"Saturation (closed loop{', hot: one session at a time' if args.hot else ''}, "
-        f"{args.requests} requests a case; latency is queueing here):\n"
+        f"{args.requests} requests a round, {args.rounds} rounds alternating bare and ours; "
+        "latency is queueing here):\n"
     )
     print("| case               |  per s   | p50 ms  | p99 ms  |   ok  | fail |")
     print("|---|---|---|---|---|---|")
-    for database, (ours, bare) in results.items():
-        print(_row(f"{database} ours", ours.closed))
-        print(_row(f"{database} bare", bare.closed))
+    for database, measured in results.items():
+        print(_row(f"{database} ours", measured.ours.closed))
+        print(_row(f"{database} bare", measured.bare.closed))
     print(
         f"\nSign-up opening (open loop: {args.open_rate:g} arrivals/s offered to both, "
         f"{args.clients} learners over {window:g} s, {args.waves} waves):\n"
     )
     print("| case               |  per s   | p50 ms  | p99 ms  |   ok  | fail |")
     print("|---|---|---|---|---|---|")
-    for database, (ours, bare) in results.items():
-        print(_row(f"{database} ours", ours.opened))
-        print(_row(f"{database} bare", bare.opened))
+    for database, measured in results.items():
+        print(_row(f"{database} ours", measured.ours.opened))
+        print(_row(f"{database} bare", measured.bare.opened))
     print()
     rate_met = latency_met = True
-    for database, (ours, bare) in results.items():
-        ratio = _ratio(ours.closed.rate, bare.closed.rate)
+    for database, measured in results.items():
+        ours, bare, ratio = measured.ours, measured.bare, measured.ratio
         p99 = ours.opened.ms(0.99)
         rate_ok = ratio >= GOAL_RATE_RATIO and not ours.closed.failures
         latency_ok = p99 < GOAL_P99_MS and not ours.opened.failures
         rate_met, latency_met = rate_met and rate_ok, latency_met and latency_ok
         print(
-            f"{database}: saturation rate ours/bare {ratio:.2f} "
-            f"({ours.closed.rate:.0f}/s vs {bare.closed.rate:.0f}/s); at {args.open_rate:g}/s "
+            f"{database}: saturation rate ours/bare {ratio:.2f} (median of the rounds, "
+            f"ours/bare per s: {measured.round_figures()}); at {args.open_rate:g}/s "
             f"p50 ours {ours.opened.ms(0.5):.0f} ms vs bare {bare.opened.ms(0.5):.0f} ms, "
             f"p99 ours {p99:.0f} ms vs bare {bare.opened.ms(0.99):.0f} ms "
             f"({_ratio(p99, bare.opened.ms(0.99)):.2f}x); server CPU per sign-up ours "
