@@ -16,14 +16,3 @@ class Form(FlaskForm):  # type: ignore[misc]  # Flask-WTF and WTForms ship no ty
     class Meta:
         def get_translations(self, form: Any) -> Any:
             return WTFORMS_MESSAGES
-
-
-class TokenCheckedForm(Form):  # type: ignore[misc]
-    """A small form posted on every sign-up (book, leave): its page writes the token with
-    ``csrf_token()`` and ``CSRFProtect`` checks it on every POST before the view runs, so
-    the form does not check it a second time (that second check, a fresh token and a signed
-    session read, was a tenth of a sign-up's work). A post without a valid token is refused
-    with the 400 page all the same."""
-
-    class Meta:  # WTForms merges it with the bases' Meta (the catalogue above stays)
-        csrf = False

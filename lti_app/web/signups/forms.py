@@ -31,7 +31,6 @@ from lti_app.domain.signups.recurrence import EditScope, Repeat
 from lti_app.i18n import lazy_gettext
 from lti_app.web import form_problems
 from lti_app.web.base_form import Form as Form  # the base every form here extends
-from lti_app.web.base_form import TokenCheckedForm
 from lti_app.web.signups.words import problem_text
 
 WALL_TIME = "%Y-%m-%dT%H:%M"  # <input type="datetime-local">
@@ -162,16 +161,15 @@ class EditSessionForm(SessionForm):
     )
 
 
-class BookForm(TokenCheckedForm):
-    """The session id and intent travel in the form, so a replayed post asks the same thing.
-    Hidden fields get an empty label: WTForms would otherwise translate a made-up one."""
+def posted_field(name: str) -> str | None:
+    """One field of a book or leave post, or None when it is missing or empty.
 
-    session_id = HiddenField("", validators=[InputRequired()])
-    intent = HiddenField("", validators=[InputRequired()])
-
-
-class CancelBookingForm(TokenCheckedForm):
-    session_id = HiddenField("", validators=[InputRequired()])
+    Those two buttons post hidden fields only, on every sign-up: read straight from the form,
+    not through a WTForms class, whose building and binding was a twentieth of a sign-up's
+    work under load (docs/testing.md, "sixth pass"). Their CSRF token is checked all the same,
+    by ``CSRFProtect`` on every POST before the view runs."""
+    value = request.form.get(name)
+    return value or None
 
 
 # Several forms share one page: their prefixes keep field names and ids apart.

@@ -92,15 +92,15 @@ def _flash_signup(decision: Decision, intent: Intent) -> None:
 @launch_required
 def book(session_id: int) -> ResponseReturnValue:
     where = here()
-    form = forms.BookForm()
-    if not form.validate():
+    posted_session, posted_intent = forms.posted_field("session_id"), forms.posted_field("intent")
+    if posted_session is None or posted_intent is None:
         abort(
             400,
             description=gettext("The sign-up form was incomplete; reload the page and try again."),
         )
-    _posted_session(form.session_id.data, session_id)
+    _posted_session(posted_session, session_id)
     try:
-        intent = Intent(form.intent.data)
+        intent = Intent(posted_intent)
     except ValueError:
         abort(400, description=gettext("Choose whether you bring a case or consult."))
     decision = signups.book(
@@ -119,10 +119,10 @@ def book(session_id: int) -> ResponseReturnValue:
 @launch_required
 def leave(session_id: int) -> ResponseReturnValue:
     where = here()
-    form = forms.CancelBookingForm()
-    if not form.validate():
+    posted_session = forms.posted_field("session_id")
+    if posted_session is None:
         abort(400, description=gettext("The form was incomplete; reload the page and try again."))
-    _posted_session(form.session_id.data, session_id)
+    _posted_session(posted_session, session_id)
     decision = signups.cancel_booking(
         where.scope,
         sheet_id=where.sheet.id,

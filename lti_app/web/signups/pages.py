@@ -162,8 +162,6 @@ def _common(where: Here, now: datetime) -> dict[str, Any]:
         "is_instructor": where.launch.is_instructor,
         "Intent": Intent,
         "BookingStatus": BookingStatus,
-        "book_form": forms.BookForm(formdata=None),
-        "cancel_form": forms.CancelBookingForm(formdata=None),
         "calendar_url": calendar_url,
         "feed_page_url": feed_page_url(),
     }

@@ -106,6 +106,30 @@ def test_a_form_replayed_onto_another_session_books_nothing(
     assert seats_left(ann.page("/"), one) == 2 and seats_left(ann.page("/"), two) == 2
 
 
+def test_a_book_or_leave_post_missing_a_field_is_a_clear_400_and_changes_nothing(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    session_id = trainer.create()
+    (ann,) = learners(app, launch_as, 1)
+    incomplete = "The sign-up form was incomplete; reload the page and try again."
+    for fields in ({"intent": "consultant"}, {"session_id": str(session_id), "intent": ""}):
+        response = ann.post(f"/sessions/{session_id}/book", fields)
+        assert response.status_code == 400
+        assert incomplete in response.get_data(as_text=True)
+    unknown = ann.post(
+        f"/sessions/{session_id}/book", {"session_id": str(session_id), "intent": "observer"}
+    )
+    assert unknown.status_code == 400
+    assert "Choose whether you bring a case or consult." in unknown.get_data(as_text=True)
+    assert seats_left(ann.page("/"), session_id) == 2
+
+    assert "You have a seat" in ann.follow(ann.book(session_id))
+    leave = ann.post(f"/sessions/{session_id}/leave", {"session_id": ""})
+    assert leave.status_code == 400
+    assert "The form was incomplete" in leave.get_data(as_text=True)
+    assert seats_left(ann.page("/"), session_id) == 1
+
+
 def test_signup_refused_before_opening_and_after_closing(
     app: Flask, launch_as: LaunchAs, trainer: Person
 ) -> None:
