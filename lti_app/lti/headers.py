@@ -102,8 +102,17 @@ def add_security_headers(response: Response) -> Response:
     # Flask-WTF's strict HTTPS referrer check needs a same-origin Referer: no "no-referrer".
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     if "Content-Security-Policy" not in response.headers:
-        response.headers["Content-Security-Policy"] = content_security_policy(frame_ancestors())
+        response.headers["Content-Security-Policy"] = content_security_policy(
+            frame_ancestors(), **_scripts_of_this_response()
+        )
     return response
+
+
+def _scripts_of_this_response() -> dict[str, str]:
+    """No nonce when nothing in the response asked for one: the body is rendered before
+    ``after_request`` (no page is streamed), so a body without a nonce has no inline script
+    to allow, and a redirect (every sign-up's answer) skips ``os.urandom`` and its header."""
+    return {} if g.get("csp_nonce") is not None else {"script_src": "'self'"}
 
 
 def init_app(app: Flask) -> None:
