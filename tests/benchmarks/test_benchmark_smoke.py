@@ -42,7 +42,11 @@ def test_signup_bench_runs_both_sides_and_prints_its_ratio() -> None:
         *("--sessions", "2", "--seats", "2", "--workers", "1", "--threads", "2"),
     )
     assert run.returncode == 0, run.explain()
-    assert run.lines_matching(r"^sqlite: saturation rate ours/bare \d+\.\d\d "), run.explain()
+    summary = run.lines_matching(r"^sqlite: saturation rate ours/bare \d+\.\d\d ")
+    assert summary, run.explain()
+    # The closed loop's five rounds (the default), each pair's ratio and rates, in order.
+    rounds = re.findall(r"\d+\.\d\d \(\d+/\d+\)", summary[0].split("median of the rounds")[1])
+    assert len(rounds) == 5, run.explain()
     # The server's CPU per sign-up, counted from /proc for both gunicorn trees.
     assert run.lines_matching(r"server CPU per sign-up ours \d+\.\d\d ms vs bare \d+\.\d\d ms"), (
         run.explain()
