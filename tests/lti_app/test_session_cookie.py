@@ -3,10 +3,12 @@ and rebuilt when the secret key or its fallbacks change."""
 
 from __future__ import annotations
 
-from flask import Flask
+import time
+
+from flask import Flask, session
 from flask.sessions import SecureCookieSessionInterface
 
-from lti_app.lti.session_cookie import KeptSerializerSessionInterface
+from lti_app.lti.session_cookie import REFRESH_AFTER, KeptSerializerSessionInterface
 
 DATA = {"csrf_token": "abc", "_flashes": [("signup-ok", "You have a seat.")], "ids": [1, 2]}
 
@@ -48,3 +50,61 @@ def test_no_secret_key_no_serializer() -> None:
 
 def test_the_tool_uses_it(app: Flask) -> None:
     assert isinstance(app.session_interface, KeptSerializerSessionInterface)
+
+
+def _session_app() -> Flask:
+    """A permanent session, as the tool's: one view reads it, one writes it."""
+    app = _app("k" * 48)
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = True
+    app.session_interface = KeptSerializerSessionInterface()
+
+    @app.get("/write")
+    def write() -> str:
+        session.permanent = True
+        session["n"] = session.get("n", 0) + 1
+        return str(session["n"])
+
+    @app.get("/read")
+    def read() -> str:
+        return str(session.get("n"))
+
+    return app
+
+
+def _cookie_signed(app: Flask, seconds_ago: float) -> str:
+    """The session {"n": 1, permanent}, signed ``seconds_ago``."""
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    assert serializer is not None
+    signer = serializer.make_signer()
+    signer.get_timestamp = lambda: int(time.time() - seconds_ago)
+    payload = serializer.dump_payload({"_permanent": True, "n": 1})
+    return signer.sign(payload).decode()
+
+
+def test_an_unchanged_session_is_sent_again_only_once_its_cookie_is_minutes_old() -> None:
+    app = _session_app()
+    client = app.test_client()
+    assert "Set-Cookie" in client.get("/write").headers  # a change is always sent
+    assert "Set-Cookie" not in client.get("/read").headers  # just signed: nothing to refresh
+
+    fresh = _cookie_signed(app, REFRESH_AFTER.total_seconds() - 60)
+    client.set_cookie("session", fresh)
+    read = client.get("/read")
+    assert read.get_data(as_text=True) == "1" and "Set-Cookie" not in read.headers
+
+    old = _cookie_signed(app, REFRESH_AFTER.total_seconds() + 60)
+    client.set_cookie("session", old)
+    refreshed = client.get("/read")
+    assert refreshed.get_data(as_text=True) == "1"
+    assert "Set-Cookie" in refreshed.headers  # the lifetime slides on
+    renewed = client.get_cookie("session")
+    assert renewed is not None and renewed.value != old
+
+
+def test_an_expired_or_forged_cookie_opens_an_empty_session() -> None:
+    app = _session_app()
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    client = app.test_client()
+    for cookie in (_cookie_signed(app, lifetime + 60), _cookie_signed(app, 0)[:-2] + "xx"):
+        client.set_cookie("session", cookie)
+        assert client.get("/read").get_data(as_text=True) == "None"
