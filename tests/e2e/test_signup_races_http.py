@@ -10,7 +10,8 @@ of a round are released together by a barrier, each on a new connection. What th
 server did is read back from the database afterwards: exactly the seats confirmed, the rest
 waitlisted in the order the server took the session lock (``arrival``, which is also the insert
 order), nobody twice, and every response a redirect (no 4xx, no 5xx). What each browser was told
-(the flashed message in the cookie the server returned) must agree with the database.
+(the outcome its redirect carries to the next page, ``web/signups/outcomes.py``) must agree with the
+database.
 
 A round is one new session on the same sheet; servers, launches and browsers are reused for the
 whole module. Nothing waits for a fixed time: readiness is ``/healthz`` polled with a deadline.
@@ -58,7 +59,7 @@ ROUNDS = 50
 SMALL_ROUNDS = 5  # cancel-and-promote and override races
 BARRIER_WAIT = 60.0  # upper bound for the racers to line up; nothing waits a fixed time
 WAITLIST_FLASH = re.compile(r"you are number (\d+) on the waitlist")
-SEAT_FLASH = "You have a seat as"
+SEAT_SAID = "You have a seat as"
 
 
 @dataclass
@@ -170,7 +171,7 @@ class Answer:
     status: int
     sent: float  # perf_counter when the request was sent, and when its answer was read
     answered: float
-    flashes: tuple[str, ...]
+    said: tuple[str, ...]  # what the page after the redirect says about the post
     body: str
 
 
@@ -192,9 +193,9 @@ def race(
         sent = time.perf_counter()
         response = post()
         answered = time.perf_counter()
-        flashes = tuple(browser.flashes()) if response.status_code == 303 else ()
+        said = tuple(browser.said()) if response.status_code == 303 else ()
         body = response.text[:3000] if response.status_code >= 400 else ""
-        return Answer(browser, response.status_code, sent, answered, flashes, body)
+        return Answer(browser, response.status_code, sent, answered, said, body)
 
     futures = [deployment.pool.submit(run, browser, post) for browser, post in posts]
     answers = [future.result(timeout=BARRIER_WAIT * 2) for future in futures]
@@ -229,9 +230,9 @@ def _assert_real_time_order(answers: Sequence[Answer], arrival_of: dict[int, int
             )
 
 
-def _last_flash(answer: Answer) -> str:
-    assert answer.flashes, f"no message flashed for user {answer.browser.user_id}"
-    return answer.flashes[-1]
+def _last_said(answer: Answer) -> str:
+    assert answer.said, f"no outcome said to user {answer.browser.user_id}"
+    return answer.said[-1]
 
 
 # --- the tests -------------------------------------------------------------------------------
@@ -267,11 +268,11 @@ def test_sixty_clients_at_once_fill_exactly_eight_seats_and_wait_in_arrival_orde
         position_of = {r.user_id: n for n, r in enumerate(waitlisted, start=1)}
         told = {}
         for answer in answers:
-            message = _last_flash(answer)
+            message = _last_said(answer)
             found = WAITLIST_FLASH.search(message)
             told[answer.browser.user_id] = int(found.group(1)) if found else None
             if found is None:
-                assert message.startswith(SEAT_FLASH), message
+                assert message.startswith(SEAT_SAID), message
         assert {u for u, p in told.items() if p is None} == {r.user_id for r in confirmed}
         assert {u: p for u, p in told.items() if p is not None} == position_of
         assert sorted(position_of.values()) == list(range(1, CLIENTS - SEATS + 1))
@@ -300,7 +301,7 @@ def test_cancellations_racing_new_sign_ups_promote_in_arrival_order_and_lose_nob
         roster = deployment.roster(session_id)
         status = {r.user_id: r.status for r in roster}
         assert all(status[b.user_id] is BookingStatus.CANCELLED for b in leaving)
-        assert all(_last_flash(a) == "Your booking is cancelled." for a in answers[:4])
+        assert all(_last_said(a) == "Your booking is cancelled." for a in answers[:4])
         assert sum(s is BookingStatus.CONFIRMED for s in status.values()) == SEATS
         # The three who waited before the race were promoted: they arrived before any newcomer.
         assert all(status[b.user_id] is BookingStatus.CONFIRMED for b in first[8:])
@@ -310,7 +311,7 @@ def test_cancellations_racing_new_sign_ups_promote_in_arrival_order_and_lose_nob
         assert len(roster) == 31 and len(status) == 31
         # Whoever was told "a seat" has it (a seat is never taken back by a racing request).
         for answer in answers[4:]:
-            if _last_flash(answer).startswith(SEAT_FLASH):
+            if _last_said(answer).startswith(SEAT_SAID):
                 assert status[answer.browser.user_id] is BookingStatus.CONFIRMED
 
 
@@ -351,7 +352,7 @@ def test_an_instructor_override_racing_learners_is_the_only_seat_beyond_capacity
             signups.OVERRIDE, instructor.user_id, favoured.user_id, reason,
         )  # fmt: skip
         beyond = entry.detail["overrode_capacity"]
-        told = _last_flash(answers[0])
+        told = _last_said(answers[0])
         if beyond:  # after the learners took every seat: the one seat beyond capacity
             assert (len(learners_seated), len(confirmed)) == (SEATS, SEATS + 1)
             assert told.startswith("Seat given beyond the session's capacity"), told

@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import requests
 from flask import Flask
@@ -34,6 +35,7 @@ from flask import Flask
 from lti_app import create_app
 from lti_app.cli_commands import apply_migrations
 from lti_app.lti.launch_urls import launch_path
+from lti_app.web.signups.outcomes import outcome_messages
 from tests.support.launches import Launched, write_launch
 from tests.support.loopback import free_port, wait_for_healthz
 from tests.support.platforms import Platform
@@ -162,7 +164,8 @@ class Browser:
     base_url: str
     http: requests.Session = field(default_factory=requests.Session)
     cookie: str = ""
-    answer_cookie: str = ""  # the cookie the last post came back with (its flashed message)
+    answer_location: str = ""  # where the last post redirected to (its outcome in the query)
+    answer_cookie: str = ""  # the cookie the last post came back with, if any (a flash)
     token: str | None = None
 
     def __post_init__(self) -> None:
@@ -181,9 +184,10 @@ class Browser:
         if method == "GET" and renewed:
             self.cookie = renewed
         if method == "POST":
-            # The post's cookie only adds the flashed message; the page it redirects to shows
-            # and removes it again, leaving the cookie as it was. Keep the message to read it,
-            # go on with the cookie the browser has after that page (not one that grows).
+            # A learner's post says its outcome in the redirect's query; an instructor's
+            # flashes it into the cookie, which the page it redirects to shows and removes
+            # again: keep that cookie to read it, go on with the one before.
+            self.answer_location = response.headers.get("Location", "")
             self.answer_cookie = renewed
         return response
 
@@ -246,11 +250,18 @@ class Browser:
              "override-intent": intent, "override-reason": reason},
         )  # fmt: skip
 
-    def flashes(self) -> list[str]:
-        """The messages the tool flashed for this browser's last post (in its signed cookie)."""
-        assert self.answer_cookie, "the last post set no cookie"
-        held = read_session_cookie(self.app, self.answer_cookie).get("_flashes", [])
-        return [str(message) for _category, message in held]
+    def said(self) -> list[str]:
+        """What the page the last post redirected to says about it: the outcome in the
+        redirect's query (``web/signups/outcomes.py``, a learner's sign-up or cancellation),
+        then any message flashed into the cookie (an instructor's actions), in English."""
+        assert self.answer_location, "the last post redirected nowhere"
+        query = dict(parse_qsl(urlsplit(self.answer_location).query))
+        with self.app.test_request_context("/"):
+            told = [message for _category, message in outcome_messages(query)]
+        if self.answer_cookie:
+            held = read_session_cookie(self.app, self.answer_cookie).get("_flashes", [])
+            told += [str(message) for _category, message in held]
+        return told
 
     def close(self) -> None:
         self.http.close()

@@ -26,7 +26,6 @@ from lti_app.web.signups import forms
 from lti_app.web.signups.context import Here, bp, display_names, here, zone_arguments
 from lti_app.web.signups.pages import (
     ATTENDANCE_LABELS,
-    INTENT_LABELS,
     STATUS_LABELS,
     SessionForms,
     method_names,
@@ -40,7 +39,7 @@ from lti_app.web.signups.plans import (
     series_edit,
     series_from_form,
 )
-from lti_app.web.signups.words import problem_text, refusal_text
+from lti_app.web.signups.words import INTENT_LABELS, problem_text, refusal_text
 
 OK = "signup-ok"
 REFUSED = "signup-refused"

@@ -1,29 +1,28 @@
 """The sheet and session pages, and what learners do there: sign up, cancel.
 
 Views parse the form, call one ``services.signups`` function with the launch's scope and sheet
-and ``now``, flash the outcome and redirect (POST/redirect/GET). A session of another sheet,
-course or tenant is the service's ``SessionNotFound``: the one 404 page (``web/errors.py``).
+and ``now``, and redirect (POST/redirect/GET) with the outcome in the query (``outcomes``). A
+session of another sheet, course or tenant is the service's ``SessionNotFound``: the one 404
+page (``web/errors.py``).
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask.typing import ResponseReturnValue
 
-from lti_app.domain.signups.booking import Decision, Intent, Outcome
+from lti_app.domain.signups.booking import Intent
 from lti_app.i18n import gettext
 from lti_app.lti.current import launch_required
 from lti_app.lti.launch import Launch
 from lti_app.services import signups
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import bp, here, open_launch_sheet, zone_arguments
-from lti_app.web.signups.pages import INTENT_LABELS, render_session, render_sheet
-from lti_app.web.signups.words import refusal_text
-
-OK = "signup-ok"
-REFUSED = "signup-refused"
+from lti_app.web.signups.outcomes import outcome_arguments
+from lti_app.web.signups.pages import render_session, render_sheet
 
 
 def open_sheet(launch: Launch) -> ResponseReturnValue:
@@ -44,12 +43,12 @@ def session_page(session_id: int) -> ResponseReturnValue:
     return render_session(here(), session_id)
 
 
-def _back(session_id: int, back: str | None) -> ResponseReturnValue:
+def _back(session_id: int, back: str | None, outcome: dict[str, str]) -> ResponseReturnValue:
+    """Back to the page the post came from, with what it did in the query (``outcomes``)."""
+    query: dict[str, Any] = {**zone_arguments(), **outcome}
     if back == "sheet":
-        return redirect(url_for("signups.sheet", **zone_arguments()), code=303)
-    return redirect(
-        url_for("signups.session_page", session_id=session_id, **zone_arguments()), code=303
-    )
+        return redirect(url_for("signups.sheet", **query), code=303)
+    return redirect(url_for("signups.session_page", session_id=session_id, **query), code=303)
 
 
 def _posted_session(form_value: str | None, session_id: int) -> None:
@@ -59,33 +58,6 @@ def _posted_session(form_value: str | None, session_id: int) -> None:
         abort(
             400, description=gettext("The form does not belong to this session; reload the page.")
         )
-
-
-def _flash_signup(decision: Decision, intent: Intent) -> None:
-    role = INTENT_LABELS[intent]
-    if decision.outcome is Outcome.CONFIRMED:
-        flash(gettext("You have a seat as %(role)s.", role=role), OK)
-    elif decision.outcome is Outcome.WAITLISTED:
-        flash(
-            gettext(
-                "The %(role)s places are taken: you are number %(position)s on the waitlist for "
-                "%(role)ss. You get a seat automatically if one frees up in time.",
-                role=role,
-                position=decision.position,
-            ),
-            OK,
-        )
-        if decision.alternative is not None:
-            other = INTENT_LABELS[decision.alternative]
-            flash(
-                gettext(
-                    "A %(other)s seat is still free: you can sign up as %(other)s instead.",
-                    other=other,
-                ),
-                OK,
-            )
-    else:
-        flash(refusal_text(decision), REFUSED)
 
 
 @bp.post("/sessions/<int:session_id>/book")
@@ -111,8 +83,7 @@ def book(session_id: int) -> ResponseReturnValue:
         intent=intent,
         now=datetime.now(UTC),
     )
-    _flash_signup(decision, intent)
-    return _back(session_id, forms.request_back())
+    return _back(session_id, forms.request_back(), outcome_arguments(decision, intent))
 
 
 @bp.post("/sessions/<int:session_id>/leave")
@@ -130,8 +101,4 @@ def leave(session_id: int) -> ResponseReturnValue:
         user_id=where.user_id,
         now=datetime.now(UTC),
     )
-    if decision.outcome is Outcome.CANCELLED:
-        flash(gettext("Your booking is cancelled."), OK)
-    else:
-        flash(refusal_text(decision), REFUSED)
-    return _back(session_id, forms.request_back())
+    return _back(session_id, forms.request_back(), outcome_arguments(decision))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from lti_app.catalogue import CatalogueUnavailable, get_catalogue
@@ -37,11 +37,9 @@ from lti_app.web.signups.context import (
     time_element,
     zone_label,
 )
+from lti_app.web.signups.outcomes import outcome_messages
+from lti_app.web.signups.words import INTENT_LABELS
 
-INTENT_LABELS = {
-    Intent.CASE_BRINGER: lazy_gettext("case-bringer"),
-    Intent.CONSULTANT: lazy_gettext("consultant"),
-}
 INTENT_TITLES = {
     Intent.CASE_BRINGER: lazy_gettext("Case-bringer"),
     Intent.CONSULTANT: lazy_gettext("Consultant"),
@@ -145,6 +143,7 @@ def _rows(where: Here, summaries: Sequence[SessionSummary], now: datetime) -> li
 def _common(where: Here, now: datetime) -> dict[str, Any]:
     viewer = current_viewer_zone(where.sheet)
     return {
+        "outcomes": outcome_messages(request.args),  # what the post before this page did
         "here": where,
         "sheet": where.sheet,
         "viewer": viewer,

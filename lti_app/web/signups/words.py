@@ -9,10 +9,16 @@ import re
 from flask_babel import lazy_pgettext
 from flask_babel.speaklater import LazyString
 
-from lti_app.domain.signups.booking import REFUSAL_MESSAGES, Decision, Refusal
+from lti_app.domain.signups.booking import REFUSAL_MESSAGES, Decision, Intent, Refusal
 from lti_app.i18n import gettext, lazy_gettext
 from lti_app.i18n.marking import N_
 from lti_app.i18n.rewording import reworded
+
+INTENT_LABELS: dict[Intent, LazyString] = {
+    Intent.CASE_BRINGER: lazy_gettext("case-bringer"),
+    Intent.CONSULTANT: lazy_gettext("consultant"),
+}
+"""The role inside a sentence ("You have a seat as consultant.")."""
 
 REFUSALS: dict[Refusal, LazyString] = {
     Refusal.NOT_OPEN_YET: lazy_gettext(

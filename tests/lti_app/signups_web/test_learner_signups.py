@@ -314,3 +314,35 @@ def test_a_sign_up_or_cancel_without_this_browsers_csrf_token_is_refused_and_cha
     kept = ann.post(f"/sessions/{session_id}/leave", {"session_id": str(session_id)}, token=False)
     assert kept.status_code == 400
     assert seats_left(trainer.page("/"), session_id) == 1
+
+
+def test_a_sign_up_answers_without_touching_the_session_cookie_and_the_page_says_what_it_did(
+    app: Flask, launch_as: LaunchAs, trainer: Person
+) -> None:
+    """The outcome rides in the redirect's query as codes; the post's 303 changes nothing in
+    the signed session cookie, so it sends none."""
+    session_id = trainer.create(seats_max="1")
+    ann, bob = learners(app, launch_as, 2)
+    for someone in (ann, bob):  # the sheet first, as in the LMS: its cookie holds the sheet
+        someone.page("/")
+    seated = ann.book(session_id)
+    assert seated.status_code == 303
+    assert "Set-Cookie" not in seated.headers
+    assert (
+        "done=seat" in seated.headers["Location"] and "as=consultant" in seated.headers["Location"]
+    )
+    assert "You have a seat as consultant." in ann.follow(seated)
+
+    waiting = bob.book(session_id)
+    assert "Set-Cookie" not in waiting.headers
+    assert "you are number 1 on the waitlist" in bob.follow(waiting)
+
+    left = ann.leave(session_id)
+    assert "Set-Cookie" not in left.headers
+    assert "Your booking is cancelled." in ann.follow(left)
+    # A plain visit, and one with made-up codes, say nothing.
+    page = ann.page(f"/sessions/{session_id}/")
+    crafted = ann.page(f"/sessions/{session_id}/?done=refused&refused=%3Cb%3Ehi%3C%2Fb%3E")
+    for shown in (page, crafted):
+        status = shown.split('id="iv-status"', 1)[1].split("</div>", 1)[0]
+        assert "<p" not in status and "<b>hi" not in shown
