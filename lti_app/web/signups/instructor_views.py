@@ -24,6 +24,7 @@ from lti_app.services.signups import SessionRecord, StaleSession
 from lti_app.web.csv_export import csv_cell as csv_cell  # exercises' CSV imports it here
 from lti_app.web.signups import forms
 from lti_app.web.signups.context import Here, bp, display_names, here, zone_arguments
+from lti_app.web.signups.outcomes import OK, REFUSED
 from lti_app.web.signups.pages import (
     ATTENDANCE_LABELS,
     STATUS_LABELS,
@@ -40,9 +41,6 @@ from lti_app.web.signups.plans import (
     series_from_form,
 )
 from lti_app.web.signups.words import INTENT_LABELS, problem_text, refusal_text
-
-OK = "signup-ok"
-REFUSED = "signup-refused"
 
 
 def _prepare(form: forms.SessionForm, where: Here) -> None:

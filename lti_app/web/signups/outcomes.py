@@ -17,13 +17,13 @@ from lti_app.domain.signups.booking import Decision, Intent, Outcome, Refusal
 from lti_app.i18n import gettext
 from lti_app.web.signups.words import INTENT_LABELS, refusal_text
 
-OK = "signup-ok"
+OK = "signup-ok"  # the status region's categories, for every sign-up page
 REFUSED = "signup-refused"
 
 # done= codes; the other parameters: as= (the intent), position=, instead= (a free other
 # intent), refused= (a Refusal's value).
 SEAT, WAITLIST, CANCELLED, REFUSAL = "seat", "waitlist", "cancelled", "refused"
-OUTCOME_PARAMETERS = ("done", "as", "position", "instead", "refused")
+OUTCOME_PARAMETERS = ("done", "as", "position", "instead", "refused")  # signups.js drops them
 _MAX_POSITION = 100_000
 
 _INTENTS = {intent.value: intent for intent in Intent}

@@ -21,7 +21,7 @@ from lti_app.web.signups.context import (
     time_element,
     zone_label,
 )
-from lti_app.web.signups.instructor_views import OK, REFUSED
+from lti_app.web.signups.outcomes import OK, REFUSED
 from lti_app.web.signups.words import problem_text
 
 ROLE_LABELS = {

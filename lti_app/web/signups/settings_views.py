@@ -27,7 +27,7 @@ from lti_app.web.signups.context import (
     time_element,
     zone_label,
 )
-from lti_app.web.signups.instructor_views import OK
+from lti_app.web.signups.outcomes import OK
 
 
 @bp.app_template_global()

@@ -3,10 +3,14 @@ as the message it used to flash, and a query that names an outcome wrongly shows
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from flask import Flask
 
 from lti_app.domain.signups.booking import Decision, Intent, Outcome, Refusal
+from lti_app.web.signups import outcomes
 from lti_app.web.signups.outcomes import OK, REFUSED, outcome_arguments, outcome_messages
 
 SEATED = Decision(Outcome.CONFIRMED)
@@ -96,3 +100,12 @@ def test_a_query_naming_no_outcome_or_a_wrong_one_shows_nothing(
 ) -> None:
     with app.test_request_context("/"):
         assert outcome_messages(query) == []
+
+
+def test_signups_js_takes_off_exactly_the_outcome_parameters() -> None:
+    """The script's list is the module's: a parameter added on one side only would stay in
+    the address (and be said again on reload) or take off one the page needs."""
+    script = (Path(outcomes.__file__).parent / "static" / "signups.js").read_text()
+    listed = re.search(r"var OUTCOME_PARAMETERS = \[([^\]]*)\];", script)
+    assert listed is not None
+    assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == outcomes.OUTCOME_PARAMETERS
