@@ -58,7 +58,7 @@ CLIENTS = 60
 ROUNDS = 50
 SMALL_ROUNDS = 5  # cancel-and-promote and override races
 BARRIER_WAIT = 60.0  # upper bound for the racers to line up; nothing waits a fixed time
-WAITLIST_FLASH = re.compile(r"you are number (\d+) on the waitlist")
+WAITLIST_SAID = re.compile(r"you are number (\d+) on the waitlist")
 SEAT_SAID = "You have a seat as"
 
 
@@ -269,7 +269,7 @@ def test_sixty_clients_at_once_fill_exactly_eight_seats_and_wait_in_arrival_orde
         told = {}
         for answer in answers:
             message = _last_said(answer)
-            found = WAITLIST_FLASH.search(message)
+            found = WAITLIST_SAID.search(message)
             told[answer.browser.user_id] = int(found.group(1)) if found else None
             if found is None:
                 assert message.startswith(SEAT_SAID), message

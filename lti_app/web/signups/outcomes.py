@@ -15,7 +15,7 @@ from collections.abc import Mapping
 
 from lti_app.domain.signups.booking import Decision, Intent, Outcome, Refusal
 from lti_app.i18n import gettext
-from lti_app.web.signups.words import INTENT_LABELS, refusal_text
+from lti_app.web.signups.words import INTENT_LABELS, refusal_words
 
 OK = "signup-ok"  # the status region's categories, for every sign-up page
 REFUSED = "signup-refused"
@@ -58,8 +58,7 @@ def outcome_messages(query: Mapping[str, str]) -> list[tuple[str, str]]:
         return [(OK, gettext("Your booking is cancelled."))]
     if done == REFUSAL:
         refusal = _REFUSALS.get(query.get("refused", ""))
-        text = refusal_text(Decision(Outcome.REFUSED, refusal=refusal)) if refusal else ""
-        return [(REFUSED, text)] if text else []
+        return [(REFUSED, refusal_words(refusal))] if refusal is not None else []
     intent = _INTENTS.get(query.get("as", ""))
     if intent is None:
         return []

@@ -58,10 +58,13 @@ REFUSALS: dict[Refusal, LazyString] = {
 
 def refusal_text(decision: Decision) -> str:
     """Why a decision changed nothing, in the reader's language ("" when it did not refuse)."""
-    if decision.refusal is None:
-        return ""
-    text = REFUSALS.get(decision.refusal)
-    return str(text) if text is not None else REFUSAL_MESSAGES[decision.refusal]
+    return refusal_words(decision.refusal) if decision.refusal is not None else ""
+
+
+def refusal_words(refusal: Refusal) -> str:
+    """One refusal, in the reader's language."""
+    text = REFUSALS.get(refusal)
+    return str(text) if text is not None else REFUSAL_MESSAGES[refusal]
 
 
 PROBLEMS: tuple[str, ...] = (
