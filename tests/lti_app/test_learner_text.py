@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import time
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from flask import Flask, render_template_string
+from markdown import inlinepatterns
 from markupsafe import Markup
 
 from lti_app.web import learner_text
@@ -170,6 +172,40 @@ def test_pathological_text_at_the_cap_renders_fast_and_whole(text: str) -> None:
     elapsed = time.perf_counter() - started
     assert elapsed < 1.0, f"{elapsed:.2f} s"
     assert markup_problems(html) == []
+
+
+def test_links_late_in_a_long_text_are_parsed_within_their_own_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Markdown is handed only the window after each "[" and "](", not the text before it:
+    a window from the start of the text made 200 links cost 0.7 s (quadratic in the length)."""
+    handed: list[int] = []
+    for name in ("getText", "getLink"):
+        original = getattr(inlinepatterns.LinkInlineProcessor, name)
+
+        def recording(self: object, data: str, index: int, _original: Any = original) -> Any:
+            handed.append(len(data))
+            return _original(self, data, index)
+
+        monkeypatch.setattr(inlinepatterns.LinkInlineProcessor, name, recording)
+    filler = "Words before the links. " * 300
+    text = filler + "[a [nested] text](https://x.example/a_(b)) and [second](https://x.example/)"
+    html = render_learner_markdown(text)
+    assert html.endswith(
+        '<a href="https://x.example/a_(b)" rel="nofollow noopener noreferrer">a [nested] text</a>'
+        ' and <a href="https://x.example/" rel="nofollow noopener noreferrer">second</a></p>'
+    )
+    assert handed, "the link parser was not reached"
+    assert max(handed) <= max(learner_text.MAX_LINK_TEXT, learner_text.MAX_LINK_DESTINATION)
+
+
+def test_an_unclosed_bracket_far_into_the_text_stays_text() -> None:
+    text = "x " * 4_000 + "[not a link](https://x.example/ and [a](https://x.example/b)"
+    html = render_learner_markdown(text)
+    assert "[not a link](https://x.example/ and " in html
+    assert html.endswith(
+        '<a href="https://x.example/b" rel="nofollow noopener noreferrer">a</a></p>'
+    )
 
 
 def test_too_deep_or_bracket_heavy_text_is_shown_as_typed() -> None:
