@@ -71,7 +71,9 @@ def db_upgrade() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option(  # at most the connections a process keeps: each thread keeps its own
+    "--threads", default=8, show_default=True, type=click.IntRange(1, db.CONNECTIONS_KEPT)
+)
 @with_appcontext
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     from lti_app.wsgi_server import run_gunicorn

@@ -28,6 +28,15 @@ from lti_app.storage.throttle import Throttle
 EXTENSION_KEY = "intervision_storage"
 SQLITE_BEGIN_OPTION = "intervision_sqlite_begin"
 SQLITE_BUSY_TIMEOUT_MS = 5000
+CONNECTIONS_KEPT = 64
+"""PostgreSQL connections a process keeps open once it has used them, at most: one per thread
+that needed one at the same time (``intervision serve --threads`` is capped at this). The pool
+opens connections only on demand, so a worker of 8 threads keeps at most 8 or so. A smaller
+pool closed every connection above it when it came back: at 8 threads and a pool of 5, the
+sign-up benchmark opened a new connection (a new PostgreSQL backend process) every 35-70
+sign-ups; with this one, 8 per worker for the whole run."""
+CONNECTIONS_OVERFLOW = 10
+"""Opened beyond :data:`CONNECTIONS_KEPT` when a process needs more at once, closed after use."""
 # What SQLite and PostgreSQL say when a transaction lost a race for a lock and was given up on:
 # nothing was written, and the same request a moment later will go through.
 _CONTENTION_MESSAGES = (
@@ -131,7 +140,7 @@ def create_storage(raw_url: str, sqlite_busy_timeout_ms: int = SQLITE_BUSY_TIMEO
         engine = create_engine(url)
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
     else:
-        engine = create_engine(url, pool_size=5, max_overflow=10)
+        engine = create_engine(url, pool_size=CONNECTIONS_KEPT, max_overflow=CONNECTIONS_OVERFLOW)
         checkout_ping.install(engine)  # pool_pre_ping, which the sign-up path can go without
     storage = Storage(engine, sessionmaker(engine, expire_on_commit=False))
     _invalidate_registrations_on_commit(storage)
